@@ -1,0 +1,26 @@
+"""`flask --app competition ...` commands. Each area keeps its commands in its own module;
+register() adds them to the app."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from .demo import demo_command
+    app.cli.add_command(demo_command)
+    app.cli.add_command(serve_command)
+
+
+@click.command("serve")
+@click.option("--host", default="0.0.0.0", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve_command(host: str, port: int) -> None:
+    """Run the server with websockets (embedded mode: one process)."""
+    from flask import current_app
+
+    from .extensions import socketio
+    from .netinfo import print_addresses
+    print_addresses(port)
+    socketio.run(current_app._get_current_object(), host=host, port=port,
+                 allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
