@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: e2f950d16d9e
+Revision ID: 8bccd7f22f5c
 Revises: 
-Create Date: 2026-11-25 01:10:45.485357
+Create Date: 2026-11-25 01:13:33.812432
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e2f950d16d9e'
+revision = '8bccd7f22f5c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -48,7 +48,7 @@ def upgrade():
     sa.Column('results_published_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['competition_id'], ['competition.id'], name=op.f('fk_trade_competition_id_competition')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_trade')),
-    sa.UniqueConstraint('competition_id', 'code', name=op.f('uq_trade_competition_id'))
+    sa.UniqueConstraint('competition_id', 'code', name=op.f('uq_trade_competition_id_code'))
     )
     with op.batch_alter_table('trade', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_trade_competition_id'), ['competition_id'], unique=False)
@@ -65,7 +65,7 @@ def upgrade():
     sa.Column('is_final', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['trade_id'], ['trade.id'], name=op.f('fk_stage_trade_id_trade')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stage')),
-    sa.UniqueConstraint('trade_id', 'seq', name=op.f('uq_stage_trade_id'))
+    sa.UniqueConstraint('trade_id', 'seq', name=op.f('uq_stage_trade_id_seq'))
     )
     with op.batch_alter_table('stage', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_stage_trade_id'), ['trade_id'], unique=False)
@@ -79,7 +79,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['competition_id'], ['competition.id'], name=op.f('fk_team_competition_id_competition')),
     sa.ForeignKeyConstraint(['trade_id'], ['trade.id'], name=op.f('fk_team_trade_id_trade')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_team')),
-    sa.UniqueConstraint('trade_id', 'name', name=op.f('uq_team_trade_id'))
+    sa.UniqueConstraint('trade_id', 'name', name=op.f('uq_team_trade_id_name'))
     )
     with op.batch_alter_table('team', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_team_competition_id'), ['competition_id'], unique=False)
@@ -131,7 +131,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_contestant_team_id_team')),
     sa.ForeignKeyConstraint(['trade_id'], ['trade.id'], name=op.f('fk_contestant_trade_id_trade')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contestant')),
-    sa.UniqueConstraint('competition_id', 'id_number', 'trade_id', name=op.f('uq_contestant_competition_id'))
+    sa.UniqueConstraint('competition_id', 'id_number', 'trade_id', name=op.f('uq_contestant_competition_id_id_number_trade_id'))
     )
     with op.batch_alter_table('contestant', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contestant_competition_id'), ['competition_id'], unique=False)
@@ -246,10 +246,10 @@ def upgrade():
     sa.ForeignKeyConstraint(['stage_id'], ['stage.id'], name=op.f('fk_entry_stage_id_stage')),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_entry_team_id_team')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_entry')),
-    sa.UniqueConstraint('heat_id', 'lot_number', name=op.f('uq_entry_heat_id')),
-    sa.UniqueConstraint('heat_id', 'workstation', name=op.f('uq_entry_heat_id')),
-    sa.UniqueConstraint('stage_id', 'contestant_id', name=op.f('uq_entry_stage_id')),
-    sa.UniqueConstraint('stage_id', 'team_id', name=op.f('uq_entry_stage_id'))
+    sa.UniqueConstraint('heat_id', 'lot_number', name=op.f('uq_entry_heat_id_lot_number')),
+    sa.UniqueConstraint('heat_id', 'workstation', name=op.f('uq_entry_heat_id_workstation')),
+    sa.UniqueConstraint('stage_id', 'contestant_id', name=op.f('uq_entry_stage_id_contestant_id')),
+    sa.UniqueConstraint('stage_id', 'team_id', name=op.f('uq_entry_stage_id_team_id'))
     )
     with op.batch_alter_table('entry', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_entry_heat_id'), ['heat_id'], unique=False)
@@ -263,7 +263,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['heat_id'], ['heat.id'], name=op.f('fk_judge_assignment_heat_id_heat')),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_judge_assignment_user_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_judge_assignment')),
-    sa.UniqueConstraint('heat_id', 'user_id', name=op.f('uq_judge_assignment_heat_id'))
+    sa.UniqueConstraint('heat_id', 'user_id', name=op.f('uq_judge_assignment_heat_id_user_id'))
     )
     with op.batch_alter_table('judge_assignment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_judge_assignment_heat_id'), ['heat_id'], unique=False)
@@ -289,7 +289,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['contestant_id'], ['contestant.id'], name=op.f('fk_promotion_contestant_id_contestant')),
     sa.ForeignKeyConstraint(['trade_id'], ['trade.id'], name=op.f('fk_promotion_trade_id_trade')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_promotion')),
-    sa.UniqueConstraint('contestant_id', 'trade_id', name=op.f('uq_promotion_contestant_id'))
+    sa.UniqueConstraint('contestant_id', 'trade_id', name=op.f('uq_promotion_contestant_id_trade_id'))
     )
     with op.batch_alter_table('promotion', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_promotion_competition_id'), ['competition_id'], unique=False)
@@ -310,7 +310,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['judge_id'], ['user.id'], name=op.f('fk_mark_judge_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mark')),
     sa.UniqueConstraint('client_id', name=op.f('uq_mark_client_id')),
-    sa.UniqueConstraint('entry_id', 'criterion', 'attempt', 'judge_id', name=op.f('uq_mark_entry_id'))
+    sa.UniqueConstraint('entry_id', 'criterion', 'attempt', 'judge_id', name=op.f('uq_mark_entry_id_criterion_attempt_judge_id'))
     )
     with op.batch_alter_table('mark', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mark_entry_id'), ['entry_id'], unique=False)
@@ -333,7 +333,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['entry_b_id'], ['entry.id'], name=op.f('fk_match_entry_b_id_entry')),
     sa.ForeignKeyConstraint(['winner_entry_id'], ['entry.id'], name=op.f('fk_match_winner_entry_id_entry')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_match')),
-    sa.UniqueConstraint('bracket_id', 'group_name', 'round', 'slot', name=op.f('uq_match_bracket_id'))
+    sa.UniqueConstraint('bracket_id', 'group_name', 'round', 'slot', name=op.f('uq_match_bracket_id_group_name_round_slot'))
     )
     with op.batch_alter_table('match', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_match_bracket_id'), ['bracket_id'], unique=False)

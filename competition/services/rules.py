@@ -1,0 +1,33 @@
+"""The rule bound to a trade, parsed once per rule text."""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app
+
+from ..models import Trade
+
+
+@lru_cache(maxsize=256)
+def _parse(text: str, source: str):
+    from ..rules import parse_rule
+    return parse_rule(text, source)
+
+
+def rule_for(trade: Trade):
+    """The parsed Rule of ``trade`` (its bound snapshot, else its file in RULES_DIR).
+
+    Raises competition.rules.RuleError if the rule does not validate."""
+    text = trade.rule_text or read_rule_file(trade.rule_file)
+    return _parse(text, trade.rule_file or f"trade:{trade.code}")
+
+
+def read_rule_file(name: str) -> str:
+    """The text of a rule file in the configured rules folder."""
+    return (Path(current_app.config["RULES_DIR"]) / name).read_text(encoding="utf-8")
+
+
+def rule_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
