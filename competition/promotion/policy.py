@@ -1,0 +1,144 @@
+"""A promotion policy (晋级办法) as typed objects, validated with pydantic.
+
+The TOML layout is documented in competition/promotion_policies/README.md. Grade names in a
+policy may be written as codes ("L3") or as people write them ("高级工", "三级/高级工"); they
+are normalised to codes on the policy's ladder. Per-trade sections ([trades.<code>]) replace
+the fields they name; ``rules`` given there replaces the whole rule list.
+Pure: no Flask, no database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator,
+)
+
+from .ladder import GradeError, Ladder, get_ladder
+
+EXCLUSIONS = ("disqualified", "withdrawn", "vetoed")
+Exclusion = Literal["disqualified", "withdrawn", "vetoed"]
+
+
+def _grade(value: object, info: ValidationInfo) -> str | None:
+    """Normalise a grade spelling to a code on the ladder given in the validation context."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("must be a grade name such as \"高级工\" or a code such as \"L3\"")
+    ladder: Ladder = (info.context or {}).get("ladder") or get_ladder(None)
+    try:
+        code = ladder.parse(value)
+    except GradeError as exc:
+        raise ValueError(str(exc)) from None
+    if code is None:
+        raise ValueError(f"'{value}' names no grade")
+    return code
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _RuleBase(_Strict):
+    """Conditions every rule may carry, and what it grants: ``steps`` up or a ``grant``."""
+    label: str = ""                                   # optional words for the reason
+    steps: int | None = Field(default=None, ge=1, le=8)
+    grant: str | None = None
+    current_at_least: str | None = None               # e.g. "高级工": only holders of it
+    current_at_most: str | None = None
+    min_total: Decimal | None = Field(default=None, ge=0)
+
+    normalise_grades = field_validator("grant", "current_at_least", "current_at_most",
+                              mode="before")(_grade)
+
+    @model_validator(mode="after")
+    def _steps_or_grant(self):
+        if (self.steps is None) == (self.grant is None):
+            raise ValueError("give exactly one of 'steps' (grades up) or 'grant' (a grade)")
+        return self
+
+
+class AwardRule(_RuleBase):
+    """Holders of one of ``awards`` (award names of the standings) are promoted."""
+    kind: Literal["award"]
+    awards: list[str] = Field(min_length=1)
+
+
+class RankRule(_RuleBase):
+    """The top N (or top X% of ranked finishers) are promoted; ties at the boundary all are."""
+    kind: Literal["rank"]
+    top: int | None = Field(default=None, ge=1)
+    top_percent: Decimal | None = Field(default=None, gt=0, le=100)
+    percent_rounding: Literal["half_up", "floor", "ceil"] = "half_up"
+
+    @model_validator(mode="after")
+    def _top_or_percent(self):
+        if (self.top is None) == (self.top_percent is None):
+            raise ValueError("give exactly one of 'top' or 'top_percent'")
+        return self
+
+
+class PassRule(_RuleBase):
+    """以赛代评: every component at or above its pass mark certifies ``grant``."""
+    kind: Literal["pass"]
+    pass_marks: dict[str, Decimal] = Field(min_length=1)  # component id -> pass mark
+
+    @model_validator(mode="after")
+    def _needs_grant(self):
+        if self.grant is None or self.steps is not None:
+            raise ValueError("a pass rule certifies a target level: give 'grant', not 'steps'")
+        return self
+
+
+Rule = Annotated[Union[AwardRule, RankRule, PassRule], Field(discriminator="kind")]
+
+
+class TradeOverride(_Strict):
+    """Fields of a [trades.<code>] section; each one given replaces the policy's."""
+    max_grade: str | None = None
+    max_steps: int | None = Field(default=None, ge=1)
+    exclude: list[Exclusion] | None = None
+    rules: list[Rule] | None = None
+
+    normalise_grades = field_validator("max_grade", mode="before")(_grade)
+
+
+class Policy(_Strict):
+    version: Literal[1]
+    name: str = Field(min_length=1)
+    ladder: Literal["five", "eight"] = "five"
+    max_grade: str | None = None        # the highest grade this event may grant (cap)
+    max_steps: int | None = Field(default=None, ge=1)  # at most this many grades at once
+    one_per_person: bool = True         # at most one promotion per person per event
+    exclude: list[Exclusion] = Field(default_factory=lambda: list(EXCLUSIONS))
+    rules: list[Rule] = Field(min_length=1)
+    trades: dict[str, TradeOverride] = Field(default_factory=dict)
+
+    normalise_grades = field_validator("max_grade", mode="before")(_grade)
+
+    def for_trade(self, trade_code: str | None) -> "TradePolicy":
+        """The effective policy of one trade: the policy with that trade's overrides."""
+        o = self.trades.get(trade_code or "")
+        pick = (lambda name: getattr(o, name) if o is not None
+                and name in o.model_fields_set else getattr(self, name))
+        return TradePolicy(
+            name=self.name, ladder=get_ladder(self.ladder), trade=trade_code,
+            max_grade=pick("max_grade"), max_steps=pick("max_steps"),
+            one_per_person=self.one_per_person, exclude=tuple(pick("exclude")),
+            rules=tuple(pick("rules")))
+
+
+@dataclass(frozen=True)
+class TradePolicy:
+    """What decide() needs: the rules and limits that apply to one trade."""
+    name: str
+    ladder: Ladder
+    trade: str | None
+    max_grade: str | None
+    max_steps: int | None
+    one_per_person: bool
+    exclude: tuple[str, ...]
+    rules: tuple[AwardRule | RankRule | PassRule, ...]

@@ -1,0 +1,98 @@
+"""Policy files: the shipped examples validate; bad ones give file:line: field: message."""
+from pathlib import Path
+
+import pytest
+
+from competition.promotion import FIVE_LEVEL, PolicyError, load_policy_file, parse_policy
+
+POLICY_DIR = Path(__file__).resolve().parents[3] / "competition" / "promotion_policies"
+
+
+@pytest.mark.parametrize("path", sorted(POLICY_DIR.glob("*.toml")), ids=lambda p: p.name)
+def test_every_shipped_policy_validates(path):
+    policy = load_policy_file(path, ladder=FIVE_LEVEL)
+    assert policy.rules
+
+
+def test_county_default_normalises_grade_spellings_to_codes():
+    policy = load_policy_file(POLICY_DIR / "county_default.toml")
+    assert policy.max_grade == "L2"
+    assert policy.rules[1].current_at_least == "L3"
+    assert policy.exclude == ["disqualified", "withdrawn", "vetoed"]
+
+
+BAD = '''version = 1
+name = "x"
+max_grade = "总工程师"
+
+[[rules]]
+kind = "award"
+awards = ["一等奖"]
+steps = 1
+grant = "技师"
+
+[[rules]]
+kind = "rank"
+steps = 1
+
+[[rules]]
+kind = "bonus"
+
+[[rules]]
+kind = "pass"
+pass_marks = { theory = 60 }
+grant = "高级工"
+colour = "red"
+
+[trades.lathe]
+max_grade = "特级技师"
+'''
+
+
+def problems(text, ladder=None):
+    with pytest.raises(PolicyError) as exc:
+        parse_policy(text, "p.toml", ladder=ladder)
+    return [str(p) for p in exc.value.problems]
+
+
+def test_every_problem_is_reported_with_its_line_and_field():
+    assert problems(BAD) == [
+        "p.toml:3: max_grade: '总工程师' is not a skill grade",
+        "p.toml:5: rules[0]: give exactly one of 'steps' (grades up) or 'grant' (a grade)",
+        "p.toml:11: rules[1]: give exactly one of 'top' or 'top_percent'",
+        "p.toml:15: rules[2]: unknown rule kind 'bonus' (expected one of: award, rank, pass)",
+        "p.toml:22: rules[3].colour: unknown field",
+        "p.toml:25: trades.lathe.max_grade: '特级技师' is not on the five-level ladder",
+    ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('version = 1\nname = "x\n',
+     ["p.toml:2: not valid TOML: Illegal character '\\n' (at line 2, column 10)"]),
+    ("version = 2\n",
+     ["p.toml:1: version: Input should be 1", "p.toml:1: name: is required",
+      "p.toml:1: rules: is required"]),
+    ('version = 1\nname = "x"\n[[rules]]\nkind = "pass"\npass_marks = { theory = 60 }\nsteps = 1\n',
+     ["p.toml:3: rules[0]: a pass rule certifies a target level: give 'grant', not 'steps'"]),
+    ('version = 1\nname = "x"\n[[rules]]\nawards = ["一等奖"]\nsteps = 1\n',
+     ["p.toml:3: rules[0]: 'kind' is required (award, rank or pass)"]),
+    ('version = 1\nname = "x"\n[[rules]]\nkind = "rank"\ntop = 0\nsteps = 1\n',
+     ["p.toml:5: rules[0].top: Input should be greater than or equal to 1"]),
+    ('version = 1\nname = "x"\n[[rules]]\nkind = "rank"\ntop = 3\nsteps = 1\n'
+     'current_at_least = "技师"\ncurrent_at_most = "中级工"\n',
+     ["p.toml:8: rules[0].current_at_most: 四级/中级工 is below current_at_least 二级/技师: "
+      "no one can meet both"]),
+    ('version = 1\nname = "x"\n[[rules]]\nkind = "award"\nawards = ["一等奖"]\nsteps = 1\n'
+     '[trades.Lathe]\nmax_grade = "技师"\n',
+     ["p.toml:7: trades.Lathe: trade code 'Lathe' must be [a-z0-9_]+"]),
+], ids=["toml", "missing", "pass-steps", "no-kind", "top-zero", "impossible", "trade-code"])
+def test_policy_problems_have_exact_messages(text, expected):
+    assert problems(text) == expected
+
+
+def test_the_policy_ladder_must_be_the_competitions():
+    text = 'version = 1\nname = "x"\nladder = "eight"\n[[rules]]\nkind = "award"\n' \
+           'awards = ["一等奖"]\nsteps = 1\n'
+    assert problems(text, ladder=FIVE_LEVEL) == [
+        "p.toml:3: ladder: the policy uses the 'eight' ladder but the competition uses "
+        "the 'five' ladder"]
