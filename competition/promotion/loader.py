@@ -3,13 +3,14 @@
 """
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..rules.loader import Problem, field_name
 from ..rules.locate import line_of, locate
 from .ladder import LADDERS, Ladder, get_ladder
 from .policy import Policy
@@ -17,16 +18,8 @@ from .policy import Policy
 _TAGS = ("award", "rank", "pass")
 
 
-@dataclass(frozen=True)
-class PolicyProblem:
-    source: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.source}:{self.line}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+# The same problem type as the scoring rule files: `file:line: field: message`.
+PolicyProblem = Problem
 
 
 class PolicyError(ValueError):
@@ -49,25 +42,20 @@ def parse_policy(text: str, source: str = "<policy>", ladder: Ladder | None = No
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
-        raise PolicyError([PolicyProblem(source, line, "", f"not valid TOML: {exc}")]) from None
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        raise PolicyError([Problem(source, int(m.group(1)) if m else 1, "toml",
+                                   str(exc))]) from None
     lines = locate(text)
     named = data.get("ladder")
     use = get_ladder(named) if named in LADDERS else get_ladder(None)
     try:
         policy = Policy.model_validate(data, context={"ladder": use})
     except ValidationError as exc:
-        raise PolicyError(_problems(exc, source, lines)) from None
-    problems = _cross_checks(policy, source, lines, ladder)
+        raise PolicyError(_problems(exc, source, data, lines)) from None
+    problems = _cross_checks(policy, source, data, lines, ladder)
     if problems:
         raise PolicyError(problems)
     return policy
-
-
-def _line_from_message(msg: str) -> int:
-    import re
-    m = re.search(r"line (\d+)", msg)
-    return int(m.group(1)) if m else 1
 
 
 def _clean_loc(loc: tuple) -> tuple:
@@ -80,45 +68,40 @@ def _clean_loc(loc: tuple) -> tuple:
     return tuple(out)
 
 
-def field_name(loc: tuple) -> str:
-    """('trades', 'lathe', 'rules', 1, 'grant') -> 'trades.lathe.rules[1].grant'."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
 def _message(err: dict) -> str:
     kind, msg = err["type"], err["msg"]
     if kind == "missing":
-        return "is required"
+        return "required"
     if kind == "extra_forbidden":
         return "unknown field"
     if kind == "union_tag_invalid":
         tag = err.get("ctx", {}).get("tag")
         return f"unknown rule kind '{tag}' (expected one of: award, rank, pass)"
     if kind == "union_tag_not_found":
-        return "'kind' is required (award, rank or pass)"
+        return "kind is required (one of: award, rank, pass)"
     if kind == "value_error":
         return msg.removeprefix("Value error, ")
-    return msg
+    return msg[0].lower() + msg[1:]
 
 
-def _problems(exc: ValidationError, source: str, lines: dict) -> list[PolicyProblem]:
+def _problems(exc: ValidationError, source: str, data: dict,
+              lines: dict) -> list[Problem]:
     out = []
     for err in exc.errors():
         loc = _clean_loc(tuple(err["loc"]))
-        out.append(PolicyProblem(source, line_of(lines, loc), field_name(loc), _message(err)))
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            loc += ("kind",)
+        out.append(Problem(source, line_of(lines, loc), field_name(data, loc), _message(err)))
     return sorted(out, key=lambda p: p.line)
 
 
-def _cross_checks(policy: Policy, source: str, lines: dict,
-                  ladder: Ladder | None) -> list[PolicyProblem]:
+def _cross_checks(policy: Policy, source: str, data: dict, lines: dict,
+                  ladder: Ladder | None) -> list[Problem]:
     lad = get_ladder(policy.ladder)
     out = []
 
     def add(loc: tuple, message: str) -> None:
-        out.append(PolicyProblem(source, line_of(lines, loc), field_name(loc), message))
+        out.append(Problem(source, line_of(lines, loc), field_name(data, loc), message))
 
     if ladder is not None and ladder.code != policy.ladder:
         add(("ladder",), f"the policy uses the '{policy.ladder}' ladder but the competition "

@@ -58,29 +58,29 @@ def problems(text, ladder=None):
 def test_every_problem_is_reported_with_its_line_and_field():
     assert problems(BAD) == [
         "p.toml:3: max_grade: '总工程师' is not a skill grade",
-        "p.toml:5: rules[0]: give exactly one of 'steps' (grades up) or 'grant' (a grade)",
-        "p.toml:11: rules[1]: give exactly one of 'top' or 'top_percent'",
-        "p.toml:15: rules[2]: unknown rule kind 'bonus' (expected one of: award, rank, pass)",
-        "p.toml:22: rules[3].colour: unknown field",
+        "p.toml:5: rules[#1]: give exactly one of 'steps' (grades up) or 'grant' (a grade)",
+        "p.toml:11: rules[#2]: give exactly one of 'top' or 'top_percent'",
+        "p.toml:16: rules[#3].kind: unknown rule kind 'bonus' (expected one of: award, rank, pass)",
+        "p.toml:22: rules[#4].colour: unknown field",
         "p.toml:25: trades.lathe.max_grade: '特级技师' is not on the five-level ladder",
     ]
 
 
 @pytest.mark.parametrize("text, expected", [
     ('version = 1\nname = "x\n',
-     ["p.toml:2: not valid TOML: Illegal character '\\n' (at line 2, column 10)"]),
+     ["p.toml:2: toml: Illegal character '\\n' (at line 2, column 10)"]),
     ("version = 2\n",
-     ["p.toml:1: version: Input should be 1", "p.toml:1: name: is required",
-      "p.toml:1: rules: is required"]),
+     ["p.toml:1: version: input should be 1", "p.toml:1: name: required",
+      "p.toml:1: rules: required"]),
     ('version = 1\nname = "x"\n[[rules]]\nkind = "pass"\npass_marks = { theory = 60 }\nsteps = 1\n',
-     ["p.toml:3: rules[0]: a pass rule certifies a target level: give 'grant', not 'steps'"]),
+     ["p.toml:3: rules[#1]: a pass rule certifies a target level: give 'grant', not 'steps'"]),
     ('version = 1\nname = "x"\n[[rules]]\nawards = ["一等奖"]\nsteps = 1\n',
-     ["p.toml:3: rules[0]: 'kind' is required (award, rank or pass)"]),
+     ["p.toml:3: rules[#1].kind: kind is required (one of: award, rank, pass)"]),
     ('version = 1\nname = "x"\n[[rules]]\nkind = "rank"\ntop = 0\nsteps = 1\n',
-     ["p.toml:5: rules[0].top: Input should be greater than or equal to 1"]),
+     ["p.toml:5: rules[#1].top: input should be greater than or equal to 1"]),
     ('version = 1\nname = "x"\n[[rules]]\nkind = "rank"\ntop = 3\nsteps = 1\n'
      'current_at_least = "技师"\ncurrent_at_most = "中级工"\n',
-     ["p.toml:8: rules[0].current_at_most: 四级/中级工 is below current_at_least 二级/技师: "
+     ["p.toml:8: rules[#1].current_at_most: 四级/中级工 is below current_at_least 二级/技师: "
       "no one can meet both"]),
     ('version = 1\nname = "x"\n[[rules]]\nkind = "award"\nawards = ["一等奖"]\nsteps = 1\n'
      '[trades.Lathe]\nmax_grade = "技师"\n',
