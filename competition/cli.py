@@ -10,6 +10,8 @@ def register(app: Flask) -> None:
     from .demo import demo_command
     app.cli.add_command(demo_command)
     app.cli.add_command(serve_command)
+    from .rules.cli import rules_cli
+    app.cli.add_command(rules_cli)
 
 
 @click.command("serve")

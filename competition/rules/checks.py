@@ -1,0 +1,224 @@
+"""Cross-field checks of a Rule that pydantic's per-field validation cannot express.
+
+`cross_check(rule)` returns a list of (location, message); a location is a path into the
+rule file such as ("criteria", 3, "max"), mapped to a line by the loader.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from .model import Deductions, Judged, Measured, Rule, Timed
+
+Found = list[tuple[tuple, str]]
+
+
+def cross_check(rule: Rule) -> Found:
+    found: Found = []
+    for check in (_duplicates, _components, _criteria, _tie_break, _awards):
+        found.extend(check(rule))
+    return found
+
+
+def _dupes(values: list[str], loc: tuple, key: str, what: str) -> Found:
+    seen: Counter = Counter()
+    out: Found = []
+    for i, value in enumerate(values):
+        seen[value] += 1
+        if seen[value] == 2:
+            out.append((loc + (i, key), f"duplicate {what} '{value}'"))
+    return out
+
+
+def _duplicates(rule: Rule) -> Found:
+    out = _dupes([c.id for c in rule.components], ("components",), "id", "component id")
+    out += _dupes([c.id for c in rule.criteria], ("criteria",), "id", "criterion id")
+    for i, crit in enumerate(rule.criteria):
+        if crit.kind == "checklist":
+            out += _dupes([t.id for t in crit.items], ("criteria", i, "items"), "id",
+                          "item id")
+        if crit.kind == "deductions":
+            out += _dupes([v.code for v in crit.violations], ("criteria", i, "violations"),
+                          "code", "violation code")
+    return out
+
+
+def _components(rule: Rule) -> Found:
+    out: Found = []
+    weighted = rule.scoring.mode == "weighted"
+    for i, comp in enumerate(rule.components):
+        crits = rule.criteria_of(comp.id)
+        if not crits:
+            out.append((("components", i, "id"), f"component '{comp.id}' has no criteria"))
+        total = sum((c.effective_max() for c in crits), Decimal(0))
+        if comp.max is not None and crits and comp.max != total:
+            out.append((("components", i, "max"),
+                        f"max {_n(comp.max)} != {_n(total)}, the sum of its criteria's max"))
+        if weighted and comp.weight is None:
+            out.append((("components", i), "weight is required in weighted mode"))
+        if weighted and comp.max is not None and comp.max == 0:
+            out.append((("components", i, "max"), "must be > 0 in weighted mode"))
+    if weighted:
+        weights = sum((c.weight or Decimal(0) for c in rule.components), Decimal(0))
+        if weights != 100 and all(c.weight is not None for c in rule.components):
+            out.append((("components", 0, "weight"),
+                        f"weights sum to {_n(weights)}, not 100 (weighted mode)"))
+    return out
+
+
+def _criteria(rule: Rule) -> Found:
+    out: Found = []
+    component_ids = {c.id for c in rule.components}
+    for i, crit in enumerate(rule.criteria):
+        loc = ("criteria", i)
+        if crit.component not in component_ids:
+            out.append((loc + ("component",), f"unknown component '{crit.component}'"))
+        checker = _KIND_CHECKS.get(crit.kind)
+        if checker:
+            out.extend((loc + sub, msg) for sub, msg in checker(crit))
+    return out
+
+
+def _check_judged(crit: Judged) -> Found:
+    out: Found = []
+    if crit.aggregate.startswith("trimmed") and 2 * crit.trim >= crit.judges:
+        out.append((("trim",), f"trimming {crit.trim} highest and {crit.trim} lowest "
+                               f"of {crit.judges} judges leaves no mark"))
+    if not crit.aggregate.startswith("trimmed") and crit.trim:
+        out.append((("trim",), f"trim applies to trimmed_mean/trimmed_sum, "
+                               f"not to {crit.aggregate}"))
+    if crit.step is not None and crit.scale % crit.step:
+        out.append((("step",), f"scale max {_n(crit.scale)} is not a multiple of "
+                               f"step {_n(crit.step)}"))
+    d = crit.difficulty
+    if d is not None and d.min > d.max:
+        out.append((("difficulty", "min"), f"min {_n(d.min)} > max {_n(d.max)}"))
+    return out
+
+
+def _check_measured(crit: Measured) -> Found:
+    out: Found = []
+    if crit.lower > 0:
+        out.append((("lower",), f"tolerance below nominal must be <= 0, got {_n(crit.lower)}"))
+    if crit.upper < 0:
+        out.append((("upper",), f"tolerance above nominal must be >= 0, got {_n(crit.upper)}"))
+    if crit.outside != "bands" and crit.nominal is None:
+        out.append((("nominal",), f"required when outside = '{crit.outside}'"))
+    needs = {"per_unit": ("unit_size", "deduction"), "linear": ("falloff",),
+             "bands": ("bands",)}.get(crit.outside, ())
+    for key in needs:
+        if not getattr(crit, key):
+            out.append(((key,), f"required when outside = '{crit.outside}'"))
+    if crit.outside == "bands":
+        out.extend(_check_bands(crit))
+    return out
+
+
+def _check_bands(crit: Measured) -> Found:
+    out: Found = []
+    for j, band in enumerate(crit.bands):
+        if band.points > crit.max:
+            out.append((("bands", j, "points"),
+                        f"{_n(band.points)} points exceed the criterion max {_n(crit.max)}"))
+        if band.from_ is not None and band.to is not None and band.from_ > band.to:
+            out.append((("bands", j, "to"), f"to {_n(band.to)} < from {_n(band.from_)}"))
+    ordered = sorted((b for b in crit.bands if b.from_ is not None), key=lambda b: b.from_)
+    reach, reach_incl = None, True
+    for band in ordered:
+        if reach is not None and (band.from_ > reach or (
+                band.from_ == reach and not reach_incl and not band.from_inclusive)):
+            out.append((("bands",), f"bands do not cover the values between "
+                                    f"{_n(reach)} and {_n(band.from_)}"))
+        if band.to is None:
+            break
+        if reach is None or band.to > reach or (band.to == reach and band.to_inclusive):
+            reach, reach_incl = band.to, band.to_inclusive
+    return out
+
+
+def _check_timed(crit: Timed) -> Found:
+    out: Found = []
+    if crit.mode == "limit" and crit.limit is None:
+        out.append((("limit",), "required when mode = 'limit'"))
+    if crit.hard_limit is not None and crit.limit is not None and crit.hard_limit < crit.limit:
+        out.append((("hard_limit",), f"hard limit {_n(crit.hard_limit)} is below "
+                                     f"the limit {_n(crit.limit)}"))
+    return out
+
+
+def _check_count(crit) -> Found:
+    out: Found = []
+    if crit.cap is not None and crit.cap > crit.max:
+        out.append((("cap",), f"cap {_n(crit.cap)} exceeds max {_n(crit.max)}"))
+    cap = crit.max if crit.cap is None else crit.cap
+    if crit.floor > cap:
+        out.append((("floor",), f"floor {_n(crit.floor)} exceeds the cap {_n(cap)}"))
+    return out
+
+
+def _check_checklist(crit) -> Found:
+    total = sum((t.points for t in crit.items), Decimal(0))
+    if total != crit.max:
+        return [(("max",), f"max {_n(crit.max)} != {_n(total)}, the sum of its items' points")]
+    return []
+
+
+def _check_deductions(crit: Deductions) -> Found:
+    out: Found = []
+    for j, v in enumerate(crit.violations):
+        if v.veto is None and v.points == 0:
+            out.append((("violations", j, "points"), "a violation needs points or a veto"))
+    if crit.max > 0 and crit.cap is not None and crit.cap > crit.max:
+        out.append((("cap",), f"cap {_n(crit.cap)} exceeds max {_n(crit.max)} "
+                              f"(deductions stop at 0)"))
+    return out
+
+
+def _check_adjustment(crit) -> Found:
+    if crit.attempts != 1:
+        return [(("attempts",), "an adjustment has a single attempt")]
+    return []
+
+
+_KIND_CHECKS = {"judged": _check_judged, "measured": _check_measured, "timed": _check_timed,
+                "count": _check_count, "checklist": _check_checklist,
+                "deductions": _check_deductions, "adjustment": _check_adjustment}
+
+
+def _tie_break(rule: Rule) -> Found:
+    out: Found = []
+    refs = {"total", "deductions"} | {c.id for c in rule.components}
+    refs |= {c.id for c in rule.criteria} | {c.id + ".raw" for c in rule.criteria}
+    for i, text in enumerate(rule.scoring.tie_break):
+        parts = text.split()
+        loc = ("scoring", "tie_break", i)
+        if len(parts) != 2 or parts[1] not in ("asc", "desc"):
+            out.append((loc, f"'{text}': expected '<ref> asc' or '<ref> desc'"))
+        elif parts[0] not in refs:
+            out.append((loc, f"'{text}': unknown ref '{parts[0]}' (a component, a "
+                             f"criterion, criterion.raw, total or deductions)"))
+    return out
+
+
+def _awards(rule: Rule) -> Found:
+    out: Found = []
+    for i, level in enumerate(rule.awards.levels):
+        loc = ("awards", "levels", i)
+        if level.count is None and level.percent is None:
+            out.append((loc, f"level '{level.name}' has neither count nor percent"))
+        elif rule.awards.basis == "count" and level.count is None:
+            out.append((loc + ("count",), f"level '{level.name}' needs a count (basis = 'count')"))
+        elif rule.awards.basis == "percent" and level.percent is None:
+            out.append((loc + ("percent",),
+                        f"level '{level.name}' needs a percent (basis = 'percent')"))
+    if rule.awards.basis == "percent":
+        total = sum((lv.percent or Decimal(0) for lv in rule.awards.levels), Decimal(0))
+        if total > 100:
+            out.append((("awards", "levels"), f"percents sum to {_n(total)}, more than 100"))
+    return out
+
+
+def _n(value: Decimal) -> str:
+    """A decimal as people write it: 100, 12.5 (not 100.0 or 1.25E+1)."""
+    text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+    return text

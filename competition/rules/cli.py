@@ -1,0 +1,71 @@
+"""`flask --app competition rules ...`: check rule files, compute standings from a marks file.
+
+This is the only module of competition/rules that touches Flask (for the app's RULES_DIR).
+Other areas add their own commands to `rules_cli`.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import click
+
+rules_cli = click.Group("rules", help="Check scoring rule files and compute standings.")
+
+
+@rules_cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def check_command(paths: tuple[Path, ...]) -> None:
+    """Validate rule files (default: the app's RULES_DIR). Prints `file:line: field: problem`
+    for every problem and exits 1, or prints "N rules valid"."""
+    from . import check_paths
+    if not paths:
+        from flask import current_app
+        paths = (Path(current_app.config["RULES_DIR"]),)
+    valid, problems = check_paths(paths)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s); {valid} rules valid", err=True)
+        sys.exit(1)
+    click.echo(f"{valid} rules valid")
+
+
+@rules_cli.command("compute")
+@click.argument("rule_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("marks_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def compute_command(rule_file: Path, marks_file: Path) -> None:
+    """Print CSV standings for the marks in MARKS_FILE (CSV or xlsx, long form: contestant,
+    criterion, attempt, judge, value). Any bad row: every bad row on stderr, exit 1."""
+    from . import RuleError, load_rule
+    from .marks_file import read_marks
+    try:
+        rule = load_rule(rule_file)
+    except RuleError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    marks, errors = read_marks(rule, marks_file)
+    if errors:
+        for error in errors:
+            click.echo(error, err=True)
+        sys.exit(1)
+    from ..scoring import compute_standings
+    click.echo(standings_csv(rule, compute_standings(rule, marks)), nl=False)
+
+
+def standings_csv(rule, standings) -> str:
+    """rank, contestant, total, award, one column per component, one per criterion."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    comps = [c.id for c in rule.components]
+    crits = [c.id for c in rule.criteria]
+    writer.writerow(["rank", "contestant", "total", "award", *comps, *crits])
+    for row in standings.rows:
+        rank = row.rank if row.rank is not None else row.status
+        writer.writerow([rank, row.entry, row.total, row.award or "",
+                         *(row.components.get(c, "") for c in comps),
+                         *(row.criteria.get(c, "") for c in crits)])
+    return out.getvalue()

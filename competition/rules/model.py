@@ -1,0 +1,242 @@
+"""The typed rule model: what a rule file says, validated field by field by pydantic.
+
+Cross-field checks (weights summing to 100, component maxima...) live in checks.py so that
+every problem can be reported with its own location. Numbers are Decimal throughout
+(the loader parses TOML floats as Decimal, so 0.1 stays 0.1).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", min_length=1, max_length=40)]
+Veto = Literal["component_zero", "total_zero", "disqualify"]
+KINDS = ("judged", "measured", "checklist", "timed", "count", "adjustment", "deductions")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Trade(_Model):
+    code: Id
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    blind: bool = False
+    note: str = ""
+
+
+class Scoring(_Model):
+    mode: Literal["weighted", "sum"] = "weighted"
+    decimals: int = Field(2, ge=0, le=6)
+    component_decimals: int = Field(2, ge=0, le=6)
+    criterion_decimals: int = Field(2, ge=0, le=6)
+    tie_break: list[str] = []
+
+
+class Component(_Model):
+    id: Id
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    weight: Decimal | None = Field(None, ge=0, le=100)
+    max: Decimal | None = Field(None, ge=0)   # None: the sum of its criteria's max
+
+
+class _Criterion(_Model):
+    id: Id
+    component: str
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    note: str = ""
+    max: Decimal = Field(ge=0)
+    factor: Decimal = Field(Decimal(1), gt=0)
+    decimals: int | None = Field(None, ge=0, le=6)
+    attempts: int = Field(1, ge=1, le=20)
+    attempt_aggregate: Literal["best", "sum", "mean", "last"] = "best"
+    blind: bool | None = None
+
+    def effective_max(self) -> Decimal:
+        """The most this criterion can add to its component (attempts and factor applied)."""
+        times = self.attempts if self.attempt_aggregate == "sum" else 1
+        return self.max * self.factor * times
+
+
+class Difficulty(_Model):
+    min: Decimal = Field(gt=0)
+    max: Decimal = Field(gt=0)
+    step: Decimal | None = Field(None, gt=0)
+
+
+class Judged(_Criterion):
+    kind: Literal["judged"]
+    judges: int = Field(1, ge=1, le=15)
+    scale_max: Decimal | None = Field(None, gt=0)
+    step: Decimal | None = Field(None, gt=0)
+    aggregate: Literal["mean", "trimmed_mean", "median", "trimmed_sum"] = "mean"
+    trim: int = Field(0, ge=0)
+    discrepancy: Decimal | None = Field(None, gt=0)
+    difficulty: Difficulty | None = None
+
+    @property
+    def scale(self) -> Decimal:
+        return self.scale_max if self.scale_max is not None else self.max
+
+    def effective_max(self) -> Decimal:
+        base = super().effective_max()
+        if self.aggregate == "trimmed_sum":
+            base *= self.judges - 2 * self.trim
+        return base * (self.difficulty.max if self.difficulty else 1)
+
+
+class Band(_Model):
+    from_: Decimal | None = Field(None, alias="from")
+    to: Decimal | None = None
+    from_inclusive: bool = True
+    to_inclusive: bool = True
+    points: Decimal = Field(ge=0)
+
+    def contains(self, value: Decimal) -> bool:
+        if self.from_ is not None:
+            if value < self.from_ or (value == self.from_ and not self.from_inclusive):
+                return False
+        if self.to is not None:
+            if value > self.to or (value == self.to and not self.to_inclusive):
+                return False
+        return True
+
+
+class Measured(_Criterion):
+    kind: Literal["measured"]
+    unit: str = ""
+    nominal: Decimal | None = None
+    lower: Decimal = Decimal(0)
+    upper: Decimal = Decimal(0)
+    outside: Literal["zero", "per_unit", "linear", "bands"] = "zero"
+    unit_size: Decimal | None = Field(None, gt=0)
+    deduction: Decimal | None = Field(None, gt=0)
+    falloff: Decimal | None = Field(None, gt=0)
+    bands: list[Band] = []
+    step: Decimal | None = Field(None, gt=0)
+
+
+class Item(_Model):
+    id: Id
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    points: Decimal = Field(gt=0)
+
+
+class Checklist(_Criterion):
+    kind: Literal["checklist"]
+    judges: int = Field(1, ge=1, le=15)
+    items: list[Item] = Field(min_length=1)
+
+
+class Timed(_Criterion):
+    kind: Literal["timed"]
+    mode: Literal["limit", "relative"] = "limit"
+    limit: Decimal | None = Field(None, gt=0)
+    deduction_per_minute: Decimal = Field(Decimal(0), ge=0)
+    hard_limit: Decimal | None = Field(None, gt=0)
+    over_hard_limit: Literal["zero", "component_zero", "disqualify"] = "zero"
+
+
+class Count(_Criterion):
+    kind: Literal["count"]
+    base: Decimal = Decimal(0)
+    reference: Decimal = Decimal(0)
+    per_unit: Decimal
+    floor: Decimal = Decimal(0)
+    cap: Decimal | None = None
+    step: Decimal | None = Field(None, gt=0)
+
+
+class Adjustment(_Criterion):
+    kind: Literal["adjustment"]
+    min: Decimal = Field(le=0)
+    step: Decimal | None = Field(None, gt=0)
+
+    def effective_max(self) -> Decimal:
+        return Decimal(0)   # not part of a component's max
+
+
+class Violation(_Model):
+    code: Id
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    points: Decimal = Field(Decimal(0), ge=0)
+    veto: Veto | None = None
+
+
+class Deductions(_Criterion):
+    kind: Literal["deductions"]
+    cap: Decimal | None = Field(None, ge=0)
+    violations: list[Violation] = Field(min_length=1)
+
+    def violation(self, code: str) -> Violation | None:
+        return next((v for v in self.violations if v.code == code), None)
+
+
+Criterion = Annotated[Union[Judged, Measured, Checklist, Timed, Count, Adjustment,
+                            Deductions], Field(discriminator="kind")]
+
+
+class AwardLevel(_Model):
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    count: int | None = Field(None, ge=0)
+    percent: Decimal | None = Field(None, ge=0, le=100)
+    min_total: Decimal | None = None
+
+
+class Title(_Model):
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    top: int = Field(ge=1)
+    min_total: Decimal | None = None
+
+
+class Awards(_Model):
+    basis: Literal["count", "percent"] = "count"
+    percent_rounding: Literal["half_up", "floor", "ceil"] = "half_up"
+    levels: list[AwardLevel] = []
+    titles: list[Title] = []
+
+
+class Rule(_Model):
+    """A validated rule file. Build it with rules.parse_rule / rules.load_rule."""
+    version: Literal[1] = 1
+    trade: Trade
+    scoring: Scoring = Scoring()
+    components: list[Component] = Field(min_length=1)
+    criteria: list[Criterion] = Field(min_length=1)
+    awards: Awards = Awards()
+    _cache: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def criterion(self, id: str) -> Any:
+        """The criterion with this id; KeyError if there is none."""
+        index = self._index()
+        return index[id]
+
+    def component(self, id: str) -> Component:
+        return next(c for c in self.components if c.id == id)
+
+    def criteria_of(self, component_id: str) -> list[Any]:
+        return [c for c in self.criteria if c.component == component_id]
+
+    def is_blind(self, criterion_id: str) -> bool:
+        crit = self.criterion(criterion_id)
+        return self.trade.blind if crit.blind is None else crit.blind
+
+    def slots(self, criterion_id: str | None = None) -> list[Any]:
+        """The inputs a judge fills: for one criterion, or for all (see rules.slots)."""
+        from .slots import slots_for
+        crits = self.criteria if criterion_id is None else [self.criterion(criterion_id)]
+        return [s for c in crits for s in slots_for(self, c)]
+
+    def _index(self) -> dict[str, Any]:
+        if "index" not in self._cache:
+            self._cache["index"] = {c.id: c for c in self.criteria}
+        return self._cache["index"]

@@ -1,0 +1,68 @@
+"""The inputs ("slots") a judge fills for a criterion, for the tablets and paper sheets.
+
+A slot's address is what a mark's `criterion` field holds: "crit" (judged, measured,
+timed, count, adjustment), "crit.item" (one checklist item: 1 done / 0 not done),
+"crit.code" (count of one violation), "crit@difficulty" (declared once per entry,
+not per judge).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Slot:
+    address: str
+    criterion: str
+    label: str
+    input: str            # mark | measure | check | time | count | violation | adjustment | difficulty
+    min: Decimal | None
+    max: Decimal | None
+    step: Decimal | None
+    attempts: int = 1
+    once_per_entry: bool = False   # entered once per entry (not per judge): difficulty
+    unit: str = ""
+    label_en: str = ""
+
+
+def slots_for(rule: Any, crit: Any) -> list[Slot]:
+    """All slots of one criterion, in the order a sheet lists them."""
+    return _BUILDERS[crit.kind](crit)
+
+
+def _one(crit, input_: str, lo, hi, step, unit: str = "") -> Slot:
+    return Slot(crit.id, crit.id, crit.name, input_, lo, hi, step, crit.attempts,
+                unit=unit, label_en=crit.name_en)
+
+
+def _judged(crit) -> list[Slot]:
+    out = [_one(crit, "mark", Decimal(0), crit.scale, crit.step)]
+    d = crit.difficulty
+    if d is not None:
+        out.append(Slot(f"{crit.id}@difficulty", crit.id, f"{crit.name} (难度)", "difficulty",
+                        d.min, d.max, d.step, 1, once_per_entry=True,
+                        label_en=f"{crit.name_en or crit.id} (difficulty)"))
+    return out
+
+
+def _checklist(crit) -> list[Slot]:
+    return [Slot(f"{crit.id}.{t.id}", crit.id, t.name, "check", Decimal(0), Decimal(1),
+                 Decimal(1), crit.attempts, label_en=t.name_en) for t in crit.items]
+
+
+def _deductions(crit) -> list[Slot]:
+    return [Slot(f"{crit.id}.{v.code}", crit.id, v.name, "violation", Decimal(0), None,
+                 Decimal(1), crit.attempts, label_en=v.name_en) for v in crit.violations]
+
+
+_BUILDERS = {
+    "judged": _judged,
+    "measured": lambda c: [_one(c, "measure", None, None, c.step, c.unit)],
+    "checklist": _checklist,
+    "timed": lambda c: [_one(c, "time", Decimal(0), None, None, "s")],
+    "count": lambda c: [_one(c, "count", Decimal(0), None, c.step)],
+    "adjustment": lambda c: [_one(c, "adjustment", c.min, c.max, c.step)],
+    "deductions": _deductions,
+}

@@ -1,0 +1,204 @@
+"""Criterion kinds: one scoring function per kind, in a name -> function table (KINDS).
+
+A kind function gets the criterion and the marks of one entry for one attempt, as a list
+of (sub, judge, value) where sub is None, an item id, a violation code or "@difficulty";
+it returns a Part: points before factor and rounding, the raw value (for tie-breaks and
+display), points deducted, a veto, whether every expected mark was there, and notes.
+Kinds whose points depend on other entries (timed relative) return points=None and are
+finished by a FINALIZERS entry once every entry's raw value is known.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, Decimal
+from typing import Any, Callable
+
+from .aggregate import AGGREGATES, ZERO, mean
+from .marks import DIFFICULTY
+
+ONE = Decimal(1)
+SIXTY = Decimal(60)
+VETO_ORDER = {None: 0, "zero": 0, "component_zero": 1, "total_zero": 2, "disqualify": 3}
+
+
+class Part:
+    """The result of one criterion (one attempt, then all attempts) for one entry."""
+    __slots__ = ("points", "raw", "deducted", "veto", "complete", "notes")
+
+    def __init__(self, points, raw=None, deducted=ZERO, veto=None, complete=True, notes=()):
+        self.points = points
+        self.raw = raw
+        self.deducted = deducted
+        self.veto = veto
+        self.complete = complete
+        self.notes = notes
+
+    def copy(self) -> "Part":
+        return Part(self.points, self.raw, self.deducted, self.veto, self.complete, self.notes)
+
+
+def _plain(marks) -> list[Decimal]:
+    return [v for sub, _, v in marks if sub is None and isinstance(v, Decimal)]
+
+
+def judged(crit: Any, marks: list) -> Part:
+    values = _plain(marks)
+    if not values:
+        return Part(ZERO, None, complete=False, notes=(f"{crit.id}: no marks",))
+    notes: tuple = ()
+    agg = AGGREGATES[crit.aggregate](values, crit.trim)
+    points = agg * crit.max / crit.scale
+    judges = len({j for sub, j, _ in marks if sub is None})
+    complete = judges >= crit.judges
+    if not complete:
+        notes = (f"{crit.id}: {judges} of {crit.judges} marks",)
+    if crit.difficulty is not None:
+        declared = [v for sub, _, v in marks if sub == DIFFICULTY]
+        if declared:
+            points *= declared[-1]
+        else:
+            points *= crit.difficulty.min
+            complete = False
+            notes += (f"{crit.id}: no declared difficulty (minimum used)",)
+    return Part(points, agg, complete=complete, notes=notes)
+
+
+def measured(crit: Any, marks: list) -> Part:
+    values = _plain(marks)
+    if not values:
+        return Part(ZERO, None, complete=False, notes=(f"{crit.id}: not measured",))
+    value = values[0] if len(values) == 1 else mean(values)
+    return Part(_OUTSIDE[crit.outside](crit, value), value)
+
+
+def _beyond(crit: Any, value: Decimal) -> Decimal:
+    """How far the value lies outside the tolerance (0 inside)."""
+    high = crit.nominal + crit.upper
+    low = crit.nominal + crit.lower
+    return value - high if value > high else (low - value if value < low else ZERO)
+
+
+def _zero(crit, value):
+    return crit.max if _beyond(crit, value) == 0 else ZERO
+
+
+def _per_unit(crit, value):
+    units = (_beyond(crit, value) / crit.unit_size).to_integral_value(ROUND_CEILING)
+    return max(ZERO, crit.max - units * crit.deduction)
+
+
+def _linear(crit, value):
+    return max(ZERO, crit.max * (ONE - _beyond(crit, value) / crit.falloff))
+
+
+def _bands(crit, value):
+    for band in crit.bands:
+        if band.contains(value):
+            return band.points
+    return ZERO
+
+
+_OUTSIDE = {"zero": _zero, "per_unit": _per_unit, "linear": _linear, "bands": _bands}
+
+
+def checklist(crit: Any, marks: list) -> Part:
+    votes: dict[str, list[Decimal]] = {}
+    for sub, _, v in marks:
+        if sub is not None:
+            votes.setdefault(sub, []).append(v)
+    points, done, complete = ZERO, 0, True
+    for item in crit.items:
+        got = votes.get(item.id, ())
+        if len(got) < crit.judges:
+            complete = False
+        if got and 2 * sum(1 for v in got if v == ONE) >= len(got):
+            points += item.points
+            done += 1
+    notes = () if complete else (f"{crit.id}: items not all marked",)
+    return Part(points, Decimal(done), complete=complete, notes=notes)
+
+
+def timed(crit: Any, marks: list) -> Part:
+    values = _plain(marks)
+    if not values:
+        return Part(ZERO, None, complete=False, notes=(f"{crit.id}: no time",))
+    t = values[0] if len(values) == 1 else mean(values)
+    if crit.hard_limit is not None and t > crit.hard_limit:
+        veto = None if crit.over_hard_limit == "zero" else crit.over_hard_limit
+        return Part(ZERO, t, veto=veto, notes=(f"{crit.id}: over the hard limit",))
+    if crit.mode == "relative":
+        return Part(None, t)
+    if t <= crit.limit:
+        return Part(crit.max, t)
+    minutes = ((t - crit.limit) / SIXTY).to_integral_value(ROUND_CEILING)
+    lost = min(crit.max, minutes * crit.deduction_per_minute)
+    return Part(crit.max - lost, t, deducted=ZERO)
+
+
+def relative_times(crit: Any, parts: dict[str, Part]) -> None:
+    """Timed relative: points = max x fastest / own, among entries with a time."""
+    times = [p.raw for p in parts.values() if p.points is None and p.raw]
+    fastest = min(times) if times else None
+    for part in parts.values():
+        if part.points is None:
+            part.points = crit.max * fastest / part.raw if fastest and part.raw else ZERO
+
+
+def count(crit: Any, marks: list) -> Part:
+    values = _plain(marks)
+    if not values:
+        return Part(ZERO, None, complete=False, notes=(f"{crit.id}: not counted",))
+    value = values[0] if len(values) == 1 else mean(values)
+    cap = crit.max if crit.cap is None else crit.cap
+    points = crit.base + (value - crit.reference) * crit.per_unit
+    return Part(min(cap, max(crit.floor, points)), value)
+
+
+def adjustment(crit: Any, marks: list) -> Part:
+    values = _plain(marks)
+    total = sum(values, ZERO)
+    return Part(min(crit.max, max(crit.min, total)), total if values else None)
+
+
+def deductions(crit: Any, marks: list) -> Part:
+    per_judge: dict[Any, dict[str, Decimal]] = {}
+    for sub, judge, v in marks:
+        seen = per_judge.setdefault(judge, {})
+        if sub is None and isinstance(v, str):
+            seen[v] = seen.get(v, ZERO) + ONE
+        elif sub is not None and isinstance(v, Decimal):
+            seen[sub] = seen.get(sub, ZERO) + v
+    counts: dict[str, Decimal] = {}
+    for seen in per_judge.values():   # judges watching one entry: the highest count counts
+        for code, n in seen.items():
+            counts[code] = max(n, counts.get(code, ZERO))
+    lost, veto = ZERO, None
+    for v in crit.violations:
+        n = counts.get(v.code, ZERO)
+        if n > 0:
+            lost += n * v.points
+            if v.veto and VETO_ORDER[v.veto] > VETO_ORDER[veto]:
+                veto = v.veto
+    cap = crit.cap if crit.cap is not None else (crit.max if crit.max > 0 else None)
+    if cap is not None:
+        lost = min(lost, cap)
+    points = crit.max - lost
+    return Part(points, lost, deducted=lost, veto=veto)
+
+
+KINDS: dict[str, Callable[[Any, list], Part]] = {
+    "judged": judged, "measured": measured, "checklist": checklist, "timed": timed,
+    "count": count, "adjustment": adjustment, "deductions": deductions,
+}
+# Kinds whose points depend on the other entries: finished after every entry is scored.
+FINALIZERS: dict[str, Callable[[Any, dict[str, Part]], None]] = {}
+
+
+def finalizer_for(crit: Any) -> Callable | None:
+    if crit.kind == "timed" and crit.mode == "relative":
+        return relative_times
+    return FINALIZERS.get(crit.kind)
+
+
+def lower_is_better(crit: Any) -> bool:
+    """For attempts 'best' of a relative time: the shortest time is the best attempt."""
+    return crit.kind == "timed" and crit.mode == "relative"

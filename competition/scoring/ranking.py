@@ -1,0 +1,99 @@
+"""Ranking (standard competition ranking 1, 2, 2, 4 after a tie-break chain), awards, titles."""
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Any, Callable
+
+_ROUNDING = {"half_up": ROUND_HALF_UP, "floor": ROUND_FLOOR, "ceil": ROUND_CEILING}
+
+
+def tie_break_getters(rule: Any) -> list[Callable[[Any], tuple]]:
+    """One sort-key function per tie-break entry; missing values sort last either way."""
+    getters = []
+    component_ids = {c.id for c in rule.components}
+    for text in rule.scoring.tie_break:
+        ref, direction = text.split()
+        getters.append(_getter(ref, direction == "desc", component_ids))
+    return getters
+
+
+def _getter(ref: str, desc: bool, component_ids: set[str]) -> Callable[[Any], tuple]:
+    if ref == "total":
+        def value(row):
+            return row.total
+    elif ref == "deductions":
+        def value(row):
+            return row.deductions
+    elif ref in component_ids:
+        def value(row):
+            return row.components.get(ref)
+    elif ref.endswith(".raw"):
+        crit = ref[:-4]
+
+        def value(row):
+            return row.raw.get(crit)
+    else:
+        def value(row):
+            return row.criteria.get(ref)
+
+    def key(row):
+        v = value(row)
+        return (1, 0) if v is None else (0, -v if desc else v)
+    return key
+
+
+def rank_rows(rule: Any, rows: list) -> list:
+    """Sort rows: ranked ones (status "ok") by total then the tie-break chain, sharing a
+    rank when every key is equal; then disqualified, then absent, each by entry id."""
+    getters = tie_break_getters(rule)
+
+    def full_key(row):
+        return (-row.total,) + tuple(g(row) for g in getters)
+
+    ranked = sorted((r for r in rows if r.status == "ok"), key=lambda r: r.entry)
+    ranked.sort(key=full_key)
+    previous, rank = None, 0
+    for position, row in enumerate(ranked, start=1):
+        key = full_key(row)
+        if key != previous:
+            rank, previous = position, key
+        row.rank = rank
+    rest = sorted((r for r in rows if r.status != "ok"),
+                  key=lambda r: (r.status != "disqualified", r.entry))
+    for row in rest:
+        row.rank = None
+    return ranked + rest
+
+
+def level_limits(awards: Any, finishers: int) -> list[int]:
+    """The cumulative last position each award level covers."""
+    limits, reach = [], 0
+    for level in awards.levels:
+        if level.count is not None and (awards.basis == "count" or level.percent is None):
+            n = level.count
+        else:
+            exact = level.percent * finishers / Decimal(100)
+            n = int(exact.to_integral_value(_ROUNDING[awards.percent_rounding]))
+        reach += n
+        limits.append(reach)
+    return limits
+
+
+def assign_awards(rule: Any, ranked: list) -> None:
+    """Awards by position (ties at a boundary all get the higher award), then min_total:
+    an entry below its level's minimum falls to the highest lower level it meets."""
+    awards = rule.awards
+    limits = level_limits(awards, len(ranked))
+    levels = awards.levels
+    for row in ranked:
+        row.award = None
+        start = next((i for i, limit in enumerate(limits) if row.rank <= limit), None)
+        if start is None:
+            continue
+        for level in levels[start:]:
+            if level.min_total is None or row.total >= level.min_total:
+                row.award = level.name
+                break
+    for row in ranked:
+        row.titles = tuple(t.name for t in awards.titles if row.rank <= t.top and (
+            t.min_total is None or row.total >= t.min_total))

@@ -1,0 +1,139 @@
+"""compute_standings(rule, marks) -> Standings: criterion points, components, totals, ranks.
+
+Steps: group the marks once (entry -> criterion -> attempt); score each criterion with its
+kind's function (kinds.KINDS); finish kinds that depend on other entries; combine attempts,
+apply factor and rounding; sum components (capped to [0, max]); weight or sum into the
+total; apply vetoes; rank; award. Decimal with ROUND_HALF_UP at every rounding.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Iterable
+
+from .aggregate import ZERO
+from .compiled import compile_rule, group_marks
+from .kinds import VETO_ORDER, Part
+from .ranking import assign_awards, rank_rows
+
+
+@dataclass
+class Row:
+    entry: str
+    rank: int | None = None
+    status: str = "ok"          # ok | disqualified | absent
+    total: Decimal = ZERO
+    components: dict[str, Decimal] = field(default_factory=dict)
+    criteria: dict[str, Decimal] = field(default_factory=dict)
+    raw: dict[str, Decimal | None] = field(default_factory=dict)
+    deductions: Decimal = ZERO
+    award: str | None = None
+    titles: tuple[str, ...] = ()
+    complete: bool = False
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly: decimals as strings."""
+        return {
+            "entry": self.entry, "rank": self.rank, "status": self.status,
+            "total": str(self.total),
+            "components": {k: str(v) for k, v in self.components.items()},
+            "criteria": {k: str(v) for k, v in self.criteria.items()},
+            "raw": {k: None if v is None else str(v) for k, v in self.raw.items()},
+            "deductions": str(self.deductions), "award": self.award,
+            "titles": list(self.titles), "complete": self.complete, "notes": list(self.notes),
+        }
+
+
+@dataclass
+class Standings:
+    rule_code: str
+    rows: list[Row]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule_code": self.rule_code, "rows": [r.to_dict() for r in self.rows]}
+
+    def row(self, entry: str) -> Row:
+        """The row of one entry; KeyError if it is not in the standings."""
+        for r in self.rows:
+            if r.entry == entry:
+                return r
+        raise KeyError(entry)
+
+
+def compute_standings(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None = None,
+                      disqualified: Iterable[str] = ()) -> Standings:
+    """Standings of every entry that has marks or is listed in `entries`.
+
+    Entries listed without any mark are "absent"; `disqualified` entries (and entries hit
+    by a "disqualify" veto) are "disqualified"; neither gets a rank or an award. Marks for
+    criteria the rule does not know are ignored (noted on the row).
+    """
+    plan = compile_rule(rule)
+    grouped, stray = group_marks(plan, marks)
+    order = list(dict.fromkeys(list(entries or ()) + list(grouped)))
+    parts = _score_all(plan, grouped)
+    dq = set(disqualified)
+    rows = []
+    for entry in order:
+        if entry not in grouped:
+            rows.append(Row(entry, status="absent", notes=("no marks",)))
+            continue
+        row = _row(plan, entry, {c: parts[c][entry] for c in parts})
+        if entry in dq:
+            row.status = "disqualified"
+        if entry in stray:
+            row.notes += tuple(f"ignored mark for unknown '{a}'" for a in sorted(stray[entry]))
+        rows.append(row)
+    rows = rank_rows(rule, rows)
+    assign_awards(rule, [r for r in rows if r.rank is not None])
+    return Standings(rule.trade.code, rows)
+
+
+def _score_all(plan: Any, grouped: dict) -> dict[str, dict[str, Part]]:
+    """crit id -> entry -> Part (factor and rounding applied)."""
+    out: dict[str, dict[str, Part]] = {}
+    for cp in plan.criteria:
+        per_entry = {}
+        for entry, by_crit in grouped.items():
+            per_entry[entry] = cp.score(by_crit.get(cp.id))
+        if cp.finalize is not None:
+            cp.finalize(cp.crit, per_entry)
+        for part in per_entry.values():
+            part.points = cp.round(part.points * cp.factor)
+        out[cp.id] = per_entry
+    return out
+
+
+def _row(plan: Any, entry: str, parts: dict[str, Part]) -> Row:
+    row = Row(entry)
+    comp_sum = {c.id: ZERO for c in plan.components}
+    comp_veto: set[str] = set()
+    veto, complete, notes, deducted = None, True, [], ZERO
+    for cp in plan.criteria:
+        part = parts[cp.id]
+        row.criteria[cp.id] = part.points
+        row.raw[cp.id] = part.raw
+        comp_sum[cp.component] += part.points
+        deducted += part.deducted
+        complete = complete and part.complete
+        notes.extend(part.notes)
+        if part.veto == "component_zero":
+            comp_veto.add(cp.component)
+        elif VETO_ORDER[part.veto] > VETO_ORDER[veto]:
+            veto = part.veto
+    total = ZERO
+    for comp in plan.components:
+        score = ZERO if comp.id in comp_veto else min(comp.max, max(ZERO, comp_sum[comp.id]))
+        score = plan.round_component(score)
+        row.components[comp.id] = score
+        total += score * comp.scale
+    row.total = ZERO if veto == "total_zero" else plan.round_total(total)
+    row.deductions = deducted
+    row.complete = complete
+    row.notes = tuple(notes)
+    if veto == "disqualify":
+        row.status = "disqualified"
+    if comp_veto or veto:
+        row.notes += (f"veto: {veto or 'component_zero'}",)
+    return row
