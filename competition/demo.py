@@ -1,7 +1,290 @@
-"""`flask demo`: placeholder replaced below."""
+"""`flask --app competition demo`: a clearly fictional demo event.
+
+Every trade with a rule file in RULES_DIR becomes a trade of the demo competition, with
+fictional contestants (names from a generator, ID numbers in region 99, which no real
+province uses), judges with known demo passwords, and marks so the leaderboards are not
+empty. Running it twice changes nothing; --reset rebuilds it; --contestants N builds a
+full-scale event for benchmarks.
+"""
+from __future__ import annotations
+
+import random
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import delete, insert, select
+
+from .extensions import db
+from .models import (
+    AuditLog, Bracket, Certificate, Competition, Contestant, Entry, Heat, JudgeAssignment,
+    Mark, Match, Promotion, Role, Stage, Team, Trade, User,
+)
+from .demo_marks import marks_for_entry
+
+DEMO_CODE = "DEMO13"
+DEMO_NAME = "第十三届职工技能大赛（演示）"
+DEMO_ORGANISER = "示例县总工会　示例县人力资源和社会保障局（虚构）"
+BIG_TRADE = "lathe"          # the one trade with 300 contestants
+BIG_TRADE_SIZE = 300
+SMALL_TRADE_SIZE = 8
+PASSWORDS = {"organiser": "demo-admin", "chief": "demo-chief", "judge": "1234",
+             "screen": "demo-screen", "arbitration": "demo-arb"}
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰飞鹏辉建国红梅志文斌宇浩凯健俊帆晨阳雪琳晶欣怡佳瑞海波峰宁亮成林"
+EMPLOYERS = ["示例县第一机械厂", "示例县供电公司", "示例县自来水公司", "示例县职业技术学校",
+             "示例县纺织有限公司", "示例县公共交通公司", "示例县人民医院后勤中心",
+             "示例县乳业有限公司", "示例县化工园区管理公司", "示例县建筑工程有限公司",
+             "示例县邮政快递服务中心", "示例县大酒店", "示例县家政服务协会",
+             "示例县农机服务站", "示例县矿山救护大队", "示例县环境卫生管理所"]
+GRADES = ["L5", "L4", "L4", "L3", "L3", "L2", None]
+VENUES = ["示例县职业技术学校实训楼", "示例县第一机械厂培训中心", "示例县工人文化宫"]
+
+
+@dataclass
+class DemoSize:
+    big: int = BIG_TRADE_SIZE
+    small: int = SMALL_TRADE_SIZE
+    marks: bool = True
+    judges_min: int = 3
+    seed: int = 13
+    log: list[str] = field(default_factory=list)
+
+
+def fake_id_number(rng: random.Random, female: bool) -> str:
+    """An 18-digit ID number that passes the GB 11643 check but is fictional: region 99."""
+    birth = f"{rng.randint(1966, 2003)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+    seq = rng.randint(0, 99) * 10 + rng.choice([0, 2, 4, 6, 8] if female else [1, 3, 5, 7, 9])
+    body = f"99{rng.randint(0, 9999):04d}{birth}{seq:03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+
+
+def fake_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
+
+
+def read_rule_files(rules_dir: Path) -> list[tuple[Path, dict]]:
+    """Every rule file with its parsed TOML (trade order: file name)."""
+    found = []
+    for path in sorted(rules_dir.glob("*.toml")):
+        with path.open("rb") as f:
+            found.append((path, tomllib.load(f)))
+    return found
+
+
+def load_demo(size: DemoSize | None = None, reset: bool = False) -> tuple[Competition, bool]:
+    """Create the demo competition if it is not there. Returns (competition, created)."""
+    size = size or DemoSize()
+    existing = db.session.scalar(select(Competition).where(Competition.code == DEMO_CODE))
+    if existing is not None and reset:
+        remove_demo(existing)
+        existing = None
+    users = _ensure_users()
+    if existing is not None:
+        return existing, False
+    rng = random.Random(size.seed)
+    comp = Competition(code=DEMO_CODE, name=DEMO_NAME, year=2026, organiser=DEMO_ORGANISER)
+    db.session.add(comp)
+    db.session.flush()
+    rules = read_rule_files(Path(current_app.config["RULES_DIR"]))
+    for path, data in rules:
+        _build_trade(comp, path, data, size, rng, users)
+    db.session.commit()
+    return comp, True
+
+
+def _ensure_users() -> dict[str, User]:
+    """The organiser, screen and arbitration accounts (trade accounts come per trade)."""
+    wanted = [("admin", Role.ORGANISER, "organiser", "赛务管理员（演示）"),
+              ("screen", Role.SCREEN, "screen", "大屏（演示）"),
+              ("arbitration", Role.ARBITRATION, "arbitration", "仲裁组（演示）")]
+    users = {}
+    for username, role, pw_key, display in wanted:
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = User(username=username, role=role.value, display_name=display)
+            user.password_hash = _hash(PASSWORDS[pw_key])
+            db.session.add(user)
+        users[username] = user
+    db.session.flush()
+    return users
+
+
+_HASHES: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    """Hash each demo password once (hashing is deliberately slow)."""
+    from werkzeug.security import generate_password_hash
+    if password not in _HASHES:
+        _HASHES[password] = generate_password_hash(password)
+    return _HASHES[password]
+
+
+def _trade_user(username: str, role: Role, pw_key: str, display: str,
+                trade: Trade | None = None) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        user = User(username=username, role=role.value, display_name=display,
+                    password_hash=_hash(PASSWORDS[pw_key]))
+        db.session.add(user)
+    if trade is not None:
+        user.trade = trade
+    return user
+
+
+def _judges_needed(data: dict, minimum: int) -> int:
+    counts = [int(c.get("judges", 1)) for c in data.get("criteria", []) if c.get("kind") == "judged"]
+    return max([minimum] + counts)
+
+
+def _build_trade(comp, path, data, size, rng, users) -> None:
+    info = data.get("trade", {})
+    code = info.get("code", path.stem)
+    trade = Trade(competition=comp, code=code, name=info.get("name", code),
+                  name_en=info.get("name_en", ""), rule_file=path.name,
+                  rule_text=path.read_text(encoding="utf-8"), blind=bool(info.get("blind")))
+    db.session.add(trade)
+    db.session.flush()
+    n = size.big if code == BIG_TRADE else size.small
+    n_judges = _judges_needed(data, size.judges_min)
+    chief = _trade_user(f"chief_{code}", Role.CHIEF_JUDGE, "chief",
+                        f"{trade.name}裁判长（演示）", trade)
+    judges = [_trade_user(f"{code}_j{k}", Role.JUDGE, "judge",
+                          f"{trade.name}裁判{k}（演示）") for k in range(1, n_judges + 1)]
+    db.session.flush()
+    stages = _stages(trade, n)
+    contestants = _contestants(comp, trade, n, rng)
+    first = stages[0]
+    heats = _heats(first, n)
+    for h in heats:
+        db.session.add_all(JudgeAssignment(heat=h, user=j) for j in judges)
+    entries = _entries(first, heats, contestants, rng)
+    if size.marks:
+        _marks(data, entries, judges, chief, rng)
+
+
+def _stages(trade: Trade, n: int) -> list[Stage]:
+    if n > 60:
+        stages = [Stage(trade=trade, seq=1, name="预赛", is_final=False,
+                        advancement={"top_n": 30}),
+                  Stage(trade=trade, seq=2, name="决赛", is_final=True)]
+    else:
+        stages = [Stage(trade=trade, seq=1, name="决赛", is_final=True)]
+    db.session.add_all(stages)
+    return stages
+
+
+def _contestants(comp, trade, n, rng) -> list[Contestant]:
+    people = []
+    for _ in range(n):
+        female = rng.random() < 0.4
+        people.append(Contestant(
+            competition_id=comp.id, trade_id=trade.id, name=fake_name(rng),
+            gender="女" if female else "男", id_number=fake_id_number(rng, female),
+            employer=rng.choice(EMPLOYERS), phone="", grade=rng.choice(GRADES)))
+    db.session.add_all(people)
+    db.session.flush()
+    return people
+
+
+def _heats(stage: Stage, n: int, per_heat: int = 20) -> list[Heat]:
+    count = max(1, -(-n // per_heat))
+    heats = [Heat(stage=stage, seq=i + 1, name=f"第{i + 1}场", venue=VENUES[i % len(VENUES)],
+                  workstations=per_heat) for i in range(count)]
+    db.session.add_all(heats)
+    db.session.flush()
+    return heats
+
+
+def _entries(stage, heats, contestants, rng) -> list[Entry]:
+    order = list(contestants)
+    rng.shuffle(order)
+    entries = []
+    for i, c in enumerate(order):
+        heat = heats[i // heats[0].workstations]
+        ws = i % heat.workstations + 1
+        entries.append(Entry(stage_id=stage.id, heat_id=heat.id, contestant_id=c.id,
+                             lot_number=f"{i + 1:03d}", workstation=ws))
+    stage.draw_seed = f"demo-{rng.randint(0, 10**6)}"
+    db.session.add_all(entries)
+    db.session.flush()
+    return entries
+
+
+def _marks(data, entries, judges, chief, rng) -> None:
+    """Marks for about four entries in five: the event is under way."""
+    rows = []
+    for entry in entries:
+        if rng.random() > 0.8:
+            continue
+        skill = rng.uniform(0.55, 0.98)
+        for crit, value, judge_index, attempt in marks_for_entry(data, skill, rng):
+            judge = chief if judge_index is None else judges[judge_index % len(judges)]
+            rows.append({"entry_id": entry.id, "judge_id": judge.id, "criterion": crit,
+                         "attempt": attempt, "value": value})
+    if rows:
+        db.session.execute(insert(Mark), rows)
+
+
+def remove_demo(comp: Competition) -> None:
+    """Delete the demo competition and everything under it (not the user accounts)."""
+    trade_ids = [t.id for t in comp.trades]
+    stage_ids = db.session.scalars(select(Stage.id).where(Stage.trade_id.in_(trade_ids))).all()
+    heat_ids = db.session.scalars(select(Heat.id).where(Heat.stage_id.in_(stage_ids))).all()
+    entry_ids = select(Entry.id).where(Entry.stage_id.in_(stage_ids))
+    bracket_ids = select(Bracket.id).where(Bracket.stage_id.in_(stage_ids))
+    db.session.execute(delete(Match).where(Match.bracket_id.in_(bracket_ids)))
+    db.session.execute(delete(Bracket).where(Bracket.stage_id.in_(stage_ids)))
+    db.session.execute(delete(Mark).where(Mark.entry_id.in_(entry_ids)))
+    db.session.execute(delete(AuditLog).where(AuditLog.competition_id == comp.id))
+    db.session.execute(delete(AuditLog).where(AuditLog.trade_id.in_(trade_ids)))
+    db.session.execute(delete(JudgeAssignment).where(JudgeAssignment.heat_id.in_(heat_ids)))
+    db.session.execute(delete(Entry).where(Entry.stage_id.in_(stage_ids)))
+    db.session.execute(delete(Heat).where(Heat.id.in_(heat_ids)))
+    db.session.execute(delete(Stage).where(Stage.id.in_(stage_ids)))
+    db.session.execute(delete(Certificate).where(Certificate.competition_id == comp.id))
+    db.session.execute(delete(Promotion).where(Promotion.competition_id == comp.id))
+    db.session.execute(delete(Contestant).where(Contestant.competition_id == comp.id))
+    db.session.execute(delete(Team).where(Team.competition_id == comp.id))
+    db.session.execute(User.__table__.update().where(User.trade_id.in_(trade_ids))
+                       .values(trade_id=None))
+    db.session.execute(delete(Trade).where(Trade.id.in_(trade_ids)))
+    db.session.execute(delete(Competition).where(Competition.id == comp.id))
+    db.session.commit()
 
 
 @click.command("demo")
-def demo_command():
-    """Load the demo competition."""
+@click.option("--contestants", type=int, default=None,
+              help="Total contestants for a full-scale event (e.g. 10000).")
+@click.option("--reset", is_flag=True, help="Remove the demo event first and rebuild it.")
+@click.option("--no-marks", is_flag=True, help="Leave every score sheet empty.")
+@with_appcontext
+def demo_command(contestants: int | None, reset: bool, no_marks: bool) -> None:
+    """Create the database tables (migrations) and load the fictional demo event."""
+    from flask_migrate import upgrade
+    upgrade()
+    size = DemoSize(marks=not no_marks)
+    if contestants:
+        n_rules = max(1, len(list(Path(current_app.config["RULES_DIR"]).glob("*.toml"))))
+        size.big = max(BIG_TRADE_SIZE, contestants // 10)
+        size.small = max(1, (contestants - size.big) // max(1, n_rules - 1))
+    comp, created = load_demo(size, reset=reset)
+    if not created:
+        click.echo(f"The demo event is already loaded ({comp.name}); nothing changed. "
+                   "Use --reset to rebuild it.")
+        return
+    n = db.session.scalar(select(db.func.count(Contestant.id))
+                          .where(Contestant.competition_id == comp.id))
+    click.echo(f"Loaded {comp.name}: {len(comp.trades)} trades, {n} fictional contestants.")
+    click.echo("Demo accounts (fictional; change them before a real event):")
+    click.echo(f"  organiser      admin / {PASSWORDS['organiser']}")
+    click.echo(f"  chief judges   chief_<trade code> / {PASSWORDS['chief']}   e.g. chief_lathe")
+    click.echo(f"  judges         <trade code>_j1, _j2 ... / PIN {PASSWORDS['judge']}   e.g. lathe_j1")
+    click.echo(f"  arbitration    arbitration / {PASSWORDS['arbitration']}")
+    click.echo(f"  LED screens    screen / {PASSWORDS['screen']}")

@@ -7,11 +7,13 @@ if PostgreSQL cannot be reached.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 
 import pytest
 from flask import g
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 
 from competition import create_app
 from competition.extensions import db
@@ -71,21 +73,32 @@ def backend(request):
     return request.param
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite file built once by the migrations; each test gets a copy of it."""
+    path = tmp_path_factory.mktemp("schema") / "template.sqlite"
+    application = make_app("sqlite:///" + str(path))
+    with application.app_context():
+        upgrade()
+        db.engine.dispose()
+    return path
+
+
 @pytest.fixture
 def app(backend, tmp_path, request):
-    """The application with an empty schema on the backend under test."""
+    """The application with an empty schema (built by the migrations) on the backend
+    under test."""
     if backend == "sqlite":
-        application = make_app("sqlite:///" + str(tmp_path / "test.sqlite"),
+        target = tmp_path / "test.sqlite"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
+        application = make_app("sqlite:///" + str(target),
                                EXPORT_DIR=str(tmp_path / "exports"))
-        with application.app_context():
-            db.create_all()
     else:
         url = request.getfixturevalue("pg_database_url")
         application = make_app(url, EXPORT_DIR=str(tmp_path / "exports"))
         with application.app_context():
             if url not in _pg_schema_ready:
-                db.drop_all()
-                db.create_all()
+                upgrade()
                 _pg_schema_ready.add(url)
             else:
                 _truncate_all()
