@@ -1,0 +1,19 @@
+"""Draws, advancement, knockout brackets, round robins and team scores: pure functions
+over plain data (no Flask, no database)."""
+from .advancement import Advancement, AdvancementError, Ranked, advance, quota_for
+from .draw import Assignment, DrawError, DrawResult, Entrant, HeatSlot, draw
+from .elimination import (BracketError, Knockout, KnockoutMatch, bracket_size, round_name,
+                          seed_order)
+from .groups import knockout_seeding, split_into_groups
+from .rng import SeededRandom, new_seed
+from .roundrobin import PointsSystem, Result, RoundRobinError, TableRow, schedule, table
+from .teams import TeamRule, TeamScore, team_score, team_standings
+
+__all__ = [
+    "Advancement", "AdvancementError", "Ranked", "advance", "quota_for", "Assignment",
+    "DrawError", "DrawResult", "Entrant", "HeatSlot", "draw", "BracketError", "Knockout",
+    "KnockoutMatch", "bracket_size", "round_name", "seed_order", "knockout_seeding",
+    "split_into_groups", "SeededRandom", "new_seed", "PointsSystem", "Result",
+    "RoundRobinError", "TableRow", "schedule", "table", "TeamRule", "TeamScore",
+    "team_score", "team_standings",
+]
