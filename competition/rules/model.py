@@ -236,6 +236,12 @@ class Rule(_Model):
         crits = self.criteria if criterion_id is None else [self.criterion(criterion_id)]
         return [s for c in crits for s in slots_for(self, c)]
 
+    def slot(self, address: str) -> Any:
+        """The Slot with this address ("crit", "crit.item", "crit@difficulty"); KeyError."""
+        if "slots" not in self._cache:
+            self._cache["slots"] = {s.address: s for s in self.slots()}
+        return self._cache["slots"][address]
+
     def _index(self) -> dict[str, Any]:
         if "index" not in self._cache:
             self._cache["index"] = {c.id: c for c in self.criteria}

@@ -89,9 +89,10 @@ def validate_mark(rule: Any, address: str, value: Any, attempt: int = 1) -> Deci
 
 
 def _slot(rule: Any, crit: Any, address: str, sub: str | None) -> Any:
-    for slot in rule.slots(crit.id):
-        if slot.address == address:
-            return slot
+    try:
+        return rule.slot(address)
+    except KeyError:
+        pass
     if sub == DIFFICULTY:
         raise MarkError("criterion", f"'{crit.id}' has no declared difficulty")
     if sub is None:
