@@ -9,7 +9,8 @@ function from final standings to promotions. No Flask, no database.
 Registration sheets: ``parse_grade("三级/高级工") == "L3"`` (GradeError when unreadable).
 """
 from .decide import (
-    BASIS_LABELS, Decision, Finisher, decide, rank_cutoff, resolve_one_per_person,
+    BASIS_LABELS, Decision, Finisher, decide, promotion_note, rank_cutoff,
+    resolve_one_per_person,
 )
 from .ladder import (
     EIGHT_LEVEL, FIVE_LEVEL, LADDERS, Grade, GradeError, Ladder, get_ladder, parse_grade,
@@ -21,5 +22,5 @@ __all__ = [
     "AwardRule", "BASIS_LABELS", "Decision", "EIGHT_LEVEL", "FIVE_LEVEL", "Finisher", "Grade",
     "GradeError", "LADDERS", "Ladder", "PassRule", "Policy", "PolicyError", "PolicyProblem",
     "RankRule", "TradePolicy", "decide", "get_ladder", "load_policy_file", "parse_grade",
-    "parse_policy", "rank_cutoff", "resolve_one_per_person",
+    "parse_policy", "promotion_note", "rank_cutoff", "resolve_one_per_person",
 ]

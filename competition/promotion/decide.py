@@ -246,18 +246,26 @@ def _pass_text(ctx: _Context, rule: PassRule, row: Finisher) -> str | _Miss:
 
 
 def _conditions(ladder: Ladder, rule, row: Finisher, cur: str | None, text: str):
+    held = f"现有等级{ladder.label(cur)}" if cur is not None else "无现有等级，"
     if rule.current_at_least is not None and ladder.rank(cur) < ladder.rank(rule.current_at_least):
         return _Miss("condition_not_met",
-                     f"{text}，但现有等级{ladder.label(cur)}低于{ladder.label(rule.current_at_least)}，"
+                     f"{text}，但{held}未达到{ladder.label(rule.current_at_least)}，"
                      "不符合该项晋级条件")
     if rule.current_at_most is not None and ladder.rank(cur) > ladder.rank(rule.current_at_most):
         return _Miss("condition_not_met",
-                     f"{text}，但现有等级{ladder.label(cur)}高于{ladder.label(rule.current_at_most)}，"
+                     f"{text}，但{held}高于{ladder.label(rule.current_at_most)}，"
                      "不符合该项晋级条件")
     if rule.min_total is not None and row.total < rule.min_total:
         return _Miss("below_min_total",
                      f"{text}，但总分{fmt(row.total)}分低于{fmt(rule.min_total)}分")
     return None
+
+
+def promotion_note(ladder: Ladder, from_grade: str | None, to_grade: str) -> str:
+    """The words for a certificate: "由四级/中级工晋升为三级/高级工" ("评定为…" from none)."""
+    if from_grade is None:
+        return f"评定为{ladder.label(to_grade)}"
+    return f"由{ladder.label(from_grade)}晋升为{ladder.label(to_grade)}"
 
 
 def resolve_one_per_person(ladder: Ladder,
