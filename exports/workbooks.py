@@ -1,0 +1,220 @@
+"""The results workbook (成绩表) as .xlsx, written in openpyxl's write-only mode.
+
+Sheets: 汇总 (one line per trade), one sheet per trade (rank, lot, name, employer, each
+criterion, each component, total, award, title, remark) and 评分明细 (every judge's mark,
+split over several sheets beyond Excel's row limit). Every sheet: a title row and a header
+row frozen and repeated on each printed page, widths from the content, A4, fit to width,
+page numbers in the footer. Numbers are written as numbers (Decimal), never as text.
+"""
+from __future__ import annotations
+
+import os
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import BinaryIO, Iterable, Iterator
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .data import JudgeMark, ResultsData, TradeResults, chinese_date
+
+EXCEL_MAX_ROWS = 1_048_576
+NUMBER_FORMAT = "0.00"
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_THIN = Side(style="thin", color="999999")
+HEADER_FONT = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+HEADER_BORDER = Border(bottom=_THIN, top=_THIN)
+WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
+def write_results_workbook(data: ResultsData, out: str | os.PathLike | BinaryIO) -> None:
+    """Write the workbook to ``out`` (a path or a binary file).
+    Trade marks given as generators are consumed once."""
+    wb = Workbook(write_only=True)
+    names: set[str] = set()
+    _summary_sheet(wb, data, _sheet_name("汇总", names))
+    for trade in data.trades:
+        _trade_sheet(wb, data, trade, _sheet_name(trade.name, names))
+    _detail_sheets(wb, data, names)
+    wb.save(os.fspath(out) if isinstance(out, os.PathLike) else out)
+
+
+def _sheet_name(wanted: str, taken: set[str]) -> str:
+    """A valid, unique sheet name: no []:*?/\\, at most 31 characters."""
+    base = _BAD_SHEET_CHARS.sub("_", wanted).strip("'") or "Sheet"
+    name, n = base[:31], 2
+    while name.lower() in taken:
+        suffix = f"({n})"
+        name, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
+
+
+def display_width(value) -> int:
+    """Columns a value needs in Excel: CJK characters count twice."""
+    text = _format_for_width(value)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _format_for_width(value) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return "" if value is None else str(value)
+
+
+class _Sheet:
+    """A write-only sheet with a title row and a frozen, repeated header row."""
+
+    def __init__(self, wb: Workbook, name: str, title: str, headers: list[str],
+                 numeric: set[int], *, landscape: bool = True, freeze_cols: int = 0,
+                 widths: list[int] | None = None, number_format: str = NUMBER_FORMAT):
+        self.ws: Worksheet = wb.create_sheet(name)
+        self.numeric = numeric
+        self.number_format = number_format
+        ws = self.ws
+        widths = widths or [display_width(h) for h in headers]
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 6), 48)
+        ws.freeze_panes = f"{get_column_letter(freeze_cols + 1)}3"
+        ws.print_title_rows = "1:2"
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.horizontalCentered = True
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.append([self._cell(title, TITLE_FONT)])
+        ws.append([self._header(h) for h in headers])
+
+    def _cell(self, value, font=None) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.ws, value=value)
+        if font is not None:
+            cell.font = font
+        return cell
+
+    def _header(self, text: str) -> WriteOnlyCell:
+        cell = self._cell(text, HEADER_FONT)
+        cell.fill, cell.border, cell.alignment = HEADER_FILL, HEADER_BORDER, WRAP
+        return cell
+
+    def append(self, values: list) -> None:
+        row = []
+        for i, value in enumerate(values):
+            if i in self.numeric and isinstance(value, Decimal):
+                cell = WriteOnlyCell(self.ws, value=value)
+                cell.number_format = self.number_format
+                row.append(cell)
+            else:
+                row.append(value)
+        self.ws.append(row)
+
+
+def _summary_sheet(wb: Workbook, data: ResultsData, name: str) -> None:
+    awards = _award_names(data.trades)
+    headers = ["工种", "代码", "参赛", "有名次", *awards, "最高分", "平均分", "公布日期"]
+    numeric = {len(headers) - 3, len(headers) - 2}
+    sheet = _Sheet(wb, name, f"{data.competition} 成绩汇总", headers, numeric,
+                   landscape=False, widths=[max(display_width(h), 8) for h in headers])
+    sheet.ws.column_dimensions["A"].width = 18
+    for trade in data.trades:
+        totals = [r.total for r in trade.rows if r.total is not None]
+        counts = {a: 0 for a in awards}
+        for r in trade.rows:
+            if r.award in counts:
+                counts[r.award] += 1
+        mean = (sum(totals) / len(totals)).quantize(Decimal("0.01"), ROUND_HALF_UP) if totals else None
+        sheet.append([trade.name, trade.code, len(trade.rows),
+                      sum(1 for r in trade.rows if r.rank is not None),
+                      *(counts[a] for a in awards), max(totals, default=None), mean,
+                      chinese_date(trade.published_at) or None])
+    if data.generated_at:
+        sheet.ws.append([])
+        sheet.ws.append([f"生成时间：{data.generated_at}"])
+
+
+def _award_names(trades: list[TradeResults]) -> list[str]:
+    seen: dict[str, None] = {}
+    for trade in trades:
+        for row in trade.rows:
+            if row.award:
+                seen.setdefault(row.award)
+    return list(seen)
+
+
+def _trade_sheet(wb: Workbook, data: ResultsData, trade: TradeResults, name: str) -> None:
+    crit = [_heading(c.name, c.max) for c in trade.criteria]
+    comp = [_heading(c.name, c.max) for c in trade.components]
+    headers = ["名次", "抽签号", "姓名", "单位", *crit, *comp, "总分", "奖项", "称号", "备注"]
+    first_num = 4
+    numeric = set(range(first_num, first_num + len(crit) + len(comp) + 1))
+    widths = [max(display_width(h), 4) for h in headers]
+    for row in trade.rows:  # widths of the text columns from their content
+        widths[2] = max(widths[2], display_width(row.name))
+        widths[3] = max(widths[3], display_width(row.employer))
+    for i in numeric:
+        widths[i] = max(min(widths[i], 14), 7)
+    title = " ".join(x for x in (data.competition, trade.name, trade.stage, "成绩表") if x)
+    sheet = _Sheet(wb, name, title, headers, numeric, freeze_cols=3, widths=widths)
+    for row in trade.rows:
+        sheet.append([
+            row.rank, row.lot, row.name, row.employer,
+            *(row.criteria.get(c.id) for c in trade.criteria),
+            *(row.components.get(c.id) for c in trade.components),
+            row.total, row.award, row.title, row.status or None])
+
+
+def _heading(name: str, max_value: Decimal | None) -> str:
+    return f"{name}\n({max_value:g})" if max_value is not None else name
+
+
+def _detail_sheets(wb: Workbook, data: ResultsData, taken: set[str]) -> None:
+    headers = ["工种", "抽签号", "姓名", "评分项", "裁判", "次", "分值"]
+    widths = [12, 8, 10, 30, 12, 4, 10]
+    rows = _detail_rows(data.trades)
+    part = 1
+    while True:
+        name = _sheet_name("评分明细" if part == 1 else f"评分明细{part}", taken)
+        # values as entered: a measurement keeps its decimals (General, not 0.00)
+        sheet = _Sheet(wb, name, f"{data.competition} 评分明细", headers, set(),
+                       widths=widths)
+        written = 0
+        for values in rows:
+            sheet.append(values)
+            written += 1
+            if written == EXCEL_MAX_ROWS - 2:
+                break
+        else:
+            return
+        part += 1
+
+
+def _detail_rows(trades: list[TradeResults]) -> Iterator[list]:
+    for trade in trades:
+        for mark in trade.marks:
+            yield [trade.name, mark.lot, mark.name, mark.criterion, mark.judge, mark.attempt,
+                   as_number(mark.value)]
+
+
+def as_number(value: str | Decimal | None):
+    """A mark's value as a Decimal when it is a number, else the text as entered
+    (a violation code, "1"/"0" for checklist items stays numeric)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return value
+    return number if number.is_finite() else value
+
+
+def marks_from(rows: Iterable[tuple]) -> Iterator[JudgeMark]:
+    """(lot, name, criterion, judge, value, attempt) tuples -> JudgeMark, lazily."""
+    for lot, name, criterion, judge, value, attempt in rows:
+        yield JudgeMark(lot, name, criterion, judge, value, attempt)
