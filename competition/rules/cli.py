@@ -11,12 +11,14 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 rules_cli = click.Group("rules", help="Check scoring rule files and compute standings.")
 
 
 @rules_cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
 def check_command(paths: tuple[Path, ...]) -> None:
     """Validate rule files (default: the app's RULES_DIR). Prints `file:line: field: problem`
     for every problem and exits 1, or prints "N rules valid"."""
