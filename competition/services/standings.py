@@ -3,17 +3,22 @@
 trade_standings() is the one way the web layer, the exports and promotions read results.
 trade_changed() is the one place that reacts to a change of a trade's marks (called after
 the commit): it bumps the trade's standings version and publishes (see live.py).
+public_rows() shapes standings for screens and the public (no ID numbers, no phones;
+names hidden while a trade is blind); trade_progress() counts marks in vs expected.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Entry, Mark, Stage, Trade
+from ..models import Entry, Heat, Mark, Stage, Trade
 from .rules import rule_for
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -56,19 +61,90 @@ def trade_standings(trade: Trade, stage: Stage | None = None) -> TradeStandings:
 
 def trade_changed(trade_id: int) -> None:
     """Call after committing a change to a trade's marks, entries or locks: bumps the
-    standings version and publishes the new snapshot to the trade's screens."""
+    standings version and publishes the new snapshot to the trade's screens.
+
+    Publishing problems (Redis down...) are logged, never raised: the change is stored,
+    and screens catch up on their next resync."""
     # An atomic increment: several server processes may write the same trade at once.
     db.session.execute(update(Trade).where(Trade.id == trade_id)
                        .values(standings_version=Trade.standings_version + 1))
     db.session.commit()
-    trade = db.session.get(Trade, trade_id)
+    trade = db.session.get(Trade, trade_id, populate_existing=True)
     if trade is None:
         return
-    db.session.refresh(trade)
+    from .. import live
     try:
-        from .. import live
-    except ImportError:  # live publishing not installed yet
-        return
-    publish = getattr(live, "publish_trade", None)
-    if publish is not None:
-        publish(trade)
+        live.publish_trade(trade)
+    except Exception:  # noqa: BLE001 - the write is done; screens resync
+        log.exception("publishing standings of trade %s failed", trade_id)
+
+
+def public_rows(ts: TradeStandings, names_visible: bool) -> list[dict]:
+    """The standings as screens show them, ranked rows first. A row: key (the entry id),
+    rank, name (None while blind), lot, employer (None while blind), total, award,
+    titles, status. Never an ID number or a phone."""
+    rows = sorted(ts.standings.rows,
+                  key=lambda r: (r.rank is None, r.rank or 0, _status_order(r.status)))
+    out = []
+    for r in rows:
+        entry = ts.entries.get(r.entry)
+        absent = r.status == "absent"
+        out.append({
+            "key": r.entry,
+            "rank": r.rank,
+            "name": (entry.display_name if entry else None) if names_visible else None,
+            "lot": entry.lot_number if entry else None,
+            "employer": (entry.employer if entry else None) if names_visible else None,
+            "total": None if absent else str(r.total),
+            "award": r.award,
+            "titles": list(r.titles),
+            "status": r.status,
+        })
+    return out
+
+
+def _status_order(status: str) -> int:
+    return {"ok": 0, "disqualified": 1, "absent": 2}.get(status, 3)
+
+
+def expected_marks_per_entry(rule) -> int:
+    """How many marks one entry should receive: judges x attempts of each judged
+    criterion, one per measured/timed/count value, one per checklist item and judge.
+    Deductions and adjustments are entered only when they happen, so they expect none."""
+    n = 0
+    for c in rule.criteria:
+        if c.kind == "judged":
+            n += c.judges * c.attempts
+        elif c.kind == "checklist":
+            n += len(c.items) * c.judges * c.attempts
+        elif c.kind in ("measured", "timed", "count"):
+            n += c.attempts
+    return n
+
+
+def trade_progress(trade: Trade) -> dict:
+    """Marks in vs expected and heats locked, for the organiser's live dashboard."""
+    stage = default_stage(trade)
+    rule = rule_for(trade)
+    counted = {c.id for c in rule.criteria if c.kind in ("judged", "checklist", "measured",
+                                                         "timed", "count")}
+    entries = marks = heats = locked = 0
+    if stage is not None:
+        entries = db.session.scalar(select(func.count(Entry.id)).where(
+            Entry.stage_id == stage.id, Entry.status.in_(("active", "advanced")))) or 0
+        rows = db.session.execute(
+            select(Mark.criterion, func.count(Mark.id))
+            .join(Entry, Entry.id == Mark.entry_id)
+            .where(Entry.stage_id == stage.id, Entry.status.in_(("active", "advanced")))
+            .group_by(Mark.criterion)).all()
+        marks = sum(n for crit, n in rows
+                    if crit.split(".")[0].split("@")[0] in counted and "@" not in crit)
+        heats, locked = db.session.execute(
+            select(func.count(Heat.id), func.count(Heat.locked_at))
+            .where(Heat.stage_id == stage.id)).one()
+    expected = entries * expected_marks_per_entry(rule)
+    return {"trade_id": trade.id, "code": trade.code, "name": trade.name,
+            "version": trade.standings_version, "entries": entries,
+            "marks": min(marks, expected) if expected else marks, "expected": expected,
+            "heats": heats, "heats_locked": locked, "frozen": trade.frozen,
+            "reveal_count": trade.reveal_count, "published": trade.published}

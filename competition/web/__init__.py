@@ -3,7 +3,17 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, api, auth, errors, judge, public, screen
-    for module in (auth, admin, judge, screen, public, api):
+    from . import admin, api, auth, errors, judge, public, rules_admin, screen
+    for module in (auth, admin, judge, screen, public, api, rules_admin):
         app.register_blueprint(module.bp)
     errors.register(app)
+    from . import live_admin, live_api  # live leaderboards (issue 5)
+    for blueprint in (live_api.bp, live_admin.bp, screen.results_bp, screen.vendor_bp):
+        app.register_blueprint(blueprint)
+    from .. import live
+    live.init_app(app)
+    from . import promotions  # promotion lists (issue 8)
+    app.register_blueprint(promotions.bp)
+    from . import judge_api  # judging on tablets (issue 4)
+    app.register_blueprint(judge_api.bp)
+    app.register_blueprint(judge.token_bp)

@@ -1,10 +1,84 @@
-"""LED screens (read-only displays). Filled in by the live-leaderboard work."""
-from flask import Blueprint, render_template
+"""LED screens (read-only displays), the public results page and the locally served
+browser Socket.IO client. Screens and the public need no sign-in; nothing here shows an
+ID number or a phone (the rows come from live.snapshot)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask_babel import gettext as _
+
+from .. import live
+from ..config import PROJECT_ROOT
+from ..services.queries import current_competition, trade_by_code
 
 bp = Blueprint("screen", __name__, url_prefix="/screen")
+results_bp = Blueprint("results", __name__)
+vendor_bp = Blueprint("vendor", __name__)
+
+SOCKET_IO_JS = Path("node_modules") / "socket.io-client" / "dist" / "socket.io.min.js"
+
+
+def _trades_from(codes: list[str]):
+    """The trades named by ``codes`` in the current (or ?competition=) competition; 404
+    if none is known."""
+    comp = current_competition(request.args.get("competition"))
+    trades = [t for t in (trade_by_code(comp, c) for c in codes if c) if t] if comp else []
+    if not trades:
+        abort(404)
+    return comp, trades
+
+
+def _screen_settings(trades, rotate_seconds: int | None) -> dict:
+    page = request.args.get("page", type=int) or 8
+    return {"trades": [{"id": t.id, "code": t.code, "name": t.name} for t in trades],
+            "rotateSeconds": rotate_seconds, "pageSeconds": max(3, min(page, 120)),
+            "rows": request.args.get("rows", type=int)}
 
 
 @bp.get("/")
 def index():
-    """Choose a trade to show on this screen."""
-    return render_template("screen/index.html")
+    """Choose a trade (or a rotation of trades) to show on this screen."""
+    comp = current_competition(request.args.get("competition"))
+    return render_template("screen/index.html", competition=comp,
+                           trades=comp.trades if comp else [])
+
+
+@bp.get("/trade/<code>")
+def trade(code: str):
+    """The LED page of one trade (?page=seconds per page, ?rows=fixed rows per page)."""
+    comp, trades = _trades_from([code])
+    return render_template("screen/led.html", competition=comp,
+                           settings=_screen_settings(trades, None))
+
+
+@bp.get("/rotate")
+def rotate():
+    """?trades=a,b,c&seconds=20: rotate through several trades on a timer."""
+    codes = [c.strip() for c in request.args.get("trades", "").split(",")]
+    seconds = max(5, min(request.args.get("seconds", type=int) or 20, 3600))
+    comp, trades = _trades_from(codes)
+    return render_template("screen/led.html", competition=comp,
+                           settings=_screen_settings(trades, seconds))
+
+
+@results_bp.get("/results/<code>")
+def results(code: str):
+    """The public, phone-friendly live results of one trade."""
+    comp, trades = _trades_from([code])
+    t = live.load_trade(trades[0].id)
+    return render_template("public/results.html", competition=comp, trade=t,
+                           snap=live.snapshot(t))
+
+
+@vendor_bp.get("/vendor/socket.io.min.js")
+def socket_io_js():
+    """The browser Socket.IO client, installed from npm by the setup command."""
+    path = Path(current_app.config.get("VENDOR_ROOT") or PROJECT_ROOT) / SOCKET_IO_JS
+    if not path.is_file():
+        message = _("The Socket.IO browser client is missing: run ./run.sh start (or npm ci "
+                    "in the project folder) to install it.")
+        body = f"console.error({json.dumps(message, ensure_ascii=False)});\n"
+        return Response(body, status=503, mimetype="application/javascript")
+    return send_file(path, mimetype="application/javascript", max_age=86400)

@@ -1,0 +1,308 @@
+"""Live standings over Socket.IO: rooms, versioned snapshots, diffs and publishing.
+
+A client (LED screen, public page) joins the room of a trade ("trade:<id>") or of a whole
+competition ("competition:<id>") and at once receives a "standings" snapshot:
+    {trade: {...}, version, rows: [...], frozen, reveal: null | {count, total}, updated_at}
+After every committed change, services call standings.trade_changed(), which bumps the
+version and calls publish_trade(): the room then gets a "standings_diff"
+    {trade_id, base, version, rows: [changed rows], order: [row keys], updated_at}
+when this process knows the base, else a new full snapshot. A client whose version is not
+the diff's base (a gap), or that reconnects, emits "resync" and gets the current snapshot.
+Organisers may join "admin:<competition id>" for "progress" events.
+
+Snapshots are cached per (trade, version, view), built once per key even when 200 screens
+ask at the same moment. With REDIS_URL every emit goes through Redis (several processes).
+"""
+from __future__ import annotations
+
+import socket
+import threading
+from collections import OrderedDict
+from datetime import datetime, timezone
+from typing import Callable
+
+from flask import Flask, current_app
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room
+
+from .extensions import db, socketio
+from .models import Role, Trade
+
+STANDINGS, DIFF, PROGRESS = "standings", "standings_diff", "progress"
+_VOLATILE = ("moved", "changed")
+
+
+def trade_room(trade_id: int) -> str:
+    return f"trade:{trade_id}"
+
+
+def competition_room(competition_id: int) -> str:
+    return f"competition:{competition_id}"
+
+
+def admin_room(competition_id: int) -> str:
+    return f"admin:{competition_id}"
+
+
+class SnapshotCache:
+    """A small LRU of snapshots with single-flight building: concurrent askers for the
+    same key wait for the one computation instead of each recomputing."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self._building: dict = {}
+        self.builds = 0
+
+    def get(self, key, build: Callable[[], dict]) -> dict:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+            key_lock = self._building.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._data:
+                    return self._data[key]
+            value = build()
+            with self._lock:
+                self.builds += 1
+                self._data[key] = value
+                while len(self._data) > self.size:
+                    self._data.popitem(last=False)
+                self._building.pop(key, None)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+class LiveState:
+    """Per-application memory of this process: the snapshot cache, the last live rows
+    built per trade (to flag moves) and the last snapshot published per trade (the base
+    of the next diff)."""
+
+    def __init__(self):
+        self.cache = SnapshotCache()
+        self.last_live: dict[int, tuple[int, dict]] = {}
+        self.published: dict[int, dict] = {}
+
+
+def state() -> LiveState:
+    return current_app.extensions["competition_live"]
+
+
+def load_trade(trade_id: int) -> Trade | None:
+    """The trade as committed now (not a stale copy from the session's identity map)."""
+    return db.session.get(Trade, trade_id, populate_existing=True)
+
+
+def names_visible(trade: Trade) -> bool:
+    """Blind trades show lot numbers until results are published or the ceremony reveal."""
+    return (not trade.blind) or trade.published or trade.reveal_count is not None
+
+
+def snapshot(trade: Trade) -> dict:
+    """The public snapshot of ``trade`` at its current version (cached)."""
+    key = (trade.id, trade.standings_version, trade.frozen, trade.reveal_count,
+           names_visible(trade))
+    return state().cache.get(key, lambda: _build(trade))
+
+
+def _build(trade: Trade) -> dict:
+    from .services.standings import public_rows, trade_standings
+    snap = {"trade": {"id": trade.id, "code": trade.code, "name": trade.name,
+                      "name_en": trade.name_en, "competition_id": trade.competition_id,
+                      "blind": trade.blind},
+            "version": trade.standings_version, "frozen": bool(trade.frozen),
+            "reveal": None, "updated_at": _now()}
+    payload = trade.frozen_payload or {}
+    if trade.frozen and payload:
+        rows = [_blinded(r, names_visible(trade)) for r in payload.get("rows", [])]
+        snap["frozen_at"] = payload.get("at")
+        if trade.reveal_count is not None:
+            n = max(0, min(trade.reveal_count, len(rows)))
+            snap["reveal"] = {"count": n, "total": len(rows)}
+            rows = rows[len(rows) - n:] if n else []
+        snap["rows"] = rows
+        return snap
+    rows = public_rows(trade_standings(trade), names_visible(trade))
+    _mark_moves(trade.id, trade.standings_version, rows)
+    snap["rows"] = rows
+    return snap
+
+
+def _blinded(row: dict, visible: bool) -> dict:
+    row = {**row, "moved": None, "changed": False}
+    if not visible:
+        row["name"] = row["employer"] = None
+    return row
+
+
+def _mark_moves(trade_id: int, version: int, rows: list[dict]) -> None:
+    """Flag rows whose rank or total changed since the last live snapshot built here."""
+    last = state().last_live
+    prev_version, prev = last.get(trade_id, (None, None))
+    for r in rows:
+        old = prev.get(r["key"]) if prev is not None and prev_version < version else None
+        r["moved"], r["changed"] = None, False
+        if prev is None or prev_version >= version:
+            continue
+        if old is None:
+            r["moved"] = "new" if r["rank"] is not None else None
+            continue
+        if r["rank"] is not None and (old["rank"] is None or r["rank"] < old["rank"]):
+            r["moved"] = "up"
+        elif r["rank"] is not None and r["rank"] > old["rank"]:
+            r["moved"] = "down"
+        r["changed"] = r["total"] != old["total"]
+    if prev_version is None or prev_version < version:
+        last[trade_id] = (version, {r["key"]: r for r in rows})
+
+
+def make_diff(prev: dict | None, snap: dict) -> dict | None:
+    """A diff from ``prev`` to ``snap``, or None when a full snapshot is better (no base,
+    a change of frozen/reveal state, or more than half the rows changed)."""
+    if (prev is None or prev["version"] >= snap["version"] or prev["frozen"]
+            or snap["frozen"] or prev["reveal"] or snap["reveal"]
+            or prev["trade"] != snap["trade"]):
+        return None
+    before = {r["key"]: _stable(r) for r in prev["rows"]}
+    changed = [r for r in snap["rows"]
+               if before.get(r["key"]) != _stable(r) or r["moved"] or r["changed"]]
+    if len(changed) * 2 > max(len(snap["rows"]), 1):
+        return None
+    return {"trade_id": snap["trade"]["id"], "base": prev["version"],
+            "version": snap["version"], "rows": changed,
+            "order": [r["key"] for r in snap["rows"]], "updated_at": snap["updated_at"]}
+
+
+def _stable(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in _VOLATILE}
+
+
+def publish_trade(trade: Trade) -> None:
+    """Send the trade's new standings to its rooms (after the commit, never before), and
+    its progress to the organisers. A frozen trade's screens get nothing new until the
+    organiser reveals or unfreezes (their version catches up on the next snapshot)."""
+    snap = snapshot(trade)
+    prev = state().published.get(trade.id)
+    rooms = [trade_room(trade.id), competition_room(trade.competition_id)]
+    same_frozen = (prev is not None and snap["frozen"] and prev["frozen"]
+                   and prev["reveal"] == snap["reveal"] and prev["rows"] == snap["rows"])
+    if not same_frozen:
+        diff = make_diff(prev, snap)
+        if diff is not None:
+            socketio.emit(DIFF, diff, to=rooms)
+        else:
+            socketio.emit(STANDINGS, snap, to=rooms)
+        state().published[trade.id] = snap
+    from .services.standings import trade_progress
+    socketio.emit(PROGRESS, trade_progress(trade), to=admin_room(trade.competition_id))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# --- Socket.IO handlers -------------------------------------------------------------
+
+def _is_organiser() -> bool:
+    return bool(current_user and current_user.is_authenticated
+                and current_user.has_role(Role.ORGANISER))
+
+
+def on_connect(auth=None):
+    """Screens and the public connect anonymously (read-only). A connection that asks
+    for the organiser's view must come from a signed-in organiser."""
+    if isinstance(auth, dict) and auth.get("view") == "admin" and not _is_organiser():
+        raise ConnectionRefusedError("organisers only")
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def on_join(data):
+    """{"trade": id} | {"competition": id} | {"admin": competition id}: join the room and
+    get the current snapshot(s) (or progress) at once."""
+    data = data if isinstance(data, dict) else {}
+    if "admin" in data:
+        if not _is_organiser():
+            return {"error": "forbidden"}
+        cid = _int(data["admin"])
+        join_room(admin_room(cid))
+        from .services.standings import trade_progress
+        for t in db.session.scalars(db.select(Trade).where(Trade.competition_id == cid)):
+            emit(PROGRESS, trade_progress(t), ignore_queue=True)
+        return {"ok": True}
+    if "competition" in data:
+        cid = _int(data["competition"])
+        trades = db.session.scalars(db.select(Trade.id).where(Trade.competition_id == cid)
+                                    .order_by(Trade.id)).all()
+        if not trades:
+            return {"error": "unknown competition"}
+        join_room(competition_room(cid))
+        for tid in trades:
+            emit(STANDINGS, snapshot(load_trade(tid)), ignore_queue=True)
+        return {"ok": True}
+    trade = load_trade(_int(data.get("trade")) or 0)
+    if trade is None:
+        return {"error": "unknown trade"}
+    join_room(trade_room(trade.id))
+    emit(STANDINGS, snapshot(trade), ignore_queue=True)
+    return {"ok": True, "version": trade.standings_version}
+
+
+def on_leave(data):
+    trade_id = _int((data or {}).get("trade")) if isinstance(data, dict) else None
+    if trade_id:
+        leave_room(trade_room(trade_id))
+    return {"ok": True}
+
+
+def on_resync(data):
+    """A client saw a gap (or reconnected): send it the current snapshot of the trade."""
+    trade = load_trade(_int((data or {}).get("trade") if isinstance(data, dict) else None)
+                       or 0)
+    if trade is None:
+        return {"error": "unknown trade"}
+    emit(STANDINGS, snapshot(trade), ignore_queue=True)
+    return {"ok": True, "version": trade.standings_version}
+
+
+# --- wiring -------------------------------------------------------------------------
+
+class NoDelayMiddleware:
+    """Set TCP_NODELAY on every accepted connection: neither Werkzeug nor gevent does,
+    and back-to-back broadcasts then stall ~40 ms on Nagle + delayed ACKs."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        sock = environ.get("werkzeug.socket") or environ.get("gunicorn.socket")
+        if sock is None:  # gevent's pywsgi
+            rfile = getattr(environ.get("wsgi.input"), "rfile", None)
+            sock = getattr(getattr(rfile, "raw", None), "_sock", None)
+        if sock is not None:
+            try:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except (OSError, AttributeError):
+                pass
+        return self.wsgi_app(environ, start_response)
+
+
+def init_app(app: Flask) -> None:
+    """Register the Socket.IO handlers on the app's server (after socketio.init_app)."""
+    app.extensions["competition_live"] = LiveState()
+    for name, handler in (("connect", on_connect), ("join", on_join),
+                          ("leave", on_leave), ("resync", on_resync)):
+        socketio.on_event(name, handler)
+    if app.config.get("SOCKETIO_TCP_NODELAY", True):
+        app.wsgi_app = NoDelayMiddleware(app.wsgi_app)
