@@ -1,0 +1,69 @@
+"""Organiser actions on trades: bind a trade to the current version of its rule file."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+
+from ..extensions import db
+from ..models import AuditLog, Trade, User
+from .rules import read_rule_file, rule_digest
+from .standings import trade_changed
+
+
+class RuleBindError(ValueError):
+    """The rule file cannot be bound (missing, or it does not validate)."""
+
+
+@dataclass
+class RuleStatus:
+    trade: Trade
+    bound_digest: str
+    file_digest: str | None     # None: the file is missing
+    problems: list[str]
+
+    @property
+    def changed(self) -> bool:
+        return self.file_digest is not None and self.file_digest != self.bound_digest
+
+
+def rule_status(trade: Trade) -> RuleStatus:
+    """Compare the rule text bound to the trade with the file in RULES_DIR."""
+    from ..rules import RuleError, parse_rule
+    path = Path(current_app.config["RULES_DIR"]) / trade.rule_file
+    file_text = path.read_text(encoding="utf-8") if path.is_file() else None
+    problems: list[str] = []
+    if file_text is not None:
+        try:
+            parse_rule(file_text, trade.rule_file)
+        except RuleError as exc:
+            problems = [str(p) for p in exc.problems]
+    return RuleStatus(trade, rule_digest(trade.rule_text or ""),
+                      rule_digest(file_text) if file_text is not None else None, problems)
+
+
+def rebind_rule(trade: Trade, user: User, reason: str) -> None:
+    """Bind ``trade`` to the current text of its rule file, recording old and new digests.
+
+    Raises RuleBindError if the file is missing or invalid, or no reason is given; nothing
+    is changed then."""
+    from ..rules import RuleError, parse_rule
+    if not reason.strip():
+        raise RuleBindError("a reason is required to change a trade's scoring rule")
+    try:
+        text = read_rule_file(trade.rule_file)
+    except OSError as exc:
+        raise RuleBindError(f"{trade.rule_file}: cannot be read ({exc.strerror})") from None
+    try:
+        parse_rule(text, trade.rule_file)
+    except RuleError as exc:
+        raise RuleBindError("; ".join(str(p) for p in exc.problems)) from None
+    old = rule_digest(trade.rule_text or "")
+    trade.rule_text = text
+    db.session.add(AuditLog(user_id=user.id, action="trade.rule_rebind", object_type="trade",
+                            object_id=trade.id, competition_id=trade.competition_id,
+                            trade_id=trade.id, old={"digest": old},
+                            new={"digest": rule_digest(text)}, reason=reason.strip()))
+    db.session.commit()
+    trade_changed(trade.id)

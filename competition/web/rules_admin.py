@@ -1,0 +1,50 @@
+"""The organiser's view of the scoring rules bound to the trades."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..models import Role
+from ..services.queries import current_competition, trade_by_code
+from ..services.trades import RuleBindError, rebind_rule, rule_status
+from .auth import roles_required
+
+bp = Blueprint("rules_admin", __name__, url_prefix="/admin/rules")
+
+
+@bp.get("/")
+@roles_required(Role.ORGANISER)
+def index():
+    """Every trade with its rule file: valid or not, changed since it was bound."""
+    comp = current_competition()
+    statuses = [rule_status(t) for t in comp.trades] if comp else []
+    return render_template("admin/rules.html", competition=comp, statuses=statuses)
+
+
+@bp.get("/<code>.toml")
+@roles_required(Role.ORGANISER, Role.CHIEF_JUDGE)
+def bound_text(code: str):
+    """The rule text as bound to the trade (what scores are computed with)."""
+    trade = _trade_or_404(code)
+    return Response(trade.rule_text, mimetype="text/plain; charset=utf-8")
+
+
+@bp.post("/<code>/rebind")
+@roles_required(Role.ORGANISER)
+def rebind(code: str):
+    """Bind the trade to the current version of its rule file (reason required)."""
+    trade = _trade_or_404(code)
+    try:
+        rebind_rule(trade, current_user, request.form.get("reason", ""))
+    except RuleBindError as exc:
+        flash(_("The rule was not changed: %(error)s", error=str(exc)))
+    else:
+        flash(_("%(trade)s now uses the current rule file.", trade=trade.name))
+    return redirect(url_for("rules_admin.index"))
+
+
+def _trade_or_404(code: str):
+    comp = current_competition()
+    trade = trade_by_code(comp, code) if comp else None
+    if trade is None:
+        abort(404)
+    return trade
