@@ -3,8 +3,8 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, api, auth, errors, judge, public, rules_admin, screen
-    for module in (auth, admin, judge, screen, public, api, rules_admin):
+    from . import admin, api, auth, errors, judge, public, rules_admin, screen, users_admin
+    for module in (auth, admin, judge, screen, public, api, rules_admin, users_admin):
         app.register_blueprint(module.bp)
     errors.register(app)
     from . import live_admin, live_api  # live leaderboards (issue 5)

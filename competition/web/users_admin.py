@@ -1,0 +1,88 @@
+"""The organiser's account pages: judges, chief judges, arbitration, screens."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Role, User
+from ..services.queries import current_competition, trade_by_code
+from ..services.users import UserError, create_judges, create_user, reset_password, set_active
+from .auth import roles_required
+
+bp = Blueprint("users_admin", __name__, url_prefix="/admin/users")
+
+
+@bp.get("/")
+@roles_required(Role.ORGANISER)
+def index():
+    """Every account with its role and trade; forms to add accounts."""
+    users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
+    comp = current_competition()
+    return render_template("admin/users.html", users=users, roles=[r.value for r in Role],
+                           trades=comp.trades if comp else [], created=None)
+
+
+@bp.post("/")
+@roles_required(Role.ORGANISER)
+def create():
+    """Create one account (a PIN is generated when the password is left empty)."""
+    trade = _trade(request.form.get("trade"))
+    try:
+        user, password = create_user(current_user, request.form.get("username", ""),
+                                     request.form.get("role", ""),
+                                     request.form.get("display_name", ""),
+                                     request.form.get("password") or None, trade)
+    except UserError as exc:
+        flash(_("Not saved: %(field)s: %(error)s", field=exc.field, error=str(exc)))
+        return redirect(url_for("users_admin.index"))
+    return _show_created([(user, password)])
+
+
+@bp.post("/judges")
+@roles_required(Role.ORGANISER)
+def batch_judges():
+    """Create N judge accounts for a trade, each with its own PIN."""
+    trade = _trade(request.form.get("trade"))
+    if trade is None:
+        flash(_("Not saved: %(field)s: %(error)s", field="trade", error=_("choose a trade")))
+        return redirect(url_for("users_admin.index"))
+    try:
+        made = create_judges(current_user, trade, int(request.form.get("count") or 0))
+    except (UserError, ValueError) as exc:
+        flash(_("Not saved: %(field)s: %(error)s", field="count", error=str(exc)))
+        return redirect(url_for("users_admin.index"))
+    return _show_created(made)
+
+
+@bp.post("/<int:user_id>/reset")
+@roles_required(Role.ORGANISER)
+def reset(user_id: int):
+    """Give an account a new PIN (shown once)."""
+    user = db.session.get(User, user_id) or abort(404)
+    return _show_created([(user, reset_password(current_user, user))])
+
+
+@bp.post("/<int:user_id>/active")
+@roles_required(Role.ORGANISER)
+def toggle_active(user_id: int):
+    """Deactivate or reactivate an account."""
+    user = db.session.get(User, user_id) or abort(404)
+    try:
+        set_active(current_user, user, request.form.get("active") == "1")
+    except UserError as exc:
+        flash(_("Not saved: %(field)s: %(error)s", field=exc.field, error=str(exc)))
+    return redirect(url_for("users_admin.index"))
+
+
+def _trade(code: str | None):
+    comp = current_competition()
+    return trade_by_code(comp, code) if comp and code else None
+
+
+def _show_created(made):
+    """The new credentials, shown once, printable."""
+    users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
+    comp = current_competition()
+    return render_template("admin/users.html", users=users, roles=[r.value for r in Role],
+                           trades=comp.trades if comp else [], created=made)
