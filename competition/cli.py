@@ -12,6 +12,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(serve_command)
     from .rules.cli import rules_cli
     app.cli.add_command(rules_cli)
+    from .promotion_cli import promotion_cli
+    app.cli.add_command(promotion_cli)
 
 
 @click.command("serve")

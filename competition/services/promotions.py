@@ -27,12 +27,13 @@ ACTIVE = ("proposed", "confirmed")
 
 
 class PromotionError(Exception):
-    """A promotion action that cannot be done; ``status`` is the HTTP status to show
-    (400: bad input, 409: conflicts with the list's state)."""
+    """A promotion action that cannot be done. ``message`` is an English msgid with
+    %(name)s placeholders filled from ``params`` (the web layer translates it);
+    ``status`` is the HTTP status to show (400: bad input, 409: conflicts with the list)."""
 
-    def __init__(self, message: str, status: int = 409):
-        super().__init__(message)
-        self.status = status
+    def __init__(self, message: str, status: int = 409, **params):
+        super().__init__(message % params if params else message)
+        self.message, self.status, self.params = message, status, params
 
 
 @dataclass
@@ -184,8 +185,8 @@ def exclude(promotion: Promotion, user: User, reason: str) -> None:
     if not reason:
         raise PromotionError("an exclusion needs a reason", 400)
     if promotion.status != "proposed":
-        raise PromotionError(f"only a proposed promotion can be excluded (this one is "
-                             f"{promotion.status})")
+        raise PromotionError("only a proposed promotion can be excluded (this one is "
+                             "%(current)s)", current=promotion.status)
     old = _snapshot(promotion)
     promotion.status, promotion.exclusion_reason = "excluded", reason[:300]
     _audit(user, "promotion.exclude", promotion, old, _snapshot(promotion), reason)
@@ -311,7 +312,7 @@ def export_data(comp: Competition, trade: Trade | None = None):
     flagged = sorted({r.contestant.trade.name for r in rows if r.needs_review})
     if flagged:
         raise PromotionError("the results changed after confirmation; review the list of: "
-                             + "、".join(flagged))
+                             "%(trades)s", trades="、".join(flagged))
     ladder = competition_ladder(comp)
     results = {}
     out = []

@@ -1,0 +1,116 @@
+"""`flask --app competition promotion check|propose|export`: promotion lists from the shell.
+
+    flask --app competition promotion check competition/promotion_policies/
+    flask --app competition promotion propose --trade lathe            # every trade without --trade
+    flask --app competition promotion propose --confirm --user admin
+    flask --app competition promotion export --out exports/ [--trade lathe]
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+
+@click.group("promotion")
+def promotion_cli() -> None:
+    """Grade promotions (晋级): check policies, propose and confirm lists, export them."""
+
+
+@promotion_cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def check_command(paths: tuple[Path, ...]) -> None:
+    """Validate policy files (default: every file in competition/promotion_policies)."""
+    from .promotion import PolicyError, load_policy_file
+    from .services.promotions import POLICY_DIR
+    files = []
+    for p in paths or (POLICY_DIR,):
+        files += sorted(p.glob("*.toml")) if p.is_dir() else [p]
+    bad = 0
+    for f in files:
+        try:
+            policy = load_policy_file(f)
+            click.echo(f"ok    {f.name}: {policy.name}")
+        except PolicyError as err:
+            bad += 1
+            for problem in err.problems:
+                click.echo(str(problem), err=True)
+    if bad:
+        raise click.ClickException(f"{bad} of {len(files)} policy files have problems")
+
+
+def _competition(code: str | None):
+    from .services.queries import current_competition
+    comp = current_competition(code)
+    if comp is None:
+        raise click.ClickException("no competition found")
+    return comp
+
+
+def _trades(comp, codes: tuple[str, ...]):
+    if not codes:
+        return list(comp.trades)
+    by_code = {t.code: t for t in comp.trades}
+    missing = [c for c in codes if c not in by_code]
+    if missing:
+        raise click.ClickException(f"unknown trade code(s): {', '.join(missing)}")
+    return [by_code[c] for c in codes]
+
+
+@promotion_cli.command("propose")
+@click.option("--competition", "comp_code", help="Competition code (default: the newest).")
+@click.option("--trade", "trade_codes", multiple=True, help="Trade code; repeat for several.")
+@click.option("--confirm", is_flag=True, help="Confirm each proposed list at once.")
+@click.option("--user", "username", help="The organiser account confirming (with --confirm).")
+@click.option("--reopen-reason", help="Reopen confirmed lists and propose them again.")
+@with_appcontext
+def propose_command(comp_code, trade_codes, confirm, username, reopen_reason) -> None:
+    """Propose the promotion list of each trade from its current results."""
+    from .extensions import db
+    from .models import Role, User
+    from .promotion import PolicyError
+    from .rules import RuleError
+    from .services import promotions as svc
+    comp = _competition(comp_code)
+    user = None
+    if confirm:
+        user = db.session.scalar(select(User).where(User.username == (username or "")))
+        if user is None or not user.has_role(Role.ORGANISER):
+            raise click.ClickException("--confirm needs --user naming an organiser account")
+    for trade in _trades(comp, trade_codes):
+        try:
+            lst = svc.propose(trade, user, reopen_reason)
+            if confirm and any(r.status == "proposed" for r in lst.rows):
+                lst = svc.confirm(trade, user)
+        except (svc.PromotionError, RuleError) as err:
+            click.echo(f"{trade.code}: {err}", err=True)
+            continue
+        except PolicyError as err:
+            raise click.ClickException(str(err)) from None
+        state = "confirmed" if lst.confirmed else "proposed"
+        click.echo(f"{trade.code}\t{trade.name}\t{len(lst.promoted)} promoted of "
+                   f"{len(lst.rows)}\t{state}")
+
+
+@promotion_cli.command("export")
+@click.option("--competition", "comp_code", help="Competition code (default: the newest).")
+@click.option("--trade", "trade_code", help="One trade only (default: every trade).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder for the files (default: EXPORT_DIR/promotions).")
+@with_appcontext
+def export_command(comp_code, trade_code, out_dir) -> None:
+    """Write the confirmed 晋级名单: xlsx (full ID numbers), xlsx (masked), PDF."""
+    from flask import current_app
+
+    from .services import promotions as svc
+    comp = _competition(comp_code)
+    trade = _trades(comp, (trade_code,))[0] if trade_code else None
+    out = out_dir or Path(current_app.config["EXPORT_DIR"]) / "promotions"
+    try:
+        files = svc.write_exports(comp, out, trade)
+    except svc.PromotionError as err:
+        raise click.ClickException(str(err)) from None
+    for f in files:
+        click.echo(str(f))

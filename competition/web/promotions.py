@@ -1,0 +1,170 @@
+"""The organiser's promotion pages: review the proposed list with reasons, exclude a person,
+confirm, see lists flagged for review, download the 晋级名单 (xlsx full/masked, PDF)."""
+from __future__ import annotations
+
+from flask import (
+    Blueprint, abort, flash, redirect, render_template, request, send_file, url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Promotion, Role
+from ..promotion import PolicyError
+from ..rules import RuleError
+from ..services import promotions as svc
+from ..services.queries import current_competition, trade_by_code
+from .auth import roles_required
+
+bp = Blueprint("promotions", __name__, url_prefix="/admin/promotions")
+
+BASIS_UI = {"by_award": "By award", "by_rank": "By rank", "by_pass": "By passing at the level"}
+STATUS_LABELS = {"proposed": "Proposed", "confirmed": "Confirmed", "excluded": "Excluded",
+                 "not_promoted": "Not promoted"}
+EXPORTS = {"xlsx": ("晋级名单.xlsx", False), "xlsx-masked": ("晋级名单-脱敏.xlsx", True),
+           "pdf": ("晋级名单.pdf", False)}
+
+
+def _competition():
+    comp = current_competition(request.args.get("competition"))
+    if comp is None:
+        abort(404)
+    return comp
+
+
+def _trade(code: str):
+    trade = trade_by_code(_competition(), code)
+    if trade is None:
+        abort(404)
+    return trade
+
+
+def _flash_error(err: svc.PromotionError) -> None:
+    flash(_(err.message, **err.params))
+
+
+@bp.get("/")
+@roles_required(Role.ORGANISER)
+def index():
+    """Every trade with its list's state; flagged lists first in the organiser's eye."""
+    comp = _competition()
+    svc.refresh_review_flags(comp)
+    policy, problems = None, []
+    try:
+        policy = svc.competition_policy(comp)
+    except PolicyError as err:
+        problems = [str(p) for p in err.problems]
+    lists = [svc.trade_list(t) for t in comp.trades]
+    return render_template("promotions/index.html", competition=comp, policy=policy,
+                           problems=problems, lists=lists, ladder=svc.competition_ladder(comp))
+
+
+@bp.get("/<code>")
+@roles_required(Role.ORGANISER)
+def trade_page(code: str):
+    """One trade's list: every contestant with the decision and its reason."""
+    trade = _trade(code)
+    svc.refresh_review_flags(trade.competition)
+    lst = svc.trade_list(trade)
+    ladder = svc.competition_ladder(trade.competition)
+    order = {"confirmed": 0, "proposed": 1, "excluded": 2, "not_promoted": 3}
+    rows = sorted(lst.rows, key=lambda r: (order.get(r.status, 9), r.id))
+    stale = bool(lst.rows) and any(r.standings_version != trade.standings_version
+                                   for r in lst.rows if r.status != "confirmed")
+    return render_template("promotions/trade.html", trade=trade, lst=lst, rows=rows,
+                           ladder=ladder, basis_labels=BASIS_UI,
+                           status_labels=STATUS_LABELS, stale=stale)
+
+
+@bp.post("/<code>/propose")
+@roles_required(Role.ORGANISER)
+def propose(code: str):
+    """Compute (or recompute) the proposed list; reopening a confirmed one needs a reason."""
+    trade = _trade(code)
+    try:
+        svc.propose(trade, current_user, request.form.get("reason") or None)
+        flash(_("The promotion list was proposed from the current results."))
+    except svc.PromotionError as err:
+        _flash_error(err)
+    except PolicyError as err:
+        flash(_("The promotion policy is not valid: %(problems)s",
+                problems="; ".join(str(p) for p in err.problems)))
+    except RuleError as err:
+        flash(_("The scoring rule of this trade is not valid: %(problems)s",
+                problems="; ".join(str(p) for p in err.problems)))
+    return redirect(url_for(".trade_page", code=code))
+
+
+@bp.post("/<code>/confirm")
+@roles_required(Role.ORGANISER)
+def confirm(code: str):
+    trade = _trade(code)
+    try:
+        svc.confirm(trade, current_user)
+        flash(_("The promotion list is confirmed."))
+    except svc.PromotionError as err:
+        _flash_error(err)
+    return redirect(url_for(".trade_page", code=code))
+
+
+@bp.post("/<code>/keep")
+@roles_required(Role.ORGANISER)
+def keep(code: str):
+    """Keep a flagged confirmed list as it is (with a reason)."""
+    trade = _trade(code)
+    try:
+        svc.keep_after_review(trade, current_user, request.form.get("reason", ""))
+        flash(_("The confirmed list was kept after review."))
+    except svc.PromotionError as err:
+        _flash_error(err)
+    return redirect(url_for(".trade_page", code=code))
+
+
+@bp.post("/row/<int:promotion_id>/exclude")
+@roles_required(Role.ORGANISER)
+def exclude(promotion_id: int):
+    row = db.get_or_404(Promotion, promotion_id)
+    try:
+        svc.exclude(row, current_user, request.form.get("reason", ""))
+    except svc.PromotionError as err:
+        _flash_error(err)
+    return redirect(url_for(".trade_page", code=row.contestant.trade.code))
+
+
+@bp.post("/row/<int:promotion_id>/include")
+@roles_required(Role.ORGANISER)
+def include(promotion_id: int):
+    row = db.get_or_404(Promotion, promotion_id)
+    try:
+        svc.include(row, current_user)
+    except svc.PromotionError as err:
+        _flash_error(err)
+    return redirect(url_for(".trade_page", code=row.contestant.trade.code))
+
+
+@bp.get("/export/<kind>")
+@roles_required(Role.ORGANISER)
+def export(kind: str):
+    """Download the confirmed list (?trade=<code> for one trade) as xlsx, masked xlsx or
+    PDF for signature."""
+    if kind not in EXPORTS:
+        abort(404)
+    comp = _competition()
+    trade = _trade(request.args["trade"]) if request.args.get("trade") else None
+    try:
+        data = svc.export_data(comp, trade)
+    except svc.PromotionError as err:
+        _flash_error(err)
+        return redirect(url_for(".trade_page", code=trade.code) if trade else url_for(".index"))
+    from io import BytesIO
+
+    from exports.promotions import promotion_list_pdf, promotion_list_xlsx
+    name, masked = EXPORTS[kind]
+    if kind == "pdf":
+        content, mime = promotion_list_pdf(data), "application/pdf"
+    else:
+        content = promotion_list_xlsx(data, masked=masked)
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    prefix = f"{comp.code}-{trade.code}-" if trade else f"{comp.code}-"
+    return send_file(BytesIO(content), mimetype=mime, as_attachment=True,
+                     download_name=prefix + name)
