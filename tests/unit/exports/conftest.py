@@ -11,7 +11,8 @@ def pdf_pages_text(path_or_bytes) -> list[str]:
     """The text of every page (pypdf), for asserting on names, serials and awards."""
     import io
     src = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else path_or_bytes
-    return [page.extract_text() for page in PdfReader(src).pages]
+    # a line break inside a wrapped cell is not part of the text being looked for
+    return [page.extract_text().replace("\n", "") for page in PdfReader(src).pages]
 
 
 def render_png(pdf: Path, out_prefix: Path, *, dpi: int = 150, first: int = 1,
