@@ -2,6 +2,8 @@
 register() adds them to the app."""
 from __future__ import annotations
 
+import os
+
 import click
 from flask import Flask
 
@@ -14,6 +16,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(rules_cli)
     from .promotion_cli import promotion_cli
     app.cli.add_command(promotion_cli)
+    from .registration_cli import registration_cli
+    app.cli.add_command(registration_cli)
 
 
 @click.command("serve")
@@ -26,5 +30,7 @@ def serve_command(host: str, port: int) -> None:
     from .extensions import socketio
     from .netinfo import print_addresses
     print_addresses(port)
+    # Flask refuses app.run() inside a `flask` command unless told it is deliberate.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
     socketio.run(current_app._get_current_object(), host=host, port=port,
                  allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)

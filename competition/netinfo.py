@@ -1,5 +1,6 @@
 """Print the addresses a venue's tablets and screens can open."""
 import socket
+import subprocess
 
 import click
 
@@ -11,6 +12,11 @@ def lan_addresses() -> list[str]:
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
             found.add(info[4][0])
     except OSError:
+        pass
+    try:  # Linux: every address of this host, as `hostname -I` prints them
+        out = subprocess.run(["hostname", "-I"], capture_output=True, text=True, timeout=2)
+        found.update(a for a in out.stdout.split() if a.count(".") == 3)
+    except (OSError, subprocess.SubprocessError):
         pass
     return sorted(a for a in found if not a.startswith("127."))
 

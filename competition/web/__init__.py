@@ -7,6 +7,8 @@ def register_blueprints(app: Flask) -> None:
     for module in (auth, admin, judge, screen, public, api, rules_admin, users_admin):
         app.register_blueprint(module.bp)
     errors.register(app)
+    from . import menu
+    menu.register(app)
     from . import live_admin, live_api  # live leaderboards (issue 5)
     for blueprint in (live_api.bp, live_admin.bp, screen.results_bp, screen.vendor_bp):
         app.register_blueprint(blueprint)
@@ -17,3 +19,6 @@ def register_blueprints(app: Flask) -> None:
     from . import judge_api  # judging on tablets (issue 4)
     app.register_blueprint(judge_api.bp)
     app.register_blueprint(judge.token_bp)
+    from . import brackets, registration, stages  # registration, draws, brackets (issue 6)
+    for blueprint in (registration.bp, stages.bp, brackets.bp):
+        app.register_blueprint(blueprint)
