@@ -1,0 +1,170 @@
+/* Live standings client (LED screens, public results, the organiser's progress page).
+ *
+ * Joins the rooms of some trades and keeps one versioned snapshot per trade:
+ *   "standings"       a full snapshot: taken if its version is not older than ours
+ *   "standings_diff"  applied only if its base is our version; otherwise we ask "resync"
+ * On every (re)connection we join again, and the server answers with fresh snapshots, so
+ * nothing depends on having received every message. Plain ES5-ish code: venue PCs run
+ * old browsers, and venue pages are served over plain http (no secure-context APIs).
+ */
+(function (global) {
+  "use strict";
+
+  function LiveStandings(tradeIds, handlers) {
+    var self = this;
+    this.snaps = {};
+    this.handlers = handlers;
+    this.connected = false;
+    this.socket = global.io({ transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+    this.socket.on("connect", function () {
+      self.connected = true;
+      self._status();
+      tradeIds.forEach(function (id) { self.socket.emit("join", { trade: id }); });
+    });
+    this.socket.on("disconnect", function () { self.connected = false; self._status(); });
+    this.socket.on("connect_error", function () { self.connected = false; self._status(); });
+    this.socket.on("standings", function (snap) { self._snapshot(snap); });
+    this.socket.on("standings_diff", function (diff) { self._diff(diff); });
+  }
+
+  LiveStandings.prototype._status = function () {
+    if (this.handlers.status) this.handlers.status(this.connected);
+  };
+
+  LiveStandings.prototype._snapshot = function (snap) {
+    var id = snap.trade.id, cur = this.snaps[id];
+    if (cur && snap.version < cur.version) return;
+    this.snaps[id] = snap;
+    this.handlers.update(id, snap, movedKeys(snap.rows), cur || null);
+  };
+
+  LiveStandings.prototype._diff = function (diff) {
+    var id = diff.trade_id, cur = this.snaps[id];
+    if (!cur || cur.version !== diff.base) {
+      if (!cur || diff.version > cur.version) this.resync(id);
+      return;
+    }
+    var byKey = {};
+    cur.rows.forEach(function (r) { r.moved = null; r.changed = false; byKey[r.key] = r; });
+    diff.rows.forEach(function (r) { byKey[r.key] = r; });
+    var next = {};
+    for (var k in cur) if (Object.prototype.hasOwnProperty.call(cur, k)) next[k] = cur[k];
+    next.version = diff.version;
+    next.updated_at = diff.updated_at;
+    next.rows = diff.order.map(function (key) { return byKey[key]; }).filter(Boolean);
+    if (next.rows.length !== diff.order.length) { this.resync(id); return; }
+    this.snaps[id] = next;
+    this.handlers.update(id, next, movedKeys(diff.rows), cur);
+  };
+
+  LiveStandings.prototype.resync = function (id) {
+    this.socket.emit("resync", { trade: id });
+  };
+
+  function movedKeys(rows) {
+    var out = {};
+    rows.forEach(function (r) { if (r.moved || r.changed) out[r.key] = r.moved || "changed"; });
+    return out;
+  }
+
+  function fmt(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, k) {
+      return values[k] === undefined ? m : values[k];
+    });
+  }
+
+  function clock(iso) {
+    var d = iso ? new Date(iso) : new Date();
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds());
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  /* What a row shows, shared by the LED page and the public page. */
+  function rowText(r, t) {
+    var unranked = r.rank === null || r.rank === undefined;
+    return {
+      rank: unranked ? "—" : String(r.rank),
+      name: r.name || (r.lot ? fmt(t.lot, { lot: r.lot }) : ""),
+      employer: r.employer || "",
+      total: r.status === "absent" ? t.absent
+        : r.status === "disqualified" ? t.disqualified : (r.total || ""),
+      award: r.award || "",
+      title: (r.titles || []).join(" "),
+      unranked: unranked
+    };
+  }
+
+  /* The public results table (templates/public/results.html). */
+  function LiveResults(root) {
+    var t = JSON.parse(root.getAttribute("data-i18n"));
+    var tradeId = Number(root.getAttribute("data-trade"));
+    var body = root.querySelector("tbody"), status = root.querySelector("[data-status]");
+    var updated = root.querySelector("[data-updated]");
+    var frozen = root.querySelector("[data-frozen]");
+    new LiveStandings([tradeId], {
+      status: function (ok) {
+        status.textContent = ok ? t.live : t.offline;
+        root.classList.toggle("offline", !ok);
+      },
+      update: function (id, snap, moved) {
+        updated.textContent = fmt(t.updated, { time: clock(snap.updated_at) });
+        frozen.hidden = !snap.frozen;
+        body.textContent = "";
+        snap.rows.forEach(function (r) {
+          var x = rowText(r, t), tr = el("tr", x.unranked ? "unranked" : "");
+          if (moved[r.key]) tr.classList.add("flash");
+          tr.appendChild(el("td", "num rank", x.rank));
+          var who = el("td", "who");
+          who.appendChild(el("div", "name", x.name));
+          if (x.employer) who.appendChild(el("div", "employer", x.employer));
+          tr.appendChild(who);
+          tr.appendChild(el("td", "num total", x.total));
+          var award = el("td", "award", x.award);
+          if (x.title) award.appendChild(el("div", "title", x.title));
+          tr.appendChild(award);
+          body.appendChild(tr);
+        });
+      }
+    });
+  }
+
+  /* The organiser's progress table (templates/screen/admin_live.html). */
+  function LiveProgress(root) {
+    var t = JSON.parse(root.getAttribute("data-i18n"));
+    var socket = global.io({ transports: ["websocket", "polling"], auth: { view: "admin" } });
+    var status = root.querySelector("[data-status]");
+    socket.on("connect", function () {
+      status.textContent = t.live;
+      socket.emit("join", { admin: Number(root.getAttribute("data-competition")) });
+    });
+    socket.on("disconnect", function () { status.textContent = t.offline; });
+    socket.on("progress", function (p) {
+      var row = document.getElementById("trade-" + p.trade_id);
+      if (!row) return;
+      var pct = p.expected ? Math.round(100 * p.marks / p.expected) : 0;
+      row.querySelector("[data-marks]").textContent = p.marks + " / " + p.expected;
+      row.querySelector("[data-bar]").style.width = pct + "%";
+      row.querySelector("[data-heats]").textContent = p.heats_locked + " / " + p.heats;
+      row.querySelector("[data-version]").textContent = p.version;
+      row.classList.add("flash");
+      setTimeout(function () { row.classList.remove("flash"); }, 1500);
+    });
+  }
+
+  global.Live = { LiveStandings: LiveStandings, LiveResults: LiveResults,
+                  LiveProgress: LiveProgress, fmt: fmt, clock: clock, el: el, rowText: rowText };
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var results = document.querySelector("[data-live-results]");
+    if (results) LiveResults(results);
+    var progress = document.querySelector("[data-live-progress]");
+    if (progress) LiveProgress(progress);
+  });
+})(window);

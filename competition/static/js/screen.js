@@ -1,0 +1,161 @@
+/* The LED leaderboard: fits the viewport (rows per page from its height, type size from
+ * its width and height), pages through long lists, rotates through trades, highlights
+ * rows that just moved, shows the frozen state and the ceremony reveal, and says clearly
+ * when the connection is lost (socket.io reconnects; we then get fresh snapshots). */
+(function () {
+  "use strict";
+  var L = window.Live;
+  var root = document.getElementById("led");
+  var settings = JSON.parse(root.getAttribute("data-settings"));
+  var t = JSON.parse(root.getAttribute("data-i18n"));
+  var $ = function (id) { return document.getElementById(id); };
+  var MIN_ROWS = 4, FLASH_MS = 6000;
+
+  var state = { index: 0, page: 0, perPage: 8, shownSince: Date.now(),
+                nextPageAt: Date.now() + settings.pageSeconds * 1000,
+                flash: {}, revealedKey: null, snaps: {} };
+
+  function fit() {
+    var W = window.innerWidth, H = window.innerHeight;
+    // The type size: ~30 em across the width, at least MIN_ROWS rows in the height.
+    var u = Math.max(10, Math.min(W / 30, H / (MIN_ROWS * 1.55 + 3.6), 80));
+    var chrome = u * 3.6;   // header 1.7 + column heads 0.9 + footer 1.0
+    var rows = settings.rows || Math.max(1, Math.floor((H - chrome) / (u * 1.55)));
+    root.style.setProperty("--u", u.toFixed(2) + "px");
+    root.style.setProperty("--row-h", ((H - chrome) / rows).toFixed(2) + "px");
+    state.perPage = rows;
+    render();
+  }
+
+  function current() { return settings.trades[state.index]; }
+
+  function displayRows(snap) {
+    if (!snap.reveal) return snap.rows;
+    var hidden = [];
+    for (var i = 0; i < snap.reveal.total - snap.reveal.count; i++) {
+      hidden.push({ key: "hidden-" + i, hidden: true });
+    }
+    return hidden.concat(snap.rows);
+  }
+
+  function awardClasses(rows) {
+    var seen = {}, n = 0;
+    rows.forEach(function (r) { if (r.award && !seen[r.award]) seen[r.award] = "a" + (++n); });
+    return seen;
+  }
+
+  function render() {
+    var snap = state.snaps[current().id];
+    var list = $("rows");
+    $("trade-name").textContent = snap ? snap.trade.name : current().name;
+    if (!snap) {
+      list.innerHTML = "";
+      list.appendChild(L.el("li", "led-empty", t.connecting));
+      return;
+    }
+    root.classList.toggle("no-employer", !snap.rows.some(function (r) { return r.employer; }));
+    var rows = displayRows(snap);
+    var pages = Math.max(1, Math.ceil(rows.length / state.perPage));
+    if (snap.reveal) {   // stay on the page of the row revealed last
+      var at = snap.reveal.total - snap.reveal.count;
+      state.page = Math.min(pages - 1, Math.floor(Math.min(at, rows.length - 1) / state.perPage));
+    }
+    if (state.page >= pages) state.page = 0;
+    $("frozen-tag").hidden = !snap.frozen || !!snap.reveal;
+    $("reveal-tag").hidden = !snap.reveal;
+    if (snap.reveal) $("reveal-tag").textContent = L.fmt(t.reveal, snap.reveal);
+    $("updated").textContent = L.fmt(t.updated, { time: L.clock(snap.updated_at) });
+    var where = [L.fmt(t.page, { page: state.page + 1, pages: pages })];
+    if (settings.trades.length > 1) {
+      where.push(L.fmt(t.trade, { n: state.index + 1, count: settings.trades.length }));
+    }
+    $("where").textContent = where.join(" · ");
+    list.innerHTML = "";
+    if (!rows.length) {
+      list.appendChild(L.el("li", "led-empty", snap.reveal ? L.fmt(t.reveal, snap.reveal) : t.waiting));
+      return;
+    }
+    var awards = awardClasses(snap.rows), now = Date.now();
+    rows.slice(state.page * state.perPage, (state.page + 1) * state.perPage).forEach(function (r) {
+      list.appendChild(r.hidden ? hiddenRow() : row(r, awards, now));
+    });
+  }
+
+  function hiddenRow() {
+    var li = L.el("li", "led-row hidden-row");
+    [["rank", "?"], ["name", "? ? ?"], ["employer", ""], ["total", "—"], ["award", ""]]
+      .forEach(function (c) { li.appendChild(L.el("span", c[0], c[1])); });
+    return li;
+  }
+
+  function row(r, awards, now) {
+    var x = L.rowText(r, t);
+    var li = L.el("li", "led-row" + (x.unranked ? " unranked" : "") +
+                  (r.rank && r.rank <= 3 ? " r" + r.rank : ""));
+    li.setAttribute("data-key", r.key);
+    var flash = state.flash[r.key];
+    if (flash && flash.until > now) li.className += " flash " + flash.kind;
+    if (state.revealedKey === r.key) li.className += " revealed";
+    li.appendChild(L.el("span", "rank", x.rank));
+    var name = L.el("span", "name", x.name);
+    if (flash && flash.until > now && (flash.kind === "up" || flash.kind === "down")) {
+      name.appendChild(L.el("span", "move " + flash.kind, flash.kind === "up" ? "▲" : "▼"));
+    }
+    li.appendChild(name);
+    li.appendChild(L.el("span", "employer", x.employer));
+    li.appendChild(L.el("span", "total", x.total));
+    li.appendChild(L.el("span", "award " + (awards[r.award] || ""), x.award || x.title));
+    return li;
+  }
+
+  function onUpdate(id, snap, moved, before) {
+    state.snaps[id] = snap;
+    if (id !== current().id) return;
+    var now = Date.now(), first = null;
+    if (snap.reveal) {
+      var grew = !before || !before.reveal || snap.reveal.count > before.reveal.count;
+      state.revealedKey = grew && snap.rows.length ? snap.rows[0].key : state.revealedKey;
+    } else {
+      state.revealedKey = null;
+      snap.rows.forEach(function (r, i) {
+        if (moved[r.key]) {
+          state.flash[r.key] = { kind: moved[r.key], until: now + FLASH_MS };
+          if (first === null) first = i;
+        }
+      });
+      if (first !== null && before) {   // show the page with the best row that moved
+        state.page = Math.floor(first / state.perPage);
+        state.nextPageAt = now + Math.max(settings.pageSeconds, FLASH_MS / 1000) * 1000;
+      }
+    }
+    render();
+  }
+
+  function tick() {
+    var now = Date.now(), snap = state.snaps[current().id];
+    if (now < state.nextPageAt || (snap && snap.reveal)) return;
+    var rows = snap ? displayRows(snap).length : 0;
+    var pages = Math.max(1, Math.ceil(rows / state.perPage));
+    state.page = (state.page + 1) % pages;
+    state.nextPageAt = now + settings.pageSeconds * 1000;
+    if (state.page === 0 && settings.rotateSeconds &&
+        now - state.shownSince >= settings.rotateSeconds * 1000) {
+      state.index = (state.index + 1) % settings.trades.length;
+      state.shownSince = now;
+    }
+    render();
+  }
+
+  function status(ok) {
+    root.classList.toggle("offline", !ok);
+    $("lost").hidden = ok;
+    $("conn").textContent = ok ? t.live : t.offline;
+  }
+
+  var live = new L.LiveStandings(settings.trades.map(function (x) { return x.id; }),
+                                 { update: onUpdate, status: status });
+  window.ledScreen = { state: state, live: live, settings: settings };
+  window.addEventListener("resize", fit);
+  setInterval(tick, 500);
+  fit();
+})();
