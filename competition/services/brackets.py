@@ -1,0 +1,315 @@
+"""Brackets of a head-to-head stage: create one from the stage's entries, enter a match
+result (the winner moves on), read it for pages and screens.
+
+The pure logic is competition.brackets (Knockout, round-robin tables, groups feeding a
+knockout); this module stores its state in Match rows and rebuilds it for each change.
+Every write is one transaction with an AuditLog row; then the bracket's version (in its
+settings) grows and the screens are told (Socket.IO when the live module offers it,
+otherwise they poll the JSON view, which carries the version).
+Raises ServiceError / NotFound / Conflict / Forbidden (see services.registration).
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+
+from ..brackets import (BracketError, Knockout, KnockoutMatch, PointsSystem, Result,
+                        RoundRobinError, knockout_seeding, round_name, schedule,
+                        split_into_groups, table)
+from ..extensions import db
+from ..models import Bracket, Entry, JudgeAssignment, Heat, Match, Role, Stage, User
+from .draws import active_entries
+from .registration import _, Conflict, Forbidden, NotFound, ServiceError, audit
+
+FORMATS = ("single_elimination", "round_robin", "groups_knockout")
+KO = ""   # group_name of knockout matches
+
+
+def get_bracket(bracket_id: int) -> Bracket:
+    b = db.session.get(Bracket, bracket_id)
+    if b is None:
+        raise NotFound(_("No such bracket."), "bracket_id")
+    return b
+
+
+def get_match(match_id: int) -> Match:
+    m = db.session.get(Match, match_id)
+    if m is None:
+        raise NotFound(_("No such match."), "match_id")
+    return m
+
+
+def seeded_entries(stage: Stage) -> list[Entry]:
+    """Active entries in seed order: Entry.seed first (1 is the top seed), then by lot
+    number, then by id."""
+    def key(e: Entry):
+        lot = int(e.lot_number) if (e.lot_number or "").isdigit() else 10 ** 9
+        return (e.seed is None, e.seed or 0, lot, e.id)
+    return sorted(active_entries(stage), key=key)
+
+
+def _points(settings: dict) -> PointsSystem:
+    p = settings.get("points") or {}
+    kw = {k: Decimal(str(p[k])) for k in ("win", "draw", "loss") if k in p}
+    if settings.get("tiebreaks"):
+        kw["tiebreaks"] = tuple(settings["tiebreaks"])
+    return PointsSystem(**kw)
+
+
+def create_bracket(stage: Stage, format: str, user: User | None, *, third_place: bool = False,
+                   group_count: int = 1, advance: int = 2, points: dict | None = None,
+                   tiebreaks: list[str] | None = None) -> Bracket:
+    """Build the bracket and its matches from the stage's active entries in seed order.
+    Raises ServiceError for a bad format or field, Conflict if the stage has one."""
+    if format not in FORMATS:
+        raise ServiceError(_("Unknown bracket format."), "format")
+    if db.session.scalar(select(Bracket.id).where(Bracket.stage_id == stage.id)):
+        raise Conflict(_("This stage already has a bracket."), None)
+    entries = seeded_entries(stage)
+    ids = [e.id for e in entries]
+    settings = {"third_place": bool(third_place), "seeds": ids, "version": 1}
+    if format != "single_elimination":
+        settings.update({"group_count": 1 if format == "round_robin" else int(group_count),
+                         "advance": int(advance), "points": points or {},
+                         "tiebreaks": tiebreaks or []})
+    try:
+        _points(settings)
+        if format == "single_elimination":
+            rows = _ko_rows(Knockout.build(ids, third_place=third_place))
+        else:
+            rows = _group_rows(split_into_groups(ids, settings["group_count"]))
+    except (BracketError, RoundRobinError) as err:
+        raise ServiceError(_("The bracket cannot be made: %(why)s", why=str(err)),
+                           "entries") from None
+    bracket = Bracket(stage_id=stage.id, format=format, settings=settings)
+    db.session.add(bracket)
+    db.session.flush()
+    for m in rows:
+        m.bracket_id = bracket.id
+    db.session.add_all(rows)
+    audit(user, "bracket.create", "bracket", bracket.id,
+          competition_id=stage.trade.competition_id, trade_id=stage.trade_id,
+          new={"format": format, "seeds": ids, "settings": settings})
+    db.session.commit()
+    return bracket
+
+
+def _ko_rows(ko: Knockout) -> list[Match]:
+    return [Match(group_name=KO, round=m.round, slot=m.slot, entry_a_id=m.a, entry_b_id=m.b,
+                  winner_entry_id=m.winner, status=m.status) for m in ko.rows()]
+
+
+def _group_rows(groups: dict[str, list[int]]) -> list[Match]:
+    rows = []
+    for name, keys in groups.items():
+        for r, pairs in enumerate(schedule(keys), start=1):
+            for slot, (a, b) in enumerate(pairs):
+                rows.append(Match(group_name=name, round=r, slot=slot, entry_a_id=a,
+                                  entry_b_id=b, status="pending"))
+    return rows
+
+
+# --- results ------------------------------------------------------------------------------
+
+def may_enter_results(user: User, bracket: Bracket) -> bool:
+    """The organiser, the trade's chief judge, or a judge assigned to a heat of the stage."""
+    stage = bracket.stage if hasattr(bracket, "stage") else db.session.get(Stage, bracket.stage_id)
+    if user.has_role(Role.ORGANISER):
+        return True
+    if user.has_role(Role.CHIEF_JUDGE):
+        return user.trade_id in (None, stage.trade_id)
+    if user.has_role(Role.JUDGE):
+        return db.session.scalar(select(JudgeAssignment.id).join(Heat).where(
+            Heat.stage_id == stage.id, JudgeAssignment.user_id == user.id).limit(1)) is not None
+    return False
+
+
+def _decimal(value, field: str) -> Decimal:
+    try:
+        d = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ServiceError(_("A score is a number."), field) from None
+    if not d.is_finite() or d < 0 or d > Decimal("99999999"):
+        raise ServiceError(_("A score is a number from 0 up."), field)
+    return d
+
+
+def record_result(match: Match, score_a, score_b, user: User, *,
+                  winner_entry_id: int | None = None, reason: str | None = None) -> Match:
+    """Enter or correct a match result. In a knockout the winner moves on (a drawn score
+    needs the winner named); in a group the table changes and, when the last group match
+    of a groups-to-knockout bracket is in, the knockout is drawn up.
+    Raises Forbidden, ServiceError (bad score, not ready) or Conflict (a later match
+    already depends on this result)."""
+    bracket = db.session.get(Bracket, match.bracket_id)
+    if not may_enter_results(user, bracket):
+        raise Forbidden(_("You may not enter results for this bracket."), None)
+    sa, sb = _decimal(score_a, "score_a"), _decimal(score_b, "score_b")
+    old = _match_dict(match)
+    if match.group_name == KO:
+        _record_knockout(bracket, match, sa, sb, winner_entry_id)
+    else:
+        _record_group(bracket, match, sa, sb)
+    _bump(bracket)
+    stage = db.session.get(Stage, bracket.stage_id)
+    audit(user, "match.correct" if old["status"] == "done" else "match.result", "match",
+          match.id, competition_id=stage.trade.competition_id, trade_id=stage.trade_id,
+          old=old, new=_match_dict(match), reason=reason)
+    db.session.commit()
+    _publish(bracket)
+    return match
+
+
+def _match_dict(m: Match) -> dict:
+    return {"a": m.entry_a_id, "b": m.entry_b_id,
+            "score_a": None if m.score_a is None else str(m.score_a),
+            "score_b": None if m.score_b is None else str(m.score_b),
+            "winner": m.winner_entry_id, "status": m.status}
+
+
+def _ko_matches(bracket: Bracket) -> list[Match]:
+    return [m for m in bracket.matches if m.group_name == KO]
+
+
+def _record_knockout(bracket: Bracket, match: Match, sa, sb, winner) -> None:
+    rows = {(m.round, m.slot): m for m in _ko_matches(bracket)}
+    ko = Knockout.from_matches([KnockoutMatch(m.round, m.slot, m.entry_a_id, m.entry_b_id,
+                                              m.score_a, m.score_b, m.winner_entry_id, m.status)
+                                for m in rows.values()],
+                               third_place=bracket.settings.get("third_place", False))
+    try:
+        changed = ko.record(match.round, match.slot, sa, sb, winner=winner)
+    except BracketError as err:
+        text = str(err)
+        if "later match" in text:
+            raise Conflict(_("A later match has been played with this winner; correct that "
+                             "one first."), None) from None
+        message = (_("A drawn match needs the winner named.") if "winner named" in text else
+                   _("The winner named has the lower score.") if "lower score" in text else
+                   _("This match is not ready: an opponent is still to be decided.")
+                   if "not ready" in text else
+                   _("The winner must be one of the two sides.") if "two sides" in text
+                   else text)
+        raise ServiceError(message, "winner_entry_id") from None
+    for km in changed:
+        if km is None:
+            continue
+        row = rows[(km.round, km.slot)]
+        row.entry_a_id, row.entry_b_id = km.a, km.b
+        row.score_a, row.score_b = km.score_a, km.score_b
+        row.winner_entry_id, row.status = km.winner, km.status
+
+
+def _record_group(bracket: Bracket, match: Match, sa, sb) -> None:
+    if _ko_matches(bracket):
+        raise Conflict(_("The knockout has been drawn up from the groups; group results "
+                         "can no longer change."), None)
+    match.score_a, match.score_b, match.status = sa, sb, "done"
+    match.winner_entry_id = (match.entry_a_id if sa > sb else
+                             match.entry_b_id if sb > sa else None)
+    groups = [m for m in bracket.matches if m.group_name != KO]
+    if bracket.format == "groups_knockout" and all(m.status == "done" for m in groups):
+        tables = group_tables(bracket)
+        try:
+            seeds = knockout_seeding(tables, int(bracket.settings.get("advance", 2)))
+            ko = Knockout.build(seeds, third_place=bracket.settings.get("third_place", False))
+        except BracketError as err:
+            raise ServiceError(str(err), None) from None
+        for row in _ko_rows(ko):
+            row.bracket_id = bracket.id
+            db.session.add(row)
+            bracket.matches.append(row)
+
+
+def group_tables(bracket: Bracket) -> dict[str, list]:
+    """The points table of every group, best first."""
+    system = _points(bracket.settings)
+    out: dict[str, list] = {}
+    names = sorted({m.group_name for m in bracket.matches if m.group_name != KO})
+    for name in names:
+        ms = [m for m in bracket.matches if m.group_name == name]
+        keys = sorted({k for m in ms for k in (m.entry_a_id, m.entry_b_id) if k is not None})
+        results = [Result(m.entry_a_id, m.entry_b_id, m.score_a, m.score_b)
+                   for m in ms if m.status == "done"]
+        out[name] = table(keys, results, system)
+    return out
+
+
+def _bump(bracket: Bracket) -> None:
+    settings = dict(bracket.settings or {})
+    settings["version"] = int(settings.get("version", 0)) + 1
+    bracket.settings = settings
+
+
+def _publish(bracket: Bracket) -> None:
+    """Tell the screens after the commit: a small "bracket" event (id and version) to the
+    trade's Socket.IO room (live.trade_room); screens then fetch the JSON view. Screens
+    also poll that view, so a missed event only delays them."""
+    try:
+        from .. import live
+        from ..extensions import socketio
+    except ImportError:
+        return
+    stage = db.session.get(Stage, bracket.stage_id)
+    try:
+        socketio.emit("bracket", {"bracket": bracket.id,
+                                  "version": bracket.settings.get("version", 1)},
+                      to=live.trade_room(stage.trade_id))
+    except Exception:  # a screen notice must never undo a committed result
+        import logging
+        logging.getLogger(__name__).exception("bracket publish failed")
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def _names(bracket: Bracket) -> dict[int, str]:
+    ids = {k for m in bracket.matches for k in (m.entry_a_id, m.entry_b_id) if k}
+    entries = db.session.scalars(select(Entry).where(Entry.id.in_(ids))).all() if ids else []
+    return {e.id: e.display_name for e in entries}
+
+
+def _side(names, entry_id):
+    return None if entry_id is None else {"id": entry_id, "name": names.get(entry_id, "")}
+
+
+def _view_match(m: Match, names) -> dict:
+    return {"id": m.id, "round": m.round, "slot": m.slot, "group": m.group_name,
+            "a": _side(names, m.entry_a_id), "b": _side(names, m.entry_b_id),
+            "score_a": None if m.score_a is None else str(m.score_a.normalize()),
+            "score_b": None if m.score_b is None else str(m.score_b.normalize()),
+            "winner": m.winner_entry_id, "status": m.status,
+            "ready": m.status == "pending" and m.entry_a_id is not None
+            and m.entry_b_id is not None}
+
+
+def bracket_view(bracket: Bracket) -> dict:
+    """Everything a page or a screen shows (names only: no ID numbers), plus the version."""
+    names = _names(bracket)
+    stage = db.session.get(Stage, bracket.stage_id)
+    ko = sorted(_ko_matches(bracket), key=lambda m: (m.round, m.slot))
+    rounds_total = max((m.round for m in ko), default=0)
+    third = bracket.settings.get("third_place", False)
+    rounds = []
+    for r in range(1, rounds_total + 1):
+        ms = [m for m in ko if m.round == r and not (third and r == rounds_total and m.slot == 1)]
+        rounds.append({"round": r, "name": round_name(r, rounds_total),
+                       "matches": [_view_match(m, names) for m in ms]})
+    third_match = next((m for m in ko if third and m.round == rounds_total and m.slot == 1), None)
+    final = next((m for m in ko if m.round == rounds_total and m.slot == 0), None)
+    groups = []
+    for name, rows in group_tables(bracket).items():
+        groups.append({"name": name, "table": [
+            {"id": r.key, "name": names.get(r.key, ""), "rank": r.rank, "played": r.played,
+             "won": r.won, "drawn": r.drawn, "lost": r.lost, "scored": str(r.scored.normalize()),
+             "conceded": str(r.conceded.normalize()),
+             "difference": str(r.difference.normalize()), "points": str(r.points.normalize())}
+            for r in rows],
+            "matches": [_view_match(m, names) for m in sorted(
+                (m for m in bracket.matches if m.group_name == name),
+                key=lambda m: (m.round, m.slot))]})
+    champion = final.winner_entry_id if final is not None and final.status == "done" else None
+    return {"id": bracket.id, "format": bracket.format, "version": bracket.settings.get("version", 1),
+            "stage": stage.name, "trade": stage.trade.name, "rounds": rounds, "groups": groups,
+            "third_place": _view_match(third_match, names) if third_match else None,
+            "champion": _side(names, champion)}

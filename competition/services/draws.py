@@ -1,0 +1,277 @@
+"""Stages, heats, the draw and advancement: one transaction and one AuditLog row each.
+
+The draw's seed is stored on the stage, its options in the "draw.run" audit row, so that
+anyone can re-run it (verify_draw) and get the same lots, heats and workstations.
+Raises ServiceError / NotFound / Conflict (see services.registration).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ..brackets import (Advancement, AdvancementError, DrawError, Entrant, HeatSlot,
+                        Ranked, advance, draw, new_seed)
+from ..extensions import db
+from ..models import AuditLog, Contestant, Entry, Heat, Mark, Stage, Team, Trade, User, utcnow
+from .registration import _, Conflict, NotFound, ServiceError, audit
+
+FORMATS = ("ranked", "bracket")
+
+
+def get_stage(stage_id: int) -> Stage:
+    stage = db.session.get(Stage, stage_id)
+    if stage is None:
+        raise NotFound(_("No such stage."), "stage_id")
+    return stage
+
+
+# --- stages and heats ------------------------------------------------------------------
+
+def create_stage(trade: Trade, name: str, user: User | None, *, format: str = "ranked",
+                 is_final: bool | None = None) -> Stage:
+    """Add a stage after the trade's last one; the earlier stages stop being final."""
+    name = (name or "").strip()
+    if not name or len(name) > 50:
+        raise ServiceError(_("A stage needs a name of at most 50 characters."), "name")
+    if format not in FORMATS:
+        raise ServiceError(_("Unknown stage format."), "format")
+    seq = (db.session.scalar(select(func.max(Stage.seq)).where(Stage.trade_id == trade.id))
+           or 0) + 1
+    for earlier in trade.stages:
+        earlier.is_final = False
+    stage = Stage(trade_id=trade.id, seq=seq, name=name, format=format,
+                  is_final=True if is_final is None else is_final)
+    db.session.add(stage)
+    db.session.flush()
+    audit(user, "stage.create", "stage", stage.id, competition_id=trade.competition_id,
+          trade_id=trade.id, new={"name": name, "seq": seq, "format": format})
+    db.session.commit()
+    return stage
+
+
+def create_heat(stage: Stage, name: str, workstations: int, user: User | None, *,
+                venue: str = "", starts_at: datetime | None = None) -> Heat:
+    """Add a heat (场次) to a stage. Raises ServiceError for a bad name or capacity."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ServiceError(_("A heat needs a name of at most 100 characters."), "name")
+    if not isinstance(workstations, int) or not 1 <= workstations <= 1000:
+        raise ServiceError(_("Workstations: a number from 1 to 1000."), "workstations")
+    seq = (db.session.scalar(select(func.max(Heat.seq)).where(Heat.stage_id == stage.id))
+           or 0) + 1
+    heat = Heat(stage_id=stage.id, seq=seq, name=name, venue=(venue or "").strip()[:200],
+                starts_at=starts_at, workstations=workstations)
+    db.session.add(heat)
+    db.session.flush()
+    audit(user, "heat.create", "heat", heat.id, competition_id=stage.trade.competition_id,
+          trade_id=stage.trade_id, heat_id=heat.id,
+          new={"name": name, "venue": heat.venue, "workstations": workstations,
+               "starts_at": starts_at.isoformat() if starts_at else None})
+    db.session.commit()
+    return heat
+
+
+def delete_heat(heat: Heat, user: User | None) -> None:
+    """Remove a heat nobody is drawn into. Conflict otherwise."""
+    if db.session.scalar(select(func.count(Entry.id)).where(Entry.heat_id == heat.id)):
+        raise Conflict(_("Entries are drawn into this heat; clear the draw first."), None)
+    stage = heat.stage
+    audit(user, "heat.delete", "heat", heat.id, competition_id=stage.trade.competition_id,
+          trade_id=stage.trade_id, old={"name": heat.name, "workstations": heat.workstations})
+    db.session.delete(heat)
+    db.session.commit()
+
+
+def is_first_stage(stage: Stage) -> bool:
+    return stage.seq == min(s.seq for s in stage.trade.stages)
+
+
+def team_event(trade: Trade) -> bool:
+    return bool(db.session.scalar(select(func.count(Team.id)).where(Team.trade_id == trade.id)))
+
+
+def enter_registered(stage: Stage, user: User | None) -> int:
+    """Enter every registered, not withdrawn contestant (or, for a bracket stage of a team
+    event, every team) of the trade into the first stage. Returns how many were added."""
+    if not is_first_stage(stage):
+        raise Conflict(_("Entries of a later stage come from advancement."), None)
+    trade = stage.trade
+    by_team = stage.format == "bracket" and team_event(trade)
+    if by_team:
+        have = set(db.session.scalars(select(Entry.team_id).where(Entry.stage_id == stage.id)))
+        new = [Entry(stage_id=stage.id, team_id=t.id) for t in db.session.scalars(
+            select(Team).where(Team.trade_id == trade.id).order_by(Team.id)) if t.id not in have]
+    else:
+        have = set(db.session.scalars(select(Entry.contestant_id)
+                                      .where(Entry.stage_id == stage.id)))
+        new = [Entry(stage_id=stage.id, contestant_id=c.id) for c in db.session.scalars(
+            select(Contestant).where(Contestant.trade_id == trade.id,
+                                     Contestant.withdrawn_at.is_(None)).order_by(Contestant.id))
+               if c.id not in have]
+    if new:
+        db.session.add_all(new)
+        audit(user, "stage.enter_registered", "stage", stage.id,
+              competition_id=trade.competition_id, trade_id=trade.id,
+              new={"added": len(new), "by_team": by_team})
+        db.session.commit()
+    return len(new)
+
+
+# --- the draw ---------------------------------------------------------------------------
+
+def active_entries(stage: Stage) -> list[Entry]:
+    return [e for e in db.session.scalars(select(Entry).where(Entry.stage_id == stage.id)
+                                          .order_by(Entry.id))
+            if e.status not in ("withdrawn", "disqualified")]
+
+
+def _check_drawable(stage: Stage) -> None:
+    if any(h.locked for h in stage.heats):
+        raise Conflict(_("A heat of this stage is signed off; the draw cannot change."), None)
+    marks = db.session.scalar(select(func.count(Mark.id)).join(Entry, Entry.id == Mark.entry_id)
+                              .where(Entry.stage_id == stage.id))
+    if marks:
+        raise Conflict(_("Marks have been entered in this stage; the draw cannot change."),
+                       None)
+
+
+def compute_draw(stage: Stage, seed: str, options: dict):
+    """The pure draw for the stage's current entries and heats (nothing written)."""
+    entries = active_entries(stage)
+    heats = list(stage.heats)
+    prefs = {int(k): v for k, v in (options.get("preferences") or {}).items()}
+    entrants = [Entrant(e.id, e.employer, prefs.get(e.id)) for e in entries]
+    slots = [HeatSlot(h.id, h.workstations) for h in heats]
+    try:
+        return draw(entrants, slots, seed, spread_employers=bool(options.get("spread_employers")),
+                    fill=options.get("fill", "balanced")), entries
+    except DrawError as err:
+        raise ServiceError(_("The draw cannot be made: %(why)s", why=str(err)), "heats") from None
+
+
+def lot_text(lot: int, total: int) -> str:
+    return f"{lot:0{max(3, len(str(total)))}d}"
+
+
+def run_draw(stage: Stage, user: User | None, *, seed: str | None = None,
+             spread_employers: bool = False, fill: str = "balanced",
+             preferences: dict[int, int] | None = None) -> Stage:
+    """Draw lots, heats and workstations for the stage's active entries and store them
+    with the seed. The first stage gets every registered contestant entered first.
+    Raises Conflict once marks exist or a heat is signed off; ServiceError when the
+    entries do not fit the heats."""
+    _check_drawable(stage)
+    if is_first_stage(stage):
+        enter_registered(stage, user)
+    seed = (seed or "").strip() or new_seed()
+    if len(seed) > 64:
+        raise ServiceError(_("A seed has at most 64 characters."), "seed")
+    options = {"spread_employers": bool(spread_employers), "fill": fill,
+               "preferences": {str(k): v for k, v in (preferences or {}).items()}}
+    result, entries = compute_draw(stage, seed, options)
+    old = {"seed": stage.draw_seed}
+    for e in db.session.scalars(select(Entry).where(Entry.stage_id == stage.id)):
+        e.heat_id, e.lot_number, e.workstation = None, None, None
+    db.session.flush()  # clear first: (heat, lot) and (heat, workstation) are unique
+    by_id = {e.id: e for e in entries}
+    total = len(result.assignments)
+    for a in result.assignments:
+        e = by_id[a.key]
+        e.heat_id, e.lot_number, e.workstation = a.heat, lot_text(a.lot_number, total), a.workstation
+    stage.draw_seed, stage.drawn_at = seed, utcnow()
+    audit(user, "draw.run", "stage", stage.id, competition_id=stage.trade.competition_id,
+          trade_id=stage.trade_id, old=old,
+          new={"seed": seed, "options": options, "entries": total,
+               "unmet_preferences": [str(k) for k in result.unmet_preferences]})
+    db.session.commit()
+    from .standings import trade_changed
+    trade_changed(stage.trade_id)
+    return stage
+
+
+def last_draw_options(stage: Stage) -> dict | None:
+    row = db.session.scalar(select(AuditLog).where(
+        AuditLog.action == "draw.run", AuditLog.object_type == "stage",
+        AuditLog.object_id == stage.id).order_by(AuditLog.id.desc()).limit(1))
+    return (row.new or {}).get("options") if row is not None else None
+
+
+def verify_draw(stage: Stage) -> list[int]:
+    """Re-run the recorded draw; the ids of entries whose stored lot, heat or workstation
+    differ from the re-run (empty: the stored draw is what the seed gives)."""
+    if not stage.draw_seed:
+        raise Conflict(_("This stage has not been drawn."), None)
+    result, entries = compute_draw(stage, stage.draw_seed, last_draw_options(stage) or {})
+    by_id = {e.id: e for e in entries}
+    total = len(result.assignments)
+    return [a.key for a in result.assignments
+            if (by_id[a.key].heat_id, by_id[a.key].lot_number, by_id[a.key].workstation)
+            != (a.heat, lot_text(a.lot_number, total), a.workstation)]
+
+
+# --- advancement -------------------------------------------------------------------------
+
+@dataclass
+class AdvancementPreview:
+    stage: Stage
+    next_stage: Stage | None
+    rule: dict
+    result: Advancement
+    rows: list      # scoring rows, best first
+    entries: dict   # str(entry id) -> Entry
+
+
+def next_stage_of(stage: Stage) -> Stage | None:
+    later = [s for s in stage.trade.stages if s.seq > stage.seq]
+    return min(later, key=lambda s: s.seq) if later else None
+
+
+def preview_advancement(stage: Stage, rule: dict) -> AdvancementPreview:
+    """Who would advance under ``rule`` ({"top_n": 10} or {"top_percent": 30}, with
+    "ties": include|exclude). Raises ServiceError for an unusable rule."""
+    from .standings import trade_standings
+    ts = trade_standings(stage.trade, stage)
+    ranked = [Ranked(int(r.entry), r.rank) for r in ts.standings.rows]
+    try:
+        result = advance(ranked, top_n=rule.get("top_n"), top_percent=rule.get("top_percent"),
+                         ties=rule.get("ties", "include"))
+    except AdvancementError as err:
+        raise ServiceError(_("The advancement rule is not usable: %(why)s", why=str(err)),
+                           "rule") from None
+    return AdvancementPreview(stage, next_stage_of(stage), rule, result,
+                              list(ts.standings.rows), ts.entries)
+
+
+def confirm_advancement(stage: Stage, rule: dict, user: User | None,
+                        expected: list[int] | None = None) -> list[Entry]:
+    """Enter the advancing entrants into the next stage, as the organiser confirmed them.
+    ``expected`` is the list the organiser saw: if the standings changed since, Conflict.
+    Raises Conflict when there is no next stage or it already has entries."""
+    preview = preview_advancement(stage, rule)
+    nxt = preview.next_stage
+    if nxt is None:
+        raise Conflict(_("There is no next stage; add one first."), None)
+    if db.session.scalar(select(func.count(Entry.id)).where(Entry.stage_id == nxt.id)):
+        raise Conflict(_("The next stage already has entries."), None)
+    keys = list(preview.result.advancing)
+    if expected is not None and sorted(expected) != sorted(keys):
+        raise Conflict(_("The standings changed since the list was shown; check it again."),
+                       None)
+    source = {e.id: e for e in db.session.scalars(select(Entry).where(Entry.id.in_(keys)))}
+    created = []
+    for k in keys:
+        src = source[k]
+        src.status = "advanced"
+        created.append(Entry(stage_id=nxt.id, contestant_id=src.contestant_id,
+                             team_id=src.team_id))
+    db.session.add_all(created)
+    stage.advancement = {**rule, "confirmed": keys}
+    audit(user, "advancement.confirm", "stage", stage.id,
+          competition_id=stage.trade.competition_id, trade_id=stage.trade_id,
+          new={"rule": rule, "advancing": keys, "next_stage": nxt.id,
+               "tied_at_cut": list(preview.result.tied_at_cut),
+               "tie_rule": preview.result.tie_rule})
+    db.session.commit()
+    return created

@@ -1,0 +1,268 @@
+"""Regenerate this area's zh_CN catalog: extract the msgids of the registration, draw and
+bracket code and fill in the translations below. Run from the project root:
+    .venv/bin/python competition/translations/registration/build_po.py
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+SOURCES = ["competition/services/registration.py", "competition/services/draws.py",
+           "competition/services/brackets.py", "competition/web/registration.py",
+           "competition/web/stages.py", "competition/web/brackets.py", "templates/registration/"]
+
+ZH = {
+    "%(n)d rows have errors; nothing was imported.": "%(n)d 行有错误，未导入任何数据。",
+    "No such contestant.": "没有这名选手。",
+    "Give the reason for the withdrawal.": "请填写退赛原因。",
+    "This contestant has already withdrawn.": "该选手已退赛。",
+    "This contestant has not withdrawn.": "该选手未退赛。",
+    "No such trade.": "没有这个工种。",
+    "This field is required.": "此项必填。",
+    "A name has no digits and at most 50 characters.": "姓名不能含数字，最多50个字符。",
+    "An old 15-digit ID number: give the 18-digit number.": "这是旧的15位身份证号，请填写18位号码。",
+    "An ID number has 18 characters.": "身份证号应为18位。",
+    "An ID number is 17 digits followed by a digit or X.": "身份证号应为17位数字加1位数字或X。",
+    "The birth date in the ID number is not a real date.": "身份证号中的出生日期不是有效日期。",
+    "The check digit of the ID number is wrong (a typing error?).": "身份证号校验位不正确（是否输错？）。",
+    "Excel stored the ID number as a number and lost digits: format the column as text and type it again.":
+        "Excel 把身份证号存成了数字，末几位已丢失：请把该列设为文本格式后重新输入。",
+    "Younger than %(age)s according to the ID number.": "按身份证号计算，年龄不满 %(age)s 周岁。",
+    "Gender is 男 or 女.": "性别应填“男”或“女”。",
+    "The ID number says %(g)s.": "与身份证号不符（身份证号显示为%(g)s）。",
+    "At most %(n)s characters.": "最多 %(n)s 个字符。",
+    "A mobile number has 11 digits and starts with 13-19.": "手机号应为11位，以13-19开头。",
+    "No such trade in this competition.": "本届大赛没有这个工种。",
+    "Not a skill grade (e.g. 五级/初级工 ... 一级/高级技师).": "不是有效的技能等级（如 五级/初级工 … 一级/高级技师）。",
+    "The same person and trade as row %(row)s.": "与第 %(row)s 行是同一人、同一工种（重复）。",
+    "Already registered for this trade.": "该选手已报名此工种。",
+    "Already registered for this trade (withdrawn): reinstate them instead.": "该选手已报名此工种（已退赛）：请改为恢复报名。",
+    "This person is already entered in another trade.": "该选手已报名其他工种（每人限报一个工种）。",
+    "A team's members come from one employer (%(e)s).": "同一队的队员须来自同一单位（%(e)s）。",
+    "The team has %(size)s members, not %(min)s-%(max)s.": "该队有 %(size)s 名队员，应为 %(min)s-%(max)s 名。",
+    "No such stage.": "没有这个赛段。",
+    "A stage needs a name of at most 50 characters.": "赛段名称必填，最多50个字符。",
+    "Unknown stage format.": "未知的赛段形式。",
+    "A heat needs a name of at most 100 characters.": "场次名称必填，最多100个字符。",
+    "Workstations: a number from 1 to 1000.": "工位数：1 到 1000 之间的整数。",
+    "Entries are drawn into this heat; clear the draw first.": "该场次已有抽签选手，不能删除。",
+    "Entries of a later stage come from advancement.": "后续赛段的选手来自晋级名单。",
+    "A heat of this stage is signed off; the draw cannot change.": "本赛段已有场次成绩锁定，不能重新抽签。",
+    "Marks have been entered in this stage; the draw cannot change.": "本赛段已录入成绩，不能重新抽签。",
+    "The draw cannot be made: %(why)s": "无法抽签：%(why)s",
+    "A seed has at most 64 characters.": "抽签种子最多64个字符。",
+    "This stage has not been drawn.": "本赛段尚未抽签。",
+    "The advancement rule is not usable: %(why)s": "晋级规则无效：%(why)s",
+    "There is no next stage; add one first.": "没有下一赛段，请先添加。",
+    "The next stage already has entries.": "下一赛段已有选手。",
+    "The standings changed since the list was shown; check it again.": "名单显示后成绩有变化，请重新核对。",
+    "No such bracket.": "没有这个对阵表。",
+    "No such match.": "没有这场比赛。",
+    "Unknown bracket format.": "未知的对阵形式。",
+    "This stage already has a bracket.": "本赛段已有对阵表。",
+    "The bracket cannot be made: %(why)s": "无法生成对阵表：%(why)s",
+    "A score is a number.": "得分应为数字。",
+    "A score is a number from 0 up.": "得分应为不小于0的数字。",
+    "You may not enter results for this bracket.": "您无权录入该对阵表的比赛结果。",
+    "A later match has been played with this winner; correct that one first.": "该胜者已参加了后续比赛，请先更正后续比赛。",
+    "A drawn match needs the winner named.": "比分相同，请指定胜者（加赛结果）。",
+    "The winner named has the lower score.": "指定的胜者得分较低。",
+    "This match is not ready: an opponent is still to be decided.": "本场比赛的对手尚未确定。",
+    "The winner must be one of the two sides.": "胜者必须是对阵双方之一。",
+    "The knockout has been drawn up from the groups; group results can no longer change.":
+        "已根据小组赛生成淘汰赛对阵，小组赛结果不能再修改。",
+    "Choose the sheet to upload.": "请选择要上传的报名表。",
+    "The file is larger than 20 MB.": "文件超过 20 MB。",
+    "%(n)d contestants imported; %(bad)d rows skipped.": "已导入 %(n)d 名选手；跳过 %(bad)d 行。",
+    "This is not an Excel .xlsx workbook.": "这不是 Excel .xlsx 工作簿。",
+    "No header row with 姓名 and 身份证号 was found in the first 10 rows.": "前10行中没有找到含“姓名”和“身份证号”的表头行。",
+    "Columns missing from the sheet: %(c)s": "报名表缺少以下列：%(c)s",
+    "A column appears twice: %(c)s": "列重复：%(c)s",
+    "%(name)s registered.": "%(name)s 已报名。",
+    "Saved.": "已保存。",
+    "%(name)s has withdrawn.": "%(name)s 已退赛。",
+    "%(name)s is registered again.": "%(name)s 已恢复报名。",
+    "The start time is not a date and time.": "开始时间格式不正确。",
+    "Drawn with seed %(seed)s.": "已抽签，种子 %(seed)s。",
+    "%(n)d entrants advance to the next stage.": "%(n)d 名选手晋级下一赛段。",
+    "bye": "轮空",
+    "Final": "决赛",
+    "Semi-finals": "半决赛",
+    "Quarter-finals": "四分之一决赛",
+    "Round of %(n)s": "%(n)s 强",
+    "Group %(g)s": "%(g)s 组",
+    "Team": "队名",
+    "P": "场",
+    "W": "胜",
+    "D": "平",
+    "L": "负",
+    "Diff": "净胜分",
+    "Pts": "积分",
+    "Third place": "三四名决赛",
+    "Champion": "冠军",
+    "Advancement": "晋级",
+    "Top N": "前 N 名",
+    "or top %": "或前百分之几",
+    "Top percent": "前百分比",
+    "A tie at the cut-off": "晋级线上并列",
+    "A tie at the cut-off: all tied advance": "晋级线上并列：并列者全部晋级",
+    "A tie at the cut-off: none of the tied advance": "晋级线上并列：并列者均不晋级",
+    "Show the list": "显示名单",
+    "Ranks come from the rule, with its tie-break chain; entrants still tied share a rank.":
+        "名次按评分规则及其并列处理顺序计算；仍然并列的选手名次相同。",
+    "Places: %(q)d; advancing: %(n)d.": "晋级名额：%(q)d；实际晋级：%(n)d。",
+    "A tie at the cut-off: %(n)d entrants share the last place; rule applied: %(rule)s.":
+        "晋级线上有 %(n)d 名选手并列；处理办法：%(rule)s。",
+    "all advance": "全部晋级",
+    "none advance": "均不晋级",
+    "Rank": "名次",
+    "Name": "姓名",
+    "Employer": "单位",
+    "Total": "总分",
+    "Advances": "晋级",
+    "yes": "是",
+    "Confirm: %(n)d advance to %(stage)s": "确认：%(n)d 人晋级%(stage)s",
+    "Bracket": "对阵表",
+    "LED screen": "大屏显示",
+    "Score of %(n)s": "%(n)s 得分",
+    "Winner if the score is level": "比分相同时的胜者",
+    "Winner by score": "按比分判定胜者",
+    "Correct": "更正",
+    "Save result": "保存结果",
+    "Edit contestant": "修改选手信息",
+    "Add a contestant": "添加选手",
+    "Gender": "性别",
+    "ID number": "身份证号",
+    "Mobile": "手机号",
+    "Grade": "现技能等级",
+    "Trade": "工种",
+    "Reason for the change": "修改原因",
+    "Save": "保存",
+    "Cancel": "取消",
+    "Contestants": "选手报名",
+    "Import a sign-up sheet": "导入报名表",
+    "Download the template": "下载报名表模板",
+    "Template for teams": "团体报名表模板",
+    "Stages, heats and draws of a trade:": "各工种的赛段、场次与抽签：",
+    "Name, ID number, employer or phone": "姓名、身份证号、单位或手机号",
+    "Search": "搜索",
+    "All trades": "全部工种",
+    "%(n)d contestants": "共 %(n)d 名选手",
+    "Status": "状态",
+    "Withdrawn": "已退赛",
+    "Registered": "已报名",
+    "Edit": "修改",
+    "Reinstate": "恢复报名",
+    "Reason": "原因",
+    "Reason for the withdrawal": "退赛原因",
+    "Withdraw": "退赛",
+    "No contestants found.": "没有找到选手。",
+    "Draw": "抽签",
+    "Seed": "抽签种子",
+    "drawn at": "抽签时间",
+    "employers spread across heats": "同单位选手分散到各场次",
+    "Anyone can re-run the draw from this seed and get the same lots, heats and workstations.":
+        "任何人用此种子重新抽签，都会得到相同的抽签号、场次和工位。",
+    "%(n)d entries differ from a re-run of the seed (entries or heats changed since the draw).":
+        "%(n)d 名选手与按种子重新抽签的结果不同（抽签后选手或场次有变动）。",
+    "Re-run from the seed: identical.": "按种子重新抽签：结果完全一致。",
+    "Re-run and compare": "按种子重抽并核对",
+    "Draw sheet (Excel)": "抽签表（Excel）",
+    "Draw sheet (PDF)": "抽签表（PDF）",
+    "Not drawn yet.": "尚未抽签。",
+    "Seed (empty: a new random seed)": "抽签种子（留空则随机生成）",
+    "Spread each employer across heats": "同单位选手分散到各场次",
+    "Fill heats": "场次安排",
+    "Fill heats evenly": "各场次人数均衡",
+    "Fill heats in order": "按场次顺序排满",
+    "Draw again": "重新抽签",
+    "Heat": "场次",
+    "Workstation": "工位号",
+    "Lot number": "抽签号",
+    "No entries yet.": "暂无选手。",
+    "Every row is checked before anything is saved: ID number, gender, mobile number, trade, grade and duplicates. You then see a report and choose.":
+        "保存前逐行检查：身份证号、性别、手机号、工种、技能等级和重复报名。检查后显示报告，由您决定如何处理。",
+    "Sheet (.xlsx)": "报名表（.xlsx）",
+    "Trade for rows without one": "未填工种的行归入",
+    "(the sheet has a trade column)": "（报名表中有工种列）",
+    "Team event (the sheet has a 队名 column)": "团体项目（报名表中有“队名”列）",
+    "Check the sheet": "检查报名表",
+    "Validation report": "检查报告",
+    "%(total)d rows read: %(good)d good, %(bad)d with errors.": "共读取 %(total)d 行：%(good)d 行无误，%(bad)d 行有错误。",
+    "Fix the file and upload it again, or import only the good rows now (the rows listed below are left out).":
+        "请修改文件后重新上传，或者现在只导入无误的行（下列有错误的行不导入）。",
+    "Import the %(n)d good rows only": "只导入无误的 %(n)d 行",
+    "Upload a corrected file": "上传修改后的文件",
+    "Import all %(n)d rows": "导入全部 %(n)d 行",
+    "The sheet has no rows.": "报名表中没有数据行。",
+    "Rows with errors": "有错误的行",
+    "Row": "行号",
+    "Column": "列",
+    "Value": "内容",
+    "Problem": "问题",
+    "Stages and heats": "赛段与场次",
+    "Ranked": "计分排名",
+    "final stage": "最终赛段",
+    "%(n)d entries": "%(n)d 名参赛者",
+    "drawn with seed": "抽签种子",
+    "Venue": "赛场",
+    "Starts": "开始时间",
+    "Workstations": "工位数",
+    "Drawn in": "已抽入",
+    "Delete": "删除",
+    "Heat name, e.g. 第1场": "场次名称，如 第1场",
+    "Heat name": "场次名称",
+    "Add heat": "添加场次",
+    "Bracket format": "对阵形式",
+    "Single elimination": "单败淘汰",
+    "Round robin": "单循环",
+    "Groups, then knockout": "小组循环后淘汰",
+    "Third-place match": "三四名决赛",
+    "Groups": "小组数",
+    "Advance per group": "每组出线数",
+    "Points for a win": "胜积分",
+    "Points for a draw": "平积分",
+    "Create the bracket": "生成对阵表",
+    "Seeds: the entries' seed numbers, otherwise their lot numbers.": "种子顺序：按参赛者的种子号，没有则按抽签号。",
+    "Add a stage": "添加赛段",
+    "e.g. 预赛, 决赛": "如 预赛、决赛",
+    "Stage name": "赛段名称",
+    "Stage format": "赛段形式",
+    "Ranked (scored by the rule)": "计分排名（按评分规则）",
+    "Bracket (head-to-head)": "对阵（淘汰赛/循环赛）",
+    "Add stage": "添加赛段",
+}
+
+
+def main() -> int:
+    pot = HERE / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
+                    str(HERE / "babel.cfg"), "-k", "_", "-k", "gettext", "--no-location",
+                    "--omit-header", "-o", str(pot), *SOURCES], cwd=ROOT, check=True,
+                   capture_output=True)
+    with pot.open("rb") as f:
+        catalog = read_po(f, locale="zh_CN")
+    pot.unlink()
+    missing = []
+    for message in catalog:
+        if message.id:
+            message.string = ZH.get(message.id, "")
+            if not message.string:
+                missing.append(message.id)
+    catalog.fuzzy = False
+    catalog.header_comment = "# Registration, draws and brackets (issue 6) — Simplified Chinese."
+    out = HERE / "zh_CN" / "LC_MESSAGES" / "messages.po"
+    with out.open("wb") as f:
+        write_po(f, catalog, width=100, omit_header=False)
+    for m in missing:
+        print("untranslated:", m)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""Bracket pages: the staff page where results are entered, the JSON view, and the
+large-type LED page (/screen/bracket/<id>) that updates live: it joins the trade's
+Socket.IO room and refetches on a "bracket" event, and polls the JSON as a fallback."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..models import Role
+from ..services import brackets as svc
+from ..services.registration import ServiceError
+from .auth import roles_required
+
+bp = Blueprint("brackets", __name__)
+STAFF = (Role.ORGANISER, Role.CHIEF_JUDGE, Role.JUDGE)
+
+
+def _bracket(bracket_id: int):
+    try:
+        return svc.get_bracket(bracket_id)
+    except svc.NotFound:
+        abort(404)
+
+
+@bp.get("/brackets/<int:bracket_id>")
+@roles_required(*STAFF)
+def page(bracket_id: int):
+    """The bracket with a result form on every match that is ready (for those allowed)."""
+    b = _bracket(bracket_id)
+    return render_template("registration/bracket.html", bracket=b, view=svc.bracket_view(b),
+                           can_enter=svc.may_enter_results(current_user, b))
+
+
+@bp.post("/brackets/matches/<int:match_id>/result")
+@roles_required(*STAFF)
+def result(match_id: int):
+    """Enter a match result: scores, and the winner when the score is level."""
+    try:
+        match = svc.get_match(match_id)
+    except svc.NotFound:
+        abort(404)
+    winner = request.form.get("winner", type=int)
+    try:
+        svc.record_result(match, request.form.get("score_a", ""), request.form.get("score_b", ""),
+                          current_user, winner_entry_id=winner,
+                          reason=request.form.get("reason") or None)
+    except svc.Forbidden:
+        abort(403)
+    except ServiceError as err:
+        from ..extensions import db
+        db.session.rollback()
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(err.to_dict()), err.status
+        flash(err.message)
+        return redirect(url_for(".page", bracket_id=match.bracket_id)), 303
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"ok": True})
+    return redirect(url_for(".page", bracket_id=match.bracket_id), 303)
+
+
+@bp.get("/brackets/<int:bracket_id>.json")
+def view_json(bracket_id: int):
+    """The public view of a bracket (names and scores only), with its version."""
+    return jsonify(svc.bracket_view(_bracket(bracket_id)))
+
+
+@bp.get("/screen/bracket/<int:bracket_id>")
+def screen(bracket_id: int):
+    """The LED screen: large type, no sign-in, live."""
+    b = _bracket(bracket_id)
+    view = svc.bracket_view(b)
+    from ..extensions import db
+    from ..models import Stage
+    stage = db.session.get(Stage, b.stage_id)
+    return render_template("registration/bracket_screen.html", bracket=b, view=view,
+                           trade_id=stage.trade_id)

@@ -1,0 +1,256 @@
+"""The organiser's registration pages: the sign-up template, uploading a sheet (validation
+report, then confirm), the contestants list with search, add, edit, withdraw, reinstate."""
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   send_file, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from io import BytesIO
+
+from ..extensions import db
+from ..models import Contestant, Role, Trade
+from ..registration import SheetError, template_workbook
+from ..registration.grades import label as grade_label
+from ..services import registration as svc
+from ..services.queries import current_competition
+from .auth import roles_required
+
+bp = Blueprint("registration", __name__, url_prefix="/admin/registration")
+PAGE_SIZE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _competition():
+    comp = current_competition(request.args.get("competition"))
+    if comp is None:
+        abort(404)
+    return comp
+
+
+def _trades(comp):
+    return db.session.scalars(select(Trade).where(Trade.competition_id == comp.id)
+                              .order_by(Trade.id)).all()
+
+
+@bp.app_template_filter("grade_label")
+def _grade_label(code):
+    try:
+        return grade_label(code)
+    except ValueError:
+        return code or ""
+
+
+@bp.get("/")
+@roles_required(Role.ORGANISER)
+def contestants():
+    """Registered contestants: search by name, ID number, employer or phone; by trade."""
+    comp = _competition()
+    q = (request.args.get("q") or "").strip()
+    trade_code = request.args.get("trade") or ""
+    page = max(request.args.get("page", type=int) or 1, 1)
+    stmt = select(Contestant).where(Contestant.competition_id == comp.id)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(Contestant.name.like(like), Contestant.id_number.like(like),
+                              Contestant.employer.like(like), Contestant.phone.like(like)))
+    trades = _trades(comp)
+    by_code = {t.code: t for t in trades}
+    if trade_code in by_code:
+        stmt = stmt.where(Contestant.trade_id == by_code[trade_code].id)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.scalars(stmt.order_by(Contestant.trade_id, Contestant.id)
+                              .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    return render_template("registration/contestants.html", competition=comp, trades=trades,
+                           rows=rows, total=total, q=q, trade_code=trade_code, page=page,
+                           pages=max(1, -(-total // PAGE_SIZE)))
+
+
+@bp.get("/template.xlsx")
+@roles_required(Role.ORGANISER)
+def template():
+    """The sign-up sheet template (?team=1 adds the 队名 column)."""
+    comp = _competition()
+    team = request.args.get("team") == "1"
+    data = template_workbook([t.name for t in _trades(comp)], team=team,
+                             title=f"{comp.name}报名表",
+                             ladder=(comp.settings or {}).get("grade_ladder"))
+    name = "报名表模板（团体）.xlsx" if team else "报名表模板.xlsx"
+    return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+def _upload_dir() -> Path:
+    path = Path(current_app.instance_path) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _upload_path(token: str) -> Path:
+    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        abort(404)
+    path = _upload_dir() / f"{token}.xlsx"
+    if not path.is_file():
+        abort(404)
+    return path
+
+
+def _options():
+    return {"team": request.form.get("team") == "1",
+            "default_trade": request.form.get("default_trade") or None}
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def upload():
+    """Upload a filled-in sheet: it is validated, nothing is written yet."""
+    comp = _competition()
+    if request.method == "GET":
+        return render_template("registration/import.html", competition=comp,
+                               trades=_trades(comp))
+    file = request.files.get("sheet")
+    data = file.read(MAX_UPLOAD + 1) if file else b""
+    error = None
+    if not data:
+        error = _("Choose the sheet to upload.")
+    elif len(data) > MAX_UPLOAD:
+        error = _("The file is larger than 20 MB.")
+    if error is None:
+        opts = _options()
+        try:
+            report = svc.check_sheet(comp, data, **opts)
+        except SheetError as err:
+            error = sheet_error_message(err)
+    if error:
+        return render_template("registration/import.html", competition=comp,
+                               trades=_trades(comp), error=error), 400
+    token = secrets.token_hex(16)
+    (_upload_dir() / f"{token}.xlsx").write_bytes(data)
+    return render_template("registration/report.html", competition=comp, report=report,
+                           token=token, filename=file.filename or "", options=opts,
+                           message=svc.row_error_message)
+
+
+@bp.post("/import/<token>")
+@roles_required(Role.ORGANISER)
+def confirm(token: str):
+    """Import the uploaded sheet: every row, or (good_only=1) the good rows only. The file
+    is validated again (the database may have changed meanwhile)."""
+    comp = _competition()
+    path = _upload_path(token)
+    good_only = request.form.get("good_only") == "1"
+    try:
+        result = svc.import_sheet(comp, path.read_bytes(), current_user, good_only=good_only,
+                                  filename=request.form.get("filename", "")[:200],
+                                  **_options())
+    except svc.ImportRefused as err:
+        return render_template("registration/report.html", competition=comp,
+                               report=err.report, token=token, options=_options(),
+                               filename=request.form.get("filename", ""), error=err.message,
+                               message=svc.row_error_message), 409
+    except SheetError as err:
+        flash(sheet_error_message(err))
+        return redirect(url_for(".upload"))
+    path.unlink(missing_ok=True)
+    flash(_("%(n)d contestants imported; %(bad)d rows skipped.", n=result.imported,
+            bad=len(result.skipped_rows)))
+    return redirect(url_for(".contestants"))
+
+
+def sheet_error_message(err: SheetError) -> str:
+    return {
+        "not_xlsx": _("This is not an Excel .xlsx workbook."),
+        "no_header": _("No header row with 姓名 and 身份证号 was found in the first 10 rows."),
+        "missing_columns": _("Columns missing from the sheet: %(c)s",
+                             c=err.params.get("columns", "")),
+        "duplicate_columns": _("A column appears twice: %(c)s", c=err.params.get("columns", "")),
+    }.get(err.code, str(err))
+
+
+FIELDS = ("name", "gender", "id_number", "employer", "phone", "trade", "grade", "team")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def new():
+    """Register one contestant by hand."""
+    comp = _competition()
+    values = {k: request.form.get(k, "") for k in FIELDS}
+    error = field = None
+    if request.method == "POST":
+        try:
+            c = svc.add_contestant(comp, values, current_user)
+        except svc.ServiceError as err:
+            error, field = err.message, err.field
+        else:
+            flash(_("%(name)s registered.", name=c.name))
+            return redirect(url_for(".contestants"))
+    return render_template("registration/contestant_form.html", competition=comp,
+                           trades=_trades(comp), values=values, error=error, field=field,
+                           contestant=None), 400 if error else 200
+
+
+@bp.route("/<int:cid>/edit", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def edit(cid: int):
+    """Change a contestant's details; the audit log keeps the old values."""
+    c = _get(cid)
+    comp = _competition()
+    values = svc._sheet_fields(c)
+    error = field = None
+    if request.method == "POST":
+        values.update({k: request.form.get(k, "") for k in FIELDS if k != "trade"})
+        try:
+            svc.update_contestant(c, values, current_user, reason=request.form.get("reason"))
+        except svc.ServiceError as err:
+            db.session.rollback()
+            error, field = err.message, err.field
+        else:
+            flash(_("Saved."))
+            return redirect(url_for(".contestants", q=c.id_number))
+    return render_template("registration/contestant_form.html", competition=comp,
+                           trades=_trades(comp), values=values, error=error, field=field,
+                           contestant=c), 400 if error else 200
+
+
+def _next() -> str | None:
+    target = request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else None
+
+
+def _get(cid: int) -> Contestant:
+    try:
+        return svc.get_contestant(cid)
+    except svc.NotFound:
+        abort(404)
+
+
+@bp.post("/<int:cid>/withdraw")
+@roles_required(Role.ORGANISER)
+def withdraw(cid: int):
+    """Withdraw a contestant (the record and its history stay)."""
+    c = _get(cid)
+    try:
+        svc.withdraw_contestant(c, current_user, request.form.get("reason", ""))
+        flash(_("%(name)s has withdrawn.", name=c.name))
+    except svc.ServiceError as err:
+        flash(err.message)
+    return redirect(_next() or url_for(".contestants"))
+
+
+@bp.post("/<int:cid>/reinstate")
+@roles_required(Role.ORGANISER)
+def reinstate(cid: int):
+    """Undo a withdrawal."""
+    c = _get(cid)
+    try:
+        svc.reinstate_contestant(c, current_user, request.form.get("reason", ""))
+        flash(_("%(name)s is registered again.", name=c.name))
+    except svc.ServiceError as err:
+        flash(err.message)
+    return redirect(_next() or url_for(".contestants"))

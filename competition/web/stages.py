@@ -1,0 +1,221 @@
+"""The organiser's stage pages: stages and heats of a trade, the draw (seed shown,
+re-run to verify), the draw sheet as xlsx and PDF, advancement, creating a bracket."""
+from __future__ import annotations
+
+from datetime import datetime
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Bracket, Entry, Heat, Role, Stage
+from ..registration.drawsheet import DrawRow, DrawSheet, to_pdf, to_xlsx
+from ..services import brackets as bracket_svc
+from ..services import draws as svc
+from ..services.queries import current_competition, trade_by_code
+from ..services.registration import ServiceError
+from .auth import roles_required
+
+bp = Blueprint("stages", __name__, url_prefix="/admin")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _trade(code: str):
+    comp = current_competition(request.args.get("competition"))
+    trade = trade_by_code(comp, code) if comp else None
+    if trade is None:
+        abort(404)
+    return trade
+
+
+def _stage(stage_id: int) -> Stage:
+    stage = db.session.get(Stage, stage_id)
+    if stage is None:
+        abort(404)
+    return stage
+
+
+@bp.get("/trades/<code>/stages")
+@roles_required(Role.ORGANISER)
+def stages(code: str):
+    """A trade's stages with their heats; forms to add both."""
+    trade = _trade(code)
+    brackets = {b.stage_id: b for b in db.session.scalars(
+        select(Bracket).where(Bracket.stage_id.in_([s.id for s in trade.stages])))}
+    return render_template("registration/stages.html", trade=trade, brackets=brackets,
+                           team_event=svc.team_event(trade))
+
+
+@bp.post("/trades/<code>/stages")
+@roles_required(Role.ORGANISER)
+def add_stage(code: str):
+    trade = _trade(code)
+    try:
+        svc.create_stage(trade, request.form.get("name", ""), current_user,
+                         format=request.form.get("format", "ranked"))
+    except ServiceError as err:
+        flash(err.message)
+    return redirect(url_for(".stages", code=code))
+
+
+@bp.post("/stages/<int:stage_id>/heats")
+@roles_required(Role.ORGANISER)
+def add_heat(stage_id: int):
+    stage = _stage(stage_id)
+    starts = None
+    text = (request.form.get("starts_at") or "").strip()
+    try:
+        if text:
+            starts = datetime.fromisoformat(text)
+        svc.create_heat(stage, request.form.get("name", ""),
+                        request.form.get("workstations", type=int) or 0, current_user,
+                        venue=request.form.get("venue", ""), starts_at=starts)
+    except ValueError:
+        flash(_("The start time is not a date and time."))
+    except ServiceError as err:
+        flash(err.message)
+    return redirect(url_for(".stages", code=stage.trade.code))
+
+
+@bp.post("/heats/<int:heat_id>/delete")
+@roles_required(Role.ORGANISER)
+def delete_heat(heat_id: int):
+    heat = db.session.get(Heat, heat_id) or abort(404)
+    code = heat.stage.trade.code
+    try:
+        svc.delete_heat(heat, current_user)
+    except ServiceError as err:
+        flash(err.message)
+    return redirect(url_for(".stages", code=code))
+
+
+def _drawn_entries(stage: Stage) -> list[Entry]:
+    heat_seq = {h.id: h.seq for h in stage.heats}
+    entries = list(db.session.scalars(select(Entry).where(Entry.stage_id == stage.id)))
+    return sorted(entries, key=lambda e: (e.heat_id is None, heat_seq.get(e.heat_id, 0),
+                                          e.workstation or 0, e.id))
+
+
+@bp.get("/stages/<int:stage_id>/draw")
+@roles_required(Role.ORGANISER)
+def draw_page(stage_id: int):
+    """The stage's draw: the seed, each heat's workstations, the re-run check."""
+    stage = _stage(stage_id)
+    mismatches = None
+    if request.args.get("verify") and stage.draw_seed:
+        mismatches = svc.verify_draw(stage)
+    return render_template("registration/draw.html", stage=stage, entries=_drawn_entries(stage),
+                           options=svc.last_draw_options(stage) or {}, mismatches=mismatches)
+
+
+@bp.post("/stages/<int:stage_id>/draw")
+@roles_required(Role.ORGANISER)
+def run_draw(stage_id: int):
+    """Draw (or re-draw with a given seed): lots, heats, workstations."""
+    stage = _stage(stage_id)
+    try:
+        svc.run_draw(stage, current_user, seed=request.form.get("seed"),
+                     spread_employers=request.form.get("spread_employers") == "1",
+                     fill=request.form.get("fill", "balanced"))
+        flash(_("Drawn with seed %(seed)s.", seed=stage.draw_seed))
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message)
+    return redirect(url_for(".draw_page", stage_id=stage.id))
+
+
+def _draw_sheet(stage: Stage) -> DrawSheet:
+    if not stage.draw_seed:
+        abort(404)
+    trade = stage.trade
+    rows = []
+    for e in _drawn_entries(stage):
+        if e.heat is None:
+            continue
+        starts = e.heat.starts_at.strftime("%Y-%m-%d %H:%M") if e.heat.starts_at else ""
+        rows.append(DrawRow(e.lot_number or "", e.heat.name, e.heat.venue, starts,
+                            e.workstation, e.display_name, e.employer))
+    drawn = stage.drawn_at.strftime("%Y-%m-%d %H:%M") if stage.drawn_at else ""
+    return DrawSheet(f"{trade.competition.name} {trade.name} {stage.name} 抽签表",
+                     stage.draw_seed, drawn, rows)
+
+
+@bp.get("/stages/<int:stage_id>/draw.xlsx")
+@roles_required(Role.ORGANISER)
+def draw_xlsx(stage_id: int):
+    stage = _stage(stage_id)
+    return send_file(BytesIO(to_xlsx(_draw_sheet(stage))), mimetype=XLSX, as_attachment=True,
+                     download_name=f"抽签表-{stage.trade.name}-{stage.name}.xlsx")
+
+
+@bp.get("/stages/<int:stage_id>/draw.pdf")
+@roles_required(Role.ORGANISER)
+def draw_pdf(stage_id: int):
+    from exports.fonts import cjk_font
+    stage = _stage(stage_id)
+    return send_file(BytesIO(to_pdf(_draw_sheet(stage), cjk_font())),
+                     mimetype="application/pdf", as_attachment=True,
+                     download_name=f"抽签表-{stage.trade.name}-{stage.name}.pdf")
+
+
+def _rule_from(args) -> dict:
+    rule: dict = {"ties": args.get("ties", "include")}
+    if args.get("top_percent"):
+        rule["top_percent"] = args.get("top_percent")
+    else:
+        rule["top_n"] = args.get("top_n", type=int) if args.get("top_n") else None
+    return rule
+
+
+@bp.get("/stages/<int:stage_id>/advancement")
+@roles_required(Role.ORGANISER)
+def advancement(stage_id: int):
+    """Who would advance (top N / top X%, the tie rule): shown for the organiser to confirm."""
+    stage = _stage(stage_id)
+    preview = error = None
+    if request.args.get("top_n") or request.args.get("top_percent"):
+        try:
+            preview = svc.preview_advancement(stage, _rule_from(request.args))
+        except ServiceError as err:
+            error = err.message
+    return render_template("registration/advancement.html", stage=stage, preview=preview,
+                           error=error, args=request.args)
+
+
+@bp.post("/stages/<int:stage_id>/advancement")
+@roles_required(Role.ORGANISER)
+def confirm_advancement(stage_id: int):
+    stage = _stage(stage_id)
+    expected = [int(x) for x in request.form.getlist("entry") if x.isdigit()]
+    try:
+        created = svc.confirm_advancement(stage, _rule_from(request.form), current_user,
+                                          expected=expected)
+        flash(_("%(n)d entrants advance to the next stage.", n=len(created)))
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message)
+    return redirect(url_for(".stages", code=stage.trade.code))
+
+
+@bp.post("/stages/<int:stage_id>/bracket")
+@roles_required(Role.ORGANISER)
+def create_bracket(stage_id: int):
+    """Make the stage's bracket from its entries (first stage: registered entrants)."""
+    stage = _stage(stage_id)
+    try:
+        if svc.is_first_stage(stage):
+            svc.enter_registered(stage, current_user)
+        b = bracket_svc.create_bracket(
+            stage, request.form.get("format", "single_elimination"), current_user,
+            third_place=request.form.get("third_place") == "1",
+            group_count=request.form.get("group_count", type=int) or 1,
+            advance=request.form.get("advance", type=int) or 2,
+            points={k: request.form[k] for k in ("win", "draw", "loss") if request.form.get(k)})
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message)
+        return redirect(url_for(".stages", code=stage.trade.code))
+    return redirect(url_for("brackets.page", bracket_id=b.id))
