@@ -1,0 +1,238 @@
+"""Heats as judges and chief judges work them: who may judge what, assignments, sign-off.
+
+Every write is one function, one transaction, one AuditLog row, then
+standings.trade_changed(). Authorisation is checked here too, not only in the routes:
+a judge outside a heat's assignment, or a chief judge of another trade, is refused.
+
+Raises JudgingError (400) and its kinds Forbidden (403), NotFound (404), Conflict (409);
+each carries the field at fault (or None) and a message for the user.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AuditLog, Heat, JudgeAssignment, Role, Trade, User, utcnow
+from . import standings
+from .rules import rule_for
+
+REASON_MIN_LENGTH = 4
+
+
+class JudgingError(Exception):
+    """A refused judging action: ``message`` for the user, ``field`` at fault."""
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def to_dict(self) -> dict:
+        return {"error": self.message, "field": self.field}
+
+
+class Forbidden(JudgingError):
+    status = 403
+
+
+class NotFound(JudgingError):
+    status = 404
+
+
+class Conflict(JudgingError):
+    status = 409
+
+
+# --- who may do what -------------------------------------------------------------------
+
+def heat_trade(heat: Heat) -> Trade:
+    return heat.stage.trade
+
+
+def get_heat(heat_id: int) -> Heat:
+    """The heat; NotFound if there is none."""
+    heat = db.session.get(Heat, heat_id)
+    if heat is None:
+        raise NotFound(_("No such heat."), "heat_id")
+    return heat
+
+
+def assignment_of(user: User, heat: Heat) -> JudgeAssignment | None:
+    return db.session.scalar(select(JudgeAssignment).where(
+        JudgeAssignment.heat_id == heat.id, JudgeAssignment.user_id == user.id))
+
+
+def require_assignment(user: User, heat: Heat) -> JudgeAssignment:
+    """The judge's assignment to ``heat``; Forbidden if they are not assigned."""
+    assignment = assignment_of(user, heat) if user.has_role(Role.JUDGE) else None
+    if assignment is None:
+        raise Forbidden(_("You are not assigned to this heat."), "heat_id")
+    return assignment
+
+
+def chief_of(user: User, trade: Trade) -> bool:
+    """A chief judge of this trade (a chief judge bound to no trade heads them all)."""
+    return user.has_role(Role.CHIEF_JUDGE) and user.trade_id in (None, trade.id)
+
+
+def may_view(user: User, trade: Trade) -> bool:
+    """Progress, discrepancies and the audit log: chief judge, arbitration, organiser."""
+    return (chief_of(user, trade) or user.has_role(Role.ORGANISER)
+            or (user.has_role(Role.ARBITRATION) and user.trade_id in (None, trade.id)))
+
+
+def require_view(user: User, trade: Trade) -> None:
+    if not may_view(user, trade):
+        raise Forbidden(_("You do not have permission to do this."))
+
+
+def require_chief(user: User, trade: Trade, organiser_too: bool = False) -> None:
+    """Forbidden unless ``user`` is this trade's chief judge (or, if allowed, an organiser)."""
+    if chief_of(user, trade) or (organiser_too and user.has_role(Role.ORGANISER)):
+        return
+    raise Forbidden(_("Only the chief judge of this trade may do this."))
+
+
+def require_reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if len(text) < REASON_MIN_LENGTH:
+        raise JudgingError(_("Please write the reason (at least %(n)d characters).",
+                             n=REASON_MIN_LENGTH), "reason")
+    return text
+
+
+def judging_criteria(rule, assignment: JudgeAssignment | None) -> list[str]:
+    """Criterion ids a judge marks on the tablet: the assigned ones (all if none named),
+    never adjustments (the chief judge enters those, with a reason)."""
+    wanted = set(assignment.criteria) if assignment and assignment.criteria else None
+    return [c.id for c in rule.criteria
+            if c.kind != "adjustment" and (wanted is None or c.id in wanted)]
+
+
+def names_hidden(rule, criteria: Iterable[str], trade_blind: bool = False) -> bool:
+    """Blind: hide names and employers if any criterion the judge marks is judged blind
+    (the criterion's own ``blind``, else the trade's: the rule's or the trade record's)."""
+    default = bool(rule.trade.blind or trade_blind)
+    flags = [c.blind if c.blind is not None else default
+             for c in (rule.criterion(cid) for cid in criteria)]
+    return any(flags) if flags else default
+
+
+def audit(actor: User | None, action: str, heat: Heat, *, object_type: str,
+          object_id: int | None, old=None, new=None, reason: str | None = None) -> AuditLog:
+    """Add (not commit) an audit row for a change in ``heat``."""
+    trade = heat_trade(heat)
+    row = AuditLog(user_id=actor.id if actor else None, action=action,
+                   object_type=object_type, object_id=object_id,
+                   competition_id=trade.competition_id, trade_id=trade.id, heat_id=heat.id,
+                   old=old, new=new, reason=reason)
+    db.session.add(row)
+    return row
+
+
+def _commit_and_publish(trade_id: int) -> None:
+    db.session.commit()
+    standings.trade_changed(trade_id)
+
+
+# --- chief judge's actions ---------------------------------------------------------------
+
+def assign_judges(actor: User, heat_id: int, wanted: dict[int, list[str] | None]) -> Heat:
+    """Make ``wanted`` (judge user id -> criterion ids, None for all) the heat's judges.
+
+    Raises Forbidden (not the trade's chief judge or an organiser), JudgingError (a user
+    who is not a judge, an unknown criterion), Conflict (the heat is signed off)."""
+    heat = get_heat(heat_id)
+    trade = heat_trade(heat)
+    require_chief(actor, trade, organiser_too=True)
+    if heat.locked:
+        raise Conflict(_("The heat is signed off; unlock it first."), "heat_id")
+    known = {c.id for c in rule_for(trade).criteria}
+    for user_id, crits in wanted.items():
+        user = db.session.get(User, user_id)
+        if user is None or not user.has_role(Role.JUDGE):
+            raise JudgingError(_("Only judges can be assigned."), "judges")
+        unknown = sorted(set(crits or []) - known)
+        if unknown:
+            raise JudgingError(_("Unknown criterion: %(ids)s", ids=", ".join(unknown)),
+                               "criteria")
+    current = {a.user_id: a for a in heat.assignments}
+    old = {str(k): a.criteria for k, a in sorted(current.items())}
+    for user_id, assignment in current.items():
+        if user_id not in wanted:
+            db.session.delete(assignment)
+    for user_id, crits in wanted.items():
+        crits = sorted(set(crits)) if crits else None
+        if user_id in current:
+            current[user_id].criteria = crits
+        else:
+            db.session.add(JudgeAssignment(heat_id=heat.id, user_id=user_id, criteria=crits))
+    new = {str(k): (sorted(set(v)) if v else None) for k, v in sorted(wanted.items())}
+    if old != new:
+        audit(actor, "heat.assign", heat, object_type="heat", object_id=heat.id,
+              old={"judges": old}, new={"judges": new})
+    _commit_and_publish(trade.id)
+    return heat
+
+
+def lock_heat(actor: User, heat_id: int) -> Heat:
+    """Sign off a heat: no mark changes afterwards except recorded corrections.
+
+    Raises Forbidden (not the chief judge), Conflict (already signed off)."""
+    heat = get_heat(heat_id)
+    require_chief(actor, heat_trade(heat))
+    if heat.locked:
+        raise Conflict(_("The heat is already signed off."), "heat_id")
+    heat.locked_at = utcnow()
+    heat.locked_by_id = actor.id
+    audit(actor, "heat.lock", heat, object_type="heat", object_id=heat.id,
+          old={"locked": False}, new={"locked": True, "locked_at": heat.locked_at.isoformat()})
+    _commit_and_publish(heat_trade(heat).id)
+    return heat
+
+
+def unlock_heat(actor: User, heat_id: int, reason: str | None) -> Heat:
+    """Reopen a signed-off heat; needs a written reason.
+
+    Raises Forbidden (not the chief judge), JudgingError (no reason, field "reason"),
+    Conflict (not signed off)."""
+    heat = get_heat(heat_id)
+    require_chief(actor, heat_trade(heat))
+    text = require_reason(reason)
+    if not heat.locked:
+        raise Conflict(_("The heat is not signed off."), "heat_id")
+    old = {"locked": True, "locked_at": heat.locked_at.isoformat(),
+           "locked_by": heat.locked_by_id}
+    heat.locked_at = None
+    heat.locked_by_id = None
+    audit(actor, "heat.unlock", heat, object_type="heat", object_id=heat.id,
+          old=old, new={"locked": False}, reason=text)
+    _commit_and_publish(heat_trade(heat).id)
+    return heat
+
+
+# --- read side ---------------------------------------------------------------------------
+
+def judge_heats(user: User) -> list[tuple[Heat, JudgeAssignment]]:
+    """The heats assigned to a judge, oldest stage and heat first."""
+    rows = db.session.execute(
+        select(Heat, JudgeAssignment).join(JudgeAssignment, JudgeAssignment.heat_id == Heat.id)
+        .where(JudgeAssignment.user_id == user.id).order_by(Heat.stage_id, Heat.seq, Heat.id))
+    return [(h, a) for h, a in rows]
+
+
+def heats_for_chief(user: User) -> list[Heat]:
+    """Heats of the trades this user may watch (chief judge, arbitration, organiser)."""
+    from ..models import Stage
+    heats = db.session.scalars(select(Heat).join(Stage, Stage.id == Heat.stage_id)
+                               .order_by(Stage.trade_id, Stage.seq, Heat.seq)).all()
+    return [h for h in heats if may_view(user, heat_trade(h))]
+
+
+def heat_audit(heat: Heat) -> list[AuditLog]:
+    return list(db.session.scalars(select(AuditLog).where(AuditLog.heat_id == heat.id)
+                                   .order_by(AuditLog.at, AuditLog.id)))

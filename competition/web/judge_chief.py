@@ -1,0 +1,242 @@
+"""The chief judge's pages (and the arbitration panel's): progress, discrepancies,
+assignments, sign-off, corrections, appeals, the audit log and the sign-in QR codes.
+Routes live on the judge blueprint under /judge/chief; each calls one service function."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Entry, Mark, Role, Trade, User
+from ..services import heats as heat_service
+from ..services import marks as mark_service
+from ..services.login_tokens import TOKEN_HOURS, issue_tokens
+from ..services.rules import rule_for
+from ..services.scoresheets import heat_discrepancies, heat_entries, heat_progress
+from .auth import roles_required
+from .judge import bp
+from .judge_qr import qr_svg
+
+WATCHERS = (Role.CHIEF_JUDGE, Role.ARBITRATION, Role.ORGANISER)
+
+
+def _heat_for_viewer(heat_id: int):
+    heat = heat_service.get_heat(heat_id)
+    heat_service.require_view(current_user, heat.stage.trade)
+    return heat
+
+
+def _back(heat_id: int, entry_id: int | None = None):
+    if entry_id:
+        return redirect(url_for(".chief_entry", heat_id=heat_id, entry_id=entry_id), code=303)
+    return redirect(url_for(".chief_heat", heat_id=heat_id), code=303)
+
+
+@bp.get("/chief")
+@roles_required(*WATCHERS)
+def chief_home():
+    """Every heat the user may watch, with progress, discrepancies and sign-off state."""
+    rows = []
+    for heat in heat_service.heats_for_chief(current_user):
+        progress = heat_progress(heat)
+        expected = sum(p["expected"] for p in progress)
+        entered = sum(p["entered"] for p in progress)
+        rows.append({"heat": heat, "trade": heat.stage.trade, "expected": expected,
+                     "entered": entered, "judges": len(progress),
+                     "discrepancies": len(heat_discrepancies(heat))})
+    return render_template("judge/chief_home.html", rows=rows)
+
+
+@bp.get("/chief/heat/<int:heat_id>")
+@roles_required(*WATCHERS)
+def chief_heat(heat_id: int):
+    """One heat: progress by judge, discrepancies, assignments, sign-off."""
+    heat = _heat_for_viewer(heat_id)
+    trade = heat.stage.trade
+    judges = db.session.scalars(select(User).where(User.role == Role.JUDGE.value,
+                                                   User.active.is_(True))
+                                .order_by(User.username)).all()
+    assigned = {a.user_id: a for a in heat.assignments}
+    locked_by = db.session.get(User, heat.locked_by_id) if heat.locked_by_id else None
+    return render_template(
+        "judge/chief_heat.html", heat=heat, trade=trade, progress=heat_progress(heat),
+        discrepancies=heat_discrepancies(heat), entries=heat_entries(heat), judges=judges,
+        assigned=assigned, criteria=rule_for(trade).criteria, locked_by=locked_by,
+        is_chief=heat_service.chief_of(current_user, trade),
+        may_assign=heat_service.chief_of(current_user, trade)
+        or current_user.has_role(Role.ORGANISER))
+
+
+@bp.get("/chief/heat/<int:heat_id>/entry/<int:entry_id>")
+@roles_required(*WATCHERS)
+def chief_entry(heat_id: int, entry_id: int):
+    """All marks of one entry, with corrections and appeal decisions."""
+    heat = _heat_for_viewer(heat_id)
+    entry = db.session.get(Entry, entry_id)
+    if entry is None or entry.heat_id != heat.id:
+        abort(404)
+    rule = rule_for(heat.stage.trade)
+    labels = {s.address: s.label for s in rule.slots()}
+    marks = db.session.scalars(select(Mark).where(Mark.entry_id == entry.id)
+                               .order_by(Mark.criterion, Mark.attempt, Mark.judge_id)).all()
+    return render_template("judge/chief_entry.html", heat=heat, entry=entry, marks=marks,
+                           labels=labels, slots=rule.slots(),
+                           judges=[a.user for a in heat.assignments],
+                           is_chief=heat_service.chief_of(current_user, heat.stage.trade),
+                           is_arbitration=current_user.has_role(Role.ARBITRATION))
+
+
+@bp.post("/chief/heat/<int:heat_id>/assign")
+@roles_required(Role.CHIEF_JUDGE, Role.ORGANISER)
+def chief_assign(heat_id: int):
+    wanted = {}
+    for raw in request.form.getlist("judge"):
+        if raw.isdigit():
+            crits = [c for c in request.form.getlist(f"criteria_{raw}") if c]
+            wanted[int(raw)] = crits or None
+    heat_service.assign_judges(current_user, heat_id, wanted)
+    flash(_("Judges assigned."))
+    return _back(heat_id)
+
+
+@bp.post("/chief/heat/<int:heat_id>/lock")
+@roles_required(Role.CHIEF_JUDGE)
+def chief_lock(heat_id: int):
+    heat_service.lock_heat(current_user, heat_id)
+    flash(_("The heat is signed off."))
+    return _back(heat_id)
+
+
+@bp.post("/chief/heat/<int:heat_id>/unlock")
+@roles_required(Role.CHIEF_JUDGE)
+def chief_unlock(heat_id: int):
+    heat_service.unlock_heat(current_user, heat_id, request.form.get("reason"))
+    flash(_("The heat is open again."))
+    return _back(heat_id)
+
+
+@bp.post("/chief/heat/<int:heat_id>/correct")
+@roles_required(Role.CHIEF_JUDGE, Role.ARBITRATION)
+def chief_correct(heat_id: int):
+    """A correction (chief judge) or an appeal re-scoring (arbitration), with a reason."""
+    form = request.form
+    entry_id = _int(form.get("entry_id"))
+    mark_service.correct_mark(
+        current_user, heat_id=heat_id, reason=form.get("reason"), value=form.get("value"),
+        kind=form.get("kind", "correction"), mark_id=_int(form.get("mark_id")),
+        entry_id=entry_id, address=form.get("criterion"),
+        attempt=_int(form.get("attempt")) or 1, judge_id=_int(form.get("judge_id")))
+    flash(_("The correction is recorded."))
+    return _back(heat_id, entry_id)
+
+
+@bp.post("/chief/heat/<int:heat_id>/appeal")
+@roles_required(Role.ARBITRATION)
+def chief_appeal(heat_id: int):
+    entry_id = _int(request.form.get("entry_id"))
+    mark_service.record_appeal_decision(
+        current_user, heat_id=heat_id, entry_id=entry_id,
+        decision=request.form.get("decision", ""), reason=request.form.get("reason"))
+    flash(_("The appeal decision is recorded."))
+    return _back(heat_id, entry_id)
+
+
+AUDIT_COLUMNS = ("at", "user", "action", "lot", "criterion", "attempt", "judge", "old",
+                 "new", "reason")
+
+
+def _audit_rows(heat) -> list[dict]:
+    users = {u.id: u.username for u in db.session.scalars(select(User))}
+    out = []
+    for row in heat_service.heat_audit(heat):
+        ref = row.new or row.old or {}
+        out.append({
+            "at": format_datetime(row.at, "yyyy-MM-dd HH:mm:ss") if row.at else "",
+            "user": users.get(row.user_id, ""), "action": row.action,
+            "lot": ref.get("lot") or "", "criterion": ref.get("criterion") or "",
+            "attempt": ref.get("attempt") or "",
+            "judge": users.get(ref.get("judge"), "") if ref.get("judge") else "",
+            "old": _brief(row.old), "new": _brief(row.new), "reason": row.reason or ""})
+    return out
+
+
+def _brief(value) -> str:
+    if not value:
+        return ""
+    if "value" in value:
+        return str(value["value"])
+    return ", ".join(f"{k}={v}" for k, v in value.items())
+
+
+@bp.get("/chief/heat/<int:heat_id>/audit")
+@roles_required(*WATCHERS)
+def chief_audit(heat_id: int):
+    heat = _heat_for_viewer(heat_id)
+    return render_template("judge/audit.html", heat=heat, rows=_audit_rows(heat),
+                           columns=AUDIT_COLUMNS)
+
+
+@bp.get("/chief/heat/<int:heat_id>/audit.<fmt>")
+@roles_required(*WATCHERS)
+def chief_audit_export(heat_id: int, fmt: str):
+    """The heat's audit log as CSV (UTF-8 with BOM, opens in Excel) or xlsx."""
+    heat = _heat_for_viewer(heat_id)
+    rows = _audit_rows(heat)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    name = f"audit-heat{heat.id}-{stamp}.{fmt}"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(AUDIT_COLUMNS)
+        writer.writerows([[r[c] for c in AUDIT_COLUMNS] for r in rows])
+        return Response("\ufeff" + buf.getvalue(), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename={name}"})
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(_("Audit log"))
+        sheet.append(list(AUDIT_COLUMNS))
+        for r in rows:
+            sheet.append([r[c] for c in AUDIT_COLUMNS])
+        out = io.BytesIO()
+        book.save(out)
+        return Response(out.getvalue(), headers={"Content-Disposition":
+                                                 f"attachment; filename={name}"},
+                        mimetype="application/vnd.openxmlformats-officedocument"
+                                 ".spreadsheetml.sheet")
+    abort(404)
+
+
+@bp.post("/chief/trade/<int:trade_id>/signin-codes")
+@roles_required(Role.CHIEF_JUDGE, Role.ORGANISER)
+def chief_signin_codes(trade_id: int):
+    """A printable page of one-time QR sign-in codes for the trade's judges."""
+    trade = db.session.get(Trade, trade_id)
+    if trade is None:
+        abort(404)
+    base = (current_app_base() or request.host_url).rstrip("/")
+    cards = [{"judge": judge, "url": f"{base}{url_for('judge_token.token_login', token=token)}"}
+             for judge, token in issue_tokens(current_user, trade_id)]
+    for card in cards:
+        card["svg"] = qr_svg(card["url"])
+    return render_template("judge/signin_codes.html", trade=trade, cards=cards,
+                           hours=TOKEN_HOURS)
+
+
+def current_app_base() -> str | None:
+    from flask import current_app
+    return current_app.config.get("PUBLIC_BASE_URL")
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
