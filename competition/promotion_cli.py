@@ -4,6 +4,7 @@
     flask --app competition promotion propose --trade lathe            # every trade without --trade
     flask --app competition promotion propose --confirm --user admin
     flask --app competition promotion export --out exports/ [--trade lathe]
+    flask --app competition promotion set-policy competition/promotion_policies/national_contest.toml
 """
 from __future__ import annotations
 
@@ -114,3 +115,42 @@ def export_command(comp_code, trade_code, out_dir) -> None:
         raise click.ClickException(str(err)) from None
     for f in files:
         click.echo(str(f))
+
+
+@promotion_cli.command("set-policy")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--competition", "comp_code", help="Competition code (default: the newest).")
+@click.option("--ladder", type=click.Choice(["five", "eight"]), default=None,
+              help="Also set the competition's grade ladder.")
+@with_appcontext
+def set_policy_command(path: Path, comp_code, ladder) -> None:
+    """Validate a policy file and make it the competition's policy (a file shipped in
+    competition/promotion_policies is referenced by name; any other file is stored as text)."""
+    from .extensions import db
+    from .models import AuditLog
+    from .promotion import PolicyError, get_ladder, parse_policy
+    from .services.promotions import POLICY_DIR
+    comp = _competition(comp_code)
+    settings = dict(comp.settings or {})
+    if ladder:
+        settings["grade_ladder"] = ladder
+    text = path.read_text(encoding="utf-8")
+    try:
+        policy = parse_policy(text, path.name, ladder=get_ladder(settings.get("grade_ladder")))
+    except PolicyError as err:
+        raise click.ClickException(str(err)) from None
+    old = {k: settings.get(k) for k in ("promotion_policy_file", "promotion_policy",
+                                        "grade_ladder")}
+    settings.pop("promotion_policy", None)
+    settings.pop("promotion_policy_file", None)
+    if path.resolve().parent == POLICY_DIR.resolve():
+        settings["promotion_policy_file"] = path.name
+    else:
+        settings["promotion_policy"] = text
+    comp.settings = settings
+    db.session.add(AuditLog(action="promotion.policy", object_type="competition",
+                            object_id=comp.id, competition_id=comp.id, old=old,
+                            new={"name": policy.name, "file": path.name,
+                                 "grade_ladder": settings.get("grade_ladder")}))
+    db.session.commit()
+    click.echo(f"{comp.code}: promotion policy is now {policy.name} ({path.name})")

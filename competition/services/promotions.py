@@ -99,8 +99,11 @@ def trade_finishers(trade: Trade):
                             total=row.total if ranked else None,
                             components=dict(row.components), award=row.award,
                             status=status, person=person.id_number))
+    withdrawn_entries = {e.contestant_id for e in (ts.stage.entries if ts.stage else [])
+                         if e.status == "withdrawn"}
     for person in trade.contestants:
-        if person.id not in seen and person.withdrawn_at is not None:
+        if person.id not in seen and (person.withdrawn_at is not None
+                                      or person.id in withdrawn_entries):
             out.append(Finisher(key=str(person.id), name=person.name, status="withdrawn",
                                 person=person.id_number))
     from .rules import rule_for
@@ -281,13 +284,16 @@ def _audit(user, action, row: Promotion, old, new, reason) -> None:
 
 def promotion_note(contestant_id: int) -> str | None:
     """The words a certificate may print about a confirmed promotion, e.g.
-    "由四级/中级工晋升为三级/高级工"; None when the contestant has no confirmed promotion
-    (or it is flagged for review)."""
+    "由四级/中级工晋升为三级/高级工"; None when the contestant has no confirmed promotion,
+    or when it is flagged (or due) for review because the results changed since."""
     row = db.session.scalar(select(Promotion).where(
         Promotion.contestant_id == contestant_id, Promotion.status == "confirmed",
         Promotion.needs_review.is_(False)))
     if row is None or row.to_grade is None:
         return None
+    trade = db.session.get(Trade, row.trade_id)
+    if trade is not None and trade.standings_version != row.standings_version:
+        return None              # results changed since: the list awaits review
     ladder = competition_ladder(db.session.get(Competition, row.competition_id))
     from ..promotion import promotion_note as note
     return note(ladder, row.from_grade, row.to_grade)

@@ -192,3 +192,47 @@ def test_cli_proposes_confirms_and_exports(demo, runner, tmp_path):
     assert len(list(tmp_path.glob("*.xlsx"))) == 2 and len(list(tmp_path.glob("*.pdf"))) == 1
     bad = runner.invoke(args=["promotion", "propose", "--confirm"])
     assert bad.exit_code != 0 and "--user" in bad.output
+
+
+def test_withdrawn_contestants_are_listed_as_not_promoted_with_the_reason(demo, admin):
+    from competition.models import Entry
+    t = usable_trades(demo)[0]
+    entry = db.session.scalar(select(Entry).join(Entry.stage).where(
+        Entry.stage.has(trade_id=t.id)).limit(1))
+    entry.status = "withdrawn"
+    db.session.commit()
+    lst = svc.propose(t, admin)
+    row = next(r for r in lst.rows if r.contestant_id == entry.contestant_id)
+    assert (row.status, row.reason) == ("not_promoted", "已退赛，不予晋级")
+
+
+def test_the_certificate_note_disappears_while_a_changed_list_awaits_review(demo, admin):
+    t = next(t for t in usable_trades(demo) if svc.propose(t, admin).promoted)
+    svc.confirm(t, admin)
+    row = svc.trade_list(t).promoted[0]
+    assert svc.promotion_note(row.contestant_id)
+    trade_changed(t.id)
+    assert svc.promotion_note(row.contestant_id) is None
+
+
+def test_set_policy_validates_and_stores_the_choice(demo, runner, tmp_path):
+    from competition.services.promotions import POLICY_DIR
+    result = runner.invoke(args=["promotion", "set-policy",
+                                 str(POLICY_DIR / "national_contest.toml")])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(demo)
+    assert demo.settings["promotion_policy_file"] == "national_contest.toml"
+    assert svc.competition_policy(demo).name == "全国职业技能大赛晋级办法"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('version = 1\nname = "x"\nmax_grade = "总工程师"\n[[rules]]\nkind = "award"\n'
+                   'awards = ["一等奖"]\nsteps = 1\n', encoding="utf-8")
+    result = runner.invoke(args=["promotion", "set-policy", str(bad)])
+    assert result.exit_code != 0
+    assert "bad.toml:3: max_grade: '总工程师' is not a skill grade" in result.output
+    own = tmp_path / "own.toml"
+    own.write_text('version = 1\nname = "本届办法"\n[[rules]]\nkind = "rank"\ntop = 5\n'
+                   'steps = 1\n', encoding="utf-8")
+    assert runner.invoke(args=["promotion", "set-policy", str(own)]).exit_code == 0
+    db.session.refresh(demo)
+    assert "promotion_policy_file" not in demo.settings
+    assert svc.competition_policy(demo).name == "本届办法"

@@ -53,7 +53,7 @@ def test_top3_rule_needs_the_current_grade_at_least_senior_worker():
     assert ds["a"].promoted and ds["a"].to_grade == "L2" and ds["a"].basis == "by_rank"
     assert ds["a"].reason == "第2名（前3名），由三级/高级工晋升为二级/技师"
     assert not ds["b"].promoted and ds["b"].code == "condition_not_met"
-    assert ds["b"].reason == ("第3名（前3名），但现有等级四级/中级工低于三级/高级工，不符合该项晋级条件；"
+    assert ds["b"].reason == ("第3名（前3名），但现有等级四级/中级工未达到三级/高级工，不符合该项晋级条件；"
                               "二等奖不在晋级奖项（一等奖）之列")
     assert not ds["c"].promoted and ds["c"].code == "not_in_top"
     assert ds["c"].reason == "第4名，未进入前3名；三等奖不在晋级奖项（一等奖）之列"
@@ -242,3 +242,9 @@ def test_min_total_condition():
     [d] = decide(FIVE_LEVEL, policy, [row("a", 1, "79.99", "一等奖")], {"a": "中级工"})
     assert d.code == "below_min_total"
     assert d.reason == "一等奖，但总分79.99分低于80分"
+
+
+def test_a_condition_on_the_current_grade_reads_well_without_a_grade():
+    policy = parse_policy(AWARD_POLICY)
+    [d] = decide(FIVE_LEVEL, policy, [row("a", 2, "90", "二等奖")], {})
+    assert d.reason.startswith("第2名（前3名），但无现有等级，未达到三级/高级工，不符合该项晋级条件；")
