@@ -14,6 +14,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(serve_command)
     from .rules.cli import rules_cli
     app.cli.add_command(rules_cli)
+    from .rules.scheme_xlsx import export_scheme_cmd, import_scheme_cmd
+    rules_cli.add_command(export_scheme_cmd)
+    rules_cli.add_command(import_scheme_cmd)
     from .promotion_cli import promotion_cli
     app.cli.add_command(promotion_cli)
     from .registration_cli import registration_cli
