@@ -25,12 +25,14 @@ def read(content):
     return ws, [r for r in ws.iter_rows(min_row=3, values_only=True) if isinstance(r[0], int)]
 
 
-def test_the_full_workbook_keeps_id_numbers_and_scores_as_text():
+def test_the_full_workbook_keeps_id_numbers_as_text_and_scores_as_numbers():
     ws, rows = read(promotion_list_xlsx(DATA, masked=False))
     assert ws["A1"].value == "第十三届职工技能大赛（演示）晋级名单"
     assert rows[0][:10] == (1, "王示例", "男", "990101199001011234", "示例县第一机械厂", "车工",
                             "四级/中级工", "三级/高级工", "按获奖等次", "一等奖")
-    assert rows[0][11:14] == ("88.50", "92.00", "90.95")
+    assert rows[0][11:14] == (88.5, 92.0, 90.95)
+    assert ws.cell(row=3, column=12).number_format == "0.00"
+    assert ws.cell(row=3, column=4).data_type == "s"
     assert rows[1][3] == "99020219850505002X" and rows[1][11] in ("", None)
     assert ws.freeze_panes == "C3"
 
