@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from flask_babel import gettext as _
+from flask import has_request_context
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..extensions import db
@@ -20,6 +21,13 @@ from . import standings
 from .rules import rule_for
 
 REASON_MIN_LENGTH = 4
+
+
+def _(text: str, **values) -> str:
+    """gettext in a request (the user's language); plain English outside one (CLI, jobs)."""
+    if has_request_context():
+        return gettext(text, **values)
+    return text % values if values else text
 
 
 class JudgingError(Exception):

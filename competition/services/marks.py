@@ -15,14 +15,13 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import AuditLog, Entry, Heat, Mark, Role, User
 from . import standings
-from .heats import (Conflict, Forbidden, JudgingError, NotFound, audit, heat_trade,
+from .heats import (Conflict, _, Forbidden, JudgingError, NotFound, audit, heat_trade,
                     judging_criteria, require_assignment, require_chief, require_reason)
 from .rules import rule_for
 

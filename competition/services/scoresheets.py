@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask import has_request_context
 from flask_babel import get_locale
 from sqlalchemy import select
 
@@ -18,7 +19,7 @@ OPTIONAL_INPUTS = {"violation"}   # a violation not recorded is a count of 0
 
 
 def _english() -> bool:
-    return str(get_locale() or "zh_CN").startswith("en")
+    return has_request_context() and str(get_locale() or "zh_CN").startswith("en")
 
 
 def _label(name: str, name_en: str) -> str:
