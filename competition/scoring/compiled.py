@@ -29,7 +29,7 @@ class CritPlan:
     component: str
     factor: Decimal
     round: Callable[[Decimal], Decimal]
-    score: Callable[[dict | None], Part]
+    score: Callable[[list | None, dict | None], Part]
     finalize: Callable | None
 
 
@@ -51,8 +51,10 @@ class Plan:
     components: tuple[CompPlan, ...]
     round_component: Callable[[Decimal], Decimal]
     round_total: Callable[[Decimal], Decimal]
-    addresses: dict[str, tuple[str, str | None]]
-    code_kinds: frozenset[str]    # criteria whose plain marks may be violation codes
+    addresses: dict[str, tuple[str, str | None, bool]]   # -> (crit id, sub, value is a code)
+    numbers: dict                 # text -> Decimal, shared by every computation
+    memos: dict                   # name -> memo dict (see entries.py)
+    relative: tuple[int, ...]     # positions in `criteria` of kinds that need every entry
 
 
 def compile_rule(rule: Any) -> Plan:
@@ -75,12 +77,12 @@ def _compile(rule: Any) -> Plan:
             comps.append(CompPlan(comp.id, cmax, Decimal(1), Decimal(1)))
     addresses = {}
     for slot in rule.slots():
-        addresses[slot.address] = split_address(slot.address)
-    for c in rule.criteria:
-        addresses[c.id] = (c.id, None)
-    codes = frozenset(c.id for c in rule.criteria if c.kind == "deductions")
+        addresses[slot.address] = split_address(slot.address) + (False,)
+    for c in rule.criteria:   # deductions: criterion "crit" with a violation code as value
+        addresses[c.id] = (c.id, None, c.kind == "deductions")
+    relative = tuple(i for i, cp in enumerate(crits) if cp.finalize is not None)
     return Plan(crits, tuple(comps), quantizer(sc.component_decimals),
-                quantizer(sc.decimals), addresses, codes)
+                quantizer(sc.decimals), addresses, {}, {}, relative)
 
 
 def _crit_plan(crit: Any, default_decimals: int) -> CritPlan:
@@ -90,12 +92,14 @@ def _crit_plan(crit: Any, default_decimals: int) -> CritPlan:
     lower = lower_is_better(crit)
     need_all = crit.attempt_aggregate in ("sum", "mean")
 
-    def score(by_attempt: dict | None) -> Part:
-        if not by_attempt:
-            return kind(crit, [])
-        if attempts == 1:
-            return kind(crit, by_attempt.get(1) or [])
-        parts = {a: kind(crit, m) for a, m in by_attempt.items() if a <= attempts}
+    def score(first: list | None, more: dict | None) -> Part:
+        """Attempt 1's marks and {attempt: marks} of later ones (ignored if attempts = 1)."""
+        if attempts == 1 or not more:
+            return kind(crit, first or [])
+        by_attempt = dict(more)
+        if first:
+            by_attempt[1] = first
+        parts = {a: kind(crit, m) for a, m in sorted(by_attempt.items()) if a <= attempts}
         if not parts:
             return kind(crit, [])
         out = combine(parts, lower).copy()
@@ -116,34 +120,43 @@ def _merge_attempts(out: Part, parts: dict, missing: bool) -> None:
     out.notes = tuple(n for p in parts.values() for n in p.notes)
 
 
-def group_marks(plan: Plan, marks: Iterable[Any]) -> tuple[dict, dict]:
-    """entry -> criterion id -> attempt -> [(sub, judge, value)]; and the stray addresses
-    (unknown to the rule) per entry. Text values become Decimal, except violation codes."""
-    grouped: dict = {}
-    stray: dict = {}
+def resolve(plan: Plan, marks: Iterable[Any]) -> tuple[dict, dict, tuple[str, ...]]:
+    """One entry's marks -> (criterion id -> [(sub, judge, value)] of attempt 1,
+    criterion id -> {attempt: [...]} of later attempts, the stray addresses: unknown to
+    the rule or with an unreadable value). Text values become Decimal, except violation
+    codes. This loop runs once per mark: keep it lean."""
+    first: dict = {}
+    more: dict = {}
+    stray: list[str] = []
     addresses = plan.addresses
-    codes = plan.code_kinds
-    numbers: dict[str, Decimal | None] = {}
+    numbers = plan.numbers
+    get_first = first.get
     for m in marks:
         target = addresses.get(m.criterion)
         if target is None:
-            stray.setdefault(m.entry, set()).add(m.criterion)
-            grouped.setdefault(m.entry, {})
+            stray.append(m.criterion)
             continue
-        crit_id, sub = target
+        crit_id, sub, is_code = target
         value = m.value
-        if not isinstance(value, Decimal):
-            if sub is None and crit_id in codes:
+        if value.__class__ is not Decimal:
+            if is_code:
                 value = str(value).strip()
             else:
-                key = str(value)
-                if key not in numbers:
-                    numbers[key] = to_decimal(key)
-                value = numbers[key]
-                if value is None:
-                    stray.setdefault(m.entry, set()).add(m.criterion)
-                    continue
-        by_crit = grouped.setdefault(m.entry, {})
-        by_attempt = by_crit.setdefault(crit_id, {})
-        by_attempt.setdefault(m.attempt, []).append((sub, m.judge, value))
-    return grouped, stray
+                number = numbers.get(value)
+                if number is None:
+                    number = to_decimal(value)
+                    if number is None:
+                        stray.append(m.criterion)
+                        continue
+                    if len(numbers) < 100_000:
+                        numbers[value] = number
+                value = number
+        if m.attempt == 1:
+            group = get_first(crit_id)
+            if group is None:
+                first[crit_id] = [(sub, m.judge, value)]
+            else:
+                group.append((sub, m.judge, value))
+        else:
+            more.setdefault(crit_id, {}).setdefault(m.attempt, []).append((sub, m.judge, value))
+    return first, more, tuple(sorted(set(stray)))

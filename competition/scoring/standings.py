@@ -7,12 +7,14 @@ total; apply vetoes; rank; award. Decimal with ROUND_HALF_UP at every rounding.
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
 
 from .aggregate import ZERO
-from .compiled import compile_rule, group_marks
+from .compiled import compile_rule
+from .entries import by_entry, finalize_relative, merged_parts, score_entries
 from .kinds import VETO_ORDER, Part
 from .ranking import assign_awards, rank_rows
 
@@ -67,51 +69,56 @@ def compute_standings(rule: Any, marks: Iterable[Any], entries: Iterable[str] | 
 
     Entries listed without any mark are "absent"; `disqualified` entries (and entries hit
     by a "disqualify" veto) are "disqualified"; neither gets a rank or an award. Marks for
-    criteria the rule does not know are ignored (noted on the row).
+    criteria the rule does not know are ignored (noted on the row). The rows returned are
+    new objects; the engine keeps no reference to them.
     """
+    was_enabled = gc.isenabled()
+    gc.disable()   # it only allocates acyclic objects: a collection would find nothing
+    try:
+        return _compute(rule, marks, entries, disqualified)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _compute(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None,
+             disqualified: Iterable[str]) -> Standings:
     plan = compile_rule(rule)
-    grouped, stray = group_marks(plan, marks)
-    order = list(dict.fromkeys(list(entries or ()) + list(grouped)))
-    parts = _score_all(plan, grouped)
+    grouped = by_entry(marks)
+    scored = score_entries(plan, grouped)
+    finished = finalize_relative(plan, scored) if plan.relative else {}
     dq = set(disqualified)
     rows = []
-    for entry in order:
-        if entry not in grouped:
+    for entry in dict.fromkeys(list(entries or ()) + list(grouped)):
+        s = scored.get(entry)
+        if s is None:
             rows.append(Row(entry, status="absent", notes=("no marks",)))
             continue
-        row = _row(plan, entry, {c: parts[c][entry] for c in parts})
-        if entry in dq:
-            row.status = "disqualified"
-        if entry in stray:
-            row.notes += tuple(f"ignored mark for unknown '{a}'" for a in sorted(stray[entry]))
-        rows.append(row)
+        done = finished.get(entry)
+        key = tuple(p.points for p in done) if done else ()
+        template = s.rows.get(key)
+        if template is None:
+            if len(s.rows) > 8:
+                s.rows.clear()
+            template = s.rows[key] = _row(plan, entry, merged_parts(plan, s, done), s.stray)
+        rows.append(_copy(template, entry in dq))
     rows = rank_rows(rule, rows)
     assign_awards(rule, [r for r in rows if r.rank is not None])
     return Standings(rule.trade.code, rows)
 
 
-def _score_all(plan: Any, grouped: dict) -> dict[str, dict[str, Part]]:
-    """crit id -> entry -> Part (factor and rounding applied)."""
-    out: dict[str, dict[str, Part]] = {}
-    for cp in plan.criteria:
-        per_entry = {}
-        for entry, by_crit in grouped.items():
-            per_entry[entry] = cp.score(by_crit.get(cp.id))
-        if cp.finalize is not None:
-            cp.finalize(cp.crit, per_entry)
-        for part in per_entry.values():
-            part.points = cp.round(part.points * cp.factor)
-        out[cp.id] = per_entry
-    return out
+def _copy(t: Row, disqualified: bool) -> Row:
+    return Row(t.entry, None, "disqualified" if disqualified else t.status, t.total,
+               dict(t.components), dict(t.criteria), dict(t.raw), t.deductions, None, (),
+               t.complete, t.notes)
 
 
-def _row(plan: Any, entry: str, parts: dict[str, Part]) -> Row:
+def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...]) -> Row:
     row = Row(entry)
     comp_sum = {c.id: ZERO for c in plan.components}
     comp_veto: set[str] = set()
     veto, complete, notes, deducted = None, True, [], ZERO
-    for cp in plan.criteria:
-        part = parts[cp.id]
+    for cp, part in zip(plan.criteria, parts):
         row.criteria[cp.id] = part.points
         row.raw[cp.id] = part.raw
         comp_sum[cp.component] += part.points
@@ -136,4 +143,5 @@ def _row(plan: Any, entry: str, parts: dict[str, Part]) -> Row:
         row.status = "disqualified"
     if comp_veto or veto:
         row.notes += (f"veto: {veto or 'component_zero'}",)
+    row.notes += tuple(f"ignored mark for unknown '{a}'" for a in stray)
     return row

@@ -1,0 +1,96 @@
+"""Scoring one entry, with a memo so that recomputing standings after one new mark only
+re-scores the entries whose marks changed.
+
+The memo lives on the compiled rule (rules are immutable). An entry's key is its id and
+the flat tuple of its marks' (address, judge, attempt, value) in the order given; the
+same marks in another order only cost a recomputation, never a wrong result. The memo is
+bounded: when it grows past a few times the size of one computation it starts afresh.
+"""
+from __future__ import annotations
+
+from itertools import chain
+from operator import attrgetter
+from typing import Any, Iterable
+
+from .compiled import Plan, resolve
+from .kinds import Part
+
+_MEMO_SLACK = 4
+_FIELDS = attrgetter("criterion", "judge", "attempt", "value")
+
+
+class Scored:
+    """One entry's criterion parts (plan.criteria order; relative kinds unfinished), its
+    stray addresses, and the row templates built from them (keyed by the relative
+    criteria's finished points, () when the rule has none)."""
+    __slots__ = ("parts", "stray", "rows")
+
+    def __init__(self, parts: tuple[Part, ...], stray: tuple[str, ...]):
+        self.parts = parts
+        self.stray = stray
+        self.rows: dict[tuple, Any] = {}
+
+
+def by_entry(marks: Iterable[Any]) -> dict[str, list]:
+    """entry -> its marks, in the order given."""
+    out: dict[str, list] = {}
+    get = out.get
+    for m in marks:
+        lst = get(m.entry)
+        if lst is None:
+            out[m.entry] = [m]
+        else:
+            lst.append(m)
+    return out
+
+
+def score_entry(plan: Plan, marks: list) -> Scored:
+    first, more, stray = resolve(plan, marks)
+    parts = []
+    for cp in plan.criteria:
+        part = cp.score(first.get(cp.id), more.get(cp.id) if more else None)
+        if cp.finalize is None:
+            part.points = cp.round(part.points * cp.factor)
+        parts.append(part)
+    return Scored(tuple(parts), stray)
+
+
+def score_entries(plan: Plan, grouped: dict[str, list]) -> dict[str, Scored]:
+    """entry -> Scored, from the memo where the entry's marks are unchanged."""
+    memo = plan.memos.setdefault("entries", {})
+    out, keys = {}, []
+    for entry, marks in grouped.items():
+        key = (entry, tuple(chain.from_iterable(map(_FIELDS, marks))))
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = score_entry(plan, marks)
+        out[entry] = hit
+        keys.append(key)
+    if len(memo) > _MEMO_SLACK * len(out) + 64:
+        current = {key: memo[key] for key in keys}
+        memo.clear()
+        memo.update(current)
+    return out
+
+
+def finalize_relative(plan: Plan, scored: dict[str, Scored]) -> dict[str, tuple]:
+    """entry -> the finished parts of the relative criteria (copies; the memo is shared)."""
+    finished: dict[str, list] = {entry: [] for entry in scored}
+    for i in plan.relative:
+        cp = plan.criteria[i]
+        copies = {entry: s.parts[i].copy() for entry, s in scored.items()}
+        cp.finalize(cp.crit, copies)
+        for entry, part in copies.items():
+            part.points = cp.round(part.points * cp.factor)
+            finished[entry].append(part)
+    return {entry: tuple(parts) for entry, parts in finished.items()}
+
+
+def merged_parts(plan: Plan, scored: Scored, finished: tuple | None) -> tuple:
+    """The entry's parts with the relative ones replaced by their finished copies."""
+    if not finished:
+        return scored.parts
+    merged = list(scored.parts)
+    for i, part in zip(plan.relative, finished):
+        merged[i] = part
+    return tuple(merged)
