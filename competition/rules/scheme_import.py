@@ -20,12 +20,14 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .loader import RuleError, parse_rule
-from .scheme_xlsx import (DATA_SHEET, FORMAT, HEADER_ROW, HEADINGS, SHEET, SchemeError,
-                          SchemeProblem, _points, save_scheme)
+from .scheme_xlsx import (DATA_SHEET, FORMAT, HEADER_ROW, HEADINGS, SHEET, SOURCE_KEY,
+                          SchemeError, SchemeProblem, _points, save_scheme)
 from .scheme_wording import n
 
 _FIELD = re.compile(r"^(criteria|components)\[([^\]]+)\]")
 TOP_ORDER = ("version", "trade", "scoring", "components", "criteria", "awards")
+REGENERATED = ("# Imported from a marking-scheme workbook (评分细则表) that was changed by hand;\n"
+               "# the comments of the original rule file could not be kept.\n")
 
 
 def import_scheme(source: str | Path | BinaryIO) -> str:
@@ -39,13 +41,13 @@ def import_scheme(source: str | Path | BinaryIO) -> str:
     if missing:
         raise SchemeError([SchemeProblem(s, None, None, "sheet is missing") for s in missing])
     problems: list[SchemeProblem] = []
-    top = _read_data_sheet(wb[DATA_SHEET], problems)
+    top, source = _read_data_sheet(wb[DATA_SHEET], problems)
     comps, crits, rows = _read_rows(wb[SHEET], problems)
     if problems:
         raise SchemeError(problems)
     data = {**top, "components": comps, "criteria": crits}
     data = {k: data[k] for k in (*TOP_ORDER, *data) if k in data}
-    text = tomli_w.dumps(data)
+    text = source if _says(source, data) else REGENERATED + tomli_w.dumps(data)
     try:
         parse_rule(text, source=SHEET)
     except RuleError as exc:
@@ -53,12 +55,24 @@ def import_scheme(source: str | Path | BinaryIO) -> str:
     return text
 
 
-def _read_data_sheet(ds, problems: list) -> dict:
+def _says(source: str, data: dict) -> bool:
+    """Whether the original file text still says exactly this rule."""
+    try:
+        return bool(source) and tomllib.loads(source, parse_float=Decimal) == data
+    except tomllib.TOMLDecodeError:
+        return False
+
+
+def _read_data_sheet(ds, problems: list) -> tuple[dict, str]:
     data: dict[str, Any] = {}
+    source: list[str] = []
     seen_format = False
     for r, row in enumerate(ds.iter_rows(min_row=2, max_col=2, values_only=True), start=2):
         key, value = (list(row) + [None, None])[:2]
         if key is None:
+            continue
+        if key == SOURCE_KEY:
+            source.append(str(value or ""))
             continue
         if key == "format":
             seen_format = True
@@ -74,7 +88,7 @@ def _read_data_sheet(ds, problems: list) -> dict:
         problems.append(SchemeProblem(DATA_SHEET, None, None, "the format row is missing"))
     if "trade" not in data:
         problems.append(SchemeProblem(DATA_SHEET, None, None, "the trade row is missing"))
-    return data
+    return data, "".join(source)
 
 
 def _read_rows(ws, problems: list) -> tuple[list, list, dict]:

@@ -32,6 +32,7 @@ from .loader import RuleError, parse_rule
 SHEET, DATA_SHEET = "评分细则", "规则数据"
 FORMAT = "skill-competition marking scheme 1"
 HEADER_ROW = 6
+SOURCE_KEY, SOURCE_CHUNK = "source", 30000     # an Excel cell holds at most 32,767 characters
 HEADINGS = ("序号", "考核内容", "配分", "评分标准", "评分方式", "标识", "参数")
 WIDTHS = (7, 30, 9, 56, 11, 12, 40)
 REF_COL, PARAM_COL = "F", "G"
@@ -79,6 +80,7 @@ def rule_data(rule: str | dict) -> dict:
 def export_scheme(rule: str | dict, competition: str | None = None) -> Workbook:
     """The marking-scheme workbook of a rule. Raises RuleError for an invalid rule."""
     data = rule_data(rule)
+    source = rule if isinstance(rule, str) else None
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
@@ -94,7 +96,7 @@ def export_scheme(rule: str | dict, competition: str | None = None) -> Workbook:
     row = _write_total(ws, row, data)
     last = _write_signatures(ws, row + 1)
     _page_setup(ws, last)
-    _write_data_sheet(wb, data)
+    _write_data_sheet(wb, data, source)
     return wb
 
 
@@ -236,7 +238,9 @@ def _page_setup(ws, last: int) -> None:
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
 
 
-def _write_data_sheet(wb: Workbook, data: dict) -> None:
+def _write_data_sheet(wb: Workbook, data: dict, source: str | None) -> None:
+    """Top-level tables as TOML, and the original file text (with its comments) in
+    chunks: the import returns that text when the sheet still says the same rule."""
     ds = wb.create_sheet(DATA_SHEET)
     ds.sheet_state = "hidden"
     ds.append(["key", "toml"])
@@ -244,6 +248,8 @@ def _write_data_sheet(wb: Workbook, data: dict) -> None:
     for key, value in data.items():
         if key not in ("components", "criteria"):
             ds.append([key, tomli_w.dumps({key: value})])
+    for start in range(0, len(source or ""), SOURCE_CHUNK):
+        ds.append([SOURCE_KEY, source[start:start + SOURCE_CHUNK]])
 
 
 from .scheme_import import export_scheme_cmd, import_scheme, import_scheme_cmd  # noqa: E402,F401

@@ -47,6 +47,7 @@ def reimport(wb):
 def test_round_trip_gives_back_the_same_rule(code):
     text = text_of(code)
     back = import_scheme(io.BytesIO(scheme_bytes(text)))
+    assert back == text                     # unchanged sheet: the file itself, comments too
     assert tomllib.loads(back, parse_float=Decimal) == tomllib.loads(text, parse_float=Decimal)
     assert parse_rule(back).model_dump() == parse_rule(text).model_dump()
 
@@ -137,7 +138,19 @@ def test_a_corrected_name_is_taken_from_the_sheet():
     ws = wb[SHEET]
     r = next(r for r, v in rows(ws) if v["B"] == "外圆 Φ38 0/-0.025")
     ws[f"B{r}"] = "外圆 Φ38h8"
-    assert parse_rule(reimport(wb)).criterion("od_38").name == "外圆 Φ38h8"
+    text = reimport(wb)
+    assert text.startswith("# Imported from a marking-scheme workbook")
+    assert parse_rule(text).criterion("od_38").name == "外圆 Φ38h8"
+    data = tomllib.loads(text_of("lathe"), parse_float=Decimal)
+    data["criteria"][2]["name"] = "外圆 Φ38h8"
+    assert tomllib.loads(text, parse_float=Decimal) == data
+
+
+@pytest.mark.parametrize("code", ["welder", "tea_master", "local_cuisine"])
+def test_a_rule_given_as_data_round_trips_without_its_comments(code):
+    data = tomllib.loads(text_of(code), parse_float=Decimal)
+    back = import_scheme(io.BytesIO(scheme_bytes(data)))
+    assert tomllib.loads(back, parse_float=Decimal) == data
 
 
 def _broken(edit):
