@@ -21,6 +21,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(promotion_cli)
     from .registration_cli import registration_cli
     app.cli.add_command(registration_cli)
+    from .export_cli import export_cli  # documents (issue 7)
+    app.cli.add_command(export_cli)
 
 
 @click.command("serve")

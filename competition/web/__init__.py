@@ -22,3 +22,6 @@ def register_blueprints(app: Flask) -> None:
     from . import brackets, registration, stages  # registration, draws, brackets (issue 6)
     for blueprint in (registration.bp, stages.bp, brackets.bp):
         app.register_blueprint(blueprint)
+    from . import documents  # certificates, workbooks, bulletins, score sheets (issue 7)
+    app.register_blueprint(documents.bp)
+    app.register_blueprint(documents.verify_bp)

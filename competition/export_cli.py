@@ -1,0 +1,129 @@
+"""`flask --app competition export ...`: every document from the command line.
+
+    export certificates --trade CODE --out FILE.pdf   (issues missing certificates first)
+    export certificates --all --out FILE.pdf
+    export results --out FILE.xlsx
+    export bulletin --trade CODE --out FILE.pdf [--published-on 2026-11-25]
+                    [--appeal-deadline "2026年11月28日17:00"] [--appeal-to "大赛仲裁组"]
+    export score-sheets --heat ID --out FILE.pdf
+"""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from .extensions import db
+from .models import Heat
+
+
+def _competition(code: str | None):
+    from .services.queries import current_competition
+    comp = current_competition(code)
+    if comp is None:
+        raise click.ClickException("no competition" + (f" with code {code}" if code else ""))
+    return comp
+
+
+def _trade(comp, code: str):
+    from .services.queries import trade_by_code
+    trade = trade_by_code(comp, code)
+    if trade is None:
+        raise click.ClickException(f"no trade {code!r} in {comp.code}; trades: "
+                                   + ", ".join(t.code for t in comp.trades))
+    return trade
+
+
+competition_option = click.option("--competition", "competition_code", default=None,
+                                  help="Competition code (default: the newest).")
+out_option = click.option("--out", type=click.Path(dir_okay=False, writable=True),
+                          required=True, help="File to write.")
+
+
+@click.group("export")
+def export_cli() -> None:
+    """Certificates, results workbook, bulletins and blank score sheets."""
+
+
+@export_cli.command("certificates")
+@click.option("--trade", "trade_code", help="Trade code; or --all.")
+@click.option("--all", "all_trades", is_flag=True, help="Every trade of the competition.")
+@click.option("--no-issue", is_flag=True, help="Print existing certificates only.")
+@competition_option
+@out_option
+@with_appcontext
+def certificates_cmd(trade_code, all_trades, no_issue, competition_code, out):
+    """Issue the missing certificates, then print every current one into one PDF."""
+    from .services import documents as svc
+    if bool(trade_code) == bool(all_trades):
+        raise click.UsageError("give --trade CODE or --all")
+    comp = _competition(competition_code)
+    trade = _trade(comp, trade_code) if trade_code else None
+    if not no_issue:
+        for t in [trade] if trade else comp.trades:
+            issued = _with_rule(lambda: svc.issue_certificates(t, None), t)
+            if issued:
+                click.echo(f"{t.code}: issued {len(issued)} certificate(s)")
+    certs = svc.current_certificates(trade=trade, comp=comp)
+    with click.progressbar(length=len(certs), label="certificates") as bar:
+        done = [0]
+
+        def progress(n):
+            bar.update(n - done[0])
+            done[0] = n
+        pages = svc.write_certificates(certs, comp, out, progress=progress)
+    click.echo(f"{pages} certificate(s) written to {out}")
+
+
+def _with_rule(fn, trade):
+    from .rules import RuleError
+    try:
+        return fn()
+    except RuleError as err:
+        click.echo(f"{trade.code}: skipped, its rule is not valid: {err}", err=True)
+        return None
+
+
+@export_cli.command("results")
+@competition_option
+@out_option
+@with_appcontext
+def results_cmd(competition_code, out):
+    """The results workbook (成绩表) of the competition."""
+    from .services import documents as svc
+    svc.write_results_workbook(_competition(competition_code), out)
+    click.echo(f"results workbook written to {out}")
+
+
+@export_cli.command("bulletin")
+@click.option("--trade", "trade_code", required=True)
+@click.option("--published-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@click.option("--appeal-deadline", default=None, help="Text, e.g. 2026年11月28日17:00")
+@click.option("--appeal-to", default=None, help="Who takes appeals, e.g. 大赛仲裁组（302室）")
+@competition_option
+@out_option
+@with_appcontext
+def bulletin_cmd(trade_code, published_on, appeal_deadline, appeal_to, competition_code, out):
+    """The results bulletin (成绩公示) of a trade."""
+    from .rules import RuleError
+    from .services import documents as svc
+    trade = _trade(_competition(competition_code), trade_code)
+    try:
+        svc.write_bulletin(trade, out, published_on=published_on.date() if published_on
+                           else None, appeal_deadline=appeal_deadline, appeal_to=appeal_to)
+    except RuleError as err:
+        raise click.ClickException(f"the rule of {trade.code} is not valid: {err}") from None
+    click.echo(f"bulletin written to {out}")
+
+
+@export_cli.command("score-sheets")
+@click.option("--heat", "heat_id", type=int, required=True, help="Heat id.")
+@out_option
+@with_appcontext
+def score_sheets_cmd(heat_id, out):
+    """Blank judge score sheets (评分表) of a heat: a page (or more) per judge."""
+    from .services import documents as svc
+    heat = db.session.get(Heat, heat_id)
+    if heat is None:
+        raise click.ClickException(f"no heat {heat_id}")
+    pages = svc.write_score_sheets(heat, out)
+    click.echo(f"{pages} page(s) of score sheets written to {out}")

@@ -1,0 +1,100 @@
+"""Batches of certificates as background jobs: a Job row the organiser's page polls.
+
+start_certificate_job() records the job and starts a thread with its own app context;
+the thread issues the missing certificates of the chosen trades, renders every current
+certificate into one PDF in EXPORT_DIR/jobs/, and records its progress as it goes.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+
+from flask import Flask, current_app
+from sqlalchemy import update
+
+from ..extensions import db
+from ..models import Competition, Job, Trade, User, utcnow
+from . import documents as docs
+
+log = logging.getLogger(__name__)
+KIND = "certificates"
+PROGRESS_EVERY = 50
+
+
+def start_certificate_job(comp: Competition, trade: Trade | None, user: User | None,
+                          *, run_in_thread: bool = True) -> Job:
+    """Record a certificate batch for ``trade`` (or every trade of ``comp``) and start it.
+    The verification address is fixed now (the thread has no request)."""
+    job = Job(kind=KIND, status="queued", created_by_id=user.id if user else None,
+              params={"competition_id": comp.id, "trade_id": trade.id if trade else None,
+                      "base_url": docs.base_url(), "user_id": user.id if user else None})
+    db.session.add(job)
+    db.session.commit()
+    app = current_app._get_current_object()
+    if run_in_thread:
+        threading.Thread(target=run_job, args=(app, job.id), daemon=True,
+                         name=f"job-{job.id}").start()
+    else:
+        run_job(app, job.id)
+    return job
+
+
+def run_job(app: Flask, job_id: int) -> None:
+    """Run a certificate job in a fresh app context; never raises (failures go to the
+    job's error)."""
+    with app.app_context():
+        try:
+            _run(job_id)
+        except Exception:  # noqa: BLE001 - record any failure on the job, then stop
+            log.exception("job %s failed", job_id)
+            db.session.rollback()
+            _set(job_id, status="failed", error=traceback.format_exc(limit=3)[-2000:],
+                 finished_at=utcnow())
+        finally:
+            db.session.remove()
+
+
+def _run(job_id: int) -> None:
+    job = db.session.get(Job, job_id)
+    params = job.params or {}
+    comp = db.session.get(Competition, params["competition_id"])
+    trade = db.session.get(Trade, params["trade_id"]) if params.get("trade_id") else None
+    user = db.session.get(User, params["user_id"]) if params.get("user_id") else None
+    _set(job_id, status="running")
+    from ..rules import RuleError
+    for t in ([trade] if trade else comp.trades):
+        try:
+            docs.issue_certificates(t, user)
+        except RuleError as err:
+            log.warning("certificates: trade %s skipped: %s", t.code, err)
+    base = params.get("base_url")
+    # plain data first: progress commits would otherwise expire and reload every row
+    pages = [docs.certificate_data(c, base)
+             for c in docs.current_certificates(trade=trade, comp=comp)]
+    layout = docs.certificate_layout(comp)
+    _set(job_id, total=len(pages))
+    out = docs.export_dir() / "jobs"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"certificates-{job_id}.pdf"
+    from exports.certificates import render_certificates
+    render_certificates(pages, path, layout, font_path=current_app.config.get("CJK_FONT_PATH"),
+                        progress=lambda n: _set(job_id, progress=n),
+                        progress_every=PROGRESS_EVERY)
+    _set(job_id, status="done", progress=len(pages), result_path=str(path),
+         finished_at=utcnow())
+
+
+def _set(job_id: int, **values) -> None:
+    """Write job fields at once (a short transaction of its own)."""
+    db.session.execute(update(Job).where(Job.id == job_id).values(**values))
+    db.session.commit()
+
+
+def job_state(job: Job) -> dict:
+    """What the organiser's page polls."""
+    percent = round(100 * job.progress / job.total) if job.total else (
+        100 if job.status == "done" else 0)
+    return {"id": job.id, "status": job.status, "progress": job.progress, "total": job.total,
+            "percent": percent, "error": (job.error or "").splitlines()[-1:] or None,
+            "done": job.status in ("done", "failed")}

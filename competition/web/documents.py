@@ -1,0 +1,254 @@
+"""The organiser's documents: certificates (issue, void, re-issue, download one, a trade,
+or everything as a background job), the results workbook, bulletins, score sheets; and the
+public certificate verification page (/verify/<serial>)."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
+                   send_file, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Certificate, Competition, Heat, Job, Role, Trade
+from ..rules import RuleError
+from ..services import document_jobs as jobs
+from ..services import documents as svc
+from ..services.queries import current_competition, trade_by_code
+from .auth import roles_required
+
+bp = Blueprint("documents", __name__, url_prefix="/admin/documents")
+verify_bp = Blueprint("verify", __name__)
+PDF, XLSX = "application/pdf", \
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _competition():
+    comp = current_competition(request.args.get("competition"))
+    if comp is None:
+        abort(404)
+    return comp
+
+
+def _trade(code: str):
+    trade = trade_by_code(_competition(), code)
+    if trade is None:
+        abort(404)
+    return trade
+
+
+def _certificate(serial: str) -> Certificate:
+    cert = db.session.scalar(select(Certificate).where(Certificate.serial == serial))
+    if cert is None:
+        abort(404)
+    return cert
+
+
+def _send(render, filename: str, mimetype: str):
+    buf = io.BytesIO()
+    try:
+        render(buf)
+    except RuleError:
+        flash(_("The trade's scoring rule is not valid; fix it on the scoring rules page."))
+        return redirect(url_for("documents.index"))
+    except svc.DocumentError as err:
+        flash(_(err.message, **err.params))
+        return redirect(url_for("documents.index"))
+    buf.seek(0)
+    return send_file(buf, mimetype=mimetype, as_attachment=True, download_name=filename)
+
+
+@bp.get("/")
+@roles_required(Role.ORGANISER)
+def index():
+    """Every trade with its certificates and heats; the competition-wide downloads."""
+    comp = _competition()
+    counts: dict[int, int] = {}
+    for cert in svc.current_certificates(comp=comp):
+        counts[cert.trade_id] = counts.get(cert.trade_id, 0) + 1
+    recent = db.session.scalars(select(Job).where(Job.kind == jobs.KIND)
+                                .order_by(Job.id.desc()).limit(5)).all()
+    return render_template("documents/index.html", competition=comp, counts=counts,
+                           jobs=recent, today=date.today())
+
+
+@bp.get("/<code>")
+@roles_required(Role.ORGANISER)
+def trade_page(code: str):
+    """A trade's awarded entries, its certificates (current and void), its heats."""
+    trade = _trade(code)
+    try:
+        awarded = svc.awarded(trade)
+    except RuleError:
+        awarded, rule_error = [], True
+    else:
+        rule_error = False
+    certs = db.session.scalars(select(Certificate).where(Certificate.trade_id == trade.id)
+                               .order_by(Certificate.serial)).all()
+    heats = [h for s in trade.stages for h in s.heats]
+    return render_template("documents/trade.html", trade=trade, awarded=awarded,
+                           certificates=certs, heats=heats, rule_error=rule_error,
+                           today=date.today())
+
+
+@bp.post("/<code>/issue")
+@roles_required(Role.ORGANISER)
+def issue(code: str):
+    """Issue certificates to every awarded entry of the trade that has none."""
+    trade = _trade(code)
+    try:
+        issued = svc.issue_certificates(trade, current_user)
+    except RuleError:
+        abort(409)
+    flash(_("%(n)d certificate(s) issued.", n=len(issued)))
+    return redirect(url_for("documents.trade_page", code=code))
+
+
+@bp.get("/<code>/certificates.pdf")
+@roles_required(Role.ORGANISER)
+def trade_certificates(code: str):
+    """Every current certificate of the trade, in rank order, as one PDF."""
+    trade = _trade(code)
+    certs = svc.current_certificates(trade=trade)
+    return _send(lambda out: svc.write_certificates(certs, trade.competition, out),
+                 f"{trade.name}-获奖证书.pdf", PDF)
+
+
+@bp.get("/certificate/<serial>.pdf")
+@roles_required(Role.ORGANISER)
+def certificate_pdf(serial: str):
+    """One certificate (a void one too: it is the organiser's record)."""
+    cert = _certificate(serial)
+    comp = db.session.get(Competition, cert.competition_id)
+    return _send(lambda out: svc.write_certificates([cert], comp, out), f"{serial}.pdf", PDF)
+
+
+@bp.post("/certificate/<serial>/void")
+@roles_required(Role.ORGANISER)
+def void(serial: str):
+    """Void a certificate, with a reason."""
+    cert = _certificate(serial)
+    try:
+        svc.void_certificate(cert, current_user, request.form.get("reason", ""))
+    except svc.DocumentError as err:
+        flash(_(err.message, **err.params))
+    else:
+        flash(_("Certificate %(serial)s is void.", serial=serial))
+    return redirect(url_for("documents.trade_page", code=cert_trade_code(cert)))
+
+
+@bp.post("/certificate/<serial>/reissue")
+@roles_required(Role.ORGANISER)
+def reissue(serial: str):
+    """Void a certificate and issue a new one from the current results."""
+    cert = _certificate(serial)
+    try:
+        new = svc.reissue_certificate(cert, current_user, request.form.get("reason", ""))
+    except svc.DocumentError as err:
+        flash(_(err.message, **err.params))
+    else:
+        flash(_("Certificate %(old)s is void; %(new)s replaces it.", old=serial,
+                new=new.serial))
+    return redirect(url_for("documents.trade_page", code=cert_trade_code(cert)))
+
+
+def cert_trade_code(cert: Certificate) -> str:
+    return db.session.get(Trade, cert.trade_id).code
+
+
+@bp.post("/jobs")
+@roles_required(Role.ORGANISER)
+def start_job():
+    """Start a certificate batch (a trade, or the whole competition) in the background."""
+    comp = _competition()
+    code = request.form.get("trade") or None
+    trade = _trade(code) if code else None
+    job = jobs.start_certificate_job(comp, trade, current_user)
+    return redirect(url_for("documents.job_page", job_id=job.id))
+
+
+def _job(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind != jobs.KIND:
+        abort(404)
+    return job
+
+
+@bp.get("/jobs/<int:job_id>")
+@roles_required(Role.ORGANISER)
+def job_page(job_id: int):
+    """The job's progress; the page polls job_state until it is done."""
+    job = _job(job_id)
+    return render_template("documents/job.html", job=job, state=jobs.job_state(job))
+
+
+@bp.get("/jobs/<int:job_id>.json")
+@roles_required(Role.ORGANISER)
+def job_state(job_id: int):
+    job = _job(job_id)
+    db.session.refresh(job)
+    return jsonify(jobs.job_state(job))
+
+
+@bp.get("/jobs/<int:job_id>/download")
+@roles_required(Role.ORGANISER)
+def job_download(job_id: int):
+    job = _job(job_id)
+    if job.status != "done" or not job.result_path:
+        abort(409)
+    return send_file(job.result_path, mimetype=PDF, as_attachment=True,
+                     download_name=f"获奖证书-{job.id}.pdf")
+
+
+@bp.get("/results.xlsx")
+@roles_required(Role.ORGANISER)
+def results_workbook():
+    """The results workbook of the whole competition."""
+    comp = _competition()
+    return _send(lambda out: svc.write_results_workbook(comp, out), f"{comp.name}-成绩表.xlsx",
+                 XLSX)
+
+
+@bp.get("/<code>/bulletin.pdf")
+@roles_required(Role.ORGANISER)
+def bulletin(code: str):
+    """The trade's results bulletin; the form on the trade page fills the dates."""
+    trade = _trade(code)
+    try:
+        published = date.fromisoformat(request.args["published_on"]) \
+            if request.args.get("published_on") else None
+    except ValueError:
+        abort(400)
+    kw = {"published_on": published,
+          "appeal_deadline": request.args.get("appeal_deadline", "").strip() or None,
+          "appeal_to": request.args.get("appeal_to", "").strip() or None}
+    return _send(lambda out: svc.write_bulletin(trade, out, **kw), f"{trade.name}-成绩公示.pdf",
+                 PDF)
+
+
+@bp.get("/heats/<int:heat_id>/score-sheets.pdf")
+@roles_required(Role.ORGANISER, Role.CHIEF_JUDGE)
+def score_sheets(heat_id: int):
+    """Blank score sheets of a heat (a chief judge: only for their own trade)."""
+    heat = db.session.get(Heat, heat_id)
+    if heat is None:
+        abort(404)
+    trade = heat.stage.trade
+    if current_user.role == Role.CHIEF_JUDGE.value and current_user.trade_id != trade.id:
+        abort(403)
+    return _send(lambda out: svc.write_score_sheets(heat, out),
+                 f"{trade.name}-{heat.name}-评分表.pdf", PDF)
+
+
+@verify_bp.get("/verify/<serial>")
+def verify(serial: str):
+    """Public: is this certificate genuine and current, void, or unknown? Shows what was
+    printed (name, employer, trade, award), never an ID number."""
+    result = svc.verify(serial)
+    status = {"genuine": 200, "void": 200, "unknown": 404}[result.status]
+    return render_template("documents/verify.html", serial=serial, result=result,
+                           data=(result.certificate.data or {}) if result.certificate
+                           else {}), status
