@@ -68,6 +68,8 @@ def standard(crit: dict, components: dict[str, dict]) -> str:
     if attempts > 1:
         agg = ATTEMPT_TEXT[crit.get("attempt_aggregate", "best")]
         text = f"共{attempts}次机会，{agg}。" + text
+    if crit.get("note"):
+        text += f"。注：{crit['note']}"
     return text
 
 

@@ -40,6 +40,7 @@ _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="center")
 _CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_INDENT = Alignment(wrap_text=True, vertical="center", indent=2)
 _FONT, _BOLD = Font(name="宋体", size=10.5), Font(name="宋体", size=10.5, bold=True)
 _FILL = PatternFill("solid", fgColor="E7E6E6")
 
@@ -173,6 +174,8 @@ def _put(ws, row: int, values: tuple, ref: str, params: dict | None, bold=False)
         cell = ws.cell(row, c, value)
         cell.font, cell.border = (_BOLD if bold else _FONT), _BOX
         cell.alignment = _WRAP if c in (2, 4) else _CENTER
+        if c == 2 and ref in ("item", "violation"):
+            cell.alignment = _INDENT
         if bold:
             cell.fill = _FILL
     ws.cell(row, 6, ref)
