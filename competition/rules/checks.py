@@ -15,7 +15,7 @@ Found = list[tuple[tuple, str]]
 
 def cross_check(rule: Rule) -> Found:
     found: Found = []
-    for check in (_duplicates, _components, _criteria, _tie_break, _awards):
+    for check in (_duplicates, _components, _criteria, _attempt_groups, _tie_break, _awards):
         found.extend(check(rule))
     return found
 
@@ -76,6 +76,32 @@ def _criteria(rule: Rule) -> Found:
         checker = _KIND_CHECKS.get(crit.kind)
         if checker:
             out.extend((loc + sub, msg) for sub, msg in checker(crit))
+    return out
+
+
+def _attempt_groups(rule: Rule) -> Found:
+    """The criteria of an attempt_group count one and the same attempt (a whole run)."""
+    out: Found = []
+    first: dict[str, object] = {}
+    for i, crit in enumerate(rule.criteria):
+        group = crit.attempt_group
+        if group is None:
+            continue
+        loc = ("criteria", i)
+        if crit.attempts < 2:
+            out.append((loc + ("attempt_group",), "needs attempts > 1"))
+            continue
+        if crit.attempt_aggregate not in ("best", "last"):
+            out.append((loc + ("attempt_aggregate",), f"an attempt_group counts one attempt: "
+                        f"'best' or 'last', not '{crit.attempt_aggregate}'"))
+            continue
+        lead = first.setdefault(group, crit)
+        if lead is crit:
+            continue
+        for key in ("attempts", "attempt_aggregate"):
+            if getattr(crit, key) != getattr(lead, key):
+                out.append((loc + (key,), f"{getattr(crit, key)} here but "
+                            f"{getattr(lead, key)} in '{lead.id}' (attempt_group '{group}')"))
     return out
 
 

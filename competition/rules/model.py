@@ -55,6 +55,7 @@ class _Criterion(_Model):
     decimals: int | None = Field(None, ge=0, le=6)
     attempts: int = Field(1, ge=1, le=20)
     attempt_aggregate: Literal["best", "sum", "mean", "last"] = "best"
+    attempt_group: Id | None = None   # criteria of one group count the same attempt (a run)
     blind: bool | None = None
 
     def effective_max(self) -> Decimal:

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Iterable
 
 from .aggregate import ATTEMPT_AGGREGATES, ZERO
-from .kinds import KINDS, Part, finalizer_for, lower_is_better
+from .kinds import KINDS, VETO_ORDER, Part, finalizer_for, lower_is_better
 from .marks import split_address, to_decimal
 
 
@@ -31,6 +31,17 @@ class CritPlan:
     round: Callable[[Decimal], Decimal]
     score: Callable[[list | None, dict | None], Part]
     finalize: Callable | None
+    per_attempt: Callable[[list | None, dict | None], dict[int, Part]]
+    group: str | None
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """Criteria sharing an attempt_group: one attempt (the best run, or the last) counts."""
+    name: str
+    members: tuple[int, ...]      # positions in Plan.criteria
+    last: bool                    # "last" rather than "best"
+    late: bool                    # has a relative member: chosen after every entry is scored
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,12 @@ class Plan:
     numbers: dict                 # text -> Decimal, shared by every computation
     memos: dict                   # name -> memo dict (see entries.py)
     relative: tuple[int, ...]     # positions in `criteria` of kinds that need every entry
+    groups: tuple[GroupPlan, ...] = ()
+
+    @property
+    def needs_field(self) -> bool:
+        """Whether some points depend on the other entries (timed relative)."""
+        return bool(self.relative) or any(g.late for g in self.groups)
 
 
 def compile_rule(rule: Any) -> Plan:
@@ -80,9 +97,21 @@ def _compile(rule: Any) -> Plan:
         addresses[slot.address] = split_address(slot.address) + (False,)
     for c in rule.criteria:   # deductions: criterion "crit" with a violation code as value
         addresses[c.id] = (c.id, None, c.kind == "deductions")
-    relative = tuple(i for i, cp in enumerate(crits) if cp.finalize is not None)
+    relative = tuple(i for i, cp in enumerate(crits)
+                     if cp.finalize is not None and cp.group is None)
     return Plan(crits, tuple(comps), quantizer(sc.component_decimals),
-                quantizer(sc.decimals), addresses, {}, {}, relative)
+                quantizer(sc.decimals), addresses, {}, {}, relative, _groups(crits))
+
+
+def _groups(crits: tuple[CritPlan, ...]) -> tuple[GroupPlan, ...]:
+    names = dict.fromkeys(cp.group for cp in crits if cp.group is not None)
+    out = []
+    for name in names:
+        members = tuple(i for i, cp in enumerate(crits) if cp.group == name)
+        lead = crits[members[0]].crit
+        late = any(crits[i].finalize is not None for i in members)
+        out.append(GroupPlan(name, members, lead.attempt_aggregate == "last", late))
+    return tuple(out)
 
 
 def _crit_plan(crit: Any, default_decimals: int) -> CritPlan:
@@ -92,28 +121,32 @@ def _crit_plan(crit: Any, default_decimals: int) -> CritPlan:
     lower = lower_is_better(crit)
     need_all = crit.attempt_aggregate in ("sum", "mean")
 
+    def per_attempt(first: list | None, more: dict | None) -> dict[int, Part]:
+        by_attempt = dict(more or {})
+        if first:
+            by_attempt[1] = first
+        return {a: kind(crit, m) for a, m in sorted(by_attempt.items()) if a <= attempts}
+
     def score(first: list | None, more: dict | None) -> Part:
         """Attempt 1's marks and {attempt: marks} of later ones (ignored if attempts = 1)."""
         if attempts == 1 or not more:
             return kind(crit, first or [])
-        by_attempt = dict(more)
-        if first:
-            by_attempt[1] = first
-        parts = {a: kind(crit, m) for a, m in sorted(by_attempt.items()) if a <= attempts}
+        parts = per_attempt(first, more)
         if not parts:
             return kind(crit, [])
         out = combine(parts, lower).copy()
-        _merge_attempts(out, parts, need_all and len(parts) < attempts)
+        merge_attempts(out, parts, need_all and len(parts) < attempts)
         return out
 
     decimals = crit.decimals if crit.decimals is not None else default_decimals
     return CritPlan(crit.id, crit, crit.component, crit.factor, quantizer(decimals), score,
-                    finalizer_for(crit))
+                    finalizer_for(crit), per_attempt, crit.attempt_group)
 
 
-def _merge_attempts(out: Part, parts: dict, missing: bool) -> None:
+def merge_attempts(out: Part, parts: dict, missing: bool) -> None:
     """Vetoes, deductions and notes of every attempt count, whichever attempt scores."""
-    from .kinds import VETO_ORDER
+    if not parts:
+        return
     out.deducted = sum((p.deducted for p in parts.values()), ZERO)
     out.veto = max((p.veto for p in parts.values()), key=lambda v: VETO_ORDER[v])
     out.complete = all(p.complete for p in parts.values()) and not missing

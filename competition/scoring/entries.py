@@ -13,6 +13,7 @@ from operator import attrgetter
 from typing import Any, Iterable
 
 from .compiled import Plan, resolve
+from .groups import choose
 from .kinds import Part
 
 _MEMO_SLACK = 4
@@ -23,12 +24,14 @@ class Scored:
     """One entry's criterion parts (plan.criteria order; relative kinds unfinished), its
     stray addresses, and the row templates built from them (keyed by the relative
     criteria's finished points, () when the rule has none)."""
-    __slots__ = ("parts", "stray", "rows")
+    __slots__ = ("parts", "stray", "rows", "attempts")
 
-    def __init__(self, parts: tuple[Part, ...], stray: tuple[str, ...]):
+    def __init__(self, parts: tuple, stray: tuple[str, ...], attempts: dict | None = None):
         self.parts = parts
         self.stray = stray
         self.rows: dict[tuple, Any] = {}
+        # members of attempt groups chosen later (relative members): position -> {a: Part}
+        self.attempts = attempts or {}
 
 
 def by_entry(marks: Iterable[Any]) -> dict[str, list]:
@@ -46,13 +49,23 @@ def by_entry(marks: Iterable[Any]) -> dict[str, list]:
 
 def score_entry(plan: Plan, marks: list) -> Scored:
     first, more, stray = resolve(plan, marks)
-    parts = []
-    for cp in plan.criteria:
+    parts: list = []
+    attempts: dict[int, dict] = {}
+    for i, cp in enumerate(plan.criteria):
+        if cp.group is not None:
+            attempts[i] = cp.per_attempt(first.get(cp.id), more.get(cp.id) if more else None)
+            parts.append(None)
+            continue
         part = cp.score(first.get(cp.id), more.get(cp.id) if more else None)
         if cp.finalize is None:
             part.points = cp.round(part.points * cp.factor)
         parts.append(part)
-    return Scored(tuple(parts), stray)
+    for group in plan.groups:
+        if not group.late:
+            for i, part in choose(plan, group, {i: attempts.pop(i) for i in group.members}
+                                  ).items():
+                parts[i] = part
+    return Scored(tuple(parts), stray, attempts)
 
 
 def score_entries(plan: Plan, grouped: dict[str, list]) -> dict[str, Scored]:
@@ -73,24 +86,41 @@ def score_entries(plan: Plan, grouped: dict[str, list]) -> dict[str, Scored]:
     return out
 
 
-def finalize_relative(plan: Plan, scored: dict[str, Scored]) -> dict[str, tuple]:
-    """entry -> the finished parts of the relative criteria (copies; the memo is shared)."""
-    finished: dict[str, list] = {entry: [] for entry in scored}
+def finalize_relative(plan: Plan, scored: dict[str, Scored]) -> dict[str, dict]:
+    """entry -> {position: finished Part} for the criteria that depend on every entry
+    (timed relative, and attempt groups with such a member). Works on copies: the memo's
+    parts are shared between computations."""
+    finished: dict[str, dict] = {entry: {} for entry in scored}
     for i in plan.relative:
         cp = plan.criteria[i]
         copies = {entry: s.parts[i].copy() for entry, s in scored.items()}
         cp.finalize(cp.crit, copies)
         for entry, part in copies.items():
             part.points = cp.round(part.points * cp.factor)
-            finished[entry].append(part)
-    return {entry: tuple(parts) for entry, parts in finished.items()}
+            finished[entry][i] = part
+    for group in plan.groups:
+        if group.late:
+            _finish_group(plan, group, scored, finished)
+    return finished
 
 
-def merged_parts(plan: Plan, scored: Scored, finished: tuple | None) -> tuple:
-    """The entry's parts with the relative ones replaced by their finished copies."""
+def _finish_group(plan: Plan, group, scored: dict[str, Scored], finished: dict) -> None:
+    copies = {entry: {i: {a: p.copy() for a, p in s.attempts[i].items()}
+                      for i in group.members} for entry, s in scored.items()}
+    for i in group.members:
+        cp = plan.criteria[i]
+        if cp.finalize is not None:   # the fastest run of anyone, over every attempt
+            cp.finalize(cp.crit, {(entry, a): p for entry, by_member in copies.items()
+                                  for a, p in by_member[i].items()})
+    for entry, by_member in copies.items():
+        finished[entry].update(choose(plan, group, by_member))
+
+
+def merged_parts(plan: Plan, scored: Scored, finished: dict | None) -> tuple:
+    """The entry's parts with the late ones replaced by their finished copies."""
     if not finished:
         return scored.parts
     merged = list(scored.parts)
-    for i, part in zip(plan.relative, finished):
+    for i, part in finished.items():
         merged[i] = part
     return tuple(merged)

@@ -86,7 +86,7 @@ def _compute(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None,
     plan = compile_rule(rule)
     grouped = by_entry(marks)
     scored = score_entries(plan, grouped)
-    finished = finalize_relative(plan, scored) if plan.relative else {}
+    finished = finalize_relative(plan, scored) if plan.needs_field else {}
     dq = set(disqualified)
     rows = []
     for entry in dict.fromkeys(list(entries or ()) + list(grouped)):
@@ -95,7 +95,7 @@ def _compute(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None,
             rows.append(Row(entry, status="absent", notes=("no marks",)))
             continue
         done = finished.get(entry)
-        key = tuple(p.points for p in done) if done else ()
+        key = tuple(p.points for _, p in sorted(done.items())) if done else ()
         template = s.rows.get(key)
         if template is None:
             if len(s.rows) > 8:
