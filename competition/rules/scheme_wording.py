@@ -93,8 +93,10 @@ def _judged(crit: dict, components: dict) -> str:
         text += "（0分低于行业标准，1分达到标准，2分高于标准，3分优秀）"
     if crit.get("difficulty"):
         d = crit["difficulty"]
+        places = max(_places(Decimal(str(d[k]))) for k in ("min", "max", "step") if k in d)
+        low, high = (_fixed(Decimal(str(d[k])), places) for k in ("min", "max"))
         step = f"，级差{n(d['step'])}" if d.get("step") is not None else ""
-        text += f"；得分乘以赛前申报的难度系数（{n(d['min'])}~{n(d['max'])}{step}）"
+        text += f"；得分乘以赛前申报的难度系数（{low}~{high}{step}）"
     if crit.get("discrepancy") is not None:
         text += f"；裁判间分差超过{n(crit['discrepancy'])}分时由裁判长复核"
     return text
