@@ -26,6 +26,12 @@ class Slot:
     unit: str = ""
     label_en: str = ""
 
+    @property
+    def optional(self) -> bool:
+        """Not expected for every entry: a violation not recorded counts 0, an adjustment
+        is entered only when the chief judge makes one."""
+        return self.input in ("violation", "adjustment")
+
 
 def slots_for(rule: Any, crit: Any) -> list[Slot]:
     """All slots of one criterion, in the order a sheet lists them."""

@@ -41,13 +41,17 @@ def _plain(marks) -> list[Decimal]:
 
 
 def judged(crit: Any, marks: list) -> Part:
-    values = _plain(marks)
+    if crit.difficulty is None:   # every mark is a plain one (values are Decimal)
+        values = [v for _, _, v in marks]
+        judges = len({j for _, j, _ in marks})
+    else:
+        values = _plain(marks)
+        judges = len({j for sub, j, _ in marks if sub is None})
     if not values:
         return Part(ZERO, None, complete=False, notes=(f"{crit.id}: no marks",))
     notes: tuple = ()
     agg = AGGREGATES[crit.aggregate](values, crit.trim)
     points = agg * crit.max / crit.scale
-    judges = len({j for sub, j, _ in marks if sub is None})
     complete = judges >= crit.judges
     if not complete:
         notes = (f"{crit.id}: {judges} of {crit.judges} marks",)

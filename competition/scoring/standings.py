@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable
 
 from .aggregate import ZERO
@@ -41,10 +41,22 @@ class Row:
             "total": str(self.total),
             "components": {k: str(v) for k, v in self.components.items()},
             "criteria": {k: str(v) for k, v in self.criteria.items()},
-            "raw": {k: None if v is None else str(v) for k, v in self.raw.items()},
+            "raw": {k: _short(v) for k, v in self.raw.items()},
             "deductions": str(self.deductions), "award": self.award,
             "titles": list(self.titles), "complete": self.complete, "notes": list(self.notes),
         }
+
+
+def _short(value: Decimal | None) -> str | None:
+    """A raw value for display: at most 4 decimals (a mean of marks can have 28)."""
+    if value is None:
+        return None
+    if value.as_tuple().exponent < -4:
+        value = value.quantize(_FOUR, rounding=ROUND_HALF_UP)
+    return str(value)
+
+
+_FOUR = Decimal("0.0001")
 
 
 @dataclass
