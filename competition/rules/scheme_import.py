@@ -102,7 +102,12 @@ def _read_rows(ws, problems: list) -> tuple[list, list, dict]:
     rows: dict[tuple[str, str], int] = {}
     for r in range(HEADER_ROW + 1, ws.max_row + 1):
         ref = ws.cell(r, 6).value
+        if ref == "total":
+            break
         if not ref:
+            if any(ws.cell(r, c).value not in (None, "") for c in (2, 3)):
+                problems.append(SchemeProblem(SHEET, r, "F", "a row added by hand: add "
+                                              "criteria to the rule file, then export again"))
             continue
         params = _toml(ws.cell(r, 7).value, SHEET, r, "G", problems)
         if params is None:

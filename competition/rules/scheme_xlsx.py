@@ -155,7 +155,7 @@ def _write_criterion(ws, row: int, seq: int, crit: dict, comps: dict) -> int:
 def _write_total(ws, row: int, data: dict) -> int:
     weighted = data.get("scoring", {}).get("mode", "weighted") == "weighted"
     total = 100 if weighted else sum(Decimal(str(c["max"])) for c in data["components"])
-    _put(ws, row, ("", "合计", _num(total), w.formula(data), ""), "", None, bold=True)
+    _put(ws, row, ("", "合计", _num(total), w.formula(data), ""), "total", None, bold=True)
     return row + 1
 
 

@@ -205,6 +205,17 @@ def test_a_deleted_criterion_row_is_reported_on_its_component():
     assert "max 100 != 95" in problems[0].message
 
 
+def test_a_row_added_by_hand_is_reported_not_ignored():
+    def edit(wb):
+        ws = wb[SHEET]
+        r = _row_of(ws, "工量具摆放")
+        ws.insert_rows(r)
+        ws[f"A{r}"], ws[f"B{r}"], ws[f"C{r}"] = "12a", "去毛刺", 2
+        return r
+    r, problems = _broken(edit)
+    assert [(p.sheet, p.row, p.column) for p in problems] == [(SHEET, r, "F")]
+
+
 def test_a_missing_data_sheet_and_a_non_workbook_are_rejected():
     def edit(wb):
         del wb[DATA_SHEET]
