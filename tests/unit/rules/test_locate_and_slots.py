@@ -81,3 +81,9 @@ def test_load_rule_reports_an_unreadable_file(tmp_path):
     with pytest.raises(RuleError) as info:
         load_rule(tmp_path / "missing.toml")
     assert info.value.problems[0].field == "file"
+
+
+def test_violation_and_adjustment_slots_are_optional():
+    rule = load_rule_text(SAMPLE)
+    assert [s.address for s in rule.slots() if s.optional] == [
+        "safety.no_overalls", "safety.button", "safety.injury"]

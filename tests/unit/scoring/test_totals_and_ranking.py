@@ -250,3 +250,11 @@ def test_disqualified_entries_are_not_finishers_for_percent_awards():
     st = compute_standings(r, marks(*[(e, "a", v) for e, v in totals.items()]),
                            entries=[f"x{i}" for i in range(5)])
     assert [row.award for row in st.rows].count("一等奖") == 1
+
+
+def test_to_dict_shortens_long_raw_values_but_ranking_uses_them_exactly():
+    r = rule(crit("a", "judged", "judges = 3\nmax = 10"))
+    st = compute_standings(r, marks(("e", "a", "7", "x"), ("e", "a", "7", "y"),
+                                    ("e", "a", "8", "z")))
+    assert st.row("e").raw["a"] == D(22) / 3
+    assert st.to_dict()["rows"][0]["raw"]["a"] == "7.3333"
