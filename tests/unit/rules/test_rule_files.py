@@ -214,6 +214,34 @@ def test_forklift_standings_worked_by_hand():
     assert s.row("F02").criteria["stacking"] == D("7.5")
 
 
+def test_tea_master_declared_difficulty_multiplies_the_creative_routine():
+    rule = rule_of("tea_master")
+    # Etiquette: drop 10 and 8 of (9, 8.5, 9, 9.5, 8, 9, 10): 45/5 = 9. Set routine: drop 25
+    # and 20: 112/5 = 22.4. Creative, out of 100: drop 95 and 80: 442/5 = 88.4, x 30/100 =
+    # 26.52, x declared class B 0.9 = 23.868 -> 23.87. Liquor median(16, 18, 17) = 17.
+    # Time 800 s <= 900: 5. Two spills: 8. Practical 9+22.4+23.87+17+5+8 = 85.27;
+    # total 90*0.2 + 85.27*0.8 = 18 + 68.216 = 86.22.
+    ms = marks("T01", theory_exam=[90], etiquette=[9, 8.5, 9, 9.5, 8, 9, 10],
+               set_routine=[22, 23, 21, 24, 22, 20, 25], creative=[90, 85, 88, 92, 80, 95, 87],
+               liquor=[16, 18, 17], time=800, faults={"spill": 2})
+    ms.append(MarkIn("T01", "creative@difficulty", "0.9"))
+    row = compute_standings(rule, ms).row("T01")
+    assert (row.criteria["creative"], row.components["practical"], row.total) == (
+        D("23.87"), D("85.27"), D("86.22"))
+
+
+def test_local_cuisine_sums_the_middle_five_of_seven_judges():
+    rule = rule_of("local_cuisine")
+    # Taste: drop 8 and 6 of (7, 7.5, 6.5, 8, 7, 6, 7.5): 7+7.5+6.5+7+7.5 = 35.5.
+    # Looks: drop 4 and 2.5: 3.5+3+3.5+3+3.5 = 16.5. Local: drop a 4 and the 3: 19.
+    # Story mean(8, 9, 8.5) = 8.5; hygiene one dress fault: 8. Sum mode: 71 + 16.5 = 87.50.
+    ms = marks("C01", taste=[7, 7.5, 6.5, 8, 7, 6, 7.5], looks=[3.5, 3, 4, 3.5, 3, 2.5, 3.5],
+               local=[4, 4, 3.5, 3.5, 4, 3, 4], story=[8, 9, 8.5], hygiene={"dress": 1})
+    row = compute_standings(rule, ms).row("C01")
+    assert (row.components["dish"], row.components["presentation"], row.total) == (
+        D("71"), D("16.5"), D("87.50"))
+
+
 # ---------------------------------------------------------------- every trade
 
 def _judged(crit, q):
