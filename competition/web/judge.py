@@ -88,6 +88,7 @@ def js_strings() -> dict:
         "unsaved": _("You have unsaved changes. Save them first?"),
         "cannot_clear": _("A stored mark cannot be cleared here; ask the chief judge."),
         "other_judge": _("Marks of another judge are waiting on this tablet."),
+        "no_connection": _("no connection"),
     }
 
 

@@ -152,6 +152,11 @@ AUDIT_COLUMNS = ("at", "user", "action", "lot", "criterion", "attempt", "judge",
                  "new", "reason")
 
 
+def _audit_headers() -> list[str]:
+    return [_("When"), _("Who"), _("Action"), _("Lot"), _("Criterion"), _("Attempt"),
+            _("Judge"), _("Old"), _("New"), _("Reason")]
+
+
 def _audit_rows(heat) -> list[dict]:
     users = {u.id: u.username for u in db.session.scalars(select(User))}
     out = []
@@ -194,7 +199,7 @@ def chief_audit_export(heat_id: int, fmt: str):
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf)
-        writer.writerow(AUDIT_COLUMNS)
+        writer.writerow(_audit_headers())
         writer.writerows([[r[c] for c in AUDIT_COLUMNS] for r in rows])
         return Response("\ufeff" + buf.getvalue(), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={name}"})
@@ -202,7 +207,7 @@ def chief_audit_export(heat_id: int, fmt: str):
         from openpyxl import Workbook
         book = Workbook(write_only=True)
         sheet = book.create_sheet(_("Audit log"))
-        sheet.append(list(AUDIT_COLUMNS))
+        sheet.append(_audit_headers())
         for r in rows:
             sheet.append([r[c] for c in AUDIT_COLUMNS])
         out = io.BytesIO()

@@ -153,11 +153,11 @@ def test_every_change_appears_in_the_audit_log_with_old_and_new_values(event, cl
         assert text in page
     csv_text = client.get(f"/judge/chief/heat/{event['heat'].id}/audit.csv").get_data(
         as_text=True)
-    assert csv_text.startswith("\ufeffat,user,action") and "复核更正" in csv_text
+    assert csv_text.startswith("\ufeff时间,操作人,操作") and "复核更正" in csv_text
     xlsx = client.get(f"/judge/chief/heat/{event['heat'].id}/audit.xlsx")
     from openpyxl import load_workbook
     rows = list(load_workbook(io.BytesIO(xlsx.data), read_only=True).active.values)
-    assert rows[0][:3] == ("at", "user", "action") and len(rows) == 1 + len(audit())
+    assert rows[0][:3] == ("时间", "操作人", "操作") and len(rows) == 1 + len(audit())
 
 
 def test_assignments_decide_who_judges_what(event, client, auth):

@@ -162,7 +162,7 @@
       updateQueued(item.cid, {lastError: 'HTTP ' + res.status});
       return 'wait';
     }, function () {
-      updateQueued(item.cid, {lastError: t('offline')});
+      updateQueued(item.cid, {lastError: t('no_connection')});
       return 'wait';
     });
   }
@@ -200,6 +200,12 @@
       (q.length ? '' : (storageOk ? t('all_sent') : ''));
     var list = $('unsent-list');
     list.textContent = '';
+    if (!q.length) {
+      var none = document.createElement('li');
+      none.className = 'queue-empty';
+      none.textContent = t('all_sent');
+      list.appendChild(none);
+    }
     q.forEach(function (item) {
       var li = document.createElement('li');
       li.textContent = describe(item);
