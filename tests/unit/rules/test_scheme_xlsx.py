@@ -123,7 +123,8 @@ def test_the_sheet_prints_on_a4_with_the_header_repeated_and_data_hidden():
     ("cnc_lathe", "外圆 Φ45 0/-0.016（IT6）", "实测值在44.984~45.000mm范围内得满分；超差不得分"),
     ("welder", "咬边（累计长度）", "注：咬边深度大于0.5mm时按第IV档计，录入999"),
     ("courier", "分拣差错", "按下列情形从实际操作成绩中扣分，最多扣10分"),
-    ("electrician", "通电造成短路或损坏设备", "一票否决：总成绩记0分"),
+    ("electrician", "通电造成短路或损坏设备", "一票否决：实际操作成绩记0分"),
+    ("electrician", "携带、使用规定以外的资料或电子设备", "一票否决：总成绩记0分"),
 ])
 def test_criteria_are_written_out_in_chinese(code, name, wording):
     assert wording in row_named(workbook(code)[SHEET], name)["D"]
