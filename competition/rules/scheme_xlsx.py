@@ -70,16 +70,19 @@ class SchemeError(Exception):
 
 # ---------------------------------------------------------------- export
 
-def rule_data(rule: str | dict) -> dict:
-    """Validated raw rule data (numbers as int/Decimal) from TOML text or a dict.
-    Raises RuleError if the rule is not valid (a chief judge never signs a broken rule)."""
+def rule_data(rule: Any) -> dict:
+    """Validated raw rule data (numbers as int/Decimal) from TOML text, a dict or a loaded
+    Rule. Raises RuleError if the rule is not valid (a chief judge never signs a broken rule)."""
+    if hasattr(rule, "model_dump"):     # a rules.Rule: what the file said, without defaults
+        rule = rule.model_dump(by_alias=True, exclude_defaults=True)
     text = rule if isinstance(rule, str) else tomli_w.dumps(rule)
     parse_rule(text)
     return tomllib.loads(text, parse_float=Decimal)
 
 
-def export_scheme(rule: str | dict, competition: str | None = None) -> Workbook:
-    """The marking-scheme workbook of a rule. Raises RuleError for an invalid rule."""
+def export_scheme(rule: Any, competition: str | None = None) -> Workbook:
+    """The marking-scheme workbook of a rule (TOML text, dict or Rule). Raises RuleError
+    for an invalid rule."""
     data = rule_data(rule)
     source = rule if isinstance(rule, str) else None
     wb = Workbook()
@@ -101,12 +104,12 @@ def export_scheme(rule: str | dict, competition: str | None = None) -> Workbook:
     return wb
 
 
-def save_scheme(rule: str | dict, target: str | Path | BinaryIO,
+def save_scheme(rule: Any, target: str | Path | BinaryIO,
                 competition: str | None = None) -> None:
     export_scheme(rule, competition).save(target)
 
 
-def scheme_bytes(rule: str | dict, competition: str | None = None) -> bytes:
+def scheme_bytes(rule: Any, competition: str | None = None) -> bytes:
     out = io.BytesIO()
     save_scheme(rule, out, competition)
     return out.getvalue()

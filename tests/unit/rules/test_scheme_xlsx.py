@@ -155,6 +155,12 @@ def test_a_rule_given_as_data_round_trips_without_its_comments(code):
     assert tomllib.loads(back, parse_float=Decimal) == data
 
 
+def test_a_loaded_rule_can_be_exported_too():
+    rule = parse_rule(text_of("forklift"))
+    back = import_scheme(io.BytesIO(scheme_bytes(rule)))
+    assert parse_rule(back).model_dump() == rule.model_dump()
+
+
 def _broken(edit):
     wb = workbook("lathe")
     where = edit(wb)
