@@ -112,7 +112,7 @@ def snapshot(trade: Trade) -> dict:
 
 
 def _build(trade: Trade) -> dict:
-    from .services.standings import public_rows, trade_standings
+    from .services.standings import live_trade_standings, public_rows
     snap = {"trade": {"id": trade.id, "code": trade.code, "name": trade.name,
                       "name_en": trade.name_en, "competition_id": trade.competition_id,
                       "blind": trade.blind},
@@ -128,7 +128,7 @@ def _build(trade: Trade) -> dict:
             rows = rows[len(rows) - n:] if n else []
         snap["rows"] = rows
         return snap
-    rows = public_rows(trade_standings(trade), names_visible(trade))
+    rows = public_rows(live_trade_standings(trade), names_visible(trade))
     _mark_moves(trade.id, trade.standings_version, rows)
     snap["rows"] = rows
     return snap

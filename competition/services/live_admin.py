@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 from ..extensions import db
 from ..models import AuditLog, Trade, User
-from .standings import public_rows, trade_standings
+from .standings import live_trade_standings, public_rows
 
 
 class LiveAdminError(ValueError):
@@ -29,7 +29,7 @@ def _state(trade: Trade) -> dict:
 
 
 def _rows_now(trade: Trade, ranked_only: bool) -> list[dict]:
-    rows = public_rows(trade_standings(trade), names_visible=True)
+    rows = public_rows(live_trade_standings(trade), names_visible=True)
     for r in rows:
         r["moved"], r["changed"] = None, False
     return [r for r in rows if r["rank"] is not None] if ranked_only else rows

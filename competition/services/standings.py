@@ -32,23 +32,46 @@ class TradeStandings:
 
 def default_stage(trade: Trade) -> Stage | None:
     """The stage whose results are the trade's results: the last one that has entries."""
-    stages = sorted(trade.stages, key=lambda s: s.seq)
-    with_entries = [s for s in stages if s.entries]
-    return (with_entries or stages or [None])[-1]
+    stages = db.session.scalars(select(Stage).where(Stage.trade_id == trade.id)
+                                .order_by(Stage.seq)).all()
+    with_entries = set(db.session.scalars(
+        select(Entry.stage_id).where(Entry.stage_id.in_([s.id for s in stages]))
+        .distinct()).all()) if stages else set()
+    return ([s for s in stages if s.id in with_entries] or stages or [None])[-1]
 
 
-def trade_standings(trade: Trade, stage: Stage | None = None) -> TradeStandings:
-    """Compute the standings of ``stage`` (default: the trade's results stage)."""
-    from ..scoring import MarkIn, compute_standings
-    stage = stage or default_stage(trade)
+@dataclass(frozen=True)
+class EntryInfo:
+    """What a screen needs of an entry (read as plain columns: the live path is hot)."""
+    id: int
+    status: str
+    lot_number: str | None
+    display_name: str
+    employer: str
+
+
+def live_trade_standings(trade: Trade) -> TradeStandings:
+    """Like trade_standings(), with ``entries`` as EntryInfo instead of ORM objects:
+    about four times faster, for the live path (one computation per version)."""
+    from ..models import Contestant, Team
+    stage = default_stage(trade)
     if stage is None:
-        return TradeStandings(trade, None, compute_standings(rule_for(trade), [], []), {},
-                              trade.standings_version)
-    entries = db.session.scalars(
-        select(Entry).where(Entry.stage_id == stage.id)
-        .options(selectinload(Entry.contestant), selectinload(Entry.team))).all()
-    active = [e for e in entries if e.status != "withdrawn"]
-    by_key = {str(e.id): e for e in active}
+        return trade_standings(trade, None)
+    rows = db.session.execute(
+        select(Entry.id, Entry.status, Entry.lot_number, Contestant.name, Contestant.employer,
+               Team.name.label("team"), Team.employer.label("team_employer"))
+        .outerjoin(Contestant, Contestant.id == Entry.contestant_id)
+        .outerjoin(Team, Team.id == Entry.team_id)
+        .where(Entry.stage_id == stage.id, Entry.status != "withdrawn")).all()
+    info = {str(r.id): EntryInfo(r.id, r.status, r.lot_number,
+                                 (r.name if r.name is not None else r.team) or "",
+                                 (r.employer if r.name is not None else r.team_employer) or "")
+            for r in rows}
+    return _compute(trade, stage, info)
+
+
+def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
+    from ..scoring import MarkIn, compute_standings
     rows = db.session.execute(
         select(Mark.entry_id, Mark.criterion, Mark.value, Mark.judge_id, Mark.attempt)
         .join(Entry, Entry.id == Mark.entry_id).where(Entry.stage_id == stage.id)).all()
@@ -57,6 +80,19 @@ def trade_standings(trade: Trade, stage: Stage | None = None) -> TradeStandings:
     dq = [k for k, e in by_key.items() if e.status == "disqualified"]
     result = compute_standings(rule_for(trade), marks, list(by_key), disqualified=dq)
     return TradeStandings(trade, stage, result, by_key, trade.standings_version)
+
+
+def trade_standings(trade: Trade, stage: Stage | None = None) -> TradeStandings:
+    """Compute the standings of ``stage`` (default: the trade's results stage)."""
+    from ..scoring import compute_standings
+    stage = stage or default_stage(trade)
+    if stage is None:
+        return TradeStandings(trade, None, compute_standings(rule_for(trade), [], []), {},
+                              trade.standings_version)
+    entries = db.session.scalars(
+        select(Entry).where(Entry.stage_id == stage.id)
+        .options(selectinload(Entry.contestant), selectinload(Entry.team))).all()
+    return _compute(trade, stage, {str(e.id): e for e in entries if e.status != "withdrawn"})
 
 
 def trade_changed(trade_id: int) -> None:
