@@ -15,7 +15,8 @@
     this.snaps = {};
     this.handlers = handlers;
     this.connected = false;
-    this.socket = global.io({ transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+    this.socket = global.io({ transports: ["websocket", "polling"], tryAllTransports: true,
+                              reconnectionDelayMax: 5000 });
     this.socket.on("connect", function () {
       self.connected = true;
       self._status();
@@ -138,7 +139,8 @@
   /* The organiser's progress table (templates/screen/admin_live.html). */
   function LiveProgress(root) {
     var t = JSON.parse(root.getAttribute("data-i18n"));
-    var socket = global.io({ transports: ["websocket", "polling"], auth: { view: "admin" } });
+    var socket = global.io({ transports: ["websocket", "polling"], tryAllTransports: true,
+                             auth: { view: "admin" } });
     var status = root.querySelector("[data-status]");
     socket.on("connect", function () {
       status.textContent = t.live;
