@@ -269,6 +269,14 @@ def _names(bracket: Bracket) -> dict[int, str]:
     return {e.id: e.display_name for e in entries}
 
 
+def _num(d: Decimal | None) -> str | None:
+    """120.00 -> "120", 12.50 -> "12.5" (never an exponent)."""
+    if d is None:
+        return None
+    text = format(Decimal(d), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _side(names, entry_id):
     return None if entry_id is None else {"id": entry_id, "name": names.get(entry_id, "")}
 
@@ -276,8 +284,7 @@ def _side(names, entry_id):
 def _view_match(m: Match, names) -> dict:
     return {"id": m.id, "round": m.round, "slot": m.slot, "group": m.group_name,
             "a": _side(names, m.entry_a_id), "b": _side(names, m.entry_b_id),
-            "score_a": None if m.score_a is None else str(m.score_a.normalize()),
-            "score_b": None if m.score_b is None else str(m.score_b.normalize()),
+            "score_a": _num(m.score_a), "score_b": _num(m.score_b),
             "winner": m.winner_entry_id, "status": m.status,
             "ready": m.status == "pending" and m.entry_a_id is not None
             and m.entry_b_id is not None}
@@ -301,9 +308,9 @@ def bracket_view(bracket: Bracket) -> dict:
     for name, rows in group_tables(bracket).items():
         groups.append({"name": name, "table": [
             {"id": r.key, "name": names.get(r.key, ""), "rank": r.rank, "played": r.played,
-             "won": r.won, "drawn": r.drawn, "lost": r.lost, "scored": str(r.scored.normalize()),
-             "conceded": str(r.conceded.normalize()),
-             "difference": str(r.difference.normalize()), "points": str(r.points.normalize())}
+             "won": r.won, "drawn": r.drawn, "lost": r.lost, "scored": _num(r.scored),
+             "conceded": _num(r.conceded), "difference": _num(r.difference),
+             "points": _num(r.points)}
             for r in rows],
             "matches": [_view_match(m, names) for m in sorted(
                 (m for m in bracket.matches if m.group_name == name),

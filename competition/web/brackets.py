@@ -67,11 +67,15 @@ def view_json(bracket_id: int):
 
 @bp.get("/screen/bracket/<int:bracket_id>")
 def screen(bracket_id: int):
-    """The LED screen: large type, no sign-in, live."""
+    """The LED screen: large type fitted to the screen, no sign-in, live. ?last=N shows
+    only the last N rounds (for a big field on a small panel)."""
     b = _bracket(bracket_id)
     view = svc.bracket_view(b)
+    last = request.args.get("last", type=int)
+    if last and last > 0:
+        view["rounds"] = view["rounds"][-last:]
     from ..extensions import db
     from ..models import Stage
     stage = db.session.get(Stage, b.stage_id)
     return render_template("registration/bracket_screen.html", bracket=b, view=view,
-                           trade_id=stage.trade_id)
+                           trade_id=stage.trade_id, last=last or 0)

@@ -2,10 +2,13 @@
 re-run to verify), the draw sheet as xlsx and PDF, advancement, creating a bracket."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   send_file, url_for)
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -68,8 +71,9 @@ def add_heat(stage_id: int):
     starts = None
     text = (request.form.get("starts_at") or "").strip()
     try:
-        if text:
-            starts = datetime.fromisoformat(text)
+        if text:  # typed in the venue's local time; stored in UTC
+            local = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
+            starts = datetime.fromisoformat(text).replace(tzinfo=local).astimezone(timezone.utc)
         svc.create_heat(stage, request.form.get("name", ""),
                         request.form.get("workstations", type=int) or 0, current_user,
                         venue=request.form.get("venue", ""), starts_at=starts)
@@ -127,6 +131,12 @@ def run_draw(stage_id: int):
     return redirect(url_for(".draw_page", stage_id=stage.id))
 
 
+@bp.app_template_filter("local_time")
+def local_time(value) -> str:
+    """A stored (UTC) time in the venue's time zone: 2026-12-01 08:30."""
+    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+
+
 def _draw_sheet(stage: Stage) -> DrawSheet:
     if not stage.draw_seed:
         abort(404)
@@ -135,10 +145,10 @@ def _draw_sheet(stage: Stage) -> DrawSheet:
     for e in _drawn_entries(stage):
         if e.heat is None:
             continue
-        starts = e.heat.starts_at.strftime("%Y-%m-%d %H:%M") if e.heat.starts_at else ""
+        starts = local_time(e.heat.starts_at)
         rows.append(DrawRow(e.lot_number or "", e.heat.name, e.heat.venue, starts,
                             e.workstation, e.display_name, e.employer))
-    drawn = stage.drawn_at.strftime("%Y-%m-%d %H:%M") if stage.drawn_at else ""
+    drawn = local_time(stage.drawn_at)
     return DrawSheet(f"{trade.competition.name} {trade.name} {stage.name} 抽签表",
                      stage.draw_seed, drawn, rows)
 

@@ -11,6 +11,20 @@
   var labels = JSON.parse(document.getElementById('labels').textContent);
   var bracketId = parseInt(url.match(/(\d+)\.json$/)[1], 10);
   var connected = false;
+  var last = parseInt(root.getAttribute('data-last'), 10) || 0;
+
+  // Largest font size at which the whole bracket fits the screen (LED panels come in odd
+  // sizes: 1920x480, 768x384...). Binary search over px sizes.
+  function fit() {
+    var lo = 8, hi = 72;
+    while (hi - lo > 1) {
+      var mid = Math.floor((lo + hi) / 2);
+      root.style.fontSize = mid + 'px';
+      if (root.scrollHeight <= root.clientHeight + 1 && root.scrollWidth <= root.clientWidth + 1) lo = mid;
+      else hi = mid;
+    }
+    root.style.fontSize = lo + 'px';
+  }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -36,6 +50,7 @@
     return labels.round_of.replace('%s', name.split(' ').pop());
   }
   function render(view) {
+    if (last > 0) view.rounds = view.rounds.slice(-last);
     var frag = document.createDocumentFragment();
     view.groups.forEach(function (g) {
       var sec = el('section', 'group');
@@ -74,6 +89,7 @@
     }
     root.innerHTML = '';
     root.appendChild(frag);
+    fit();
   }
   function refresh() {
     var xhr = new XMLHttpRequest();
@@ -98,6 +114,8 @@
       if (msg && msg.bracket === bracketId && msg.version !== version) refresh();
     });
   }
+  fit();
+  window.addEventListener('resize', fit);
   (function poll() {
     setTimeout(function () { refresh(); poll(); }, connected ? 10000 : 3000);
   })();
