@@ -20,14 +20,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import click
 import tomli_w
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.page import PageMargins
 
 from . import scheme_wording as w
-from .loader import RuleError, parse_rule
+from .loader import parse_rule
 
 SHEET, DATA_SHEET = "评分细则", "规则数据"
 FORMAT = "skill-competition marking scheme 1"
@@ -258,4 +257,8 @@ def _write_data_sheet(wb: Workbook, data: dict, source: str | None) -> None:
         ds.append([SOURCE_KEY, source[start:start + SOURCE_CHUNK]])
 
 
-from .scheme_import import export_scheme_cmd, import_scheme, import_scheme_cmd  # noqa: E402,F401
+# The way back and the CLI commands live in scheme_import (it needs the names above).
+from .scheme_import import export_scheme_cmd, import_scheme, import_scheme_cmd  # noqa: E402
+
+__all__ = ["SchemeError", "SchemeProblem", "export_scheme", "export_scheme_cmd", "import_scheme",
+           "import_scheme_cmd", "rule_data", "save_scheme", "scheme_bytes"]
