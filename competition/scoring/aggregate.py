@@ -12,7 +12,7 @@ def mean(values: Sequence[Decimal], trim: int = 0) -> Decimal:
     return sum(values, ZERO) / len(values)
 
 
-def _trimmed(values: Sequence[Decimal], trim: int) -> list[Decimal]:
+def trimmed(values: Sequence[Decimal], trim: int) -> list[Decimal]:
     ordered = sorted(values)
     if trim and len(ordered) > 2 * trim:
         return ordered[trim:len(ordered) - trim]
@@ -21,11 +21,11 @@ def _trimmed(values: Sequence[Decimal], trim: int) -> list[Decimal]:
 
 def trimmed_mean(values: Sequence[Decimal], trim: int = 1) -> Decimal:
     """去掉 k 个最高分和 k 个最低分，取平均分 (plain mean if too few marks to trim)."""
-    return mean(_trimmed(values, trim))
+    return mean(trimmed(values, trim))
 
 
 def trimmed_sum(values: Sequence[Decimal], trim: int = 1) -> Decimal:
-    return sum(_trimmed(values, trim), ZERO)
+    return sum(trimmed(values, trim), ZERO)
 
 
 def median(values: Sequence[Decimal], trim: int = 0) -> Decimal:

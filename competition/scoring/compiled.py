@@ -49,11 +49,7 @@ class CompPlan:
     id: str
     max: Decimal
     weight: Decimal
-    divisor: Decimal
-
-    @property
-    def scale(self) -> Decimal:
-        return self.weight / self.divisor
+    divisor: Decimal              # contribution = score x weight / divisor
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import ROUND_CEILING, Decimal
 from typing import Any, Callable
 
-from .aggregate import AGGREGATES, ZERO, mean
+from .aggregate import AGGREGATES, ZERO, mean, trimmed
 from .marks import DIFFICULTY
 
 ONE = Decimal(1)
@@ -51,7 +51,7 @@ def judged(crit: Any, marks: list) -> Part:
         return Part(ZERO, None, complete=False, notes=(f"{crit.id}: no marks",))
     notes: tuple = ()
     agg = AGGREGATES[crit.aggregate](values, crit.trim)
-    points = agg * crit.max / crit.scale
+    points = _scaled(crit, values, agg)
     complete = judges >= crit.judges
     if not complete:
         notes = (f"{crit.id}: {judges} of {crit.judges} marks",)
@@ -64,6 +64,15 @@ def judged(crit: Any, marks: list) -> Part:
             complete = False
             notes += (f"{crit.id}: no declared difficulty (minimum used)",)
     return Part(points, agg, complete=complete, notes=notes)
+
+
+def _scaled(crit: Any, values: list, agg: Decimal) -> Decimal:
+    """agg x max / scale_max, dividing last so that an exact result stays exact
+    (a mean of three marks x 30 / 10 must not become 21.99..9)."""
+    if crit.aggregate in ("mean", "trimmed_mean"):
+        kept = trimmed(values, crit.trim) if crit.aggregate == "trimmed_mean" else values
+        return sum(kept, ZERO) * crit.max / (len(kept) * crit.scale)
+    return agg * crit.max / crit.scale
 
 
 def measured(crit: Any, marks: list) -> Part:
@@ -91,7 +100,7 @@ def _per_unit(crit, value):
 
 
 def _linear(crit, value):
-    return max(ZERO, crit.max * (ONE - _beyond(crit, value) / crit.falloff))
+    return max(ZERO, crit.max * (crit.falloff - _beyond(crit, value)) / crit.falloff)
 
 
 def _bands(crit, value):

@@ -146,7 +146,7 @@ def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...])
         score = ZERO if comp.id in comp_veto else min(comp.max, max(ZERO, comp_sum[comp.id]))
         score = plan.round_component(score)
         row.components[comp.id] = score
-        total += score * comp.scale
+        total += score * comp.weight / comp.divisor   # multiply first: exact when it can be
     row.total = ZERO if veto == "total_zero" else plan.round_total(total)
     row.deductions = deducted
     row.complete = complete

@@ -326,3 +326,15 @@ def test_factor_scales_the_points_before_rounding():
     # welding visual sheet: 100 points x 0.125 -> 87 x 0.125 = 10.875 -> 10.88
     r = rule(crit("visual", "judged", "max = 100\nfactor = 0.125"))
     assert points(r, [("e1", "visual", "87")], "visual") == D("10.88")
+
+
+def test_a_mean_scaled_to_the_max_stays_exact():
+    # (7 + 7 + 8) / 3 x 30 / 10 = 22 exactly (7.333.. x 3 must not become 21.99..)
+    # and at 1 decimal: (7 + 7 + 8.5) / 3 = 7.5; x 3 / 10 = 2.25 -> 2.3 (half up, not 2.2)
+    r = rule(crit("a", "judged", "judges = 3\nmax = 30\nscale_max = 10\nstep = 0.5"))
+    assert points(r, [("e1", "a", "7", "x"), ("e1", "a", "7", "y"), ("e1", "a", "8", "z")],
+                  "a") == D("22.00")
+    r = rule(crit("a", "judged", "judges = 3\nmax = 3\nscale_max = 10\nstep = 0.5\n"
+                                 "decimals = 1"))
+    assert points(r, [("e1", "a", "7", "x"), ("e1", "a", "7", "y"), ("e1", "a", "8.5", "z")],
+                  "a") == D("2.3")

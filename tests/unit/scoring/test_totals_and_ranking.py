@@ -258,3 +258,16 @@ def test_to_dict_shortens_long_raw_values_but_ranking_uses_them_exactly():
                                     ("e", "a", "8", "z")))
     assert st.row("e").raw["a"] == D(22) / 3
     assert st.to_dict()["rows"][0]["raw"]["a"] == "7.3333"
+
+
+def test_a_contribution_is_exact_when_weight_over_max_does_not_terminate():
+    # theory weight 10 of max 30: 0.015 x 10 / 30 = 0.005 exactly -> 0.01 (half up).
+    # Multiplying by a rounded 1/3 = 0.333...3 first would give 0.00499.. -> 0.00.
+    components = ('[[components]]\nid = "t"\nname = "T"\nweight = 10\nmax = 30\n'
+                  '[[components]]\nid = "p"\nname = "P"\nweight = 90\nmax = 10\n')
+    body = (crit("exam", "judged", "max = 30\nstep = 0.001", component="t")
+            + crit("task", "judged", "max = 10", component="p"))
+    r = rule(body, mode="weighted", components=components,
+             scoring="criterion_decimals = 3\ncomponent_decimals = 3")
+    st = compute_standings(r, marks(("e", "exam", "0.015"), ("e", "task", "0")))
+    assert st.row("e").total == D("0.01")
