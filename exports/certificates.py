@@ -14,6 +14,7 @@ import io
 import os
 from typing import BinaryIO, Callable, Iterable
 
+from reportlab import rl_config
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -63,10 +64,22 @@ def render_certificates(certs: Iterable[CertificateData], out: str | os.PathLike
         canvas.setFont(cjk_font("sans", font_path), 14)
         canvas.drawString(20 * mm, (height_mm - 30) * mm, "（无获奖证书）")
         canvas.showPage()
-    canvas.save()
+    _save_binary(canvas)
     if progress:
         progress(count)
     return count
+
+
+def _save_binary(canvas: Canvas) -> None:
+    """Save with plain Flate streams. reportlab's default also ASCII85-encodes every
+    stream, in pure Python without its optional C accelerator: 1.3 ms a page, more than
+    drawing it. Binary streams are standard PDF and a fifth smaller."""
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        canvas.save()
+    finally:
+        rl_config.useA85 = saved
 
 
 class _Painter:
