@@ -45,6 +45,7 @@ class _Scanner:
         parts = _key_parts(name)
         if brackets == "[[":
             parent = self.resolve(parts[:-1]) + (parts[-1],)
+            self.record(parent, lineno)   # the array itself: its first table
             self.counters[parent] = self.counters.get(parent, -1) + 1
             self.table = parent + (self.counters[parent],)
         else:

@@ -87,3 +87,7 @@ def test_violation_and_adjustment_slots_are_optional():
     rule = load_rule_text(SAMPLE)
     assert [s.address for s in rule.slots() if s.optional] == [
         "safety.no_overalls", "safety.button", "safety.injury"]
+
+
+def test_an_array_of_tables_is_located_at_its_first_table():
+    assert locate(TEXT)[("criteria",)] == 5
