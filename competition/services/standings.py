@@ -118,9 +118,11 @@ def trade_changed(trade_id: int) -> None:
 def public_rows(ts: TradeStandings, names_visible: bool) -> list[dict]:
     """The standings as screens show them, ranked rows first. A row: key (the entry id),
     rank, name (None while blind), lot, employer (None while blind), total, award,
-    titles, status. Never an ID number or a phone."""
+    award_level (1 for the first award level...), titles, status. Never an ID number or a phone."""
     rows = sorted(ts.standings.rows,
                   key=lambda r: (r.rank is None, r.rank or 0, _status_order(r.status)))
+    awards = getattr(rule_for(ts.trade), "awards", None)
+    level = {a.name: i + 1 for i, a in enumerate(awards.levels)} if awards else {}
     out = []
     for r in rows:
         entry = ts.entries.get(r.entry)
@@ -133,6 +135,7 @@ def public_rows(ts: TradeStandings, names_visible: bool) -> list[dict]:
             "employer": (entry.employer if entry else None) if names_visible else None,
             "total": None if absent else str(r.total),
             "award": r.award,
+            "award_level": level.get(r.award),
             "titles": list(r.titles),
             "status": r.status,
         })

@@ -38,12 +38,6 @@
     return hidden.concat(snap.rows);
   }
 
-  function awardClasses(rows) {
-    var seen = {}, n = 0;
-    rows.forEach(function (r) { if (r.award && !seen[r.award]) seen[r.award] = "a" + (++n); });
-    return seen;
-  }
-
   function render() {
     var snap = state.snaps[current().id];
     var list = $("rows");
@@ -75,9 +69,9 @@
       list.appendChild(L.el("li", "led-empty", snap.reveal ? L.fmt(t.reveal, snap.reveal) : t.waiting));
       return;
     }
-    var awards = awardClasses(snap.rows), now = Date.now();
+    var now = Date.now();
     rows.slice(state.page * state.perPage, (state.page + 1) * state.perPage).forEach(function (r) {
-      list.appendChild(r.hidden ? hiddenRow() : row(r, awards, now));
+      list.appendChild(r.hidden ? hiddenRow() : row(r, now));
     });
   }
 
@@ -88,7 +82,7 @@
     return li;
   }
 
-  function row(r, awards, now) {
+  function row(r, now) {
     var x = L.rowText(r, t);
     var li = L.el("li", "led-row" + (x.unranked ? " unranked" : "") +
                   (r.rank && r.rank <= 3 ? " r" + r.rank : ""));
@@ -104,7 +98,8 @@
     li.appendChild(name);
     li.appendChild(L.el("span", "employer", x.employer));
     li.appendChild(L.el("span", "total", x.total));
-    li.appendChild(L.el("span", "award " + (awards[r.award] || ""), x.award || x.title));
+    li.appendChild(L.el("span", "award" + (r.award_level ? " a" + r.award_level : ""),
+                        x.award || x.title));
     return li;
   }
 
