@@ -52,6 +52,19 @@ def stages(code: str):
                            team_event=svc.team_event(trade))
 
 
+@bp.get("/trades/<code>/teams")
+@roles_required(Role.ORGANISER)
+def teams(code: str):
+    """Team standings beside the individual ones (team events)."""
+    trade = _trade(code)
+    stage = db.session.get(Stage, request.args.get("stage", type=int) or 0)
+    if stage is not None and stage.trade_id != trade.id:
+        abort(404)
+    rule = bracket_svc.team_rule(trade)
+    return render_template("registration/teams.html", trade=trade, stage=stage, rule=rule,
+                           rows=bracket_svc.team_table(trade, stage))
+
+
 @bp.post("/trades/<code>/stages")
 @roles_required(Role.ORGANISER)
 def add_stage(code: str):

@@ -239,6 +239,16 @@ ZH = {
     "Ranked (scored by the rule)": "计分排名（按评分规则）",
     "Bracket (head-to-head)": "对阵（淘汰赛/循环赛）",
     "Add stage": "添加赛段",
+    "Team standings": "团体成绩",
+    "Team score: the best %(k)d members' totals added, plus team rounds.": "团体成绩：取成绩最好的 %(k)d 名队员总分之和，加团体项目得分。",
+    "Team score: the mean of the members' totals, plus team rounds.": "团体成绩：队员总分的平均分，加团体项目得分。",
+    "Team score: the members' totals added, plus team rounds.": "团体成绩：队员总分之和，加团体项目得分。",
+    "Members": "队员得分",
+    "Team rounds": "团体项目",
+    "Individual results": "个人成绩",
+    "rank %(r)s": "第%(r)s名",
+    "absent": "缺考",
+    "No teams in this trade.": "该工种没有参赛队。",
 }
 
 
