@@ -1,8 +1,9 @@
 """Batches of certificates as background jobs: a Job row the organiser's page polls.
 
 start_certificate_job() records the job and starts a thread with its own app context;
-the thread issues the missing certificates of the chosen trades, renders every current
-certificate into one PDF in EXPORT_DIR/jobs/, and records its progress as it goes.
+the thread issues the missing certificates of the chosen trades (phase "issue": progress
+counts trades), renders every current certificate into one PDF in EXPORT_DIR/jobs/
+(phase "render": progress counts pages), and records its progress as it goes.
 """
 from __future__ import annotations
 
@@ -61,9 +62,11 @@ def _run(job_id: int) -> None:
     comp = db.session.get(Competition, params["competition_id"])
     trade = db.session.get(Trade, params["trade_id"]) if params.get("trade_id") else None
     user = db.session.get(User, params["user_id"]) if params.get("user_id") else None
-    _set(job_id, status="running")
     from ..rules import RuleError
-    for t in ([trade] if trade else comp.trades):
+    todo = [trade] if trade else list(comp.trades)
+    _set(job_id, status="running", params={**params, "phase": "issue"}, total=len(todo))
+    for i, t in enumerate(todo):
+        _set(job_id, progress=i)
         try:
             docs.issue_certificates(t, user)
         except RuleError as err:
@@ -73,7 +76,7 @@ def _run(job_id: int) -> None:
     pages = [docs.certificate_data(c, base)
              for c in docs.current_certificates(trade=trade, comp=comp)]
     layout = docs.certificate_layout(comp)
-    _set(job_id, total=len(pages))
+    _set(job_id, total=len(pages), progress=0, params={**params, "phase": "render"})
     out = docs.export_dir() / "jobs"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"certificates-{job_id}.pdf"
@@ -96,5 +99,6 @@ def job_state(job: Job) -> dict:
     percent = round(100 * job.progress / job.total) if job.total else (
         100 if job.status == "done" else 0)
     return {"id": job.id, "status": job.status, "progress": job.progress, "total": job.total,
+            "phase": (job.params or {}).get("phase", ""),
             "percent": percent, "error": (job.error or "").splitlines()[-1:] or None,
             "done": job.status in ("done", "failed")}
