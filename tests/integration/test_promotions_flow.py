@@ -236,3 +236,16 @@ def test_set_policy_validates_and_stores_the_choice(demo, runner, tmp_path):
     db.session.refresh(demo)
     assert "promotion_policy_file" not in demo.settings
     assert svc.competition_policy(demo).name == "本届办法"
+
+
+def test_a_person_promoted_in_one_trade_is_not_promoted_again_in_another(demo, admin):
+    promoting = [t for t in usable_trades(demo) if svc.propose(t, admin).promoted]
+    first, second = promoting[0], promoting[1]
+    winner = svc.trade_list(first).promoted[0].contestant
+    other = svc.trade_list(second).promoted[0]
+    other.contestant.id_number = winner.id_number      # the same worker, two trades
+    db.session.commit()
+    lst = svc.propose(second, admin)
+    row = next(r for r in lst.rows if r.id == other.id)
+    assert row.status == "not_promoted"
+    assert row.reason == f"本届大赛已在{first.name}晋级，每人每届限晋级一次"
