@@ -49,6 +49,50 @@ def seeded_entries(stage: Stage) -> list[Entry]:
     return sorted(active_entries(stage), key=key)
 
 
+def set_seeds(stage: Stage, seeds: dict[int, int | None], user: User | None) -> None:
+    """Set the seed numbers (1 = top seed; None clears) of the stage's entries.
+    Raises ServiceError for an unknown entry, a seed below 1 or a seed given twice;
+    Conflict once the stage has a bracket."""
+    if db.session.scalar(select(Bracket.id).where(Bracket.stage_id == stage.id)):
+        raise Conflict(_("The bracket exists; seeds can no longer change."), None)
+    entries = {e.id: e for e in active_entries(stage)}
+    if any(k not in entries for k in seeds):
+        raise ServiceError(_("Not an entry of this stage."), "seed")
+    given = [v for v in seeds.values() if v is not None]
+    if any(v < 1 for v in given) or len(set(given)) != len(given):
+        raise ServiceError(_("Seeds are different whole numbers from 1 up."), "seed")
+    old = {str(k): entries[k].seed for k in seeds}
+    for k, v in seeds.items():
+        entries[k].seed = v
+    audit(user, "entry.seeds", "stage", stage.id, competition_id=stage.trade.competition_id,
+          trade_id=stage.trade_id, old=old, new={str(k): v for k, v in seeds.items()})
+    db.session.commit()
+
+
+def seeds_from_previous_stage(stage: Stage, user: User | None) -> int:
+    """Seed the stage's entries by their ranking in the stage before (best = seed 1);
+    entrants not ranked there get no seed. Returns how many were seeded."""
+    from .standings import trade_standings
+    earlier = [s for s in stage.trade.stages if s.seq < stage.seq]
+    if not earlier:
+        raise Conflict(_("There is no earlier stage to seed from."), None)
+    prev = max(earlier, key=lambda s: s.seq)
+    ts = trade_standings(stage.trade, prev)
+    order = []
+    for row in ts.standings.rows:
+        e = ts.entries.get(row.entry)
+        if e is not None and row.rank is not None:
+            order.append((e.contestant_id, e.team_id))
+    position = {who: i for i, who in enumerate(order, start=1)}
+    entries = active_entries(stage)
+    ranked = sorted((position[(e.contestant_id, e.team_id)], e.id) for e in entries
+                    if (e.contestant_id, e.team_id) in position)
+    seeds: dict[int, int | None] = {e.id: None for e in entries}
+    seeds.update({eid: i for i, (_pos, eid) in enumerate(ranked, start=1)})
+    set_seeds(stage, seeds, user)
+    return len(ranked)
+
+
 def _points(settings: dict) -> PointsSystem:
     p = settings.get("points") or {}
     kw = {k: Decimal(str(p[k])) for k in ("win", "draw", "loss") if k in p}

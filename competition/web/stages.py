@@ -223,6 +223,33 @@ def confirm_advancement(stage_id: int):
     return redirect(url_for(".stages", code=stage.trade.code))
 
 
+@bp.post("/stages/<int:stage_id>/seeds")
+@roles_required(Role.ORGANISER)
+def seeds(stage_id: int):
+    """Seed numbers for the bracket: typed in (seed_<entry id>), or from the ranking of
+    the stage before (from_previous=1)."""
+    stage = _stage(stage_id)
+    try:
+        if request.form.get("from_previous") == "1":
+            n = bracket_svc.seeds_from_previous_stage(stage, current_user)
+            flash(_("%(n)d entrants seeded by their ranking in the stage before.", n=n))
+        else:
+            values = {}
+            for key, text in request.form.items():
+                if key.startswith("seed_") and key[5:].isdigit():
+                    text = text.strip()
+                    if text and not text.isdigit():
+                        raise ServiceError(_("Seeds are different whole numbers from 1 up."),
+                                           "seed")
+                    values[int(key[5:])] = int(text) if text else None
+            bracket_svc.set_seeds(stage, values, current_user)
+            flash(_("Seeds saved."))
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message)
+    return redirect(url_for(".draw_page", stage_id=stage.id))
+
+
 @bp.post("/stages/<int:stage_id>/bracket")
 @roles_required(Role.ORGANISER)
 def create_bracket(stage_id: int):

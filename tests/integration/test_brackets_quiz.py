@@ -150,3 +150,46 @@ def test_groups_feed_a_knockout_and_the_points_table_is_shown(client, auth, ev):
     with pytest.raises(reg.Conflict):
         svc.record_result(group_match, 0, 9, user)
     db.session.rollback()
+
+
+def test_seeds_typed_in_or_taken_from_the_stage_before_decide_the_byes(client, auth, ev):
+    auth.login("org")
+    client.post("/admin/trades/quiz/stages", data={"name": "知识竞赛", "format": "bracket"})
+    stage = db.session.scalar(select(Stage).where(Stage.trade_id == ev["quiz"].id))
+    client.post(f"/admin/stages/{stage.id}/heats", data={"name": "赛场A", "workstations": 8})
+    client.post(f"/admin/stages/{stage.id}/draw", data={"seed": "quiz-2026"})
+    entries = sorted(db.session.scalars(select(Entry).where(Entry.stage_id == stage.id)),
+                     key=lambda e: e.id)
+    # the last two entries (by id) are seeds 1 and 2: they get the byes
+    resp = client.post(f"/admin/stages/{stage.id}/seeds",
+                       data={f"seed_{entries[-1].id}": "1", f"seed_{entries[-2].id}": "2"})
+    assert resp.status_code == 302
+    # a seed given twice is refused, nothing changes
+    client.post(f"/admin/stages/{stage.id}/seeds",
+                data={f"seed_{entries[0].id}": "1", f"seed_{entries[1].id}": "1"})
+    assert entries[0].seed is None and entries[-1].seed == 1
+    client.post(f"/admin/stages/{stage.id}/bracket", data={"format": "single_elimination"})
+    bracket = db.session.scalar(select(Bracket).where(Bracket.stage_id == stage.id))
+    byes = {m.winner_entry_id for m in bracket.matches if m.status == "bye"}
+    assert byes == {entries[-1].id, entries[-2].id}
+    log = db.session.scalar(select(AuditLog).where(AuditLog.action == "entry.seeds"))
+    assert log.new == {str(entries[-1].id): 1, str(entries[-2].id): 2}
+    # once the bracket exists, seeds are frozen
+    with pytest.raises(reg.Conflict):
+        svc.set_seeds(stage, {entries[0].id: 3}, ev["organiser"])
+
+
+def test_seeds_from_the_ranking_of_the_stage_before(app):
+    from tests.factories import build_event
+    ev = build_event(n_entries=4, code="seedprev")
+    from competition.models import Mark
+    for e, v in zip(ev["entries"], ["60", "90", "75", "80"]):
+        db.session.add(Mark(entry_id=e.id, judge_id=ev["judges"][0].id, criterion="exam",
+                            value=v))
+    db.session.commit()
+    final = draws.create_stage(ev["trade"], "决赛", ev["organiser"], format="bracket")
+    draws.confirm_advancement(ev["stage"], {"top_n": 4}, ev["organiser"])
+    assert svc.seeds_from_previous_stage(final, ev["organiser"]) == 4
+    by_contestant = {e.contestant_id: e.seed for e in final.entries}
+    ranked = [ev["entries"][i].contestant_id for i in (1, 3, 2, 0)]   # 90, 80, 75, 60
+    assert [by_contestant[c] for c in ranked] == [1, 2, 3, 4]

@@ -167,6 +167,7 @@ ZH = {
     "No contestants found.": "没有找到选手。",
     "Draw": "抽签",
     "Seed": "抽签种子",
+    "Seed no.": "种子号",
     "drawn at": "抽签时间",
     "employers spread across heats": "同单位选手分散到各场次",
     "Anyone can re-run the draw from this seed and get the same lots, heats and workstations.":
@@ -249,6 +250,16 @@ ZH = {
     "rank %(r)s": "第%(r)s名",
     "absent": "缺考",
     "No teams in this trade.": "该工种没有参赛队。",
+    "The bracket exists; seeds can no longer change.": "对阵表已生成，种子不能再修改。",
+    "Not an entry of this stage.": "不是本赛段的参赛者。",
+    "Seeds are different whole numbers from 1 up.": "种子号应为从1开始、互不相同的整数。",
+    "There is no earlier stage to seed from.": "没有前一赛段可以作为种子依据。",
+    "%(n)d entrants seeded by their ranking in the stage before.": "已按前一赛段名次为 %(n)d 名参赛者排定种子。",
+    "Seeds saved.": "种子已保存。",
+    "Seed by the ranking of the stage before": "按前一赛段名次排定种子",
+    "Seed of %(n)s": "%(n)s 的种子号",
+    "Seed 1 is the strongest; entrants without a seed follow in lot-number order.": "1号种子最强；没有种子号的参赛者按抽签号排在后面。",
+    "Save seeds": "保存种子",
 }
 
 
