@@ -122,7 +122,8 @@ def _hash(password: str) -> str:
     """Hash each demo password once (hashing is deliberately slow)."""
     from werkzeug.security import generate_password_hash
     if password not in _HASHES:
-        _HASHES[password] = generate_password_hash(password)
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        _HASHES[password] = generate_password_hash(password, method=method)
     return _HASHES[password]
 
 

@@ -11,6 +11,7 @@ import enum
 from datetime import datetime, timezone
 from decimal import Decimal
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, Numeric, String, Text,
@@ -58,7 +59,11 @@ class User(UserMixin, db.Model):
     trade: Mapped["Trade | None"] = relationship(foreign_keys=[trade_id])
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        """Hash with the configured method (PASSWORD_HASH_METHOD; scrypt by default; the
+        test suite uses a fast one, since scrypt costs ~0.1-0.4 s a hash by design)."""
+        method = (current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+                  if has_app_context() else "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

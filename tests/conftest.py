@@ -63,6 +63,7 @@ def make_app(database_url: str, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-key-0123456789",
         "REDIS_URL": None,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt would cost seconds per test
     }
     cfg.update(overrides)
     return create_app(cfg)
