@@ -94,6 +94,10 @@ def _check_slot(slot, text: str) -> None:
                              step=slot.step), "value")
 
 
+def _by_client_id(client_id: str) -> Mark | None:
+    return db.session.scalar(select(Mark).where(Mark.client_id == client_id))
+
+
 def _find(entry_id: int, address: str, attempt: int, judge_id: int | None) -> Mark | None:
     stmt = select(Mark).where(Mark.entry_id == entry_id, Mark.criterion == address,
                               Mark.attempt == attempt)
@@ -137,7 +141,7 @@ def _record(judge, entry_id, address, value, attempt, client_id, note) -> MarkRe
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
         raise JudgingError(_("The client id must be 8-64 letters, digits, - or _."),
                            "client_id")
-    stored = db.session.scalar(select(Mark).where(Mark.client_id == client_id))
+    stored = _by_client_id(client_id)
     if stored is not None:
         if stored.judge_id != judge.id:
             raise Conflict(_("This client id was used by another judge."), "client_id")

@@ -204,3 +204,29 @@ def test_a_declared_difficulty_is_entered_once_per_entry_not_per_judge(client, a
     assert count_marks() == 1
     sheet = client.get(f"/api/heats/{ev['heat'].id}/sheet").json
     assert sheet["entries"][0]["marks"][f"{slot.address}#1"] == format(slot.max, "f")
+
+
+def test_two_copies_of_a_submission_arriving_at_once_store_one_mark(event, monkeypatch):
+    """The tablet retried while the first copy was still being stored: the second copy
+    found nothing yet, its insert then hits the unique constraints, and it answers with the
+    stored mark instead of failing."""
+    from competition.services import marks as mark_service
+    judge, entry = event["judges"][0], event["entries"][0]
+    first = mark_service.record_mark(judge, entry_id=entry.id, address="work", value="40",
+                                     client_id="race-0000001")
+    blind_once = {"client": True, "slot": True}
+
+    def not_yet(real, key):
+        def lookup(*args):
+            if blind_once[key]:
+                blind_once[key] = False
+                return None
+            return real(*args)
+        return lookup
+    monkeypatch.setattr(mark_service, "_by_client_id",
+                        not_yet(mark_service._by_client_id, "client"))
+    monkeypatch.setattr(mark_service, "_find", not_yet(mark_service._find, "slot"))
+    second = mark_service.record_mark(judge, entry_id=entry.id, address="work", value="40",
+                                      client_id="race-0000001")
+    assert second.status == "duplicate" and second.mark.id == first.mark.id
+    assert count_marks() == 1 and len(audit_rows()) == 1

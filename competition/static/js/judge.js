@@ -235,6 +235,8 @@
       li.appendChild(dismiss);
       rlist.appendChild(li);
     });
+    var others = otherJudgesUnsent();
+    if (others) { $('sync-note').textContent = t('other_judge') + ' (' + others + ')'; }
     if (signedOut && !$('signin-again')) {
       var a = document.createElement('a');
       a.id = 'signin-again';
@@ -245,6 +247,28 @@
     }
     if (app) { app.refreshProgress(); }
   }
+
+  /* marks queued on this tablet by a judge who has since signed out */
+  function otherJudgesUnsent() {
+    var n = 0;
+    try {
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var k = window.localStorage.key(i);
+        if (k && k.indexOf('judge.queue.v1.') === 0 && k !== QKEY) { n += load(k).length; }
+      }
+    } catch (e) { return 0; }
+    return n;
+  }
+
+  /* signing out with marks still on the tablet: say so first */
+  document.querySelectorAll('form[action$="/auth/logout"]').forEach(function (f) {
+    f.addEventListener('submit', function (ev) {
+      var n = queue().length;
+      if (n && !window.confirm(t('unsent_logout').replace('{n}', String(n)))) {
+        ev.preventDefault();
+      }
+    });
+  });
 
   function togglePanel(show) {
     var panel = $('sync-panel');
