@@ -61,6 +61,12 @@ def display_width(value) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
+def _lines_needed(text: str, width: float) -> int:
+    """Lines a wrapped header takes in a column ``width`` characters wide."""
+    room = max(int(width) - 1, 1)
+    return sum(max(1, -(-display_width(part) // room)) for part in text.split("\n"))
+
+
 def _format_for_width(value) -> str:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
@@ -77,9 +83,14 @@ class _Sheet:
         self.numeric = numeric
         self.number_format = number_format
         ws = self.ws
-        widths = widths or [display_width(h) for h in headers]
+        widths = [min(max(w + 2, 6), 48) for w in
+                  (widths or [display_width(h) for h in headers])]
         for i, w in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 6), 48)
+            ws.column_dimensions[get_column_letter(i)].width = w
+        # write-only sheets cannot be measured afterwards: give the wrapped header room
+        lines = max((_lines_needed(h, w) for h, w in zip(headers, widths)), default=1)
+        ws.row_dimensions[1].height = 22
+        ws.row_dimensions[2].height = 15 * lines + 4
         ws.freeze_panes = f"{get_column_letter(freeze_cols + 1)}3"
         ws.print_title_rows = "1:2"
         ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
@@ -120,9 +131,12 @@ def _summary_sheet(wb: Workbook, data: ResultsData, name: str) -> None:
     awards = _award_names(data.trades)
     headers = ["工种", "代码", "参赛", "有名次", *awards, "最高分", "平均分", "公布日期"]
     numeric = {len(headers) - 3, len(headers) - 2}
+    widths = [max(display_width(h), 8) for h in headers]
+    for trade in data.trades:
+        widths[0] = max(widths[0], display_width(trade.name))
+        widths[1] = max(widths[1], display_width(trade.code))
     sheet = _Sheet(wb, name, f"{data.competition} 成绩汇总", headers, numeric,
-                   landscape=False, widths=[max(display_width(h), 8) for h in headers])
-    sheet.ws.column_dimensions["A"].width = 18
+                   landscape=False, widths=widths)
     for trade in data.trades:
         totals = [r.total for r in trade.rows if r.total is not None]
         counts = {a: 0 for a in awards}
@@ -155,9 +169,11 @@ def _trade_sheet(wb: Workbook, data: ResultsData, trade: TradeResults, name: str
     first_num = 4
     numeric = set(range(first_num, first_num + len(crit) + len(comp) + 1))
     widths = [max(display_width(h), 4) for h in headers]
+    award_col = len(headers) - 3
     for row in trade.rows:  # widths of the text columns from their content
-        widths[2] = max(widths[2], display_width(row.name))
-        widths[3] = max(widths[3], display_width(row.employer))
+        for col, value in ((2, row.name), (3, row.employer), (award_col, row.award),
+                           (award_col + 1, row.title), (award_col + 2, row.status)):
+            widths[col] = max(widths[col], display_width(value))
     for i in numeric:
         widths[i] = max(min(widths[i], 14), 7)
     title = " ".join(x for x in (data.competition, trade.name, trade.stage, "成绩表") if x)
