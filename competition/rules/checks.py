@@ -128,6 +128,8 @@ def _check_measured(crit: Measured) -> Found:
         out.append((("lower",), f"tolerance below nominal must be <= 0, got {_n(crit.lower)}"))
     if crit.upper < 0:
         out.append((("upper",), f"tolerance above nominal must be >= 0, got {_n(crit.upper)}"))
+    if crit.measures:
+        return out + _check_measures(crit)
     if crit.outside != "bands" and crit.nominal is None:
         out.append((("nominal",), f"required when outside = '{crit.outside}'"))
     needs = {"per_unit": ("unit_size", "deduction"), "linear": ("falloff",),
@@ -137,6 +139,29 @@ def _check_measured(crit: Measured) -> Found:
             out.append(((key,), f"required when outside = '{crit.outside}'"))
     if crit.outside == "bands":
         out.extend(_check_bands(crit))
+    return out
+
+
+def _check_measures(crit: Measured) -> Found:
+    """Several measures: bands match on `when` (a range per measure), first match wins."""
+    if crit.outside != "bands":
+        return [(("measures",), f"several measures need outside = 'bands', "
+                                f"not '{crit.outside}'")]
+    if not crit.bands:
+        return [(("bands",), "required when outside = 'bands'")]
+    out: Found = []
+    out += _dupes(crit.measure_ids(), ("measures",), "id", "measure id")
+    for j, band in enumerate(crit.bands):
+        loc = ("bands", j)
+        if band.points > crit.max:
+            out.append((loc + ("points",),
+                        f"{_n(band.points)} points exceed the criterion max {_n(crit.max)}"))
+        if band.from_ is not None or band.to is not None:
+            out.append((loc, "with several measures a band gives its ranges in `when`"))
+        for name in band.when:
+            if name not in crit.measure_ids():
+                out.append((loc + ("when", name), f"unknown measure '{name}' (measures: "
+                                                  f"{', '.join(crit.measure_ids())})"))
     return out
 
 

@@ -91,12 +91,11 @@ class Judged(_Criterion):
         return base * (self.difficulty.max if self.difficulty else 1)
 
 
-class Band(_Model):
+class Range(_Model):
     from_: Decimal | None = Field(None, alias="from")
     to: Decimal | None = None
     from_inclusive: bool = True
     to_inclusive: bool = True
-    points: Decimal = Field(ge=0)
 
     def contains(self, value: Decimal) -> bool:
         if self.from_ is not None:
@@ -106,6 +105,19 @@ class Band(_Model):
             if value > self.to or (value == self.to and not self.to_inclusive):
                 return False
         return True
+
+
+class Band(Range):
+    """A value range -> points; with several measures, `when` gives a range per measure."""
+    points: Decimal = Field(ge=0)
+    when: dict[str, Range] = {}
+
+
+class Measure(_Model):
+    id: Id
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    unit: str = ""
 
 
 class Measured(_Criterion):
@@ -120,6 +132,10 @@ class Measured(_Criterion):
     falloff: Decimal | None = Field(None, gt=0)
     bands: list[Band] = []
     step: Decimal | None = Field(None, gt=0)
+    measures: list[Measure] = []   # several values per entry ("crit.depth", "crit.length")
+
+    def measure_ids(self) -> list[str]:
+        return [m.id for m in self.measures]
 
 
 class Item(_Model):

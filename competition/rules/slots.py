@@ -53,6 +53,15 @@ def _judged(crit) -> list[Slot]:
     return out
 
 
+def _measured(crit) -> list[Slot]:
+    if not crit.measures:
+        return [_one(crit, "measure", None, None, crit.step, crit.unit)]
+    return [Slot(f"{crit.id}.{m.id}", crit.id, f"{crit.name}: {m.name}", "measure", None,
+                 None, crit.step, crit.attempts, unit=m.unit or crit.unit,
+                 label_en=f"{crit.name_en or crit.id}: {m.name_en or m.id}")
+            for m in crit.measures]
+
+
 def _checklist(crit) -> list[Slot]:
     return [Slot(f"{crit.id}.{t.id}", crit.id, t.name, "check", Decimal(0), Decimal(1),
                  Decimal(1), crit.attempts, label_en=t.name_en) for t in crit.items]
@@ -65,7 +74,7 @@ def _deductions(crit) -> list[Slot]:
 
 _BUILDERS = {
     "judged": _judged,
-    "measured": lambda c: [_one(c, "measure", None, None, c.step, c.unit)],
+    "measured": _measured,
     "checklist": _checklist,
     "timed": lambda c: [_one(c, "time", Decimal(0), None, None, "s")],
     "count": lambda c: [_one(c, "count", Decimal(0), None, c.step)],

@@ -76,11 +76,28 @@ def _scaled(crit: Any, values: list, agg: Decimal) -> Decimal:
 
 
 def measured(crit: Any, marks: list) -> Part:
+    if crit.measures:
+        return _measured_several(crit, marks)
     values = _plain(marks)
     if not values:
         return Part(ZERO, None, complete=False, notes=(f"{crit.id}: not measured",))
     value = values[0] if len(values) == 1 else mean(values)
     return Part(_OUTSIDE[crit.outside](crit, value), value)
+
+
+def _measured_several(crit: Any, marks: list) -> Part:
+    """Several measures (e.g. undercut depth AND length): the first band whose `when`
+    ranges all contain their measure's value; raw = the first measure's value."""
+    values: dict[str, list[Decimal]] = {}
+    for sub, _, v in marks:
+        if sub is not None:
+            values.setdefault(sub, []).append(v)
+    if len(values) < len(crit.measures):
+        return Part(ZERO, None, complete=False, notes=(f"{crit.id}: not all measured",))
+    got = {k: (v[0] if len(v) == 1 else mean(v)) for k, v in values.items()}
+    points = next((b.points for b in crit.bands
+                   if all(r.contains(got[k]) for k, r in b.when.items())), ZERO)
+    return Part(points, got[crit.measures[0].id])
 
 
 def _beyond(crit: Any, value: Decimal) -> Decimal:

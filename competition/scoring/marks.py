@@ -96,11 +96,12 @@ def _slot(rule: Any, crit: Any, address: str, sub: str | None) -> Any:
     if sub == DIFFICULTY:
         raise MarkError("criterion", f"'{crit.id}' has no declared difficulty")
     if sub is None:
-        what = {"checklist": "an item", "deductions": "a violation code"}[crit.kind]
+        what = {"checklist": "an item", "deductions": "a violation code"}.get(
+            crit.kind, "a measure")
         raise MarkError("criterion", f"'{crit.id}' is a {crit.kind}: address {what} "
                                      f"as '{crit.id}.<id>'")
-    noun = "violation code" if crit.kind == "deductions" else (
-        "item" if crit.kind == "checklist" else "part")
+    noun = {"deductions": "violation code", "checklist": "item",
+            "measured": "measure"}.get(crit.kind, "part")
     raise MarkError("criterion", f"unknown {noun} '{sub}' in '{crit.id}'")
 
 

@@ -105,3 +105,9 @@ def test_portrait_and_custom_paper_sizes():
     with pytest.raises(pydantic.ValidationError, match="outside the 260.0x185.0 mm page"):
         load_layout({"page_size_mm": [260, 185]})  # the default boxes do not fit
     assert pdf_pages_text(certificate_pdf(cert(), layout))[0]
+
+
+def test_a_void_certificate_is_printed_with_void_across_it(tmp_path):
+    (text,) = pdf_pages_text(certificate_pdf(cert(void=True)))
+    assert "作 废" in text and "VOID" in text
+    assert "作 废" not in pdf_pages_text(certificate_pdf(cert()))[0]

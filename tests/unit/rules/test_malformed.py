@@ -173,3 +173,31 @@ def test_percent_basis_needs_a_percent_on_every_level():
     assert problems_after('basis = "count"', 'basis = "percent"') == [
         f"lathe.toml:{97 + i}: awards.levels[#{i + 1}].percent: level '{name}' needs a "
         f"percent (basis = 'percent')" for i, name in enumerate(("一等奖", "二等奖", "三等奖"))]
+
+
+MEASURES = BANDS.replace('outside = "bands"', 'outside = "bands"\n'
+                         'measures = [ {{ id = "depth", name = "D" }}, '
+                         '{{ id = "len", name = "L" }} ]')
+
+
+@pytest.mark.parametrize("bands, expected", [
+    ('{ when = { depht = { to = 1 } }, points = 16 },',
+     "t.toml:19: criteria[art].bands[#1].when.depht: unknown measure 'depht' (measures: "
+     "depth, len)"),
+    ('{ from = 0, to = 1, points = 16 },',
+     "t.toml:19: criteria[art].bands[#1]: with several measures a band gives its ranges in "
+     "`when`"),
+])
+def test_malformed_bands_with_several_measures(bands, expected):
+    with pytest.raises(RuleError) as info:
+        parse_rule(MEASURES.format(body=f"bands = [\n  {bands}\n]"), "t.toml")
+    assert [str(p) for p in info.value.problems] == [expected]
+
+
+def test_several_measures_need_bands():
+    text = MEASURES.replace('outside = "bands"', 'outside = "zero"').format(body="nominal = 1")
+    with pytest.raises(RuleError) as info:
+        parse_rule(text, "t.toml")
+    assert [str(p) for p in info.value.problems] == [
+        "t.toml:17: criteria[art].measures: several measures need outside = 'bands', "
+        "not 'zero'"]

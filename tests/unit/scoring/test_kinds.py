@@ -338,3 +338,33 @@ def test_a_mean_scaled_to_the_max_stays_exact():
                                  "decimals = 1"))
     assert points(r, [("e1", "a", "7", "x"), ("e1", "a", "7", "y"), ("e1", "a", "8.5", "z")],
                   "a") == D("2.3")
+
+
+UNDERCUT = crit("undercut", "measured", '''max = 20
+unit = "mm"
+measures = [ { id = "depth", name = "咬边深度" }, { id = "length", name = "咬边累计长度" } ]
+outside = "bands"
+bands = [
+  { when = { depth = { to = 0 }, length = { to = 0 } }, points = 20 },
+  { when = { depth = { to = 0.5 }, length = { to = 15 } }, points = 14 },
+  { when = { depth = { to = 0.5 }, length = { from = 15, from_inclusive = false, to = 30 } }, points = 8 },
+]''')
+
+
+@pytest.mark.parametrize("depth, length, expected", [
+    ("0", "0", D("20.00")),      # no undercut
+    ("0.3", "12", D("14.00")),   # depth <= 0.5 and length <= 15
+    ("0.5", "15", D("14.00")),   # both at the inclusive edge
+    ("0.4", "22", D("8.00")),    # depth <= 0.5 and 15 < length <= 30
+    ("0.4", "31", D("0.00")),    # longer than 30: no band -> 0
+    ("0.6", "5", D("0.00")),     # deeper than 0.5: no band -> 0
+])
+def test_measured_with_two_measures_matches_bands_on_both(depth, length, expected):
+    rows = [("e1", "undercut.depth", depth), ("e1", "undercut.length", length)]
+    assert points(rule(UNDERCUT), rows, "undercut") == expected
+
+
+def test_measured_with_two_measures_needs_both():
+    st = compute_standings(rule(UNDERCUT), marks(("e1", "undercut.depth", "0")))
+    assert st.row("e1").criteria["undercut"] == D("0.00")
+    assert st.row("e1").complete is False

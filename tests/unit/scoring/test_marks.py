@@ -70,3 +70,15 @@ def test_adjustment_range_is_signed():
     assert validate_mark(r, "adj", "-2.5") == D("-2.5")
     with pytest.raises(MarkError, match="below the minimum -5"):
         validate_mark(r, "adj", "-6")
+
+
+def test_a_measure_is_addressed_by_its_id():
+    r = rule(crit("u", "measured", 'max = 5\nmeasures = [ { id = "depth", name = "深度" } ]\n'
+                                   'outside = "bands"\nbands = [ { points = 5 } ]'))
+    assert [s.address for s in r.slots()] == ["u.depth"]
+    assert r.slot("u.depth").label == "u: 深度"
+    assert validate_mark(r, "u.depth", "0.2") == D("0.2")
+    with pytest.raises(MarkError, match="'u' is a measured: address a measure as 'u.<id>'"):
+        validate_mark(r, "u", "0.2")
+    with pytest.raises(MarkError, match="unknown measure 'len' in 'u'"):
+        validate_mark(r, "u.len", "0.2")
