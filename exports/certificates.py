@@ -105,7 +105,20 @@ class _Painter:
             self.text(box, box.template.format(**values))
         if self.layout.qr is not None:
             self.qr(cert.verify_url)
+        if cert.void:
+            self._void_mark()
         self.canvas.showPage()
+
+    def _void_mark(self) -> None:
+        """作废 across the page: a voided certificate's copy can never pass for valid."""
+        c = self.canvas
+        c.saveState()
+        c.setFillColor(HexColor("#D00000"), alpha=0.35)
+        c.setFont(self.fonts["sans"], 120)
+        c.translate(self.layout.size_mm[0] * mm / 2, self.page_h / 2)
+        c.rotate(25)
+        c.drawCentredString(0, -40, "作 废  VOID")
+        c.restoreState()
 
     def _define_static_form(self) -> None:
         c, layout = self.canvas, self.layout

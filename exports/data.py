@@ -38,6 +38,7 @@ class CertificateData:
     date: date | str | None = None
     promotion_note: str | None = None  # e.g. 晋升为三级/高级工
     team: bool = False                # a team: no "同志" after the name
+    void: bool = False                # printed across with 作废 (the organiser's copy)
 
     def fields(self) -> dict[str, str]:
         """The values a layout template may use: {name}, {employer}, {award}..."""

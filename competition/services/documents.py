@@ -337,7 +337,8 @@ def certificate_data(cert: Certificate, base: str | None = None) -> CertificateD
         employer=d.get("employer", ""), trade=d.get("trade", ""), award=cert.award,
         verify_url=verify_url(cert.serial, base), title=cert.title,
         bodies=tuple(d.get("bodies") or ()), date=d.get("date"),
-        promotion_note=d.get("promotion_note"), team=bool(d.get("team")))
+        promotion_note=d.get("promotion_note"), team=bool(d.get("team")),
+        void=cert.voided_at is not None)
 
 
 def certificate_layout(comp: Competition):
