@@ -1,4 +1,5 @@
-"""Stages, heats, the draw and advancement: one transaction and one AuditLog row each.
+"""Stages, heats, the draw, advancement and team standings: every write is one transaction
+with one AuditLog row.
 
 The draw's seed is stored on the stage, its options in the "draw.run" audit row, so that
 anyone can re-run it (verify_draw) and get the same lots, heats and workstations.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -275,3 +277,55 @@ def confirm_advancement(stage: Stage, rule: dict, user: User | None,
                "tie_rule": preview.result.tie_rule})
     db.session.commit()
     return created
+
+
+# --- team standings (team events) -----------------------------------------------------------------------
+
+def team_rule(trade: Trade) -> "TeamRule":
+    """The trade's team scoring from the competition settings, e.g.
+    settings["team_scoring"]["quiz"] = {"method": "best", "best_of": 3}; default: sum."""
+    from ..brackets import TeamRule
+    from ..models import Competition
+    comp = db.session.get(Competition, trade.competition_id)
+    conf = ((comp.settings or {}).get("team_scoring") or {}).get(trade.code) or {}
+    return TeamRule(method=conf.get("method", "sum"), best_of=conf.get("best_of"),
+                    missing_as_zero=bool(conf.get("missing_as_zero", False)))
+
+
+def team_table(trade: Trade, stage: Stage | None = None) -> list[dict]:
+    """Team standings beside the individual ones: each team's members' totals in the
+    stage (a member without a ranked total counts as absent), aggregated by the trade's
+    team rule, plus team rounds (the totals of entries of the team itself in that stage).
+    Rows best first: rank, team, members part, rounds part, total, members."""
+    from ..brackets import team_score, team_standings
+    from .standings import trade_standings
+    ts = trade_standings(trade, stage)
+    rows = {r.entry: r for r in ts.standings.rows}
+    teams = db.session.scalars(select(Team).where(Team.trade_id == trade.id)).all()
+    member_rows: dict[int, dict[int, tuple]] = {t.id: {} for t in teams}
+    rounds: dict[int, list[Decimal]] = {t.id: [] for t in teams}
+    for key, entry in ts.entries.items():
+        row = rows.get(key)
+        counted = row.total if row is not None and row.rank is not None else None
+        if entry.team_id in rounds and counted is not None:
+            rounds[entry.team_id].append(counted)
+        elif entry.contestant is not None and entry.contestant.team_id in member_rows:
+            member_rows[entry.contestant.team_id][entry.contestant_id] = (
+                entry.contestant.name, counted, row.rank if row is not None else None)
+    rule = team_rule(trade)
+    by_id = {t.id: t for t in teams}
+    for t in teams:  # members registered but not entered count as absent
+        for c in t.members:
+            if c.withdrawn_at is None:
+                member_rows[t.id].setdefault(c.id, (c.name, None, None))
+    scores = [team_score(t.id, {cid: v[1] for cid, v in member_rows[t.id].items()},
+                         rounds[t.id], rule) for t in teams]
+    out = []
+    for tr in team_standings(scores):
+        team = by_id[tr.score.key]
+        out.append({"rank": tr.rank, "team": team.name, "employer": team.employer,
+                    "members_part": tr.score.members_part, "rounds_part": tr.score.rounds_part,
+                    "total": tr.score.total, "counted": set(tr.score.counted),
+                    "members": sorted(((cid, *v) for cid, v in member_rows[team.id].items()),
+                                      key=lambda m: (m[3] is None, m[3] or 0, m[1]))})
+    return out

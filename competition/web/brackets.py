@@ -4,10 +4,10 @@ Socket.IO room and refetches on a "bracket" event, and polls the JSON as a fallb
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..models import Role
+from ..extensions import db
+from ..models import Role, Stage
 from ..services import brackets as svc
 from ..services.registration import ServiceError
 from .auth import roles_required
@@ -48,7 +48,6 @@ def result(match_id: int):
     except svc.Forbidden:
         abort(403)
     except ServiceError as err:
-        from ..extensions import db
         db.session.rollback()
         if request.accept_mimetypes.best == "application/json":
             return jsonify(err.to_dict()), err.status
@@ -74,8 +73,6 @@ def screen(bracket_id: int):
     last = request.args.get("last", type=int)
     if last and last > 0:
         view["rounds"] = view["rounds"][-last:]
-    from ..extensions import db
-    from ..models import Stage
     stage = db.session.get(Stage, b.stage_id)
     return render_template("registration/bracket_screen.html", bracket=b, view=view,
                            trade_id=stage.trade_id, last=last or 0)

@@ -60,9 +60,9 @@ def teams(code: str):
     stage = db.session.get(Stage, request.args.get("stage", type=int) or 0)
     if stage is not None and stage.trade_id != trade.id:
         abort(404)
-    rule = bracket_svc.team_rule(trade)
+    rule = svc.team_rule(trade)
     return render_template("registration/teams.html", trade=trade, stage=stage, rule=rule,
-                           rows=bracket_svc.team_table(trade, stage))
+                           rows=svc.team_table(trade, stage))
 
 
 @bp.post("/trades/<code>/stages")
@@ -133,10 +133,13 @@ def draw_page(stage_id: int):
 def run_draw(stage_id: int):
     """Draw (or re-draw with a given seed): lots, heats, workstations."""
     stage = _stage(stage_id)
+    heats = {h.id for h in stage.heats}
+    prefs = {int(k[5:]): int(v) for k, v in request.form.items()
+             if k.startswith("pref_") and k[5:].isdigit() and v.isdigit() and int(v) in heats}
     try:
         svc.run_draw(stage, current_user, seed=request.form.get("seed"),
                      spread_employers=request.form.get("spread_employers") == "1",
-                     fill=request.form.get("fill", "balanced"))
+                     fill=request.form.get("fill", "balanced"), preferences=prefs)
         flash(_("Drawn with seed %(seed)s.", seed=stage.draw_seed))
     except ServiceError as err:
         db.session.rollback()
@@ -148,6 +151,20 @@ def run_draw(stage_id: int):
 def local_time(value) -> str:
     """A stored (UTC) time in the venue's time zone: 2026-12-01 08:30."""
     return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+
+
+@bp.post("/stages/<int:stage_id>/enter")
+@roles_required(Role.ORGANISER)
+def enter(stage_id: int):
+    """Enter the registered contestants (or teams) into the first stage before drawing
+    (e.g. to give some a preferred heat)."""
+    stage = _stage(stage_id)
+    try:
+        n = svc.enter_registered(stage, current_user)
+        flash(_("%(n)d entrants added to the stage.", n=n))
+    except ServiceError as err:
+        flash(err.message)
+    return redirect(url_for(".draw_page", stage_id=stage.id))
 
 
 def _draw_sheet(stage: Stage) -> DrawSheet:

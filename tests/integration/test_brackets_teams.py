@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from competition.extensions import db
 from competition.models import Entry, Mark, Team
-from competition.services.brackets import team_table
+from competition.services.draws import team_table
 from tests.factories import build_event
 
 

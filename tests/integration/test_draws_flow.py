@@ -165,3 +165,25 @@ def test_advancement_refuses_a_list_that_changed_since_it_was_shown(app):
         svc.confirm_advancement(ev["stage"], {"top_n": 3}, ev["organiser"],
                                 expected=[ev["entries"][0].id])
     db.session.rollback()
+
+
+def test_a_preferred_heat_chosen_on_the_draw_page_is_honoured_and_recorded(client, auth, ev):
+    auth.login("org")
+    stage = stage_with_heats(client)
+    client.post(f"/admin/stages/{stage.id}/enter")
+    entries = db.session.scalars(select(Entry).where(Entry.stage_id == stage.id)
+                                 .order_by(Entry.id)).all()
+    assert len(entries) == 23
+    third = stage.heats[2]
+    page = client.get(f"/admin/stages/{stage.id}/draw").get_data(as_text=True)
+    assert f'name="pref_{entries[0].id}"' in page
+    prefs = {f"pref_{e.id}": str(third.id) for e in entries[:3]}
+    client.post(f"/admin/stages/{stage.id}/draw", data={"seed": "p", **prefs})
+    assert all(e.heat_id == third.id for e in entries[:3])
+    assert draws_verify(stage) == []
+    log = db.session.scalar(select(AuditLog).where(AuditLog.action == "draw.run"))
+    assert log.new["options"]["preferences"] == {str(e.id): third.id for e in entries[:3]}
+
+
+def draws_verify(stage):
+    return svc.verify_draw(stage)

@@ -48,7 +48,7 @@ def organiser_only(w):
             ("GET", f"/admin/stages/{s}/draw.xlsx"), ("GET", f"/admin/stages/{s}/draw.pdf"),
             ("GET", f"/admin/stages/{s}/advancement"),
             ("POST", f"/admin/stages/{s}/advancement"), ("POST", f"/admin/stages/{s}/bracket"),
-            ("POST", f"/admin/stages/{s}/seeds")]
+            ("POST", f"/admin/stages/{s}/seeds"), ("POST", f"/admin/stages/{s}/enter")]
 
 
 LOGIN = {"judge": "judge", "chief_judge": "chief", "arbitration": "arb", "screen": "scr",

@@ -260,6 +260,11 @@ ZH = {
     "Seed of %(n)s": "%(n)s 的种子号",
     "Seed 1 is the strongest; entrants without a seed follow in lot-number order.": "1号种子最强；没有种子号的参赛者按抽签号排在后面。",
     "Save seeds": "保存种子",
+    "%(n)d entrants added to the stage.": "已将 %(n)d 名参赛者加入本赛段。",
+    "Enter the registered contestants": "加入已报名选手",
+    "Preferred heat": "意向场次",
+    "Preferred heat of %(n)s": "%(n)s 的意向场次",
+    "%(n)d preferred heats": "%(n)d 人指定意向场次",
 }
 
 
