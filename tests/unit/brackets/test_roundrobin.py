@@ -108,3 +108,22 @@ def test_forty_teams_in_eight_groups_to_a_champion():
         m = ko.ready_matches()[0]
         ko.record(m.round, m.slot, 10, 5)     # side a always wins
     assert ko.champion == "队01"
+
+
+@given(st.integers(min_value=2, max_value=8), st.randoms(use_true_random=False))
+def test_a_points_table_is_consistent_whatever_the_results(n, rnd):
+    keys = [f"T{i}" for i in range(n)]
+    results = [R(a, b, rnd.randint(0, 3), rnd.randint(0, 3)) for a, b in combinations(keys, 2)
+               if rnd.random() < 0.8]
+    rows = table(keys, results)
+    assert sorted(r.key for r in rows) == sorted(keys)
+    # 3 points a decisive match, 2 (1 + 1) a drawn one
+    assert sum(r.points for r in rows) == sum(D(2) if x.score_a == x.score_b else D(3)
+                                              for x in results)
+    assert sum(r.difference for r in rows) == 0
+    ranks = [r.rank for r in rows]
+    assert ranks == sorted(ranks) and ranks[0] == 1
+    for i, r in enumerate(rows):
+        assert r.rank <= i + 1
+        for later in rows[i + 1:]:
+            assert r.points >= later.points       # points always come first
