@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 COLUMNS = ("抽签号", "场次", "赛场", "时间", "工位号", "姓名", "单位")
-WIDTHS = (10, 14, 24, 18, 8, 12, 32)
+WIDTHS = (8, 10, 22, 21, 7, 12, 30)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask import has_request_context
 from flask_babel import gettext
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import AuditLog, Competition, Contestant, Entry, Team, Trade, User, utcnow
@@ -147,6 +148,11 @@ def import_report(comp: Competition, report: Report, user: User | None, *,
                    "good_only": good_only, "skipped_rows": report.bad_rows,
                    "by_trade": _count_by_trade(report.good)})
         db.session.commit()
+    except IntegrityError:
+        # someone registered one of these people since the sheet was checked
+        db.session.rollback()
+        raise Conflict(_("Registrations changed while importing; nothing was imported. "
+                         "Check the sheet again."), None) from None
     except Exception:
         db.session.rollback()
         raise

@@ -91,6 +91,14 @@ def _upload_dir() -> Path:
     return path
 
 
+def _forget_old_uploads(max_age_s: int = 24 * 3600) -> None:
+    """Uploaded sheets wait for the organiser's confirmation; drop those left for a day."""
+    import time
+    for old in _upload_dir().glob("*.xlsx"):
+        if time.time() - old.stat().st_mtime > max_age_s:
+            old.unlink(missing_ok=True)
+
+
 def _upload_path(token: str) -> Path:
     if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
         abort(404)
@@ -129,6 +137,7 @@ def upload():
     if error:
         return render_template("registration/import.html", competition=comp,
                                trades=_trades(comp), error=error), 400
+    _forget_old_uploads()
     token = secrets.token_hex(16)
     (_upload_dir() / f"{token}.xlsx").write_bytes(data)
     return render_template("registration/report.html", competition=comp, report=report,
@@ -153,8 +162,8 @@ def confirm(token: str):
                                report=err.report, token=token, options=_options(),
                                filename=request.form.get("filename", ""), error=err.message,
                                message=svc.row_error_message), 409
-    except SheetError as err:
-        flash(sheet_error_message(err))
+    except (SheetError, svc.Conflict) as err:
+        flash(sheet_error_message(err) if isinstance(err, SheetError) else err.message)
         return redirect(url_for(".upload"))
     path.unlink(missing_ok=True)
     flash(_("%(n)d contestants imported; %(bad)d rows skipped.", n=result.imported,

@@ -150,3 +150,17 @@ def test_the_contestants_list_searches_and_shows_full_id_numbers_to_the_organise
     auth.login("org")
     page = client.get("/admin/registration/?q=" + person_id(2)).get_data(as_text=True)
     assert person_id(2) in page and person_id(3) not in page
+
+
+def test_a_registration_that_appears_between_check_and_import_refuses_the_whole_import(ev):
+    data = workbook([person_row(i) for i in range(1, 6)])
+    report = svc.check_sheet(ev["competition"], data)
+    assert report.ok
+    # meanwhile someone registers the person of row 4 by hand
+    row = person_row(3)
+    svc.add_contestant(ev["competition"], dict(zip(
+        ["name", "gender", "id_number", "employer", "phone", "trade", "grade"],
+        row[:5] + ["lathe", row[6]])), ev["organiser"])
+    with pytest.raises(svc.Conflict):
+        svc.import_report(ev["competition"], report, ev["organiser"])
+    assert count() == 1
