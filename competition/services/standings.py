@@ -101,10 +101,8 @@ def trade_changed(trade_id: int) -> None:
 
     Publishing problems (Redis down...) are logged, never raised: the change is stored,
     and screens catch up on their next resync."""
-    # An atomic increment: several server processes may write the same trade at once.
-    db.session.execute(update(Trade).where(Trade.id == trade_id)
-                       .values(standings_version=Trade.standings_version + 1))
-    db.session.commit()
+    db.session.commit()   # nothing pending is expected; never publish uncommitted data
+    bump_version(trade_id)
     trade = db.session.get(Trade, trade_id, populate_existing=True)
     if trade is None:
         return
@@ -113,6 +111,32 @@ def trade_changed(trade_id: int) -> None:
         live.publish_trade(trade)
     except Exception:  # noqa: BLE001 - the write is done; screens resync
         log.exception("publishing standings of trade %s failed", trade_id)
+
+
+def bump_version(trade_id: int) -> None:
+    """Increment the trade's standings version in a transaction of its own, atomically
+    (several server processes may write the same trade at once).
+
+    The change itself is already committed durably; this commit only names a version, so
+    it does not wait for the disk (SQLite: synchronous=OFF for this one commit in WAL
+    mode; PostgreSQL: synchronous_commit=off). A crash can at worst lose a version bump,
+    never data: screens resync on reconnect. Saves one fsync (~4-8 ms) per mark."""
+    stmt = (update(Trade).where(Trade.id == trade_id)
+            .values(standings_version=Trade.standings_version + 1))
+    with db.engine.connect() as conn:
+        dialect = conn.dialect.name
+        if dialect == "sqlite":
+            before = conn.exec_driver_sql("PRAGMA synchronous").scalar()
+            conn.exec_driver_sql("PRAGMA synchronous=OFF")
+        try:
+            if dialect == "postgresql":
+                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            conn.execute(stmt)
+            conn.commit()
+        finally:
+            if dialect == "sqlite":
+                conn.rollback()
+                conn.exec_driver_sql(f"PRAGMA synchronous={int(before)}")
 
 
 def public_rows(ts: TradeStandings, names_visible: bool) -> list[dict]:
