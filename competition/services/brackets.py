@@ -360,6 +360,11 @@ def bracket_view(bracket: Bracket) -> dict:
                 (m for m in bracket.matches if m.group_name == name),
                 key=lambda m: (m.round, m.slot))]})
     champion = final.winner_entry_id if final is not None and final.status == "done" else None
+    if bracket.format == "round_robin" and groups and all(
+            m.status == "done" for m in bracket.matches):
+        table_rows = groups[0]["table"]
+        if len(table_rows) > 1 and table_rows[1]["rank"] > 1:   # a clear winner only
+            champion = table_rows[0]["id"]
     return {"id": bracket.id, "format": bracket.format, "version": bracket.settings.get("version", 1),
             "stage": stage.name, "trade": stage.trade.name, "rounds": rounds, "groups": groups,
             "third_place": _view_match(third_match, names) if third_match else None,

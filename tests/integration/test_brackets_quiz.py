@@ -193,3 +193,21 @@ def test_seeds_from_the_ranking_of_the_stage_before(app):
     by_contestant = {e.contestant_id: e.seed for e in final.entries}
     ranked = [ev["entries"][i].contestant_id for i in (1, 3, 2, 0)]   # 90, 80, 75, 60
     assert [by_contestant[c] for c in ranked] == [1, 2, 3, 4]
+
+
+def test_a_round_robin_has_a_champion_once_every_match_is_played(client, auth, ev):
+    auth.login("org")
+    stage, bracket = make_bracket_stage(client, ev, fmt="round_robin", win="2", draw="1")
+    view = svc.bracket_view(bracket)
+    assert len(view["groups"]) == 1 and len(view["groups"][0]["matches"]) == 15   # 6 teams
+    while True:
+        ready, view = ready_matches(bracket.id)
+        if not ready:
+            break
+        m = ready[0]
+        a_wins = m["a"]["id"] < m["b"]["id"]
+        client.post(f"/brackets/matches/{m['id']}/result",
+                    data={"score_a": "3" if a_wins else "1", "score_b": "1" if a_wins else "3"})
+    entries = db.session.scalars(select(Entry).where(Entry.stage_id == stage.id)).all()
+    assert view["champion"]["id"] == min(e.id for e in entries)
+    assert [r["points"] for r in view["groups"][0]["table"]] == ["10", "8", "6", "4", "2", "0"]
