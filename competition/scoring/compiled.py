@@ -6,12 +6,16 @@ standings after every mark does no per-rule work again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Iterable
 
 from .aggregate import ATTEMPT_AGGREGATES, ZERO
 from .kinds import KINDS, VETO_ORDER, Part, finalizer_for, lower_is_better
 from .marks import split_address, to_decimal
+
+
+_FIELDS = attrgetter("criterion", "judge", "attempt", "value")
 
 
 def quantizer(decimals: int) -> Callable[[Decimal], Decimal]:
@@ -160,13 +164,12 @@ def resolve(plan: Plan, marks: Iterable[Any]) -> tuple[dict, dict, tuple[str, ..
     addresses = plan.addresses
     numbers = plan.numbers
     get_first = first.get
-    for m in marks:
-        target = addresses.get(m.criterion)
+    for address, judge, attempt, value in map(_FIELDS, marks):
+        target = addresses.get(address)
         if target is None:
-            stray.append(m.criterion)
+            stray.append(address)
             continue
         crit_id, sub, is_code = target
-        value = m.value
         if value.__class__ is not Decimal:
             if is_code:
                 value = str(value).strip()
@@ -175,17 +178,17 @@ def resolve(plan: Plan, marks: Iterable[Any]) -> tuple[dict, dict, tuple[str, ..
                 if number is None:
                     number = to_decimal(value)
                     if number is None:
-                        stray.append(m.criterion)
+                        stray.append(address)
                         continue
                     if len(numbers) < 100_000:
                         numbers[value] = number
                 value = number
-        if m.attempt == 1:
+        if attempt == 1:
             group = get_first(crit_id)
             if group is None:
-                first[crit_id] = [(sub, m.judge, value)]
+                first[crit_id] = [(sub, judge, value)]
             else:
-                group.append((sub, m.judge, value))
+                group.append((sub, judge, value))
         else:
-            more.setdefault(crit_id, {}).setdefault(m.attempt, []).append((sub, m.judge, value))
+            more.setdefault(crit_id, {}).setdefault(attempt, []).append((sub, judge, value))
     return first, more, tuple(sorted(set(stray)))
