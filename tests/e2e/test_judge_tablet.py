@@ -270,3 +270,20 @@ def test_screenshots_of_the_chief_judge_pages(lan_server, new_page):
         assert codes.locator(".qr-card svg").count() == 3
         assert lan_server.url + "/auth/token/" in codes.content()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("rule", ["lathe", "forklift", "tea_master"])
+def test_screenshots_of_score_forms_of_real_rules(lan_server, new_page, rule):
+    """Measured values with nominal and tolerance, times, attempts, difficulty, violations."""
+    ev = build_event(n_entries=3, n_judges=1, rule_file=f"../../scoring_rules/{rule}.toml",
+                     code=rule)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width, height in [(1024, 768), (768, 1024)]:
+        page = new_page(width, height)
+        sign_in(page, lan_server.url, ev["judges"][0].username)
+        page.goto(f"{lan_server.url}/judge/heat/{ev['heat'].id}")
+        page.click(f'.entry-tile[data-entry="{ev["entries"][0].id}"]')
+        page.screenshot(path=str(SCREENSHOTS / f"form-{rule}-{width}x{height}.png"),
+                        full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.context.clear_cookies()
