@@ -75,7 +75,11 @@ SCHEMAS = {
         "version": {"type": "integer", "description": "Grows with every change of the "
                     "trade's standings; a client that sees a gap re-reads this"},
         "rows": {"type": "array", "items": {"type": "object"},
-                 "description": "Ranked rows: rank, lot number, public name, total, award"}}},
+                 "description": "Ranked rows: rank, lot number, public name, total, award"},
+        "frozen": {"type": "boolean", "description": "Screens stay on a snapshot"},
+        "reveal": {"type": ["object", "null"], "description": "{count, total} during a "
+                   "ceremony reveal"},
+        "updated_at": {"type": "string", "format": "date-time"}}},
 }
 
 
@@ -132,9 +136,13 @@ def openapi_document() -> dict:
                     "404": _error("No competition")}}},
             "/api/trades/{code}/standings": {"get": {
                 "summary": "Live standings of a trade, with their version number",
+                "description": "Implemented by the live leaderboard (web/live_api.py): the "
+                "same snapshot the screens receive over Socket.IO.",
                 "parameters": [{"name": "code", "in": "path", "required": True,
+                                "schema": {"type": "string"}},
+                               {"name": "competition", "in": "query", "required": False,
                                 "schema": {"type": "string"}}],
                 "responses": {"200": _json("Standings", "{trade, version, rows: [...]}"),
-                              "404": _error("No such trade, or not published")}}},
+                              "404": _error("No such trade (field: code)")}}},
         },
     }

@@ -1,5 +1,6 @@
 """Who may use which judging endpoint: every role x every endpoint, and the one-time QR
 sign-in links."""
+import json
 import re
 from datetime import timedelta
 
@@ -144,3 +145,15 @@ def test_the_openapi_document_describes_the_tablet_api(client):
                  "/api/trades/{code}/standings"):
         assert path in doc["paths"], path
     assert doc["components"]["schemas"]["Error"]["required"] == ["error", "field"]
+
+
+def test_every_openapi_reference_resolves_and_every_path_is_served(app, client):
+    doc = client.get("/api/openapi.json").json
+    refs = re.findall(r'"\$ref": "#/components/schemas/(\w+)"', json.dumps(doc))
+    assert refs and set(refs) <= set(doc["components"]["schemas"])
+    served = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+              for rule in app.url_map.iter_rules()}
+    for path, operations in doc["paths"].items():
+        assert path in served, path
+        for method, operation in operations.items():
+            assert operation["responses"], (path, method)
