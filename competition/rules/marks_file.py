@@ -7,6 +7,7 @@ scoring.validate_mark; errors name the row number as a spreadsheet shows it (hea
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -65,8 +66,14 @@ def _rows(path: Path) -> Iterator[list]:
 
 
 def _csv_rows(path: Path) -> Iterator[list]:
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        yield from csv.reader(fh)
+    """UTF-8 (with or without BOM), else GB18030: what Excel saves as CSV on a Chinese
+    Windows PC."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+    yield from csv.reader(io.StringIO(text, newline=""))
 
 
 def _xlsx_rows(path: Path) -> Iterator[list]:

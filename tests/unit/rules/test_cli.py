@@ -122,3 +122,14 @@ def test_compute_with_a_missing_column(tmp_path):
     result = CliRunner().invoke(rules_cli, ["compute", str(SAMPLE), str(marks)])
     assert result.exit_code == 1
     assert result.stderr == "row 1: missing column(s): criterion\n"
+
+
+def test_compute_reads_a_csv_saved_by_excel_on_a_chinese_pc(tmp_path):
+    from click.testing import CliRunner
+
+    from competition.rules.cli import rules_cli
+    marks = tmp_path / "marks.csv"
+    marks.write_bytes(MARKS.replace("A01", "甲01").encode("gb18030"))
+    result = CliRunner().invoke(rules_cli, ["compute", str(SAMPLE), str(marks)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2].startswith("2,甲01,79.73,二等奖")
