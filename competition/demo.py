@@ -224,7 +224,7 @@ def _marks(data, entries, judges, chief, rng) -> None:
     for entry in entries:
         if rng.random() > 0.8:
             continue
-        skill = rng.uniform(0.55, 0.98)
+        skill = min(0.97, max(0.35, rng.gauss(0.75, 0.12)))
         for crit, value, judge_index, attempt in marks_for_entry(data, skill, rng):
             judge = chief if judge_index is None else judges[judge_index % len(judges)]
             rows.append({"entry_id": entry.id, "judge_id": judge.id, "criterion": crit,

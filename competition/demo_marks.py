@@ -22,7 +22,7 @@ def _judged(c: dict, skill: float, rng: random.Random) -> Iterator[Mark]:
     top = float(c.get("scale_max", c.get("max", 10)))
     step = float(c.get("step", 1 if top <= 3 else 0.5))
     for j in range(int(c.get("judges", 1))):
-        yield c["id"], _on_step(top * (skill + rng.uniform(-0.08, 0.08)), step, top), j, 1
+        yield c["id"], _on_step(top * (skill + rng.uniform(-0.08, 0.04)), step, top), j, 1
     diff = c.get("difficulty")
     if diff:
         lo, hi = float(diff.get("min", 1)), float(diff.get("max", 1))
@@ -32,8 +32,8 @@ def _judged(c: dict, skill: float, rng: random.Random) -> Iterator[Mark]:
 def _measured(c: dict, skill: float, rng: random.Random) -> Iterator[Mark]:
     nominal, lower, upper = float(c.get("nominal", 0)), float(c.get("lower", 0)), float(c.get("upper", 0))
     width = max(upper - lower, 0.01)
-    spread = width * (1.6 - skill)
-    value = nominal + (lower + upper) / 2 + rng.uniform(-spread, spread)
+    # a weaker contestant misses the tolerance band more often, and by more
+    value = nominal + (lower + upper) / 2 + rng.gauss(0, width * (1.5 - skill))
     if c.get("outside") == "bands" and c.get("bands"):
         band = c["bands"][0 if rng.random() < skill else rng.randrange(len(c["bands"]))]
         low = band.get("from", 0)
@@ -44,7 +44,7 @@ def _measured(c: dict, skill: float, rng: random.Random) -> Iterator[Mark]:
 
 def _checklist(c: dict, skill: float, rng: random.Random) -> Iterator[Mark]:
     for item in c.get("items", []):
-        yield f"{c['id']}.{item['id']}", "1" if rng.random() < skill + 0.1 else "0", 0, 1
+        yield f"{c['id']}.{item['id']}", "1" if rng.random() < skill else "0", 0, 1
 
 
 def _timed(c: dict, skill: float, rng: random.Random) -> Iterator[Mark]:
