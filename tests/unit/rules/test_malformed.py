@@ -201,3 +201,18 @@ def test_several_measures_need_bands():
     assert [str(p) for p in info.value.problems] == [
         "t.toml:17: criteria[art].measures: several measures need outside = 'bands', "
         "not 'zero'"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("version = 1\n", [
+        "t.toml:1: trade: required", "t.toml:1: components: required",
+        "t.toml:1: criteria: required"]),
+    ("version = 2\n" + SAMPLE.split("\n", 1)[1],
+     ["t.toml:1: version: input should be 1"]),
+    (SAMPLE.replace("[[components]]\nid = \"theory\"", "[[components]]\nid = 5", 1),
+     ["t.toml:15: components[#1].id: input should be a valid string"]),
+])
+def test_structural_problems(text, expected):
+    with pytest.raises(RuleError) as info:
+        parse_rule(text, "t.toml")
+    assert [str(p) for p in info.value.problems][:len(expected)] == expected
