@@ -59,14 +59,18 @@ def method(crit: dict) -> str:
     return METHOD_TEXT[kind]
 
 
-def standard(crit: dict, components: dict[str, dict]) -> str:
-    """The 评分标准 of a criterion row, written out from its parameters."""
+def standard(crit: dict, components: dict[str, dict], peers: tuple[str, ...] = ()) -> str:
+    """The 评分标准 of a criterion row, written out from its parameters; `peers` are the
+    names of the other criteria of its attempt_group (scored from the same attempt)."""
     text = _STANDARD[crit["kind"]](crit, components)
     if crit.get("factor") is not None and Decimal(str(crit["factor"])) != 1:
         text += f"；得分再乘以系数{n(crit['factor'])}"
     attempts = crit.get("attempts", 1)
     if attempts > 1:
         agg = ATTEMPT_TEXT[crit.get("attempt_aggregate", "best")]
+        if peers:
+            together = "、".join(f"“{p}”" for p in peers)
+            agg = f"与{together}按同一次整体计分，{agg}"
         text = f"共{attempts}次机会，{agg}。" + text
     if crit.get("note"):
         text += f"。注：{crit['note']}"

@@ -89,13 +89,12 @@ def export_scheme(rule: Any, competition: str | None = None) -> Workbook:
     ws.title = SHEET
     _write_header(ws, data, competition)
     row = HEADER_ROW + 1
-    comps = {c["id"]: c for c in data["components"]}
     seq = 0
     for index, comp in enumerate(data["components"]):
         row = _write_component(ws, row, index, comp, data)
         for crit in (c for c in data["criteria"] if c["component"] == comp["id"]):
             seq += 1
-            row = _write_criterion(ws, row, seq, crit, comps)
+            row = _write_criterion(ws, row, seq, crit, data)
     row = _write_total(ws, row, data)
     last = _write_signatures(ws, row + 1)
     _page_setup(ws, last)
@@ -139,10 +138,14 @@ def _write_component(ws, row: int, index: int, comp: dict, data: dict) -> int:
     return row + 1
 
 
-def _write_criterion(ws, row: int, seq: int, crit: dict, comps: dict) -> int:
+def _write_criterion(ws, row: int, seq: int, crit: dict, data: dict) -> int:
+    comps = {c["id"]: c for c in data["components"]}
+    group = crit.get("attempt_group")
+    peers = tuple(c["name"] for c in data["criteria"]
+                  if group and c.get("attempt_group") == group and c is not crit)
     params = {k: v for k, v in crit.items() if k not in ("name", "items", "violations")}
     _put(ws, row, (str(seq), crit["name"], _points(crit, "criterion"),
-                   w.standard(crit, comps), w.method(crit)), "criterion", params)
+                   w.standard(crit, comps, peers), w.method(crit)), "criterion", params)
     row += 1
     subs = [("item", i, w.item_standard(i)) for i in crit.get("items", [])]
     subs += [("violation", v, w.violation_standard(v, crit, comps))
