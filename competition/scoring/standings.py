@@ -69,10 +69,10 @@ class Standings:
 
     def row(self, entry: str) -> Row:
         """The row of one entry; KeyError if it is not in the standings."""
-        for r in self.rows:
-            if r.entry == entry:
-                return r
-        raise KeyError(entry)
+        index = self.__dict__.get("_index")
+        if index is None or len(index) != len(self.rows):
+            index = self.__dict__["_index"] = {r.entry: r for r in self.rows}
+        return index[entry]
 
 
 def compute_standings(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None = None,
@@ -104,7 +104,8 @@ def _compute(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None,
     for entry in dict.fromkeys(list(entries or ()) + list(grouped)):
         s = scored.get(entry)
         if s is None:
-            rows.append(Row(entry, status="absent", notes=("no marks",)))
+            status = "disqualified" if entry in dq else "absent"
+            rows.append(Row(entry, status=status, notes=("no marks",)))
             continue
         done = finished.get(entry)
         key = tuple(p.points for _, p in sorted(done.items())) if done else ()

@@ -271,3 +271,11 @@ def test_a_contribution_is_exact_when_weight_over_max_does_not_terminate():
              scoring="criterion_decimals = 3\ncomponent_decimals = 3")
     st = compute_standings(r, marks(("e", "exam", "0.015"), ("e", "task", "0")))
     assert st.row("e").total == D("0.01")
+
+
+def test_an_entry_disqualified_before_any_mark_is_disqualified_not_absent():
+    r = rule(crit("a", "judged", "max = 100"))
+    st = compute_standings(r, marks(("x", "a", "50")), entries=["x", "y", "z"],
+                           disqualified=["y"])
+    assert [(row.entry, row.status) for row in st.rows] == [
+        ("x", "ok"), ("y", "disqualified"), ("z", "absent")]
