@@ -130,7 +130,9 @@ def _measured(crit: dict, components: dict) -> str:
     unit = crit.get("unit", "")
     outside = crit.get("outside", "zero")
     if outside == "bands":
-        bands = "；".join(f"{band_range(b, unit)}得{n(b['points'])}分" for b in crit["bands"])
+        measures = crit.get("measures", [])
+        bands = "；".join(f"{_band_condition(b, unit, measures)}得{n(b['points'])}分"
+                         for b in crit["bands"])
         return f"按实测值分档评分（自上而下取第一个符合的档）：{bands}"
     text = _tolerance(crit) + "；"
     if outside == "zero":
@@ -140,6 +142,16 @@ def _measured(crit: dict, components: dict) -> str:
                        f"（不足{n(crit['unit_size'])}{unit}按{n(crit['unit_size'])}{unit}计），"
                        "扣完为止")
     return text + f"超差部分按比例扣分，超差达{n(crit['falloff'])}{unit}及以上不得分"
+
+
+def _band_condition(band: dict, unit: str, measures: list[dict]) -> str:
+    """One band's condition; with several measures, one range per measure joined by 且."""
+    when = band.get("when") or {}
+    if not measures or not when:
+        return band_range(band, unit)
+    parts = [f"{m['name']}{band_range(when[m['id']], m.get('unit', unit))}"
+             for m in measures if m["id"] in when]
+    return "且".join(parts)
 
 
 def band_range(band: dict, unit: str = "") -> str:

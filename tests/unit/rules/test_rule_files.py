@@ -154,28 +154,29 @@ def test_lathe_standings_worked_by_hand():
     }
 
 
-VISUAL_I = dict(cap_height="0.5", cap_diff="0.5", width_diff="1", undercut="0",
+VISUAL_I = dict(cap_height="0.5", cap_diff="0.5", width_diff="1",
+                undercut={"depth": 0, "length": 0},
                 root_concave="0", root_convex="1", misalign="0", distortion="2")
 
 
 def test_welder_standings_worked_by_hand():
     rule = rule_of("welder")
-    # W01 theory 80. Visual: height 1.5 -> 12, diff 0.8 -> 14, width 1.8 -> 6, undercut 10
-    # -> 14, concave 0 -> 10, convex 0.5 -> 10, misalign 0.5 -> 6, distortion 1 -> 10: 82,
+    # W01 theory 80. Visual: height 1.5 -> 12, diff 0.8 -> 14, width 1.8 -> 6, undercut
+    # 0.3 deep and 10 long -> 14, concave 0 -> 10, convex 0.5 -> 10, misalign 0.5 -> 6, distortion 1 -> 10: 82,
     # spatter -2 -> 80. RT grade I: 100. Prep median(8, 9, 7) = 8; safety untidy 10-2 = 8:
     # op 16 of 20. Total 80*0.2 + 80*0.3 + 100*0.4 + 16/20*10 = 16+24+40+8 = 88.00.
     ms = marks("W01", theory_exam=[80], cap_height="1.5", cap_diff="0.8", width_diff="1.8",
-               undercut="10", root_concave="0", root_convex="0.5", misalign="0.5",
+               undercut={"depth": "0.3", "length": 10}, root_concave="0", root_convex="0.5", misalign="0.5",
                distortion="1", surface_defects={"spatter": 1}, rt_grade=1, prep=[8, 9, 7],
                safety={"untidy": 1})
     # W02 theory 90, every visual item in band I (100) but a pore on the cap: veto, visual 0.
     # RT grade II: 80. Prep median 9, safety 10: op 19. Total 18 + 0 + 32 + 9.5 = 59.50.
     ms += marks("W02", theory_exam=[90], **VISUAL_I, surface_defects={"defect": 1},
                 rt_grade=2, prep=[9, 9, 10], safety={})
-    # W03 theory 60. Visual 8+2+2+0 (undercut deeper than 0.5: 999)+2+2+2+2 = 20. RT III: 50.
+    # W03 theory 60. Visual 8+2+2+0 (undercut only 10 long but 0.8 deep)+2+2+2+2 = 20. RT III: 50.
     # Prep 6, safety PPE -2: op 14. Total 12 + 6 + 20 + 7 = 45.00.
     ms += marks("W03", theory_exam=[60], cap_height="2.5", cap_diff="2.5", width_diff="2.5",
-                undercut="999", root_concave="1.5", root_convex="2.5", misalign="1",
+                undercut={"depth": "0.8", "length": 10}, root_concave="1.5", root_convex="2.5", misalign="1",
                 distortion="4", surface_defects={}, rt_grade=3, prep=[6, 5, 7],
                 safety={"ppe": 1})
     s = compute_standings(rule, ms)
@@ -259,10 +260,20 @@ def _judged(crit, q):
 
 
 def _measured(crit, q):
+    if crit.measures:   # several measures: values inside the best band's ranges
+        best = next(b for b in crit.bands if b.points == crit.max)
+        return [MarkIn("", f"{crit.id}.{m.id}", str(_inside(best.when.get(m.id))))
+                for m in crit.measures]
     if q == 1 or crit.outside == "bands":
         return [MarkIn("", crit.id, str(crit.nominal))]
     far = (crit.unit_size or crit.falloff or D(1)) * (1 if q > 0.5 else 1000)
     return [MarkIn("", crit.id, str(crit.nominal + crit.upper + far))]
+
+
+def _inside(r):
+    if r is None:
+        return D(0)
+    return r.from_ if r.from_ is not None else r.to if r.to is not None else D(0)
 
 
 def _count(crit, q):
