@@ -199,8 +199,19 @@ def publish_trade(trade: Trade) -> None:
         else:
             socketio.emit(STANDINGS, snap, to=rooms)
         state().published[trade.id] = snap
-    from .services.standings import trade_progress
-    socketio.emit(PROGRESS, trade_progress(trade), to=admin_room(trade.competition_id))
+    room = admin_room(trade.competition_id)
+    if _may_have_listeners(room):
+        from .services.standings import trade_progress
+        socketio.emit(PROGRESS, trade_progress(trade), to=room)
+
+
+def _may_have_listeners(room: str) -> bool:
+    """False only when we know nobody is in ``room``: one process (no message queue)
+    and no local participant. Saves the progress queries while no organiser watches."""
+    server = socketio.server
+    if server is None or current_app.config.get("REDIS_URL"):
+        return True
+    return bool(server.manager.rooms.get("/", {}).get(room))
 
 
 def _now() -> str:
