@@ -89,6 +89,8 @@ def js_strings() -> dict:
         "cannot_clear": _("A stored mark cannot be cleared here; ask the chief judge."),
         "other_judge": _("Marks of another judge are waiting on this tablet."),
         "no_connection": _("no connection"),
+        "no_storage": _("This browser does not keep unsent marks: do not reload or close "
+                        "this page until they are sent."),
         "unsent_logout": _("{n} marks have not reached the server yet. They stay on this "
                            "tablet and are sent when you sign in again. Sign out anyway?"),
     }

@@ -31,6 +31,22 @@ def live_server(app):
     thread.join(5)
 
 
+@pytest.fixture
+def lan_live_server(app):
+    """Like live_server, but on this machine's LAN address, as tablets reach the venue
+    server: plain http there is NOT a secure context (no crypto.randomUUID, no service
+    workers), unlike 127.0.0.1. Falls back to 127.0.0.1 (.insecure False) without one."""
+    from competition.netinfo import lan_addresses
+    host = (lan_addresses() or ["127.0.0.1"])[0]
+    server = make_server(host, 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield SimpleNamespace(url=f"http://{host}:{server.server_port}", app=app,
+                          insecure=not host.startswith("127."))
+    server.shutdown()
+    thread.join(5)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):

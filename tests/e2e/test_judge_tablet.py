@@ -8,13 +8,10 @@ once. One acknowledgement is lost on the way back, so one mark is sent twice.
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from competition.extensions import db
 from competition.models import Mark
@@ -26,25 +23,11 @@ SCREENSHOTS = Path(os.environ.get("JUDGE_SCREENSHOTS",
                                   Path(__file__).resolve().parents[2] / "build" / "screenshots"))
 
 
-def lan_address() -> str:
-    """This machine's address on the network (not loopback, which browsers treat as a
-    secure context); 127.0.0.1 if there is none."""
-    from competition.netinfo import lan_addresses
-    return (lan_addresses() or ["127.0.0.1"])[0]
-
-
 @pytest.fixture
-def lan_server(app):
-    """Like conftest's live_server, but on the LAN address and with CSRF on."""
+def lan_server(app, lan_live_server):
+    """The shared LAN server (tests/e2e/conftest.py) with CSRF on, as in production."""
     app.config["WTF_CSRF_ENABLED"] = True
-    host = lan_address()
-    server = make_server(host, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield SimpleNamespace(url=f"http://{host}:{server.server_port}", app=app,
-                          insecure=not host.startswith("127."))
-    server.shutdown()
-    thread.join(5)
+    return lan_live_server
 
 
 def sign_in(page, url, username):

@@ -196,8 +196,8 @@
     $('unsent-count').textContent = String(q.length);
     $('rejected-count').textContent = String(refused.length);
     $('rejected-toggle').hidden = refused.length === 0;
-    $('sync-note').textContent = inFlight ? t('sending') :
-      (q.length ? '' : (storageOk ? t('all_sent') : ''));
+    $('sync-note').textContent = !storageOk ? t('no_storage') : (inFlight ? t('sending') :
+      (q.length ? '' : t('all_sent')));
     var list = $('unsent-list');
     list.textContent = '';
     if (!q.length) {
