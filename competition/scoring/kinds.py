@@ -140,7 +140,7 @@ def checklist(crit: Any, marks: list) -> Part:
         got = votes.get(item.id, ())
         if len(got) < crit.judges:
             complete = False
-        if got and 2 * sum(1 for v in got if v == ONE) >= len(got):
+        if got and 2 * got.count(ONE) >= len(got):
             points += item.points
             done += 1
     notes = () if complete else (f"{crit.id}: items not all marked",)
