@@ -13,6 +13,7 @@ On import, 考核内容 (names) may have been corrected by hand and are taken fr
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import tomllib
 from dataclasses import dataclass
@@ -87,7 +88,7 @@ def export_scheme(rule: Any, competition: str | None = None) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    _write_header(ws, data, competition)
+    _write_header(ws, data, competition, source)
     row = HEADER_ROW + 1
     seq = 0
     for index, comp in enumerate(data["components"]):
@@ -102,6 +103,11 @@ def export_scheme(rule: Any, competition: str | None = None) -> Workbook:
     return wb
 
 
+def rule_digest(text: str) -> str:
+    """First 12 hex digits of the SHA-256 of the rule text (as services.rules.rule_digest)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
 def save_scheme(rule: Any, target: str | Path | BinaryIO,
                 competition: str | None = None) -> None:
     export_scheme(rule, competition).save(target)
@@ -113,12 +119,14 @@ def scheme_bytes(rule: Any, competition: str | None = None) -> bytes:
     return out.getvalue()
 
 
-def _write_header(ws, data: dict, competition: str | None) -> None:
+def _write_header(ws, data: dict, competition: str | None, source: str | None) -> None:
     trade = data["trade"]
     title = f"{trade['name']}（{trade.get('name_en', '')}）评分细则表".replace("（）", "")
-    lines = [f"{competition}　{title}" if competition else title,
-             f"工种代码：{trade['code']}", w.scoring_line(data), w.tie_break_line(data),
-             w.awards_line(data)]
+    ident = f"工种代码：{trade['code']}"
+    if source is not None:   # the digest the organiser's rules page shows for the file
+        ident += f"　　规则文件校验码：{rule_digest(source)}"
+    lines = [f"{competition}　{title}" if competition else title, ident,
+             w.scoring_line(data), w.tie_break_line(data), w.awards_line(data)]
     for r, text in enumerate(lines, start=1):
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
         cell = ws.cell(r, 1, text)
@@ -264,4 +272,5 @@ def _write_data_sheet(wb: Workbook, data: dict, source: str | None) -> None:
 from .scheme_import import export_scheme_cmd, import_scheme, import_scheme_cmd  # noqa: E402
 
 __all__ = ["SchemeError", "SchemeProblem", "export_scheme", "export_scheme_cmd", "import_scheme",
+           "rule_digest",
            "import_scheme_cmd", "rule_data", "save_scheme", "scheme_bytes"]

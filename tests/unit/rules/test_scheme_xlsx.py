@@ -1,5 +1,6 @@
 """The marking-scheme workbook (评分细则表): what the chief judge reads and signs, and the
 way back to a rule file."""
+import hashlib
 import io
 import tomllib
 from decimal import Decimal
@@ -78,6 +79,8 @@ def test_lathe_sheet_reads_like_the_real_turning_sheet():
     wb = workbook("lathe", competition="第十三届职工技能大赛")
     ws = wb[SHEET]
     assert ws["A1"].value == "第十三届职工技能大赛　车工（Lathe operator）评分细则表"
+    digest = hashlib.sha256(text_of("lathe").encode("utf-8")).hexdigest()[:12]
+    assert ws["A2"].value == f"工种代码：lathe　　规则文件校验码：{digest}"
     assert "总成绩＝理论知识×30%＋实际操作×70%" in ws["A3"].value
     assert "依次比较：实际操作成绩高者优先、车削时间用时短者优先、扣分少者优先" in ws["A4"].value
     assert "一等奖1名（总成绩不低于80分）" in ws["A5"].value
