@@ -272,5 +272,4 @@ def _write_data_sheet(wb: Workbook, data: dict, source: str | None) -> None:
 from .scheme_import import export_scheme_cmd, import_scheme, import_scheme_cmd  # noqa: E402
 
 __all__ = ["SchemeError", "SchemeProblem", "export_scheme", "export_scheme_cmd", "import_scheme",
-           "rule_digest",
-           "import_scheme_cmd", "rule_data", "save_scheme", "scheme_bytes"]
+           "import_scheme_cmd", "rule_data", "rule_digest", "save_scheme", "scheme_bytes"]
