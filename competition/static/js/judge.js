@@ -498,10 +498,20 @@
         el.textContent = gaps.length ? t('missing') + ' ' + gaps.length : '✓ ' + t('complete');
         tile.classList.toggle('complete', !gaps.length);
         tile.classList.toggle('has-pending', pending > 0);
-        if (gaps.length) { summary.push(t('lot') + ' ' + entries[id].lot_number + ': ' + gaps.length); }
+        if (gaps.length) { summary.push([id, entries[id].lot_number, gaps.length]); }
       });
       var box = $('missing-summary');
-      if (box) { box.textContent = summary.length ? t('missing') + ' — ' + summary.join(' · ') : ''; }
+      if (box) {
+        box.textContent = '';
+        summary.forEach(function (s) {
+          var chip = document.createElement('button');
+          chip.type = 'button';
+          chip.className = 'chip';
+          chip.textContent = s[1] + ' · ' + t('missing') + ' ' + s[2];
+          chip.addEventListener('click', function () { select(s[0]); });
+          box.appendChild(chip);
+        });
+      }
       if (current !== null) {
         var gaps = missing(current);
         var state = form.querySelector('[data-field="state"]');
