@@ -142,3 +142,37 @@ class TradePolicy:
     one_per_person: bool
     exclude: tuple[str, ...]
     rules: tuple[AwardRule | RankRule | PassRule, ...]
+
+
+def describe(policy: TradePolicy, component_names: dict[str, str] | None = None) -> list[str]:
+    """The policy in Chinese words, one line per rule or limit, for the organiser's page
+    and the printed list: "一等奖：晋升1级", "前3名（现有等级不低于三级/高级工）：晋升1级"..."""
+    lad = policy.ladder
+    names = {"theory": "理论", "practical": "实操", **(component_names or {})}
+    lines = []
+    for rule in policy.rules:
+        if rule.kind == "award":
+            what = "、".join(rule.awards)
+        elif rule.kind == "rank":
+            what = f"前{rule.top}名" if rule.top is not None else f"前{rule.top_percent}%"
+        else:
+            marks = "、".join(f"{names.get(cid, cid)}≥{mark}分"
+                             for cid, mark in rule.pass_marks.items())
+            what = f"以赛代评（{marks}）"
+        cond = []
+        if rule.current_at_least:
+            cond.append(f"现有等级不低于{lad.label(rule.current_at_least)}")
+        if rule.current_at_most:
+            cond.append(f"现有等级不高于{lad.label(rule.current_at_most)}")
+        if rule.min_total is not None:
+            cond.append(f"总分不低于{rule.min_total}分")
+        grant = (f"晋升{rule.steps}级" if rule.steps is not None
+                 else f"认定为{lad.label(rule.grant)}")
+        lines.append(f"{what}{'（' + '，'.join(cond) + '）' if cond else ''}：{grant}")
+    if policy.max_grade:
+        lines.append(f"本次大赛最高可授予{lad.label(policy.max_grade)}")
+    if policy.max_steps:
+        lines.append(f"每次最多晋升{policy.max_steps}级")
+    if policy.one_per_person:
+        lines.append("每人每届限晋级一次")
+    return lines

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import Promotion, Role
-from ..promotion import PolicyError
+from ..promotion import PolicyError, describe
 from ..rules import RuleError
 from ..services import promotions as svc
 from ..services.queries import current_competition, trade_by_code
@@ -55,8 +55,9 @@ def index():
     except PolicyError as err:
         problems = [str(p) for p in err.problems]
     lists = [svc.trade_list(t) for t in comp.trades]
+    words = describe(policy.for_trade(None)) if policy else []
     return render_template("promotions/index.html", competition=comp, policy=policy,
-                           problems=problems, lists=lists, ladder=svc.competition_ladder(comp))
+                           problems=problems, lists=lists, policy_words=words)
 
 
 @bp.get("/<code>")
@@ -71,8 +72,12 @@ def trade_page(code: str):
     rows = sorted(lst.rows, key=lambda r: (order.get(r.status, 9), r.id))
     stale = bool(lst.rows) and any(r.standings_version != trade.standings_version
                                    for r in lst.rows if r.status != "confirmed")
+    try:
+        words = describe(svc.competition_policy(trade.competition).for_trade(trade.code))
+    except PolicyError:
+        words = []
     return render_template("promotions/trade.html", trade=trade, lst=lst, rows=rows,
-                           ladder=ladder, basis_labels=BASIS_UI,
+                           ladder=ladder, basis_labels=BASIS_UI, policy_words=words,
                            status_labels=STATUS_LABELS, stale=stale)
 
 

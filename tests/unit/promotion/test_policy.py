@@ -96,3 +96,17 @@ def test_the_policy_ladder_must_be_the_competitions():
     assert problems(text, ladder=FIVE_LEVEL) == [
         "p.toml:3: ladder: the policy uses the 'eight' ladder but the competition uses "
         "the 'five' ladder"]
+
+
+def test_a_policy_reads_back_in_words():
+    from competition.promotion import describe
+    policy = load_policy_file(POLICY_DIR / "county_default.toml")
+    assert describe(policy.for_trade("lathe")) == [
+        "一等奖：晋升1级",
+        "前3名（现有等级不低于三级/高级工）：晋升1级",
+        "本次大赛最高可授予二级/技师",
+        "每次最多晋升1级",
+        "每人每届限晋级一次",
+    ]
+    passing = load_policy_file(POLICY_DIR / "county_pass_at_level.toml")
+    assert describe(passing.for_trade(None))[0] == "以赛代评（理论≥60分、实操≥60分）：认定为三级/高级工"
