@@ -136,6 +136,8 @@ def heat_progress(heat: Heat) -> list[dict]:
         own[(m.judge_id, m.entry_id)][mark_key(m.criterion, m.attempt)] = m.value
         shared[m.entry_id][mark_key(m.criterion, m.attempt)] = m.value
     out = []
+    labels = {mark_key(s.address, a): _label(s.label, s.label_en) + (f" #{a}" if a > 1 else "")
+              for s in rule.slots() for a in range(1, s.attempts + 1)}
     assignments = db.session.scalars(select(JudgeAssignment).where(
         JudgeAssignment.heat_id == heat.id).order_by(JudgeAssignment.user_id)).all()
     for a in assignments:
@@ -150,7 +152,8 @@ def heat_progress(heat: Heat) -> list[dict]:
             expected += len(_missing(slots, {}))
             missing += [(e.lot_number, key) for key in gaps]
         out.append({"judge": a.user, "criteria": a.criteria, "expected": expected,
-                    "entered": expected - len(missing), "missing": missing})
+                    "entered": expected - len(missing), "missing": missing,
+                    "labels": labels})
     return out
 
 
