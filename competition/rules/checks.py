@@ -33,6 +33,8 @@ def _dupes(values: list[str], loc: tuple, key: str, what: str) -> Found:
 def _duplicates(rule: Rule) -> Found:
     out = _dupes([c.id for c in rule.components], ("components",), "id", "component id")
     out += _dupes([c.id for c in rule.criteria], ("criteria",), "id", "criterion id")
+    out += _dupes([lv.name for lv in rule.awards.levels], ("awards", "levels"), "name",
+                  "award level name")
     for i, crit in enumerate(rule.criteria):
         if crit.kind == "checklist":
             out += _dupes([t.id for t in crit.items], ("criteria", i, "items"), "id",

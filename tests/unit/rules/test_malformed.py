@@ -216,3 +216,9 @@ def test_structural_problems(text, expected):
     with pytest.raises(RuleError) as info:
         parse_rule(text, "t.toml")
     assert [str(p) for p in info.value.problems][:len(expected)] == expected
+
+
+def test_award_level_names_are_unique():
+    assert problems_after('{ name = "二等奖", name_en = "Second prize"',
+                          '{ name = "一等奖", name_en = "Second prize"') == [
+        "lathe.toml:98: awards.levels[#2].name: duplicate award level name '一等奖'"]
