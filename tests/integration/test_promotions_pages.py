@@ -1,0 +1,73 @@
+"""The organiser's promotion pages as the browser uses them: with CSRF protection on,
+every form carries its token; the page names the policy and the flags."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from competition.demo import DemoSize, load_demo
+from competition.extensions import db
+from competition.models import Promotion
+from competition.services import promotions as svc
+from competition.services.standings import trade_changed
+
+
+@pytest.fixture
+def demo(app):
+    comp, _ = load_demo(DemoSize(big=40, small=8))
+    return comp
+
+
+def form_token(html: str, action: str) -> str:
+    """The csrf_token of the form posting to ``action``."""
+    m = re.search(r'<form[^>]*action="' + re.escape(action) + r'"[^>]*>\s*'
+                  r'<input type="hidden" name="csrf_token" value="([^"]+)"', html)
+    assert m, f"no form with a CSRF token for {action}"
+    return m.group(1)
+
+
+def test_forms_work_with_csrf_on_and_fail_without_the_token(app, demo, client, auth):
+    auth.login("admin", "demo-admin")
+    app.config["WTF_CSRF_ENABLED"] = True
+    t = next(t for t in demo.trades if t.code == "forklift")
+    url = f"/admin/promotions/{t.code}"
+    html = client.get(url).get_data(as_text=True)
+    assert "一等奖：晋升1级" in html                              # the policy in words
+    assert client.post(f"{url}/propose").status_code == 400      # no token: refused
+    assert db.session.scalar(select(Promotion).limit(1)) is None
+    token = form_token(html, f"{url}/propose")
+    assert client.post(f"{url}/propose", data={"csrf_token": token}).status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    assert "已根据当前成绩生成拟晋级名单。" in html
+    rows = svc.trade_list(t).promoted
+    if rows:
+        action = f"/admin/promotions/row/{rows[0].id}/exclude"
+        client.post(action, data={"csrf_token": form_token(html, action), "reason": "资格复查"})
+        db.session.refresh(rows[0])
+        assert rows[0].status == "excluded"
+        html = client.get(url).get_data(as_text=True)
+        assert "资格复查" in html
+
+
+def test_the_index_shows_a_flag_when_confirmed_results_change(demo, client, auth):
+    admin_user = auth.login("admin", "demo-admin")
+    assert admin_user.status_code == 302
+    from competition.models import User
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    t = next(t for t in demo.trades if svc.propose(t, admin).promoted)
+    svc.confirm(t, admin)
+    assert "需复核" not in client.get("/admin/promotions/").get_data(as_text=True)
+    trade_changed(t.id)
+    html = client.get("/admin/promotions/").get_data(as_text=True)
+    assert "需复核：确认后成绩有变动" in html
+    page = client.get(f"/admin/promotions/{t.code}").get_data(as_text=True)
+    assert "本工种在名单确认后成绩有变动" in page
+    resp = client.get(f"/admin/promotions/export/xlsx?trade={t.code}")
+    assert resp.status_code == 302                                # refused, back to the page
+    assert "请先复核以下工种" in client.get(resp.headers["Location"]).get_data(as_text=True)
+
+
+def test_english_on_request(demo, client, auth):
+    auth.login("admin", "demo-admin")
+    html = client.get("/admin/promotions/?lang=en").get_data(as_text=True)
+    assert "Promotions" in html and "Not proposed yet" in html
