@@ -252,6 +252,14 @@ def test_screenshots_of_the_chief_judge_pages(lan_server, new_page):
         codes.screenshot(path=str(SCREENSHOTS / f"chief-qr-{width}x{height}.png"))
         assert codes.locator(".qr-card svg").count() == 3
         assert lan_server.url + "/auth/token/" in codes.content()
+        link = codes.locator(".qr-url").first.text_content().strip()
+        tablet = new_page(1024, 768)          # a judge's tablet scans the first code
+        tablet.goto(link)
+        tablet.wait_for_url("**/judge/")
+        assert tablet.is_visible(f'a[href$="/judge/heat/{ev["heat"].id}"]')
+        response = tablet.goto(link)          # the code works once
+        assert response.status == 410
+        assert tablet.locator(".error-page").count() == 1
         assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
