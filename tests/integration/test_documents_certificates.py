@@ -161,3 +161,16 @@ def test_the_organiser_pages_issue_reissue_and_void(demo, admin, client, auth):
     assert db.session.get(Certificate, certs[1].id).voided_at is None    # no reason given
     one = client.get(f"/admin/documents/certificate/{certs[1].serial}.pdf")
     assert certs[1].serial in pdf_text(one.data)[0]
+
+
+def test_a_certificate_that_no_longer_matches_the_results_is_flagged_and_reissued(
+        demo, admin):
+    lathe = trade(demo)
+    cert = svc.issue_certificates(lathe, admin)[0]
+    right = cert.award
+    cert.award = "三等奖"             # as if the results changed after it was printed
+    db.session.commit()
+    flagged = [a for a in svc.awarded(lathe) if a.stale]
+    assert [a.certificate.id for a in flagged] == [cert.id]
+    new = svc.reissue_certificate(cert, admin, "成绩更正")
+    assert new.award == right and not any(a.stale for a in svc.awarded(lathe))

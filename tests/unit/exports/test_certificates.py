@@ -111,3 +111,15 @@ def test_a_void_certificate_is_printed_with_void_across_it(tmp_path):
     (text,) = pdf_pages_text(certificate_pdf(cert(void=True)))
     assert "作 废" in text and "VOID" in text
     assert "作 废" not in pdf_pages_text(certificate_pdf(cert()))[0]
+
+
+def test_the_pre_printed_paper_example_in_the_readme_is_a_valid_layout():
+    import json
+    import re
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[3] / "exports" / "README.md").read_text("utf-8")
+    example = json.loads(re.search(r"```json\n(.*?)```", readme, re.S).group(1))
+    layout = load_layout(example)
+    assert "heading" not in layout.fields and not layout.border
+    (text,) = pdf_pages_text(certificate_pdf(cert(), layout))
+    assert "张小明" in text and "荣 誉 证 书" not in text
