@@ -1,41 +1,33 @@
-"""Results into documents: certificates (issue, void, re-issue, verify, batch jobs), the
-results workbook, bulletins and blank score sheets.
+"""Results into documents: the results workbook, bulletins and blank score sheets; and
+(re-exported from services.certificates) the certificates.
 
 The generators in exports/ are pure; this module turns the database and the standings
-(services.standings.trade_standings) into their plain data, and records what it issues.
-Every certificate change writes an AuditLog row in the same transaction.
+(services.standings.trade_standings) into their plain data.
 """
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Iterable
 
-from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
-from exports.data import (BulletinData, CertificateData, Column, JudgeMark, ResultRow,
-                          ResultsData, ScoreSheetData, TradeResults, chinese_date)
+from exports.data import (BulletinData, Column, JudgeMark, ResultRow, ResultsData,
+                          ScoreSheetData, TradeResults, chinese_date)
 
 from ..extensions import db
-from ..models import AuditLog, Certificate, Competition, Entry, Heat, Mark, Trade, User, utcnow
+from ..models import Competition, Entry, Heat, Mark, Trade, User
+from .certificates import (  # noqa: F401  (one import for the web layer and the CLI)
+    Awarded, DocumentError, Verification, _font_path, awarded, base_url, certificate_data,
+    certificate_layout, current_certificates, export_dir, issue_certificates,
+    reissue_certificate, serial_prefix, split_bodies, verify, verify_url, void_certificate,
+    write_certificates,
+)
 from .rules import rule_for
 from .standings import trade_standings
 
 log = logging.getLogger(__name__)
 STATUS_TEXT = {"disqualified": "取消资格", "absent": "缺考"}
-
-
-class DocumentError(Exception):
-    """A document action that cannot be done. ``message`` is an English msgid with
-    %(name)s placeholders filled from ``params``; ``status`` is the HTTP status."""
-
-    def __init__(self, message: str, status: int = 409, **params):
-        super().__init__(message % params if params else message)
-        self.message, self.status, self.params = message, status, params
 
 
 # --- results as plain data ---------------------------------------------------------------
@@ -162,241 +154,3 @@ def score_sheet_data(heat: Heat) -> ScoreSheetData:
 def write_score_sheets(heat: Heat, out) -> int:
     from exports.sheets import render_score_sheets
     return render_score_sheets(score_sheet_data(heat), out, font_path=_font_path())
-
-
-def _font_path() -> str | None:
-    return current_app.config.get("CJK_FONT_PATH")
-
-
-# --- certificates ------------------------------------------------------------------------
-
-def base_url() -> str:
-    """Where verification pages are served: PUBLIC_BASE_URL, else the address this request
-    came to, else this machine's first LAN address on port 5000."""
-    configured = current_app.config.get("PUBLIC_BASE_URL")
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    from ..netinfo import lan_addresses
-    addresses = lan_addresses()
-    return f"http://{addresses[0] if addresses else '127.0.0.1'}:5000"
-
-
-def verify_url(serial: str, base: str | None = None) -> str:
-    return f"{base or base_url()}/verify/{serial}"
-
-
-def serial_prefix(trade: Trade) -> str:
-    return f"{trade.competition.year}-{re.sub(r'[^A-Z0-9_]', '', trade.code.upper())}-"
-
-
-def _next_number(trade: Trade) -> int:
-    prefix = serial_prefix(trade)
-    serials = db.session.scalars(select(Certificate.serial).where(
-        Certificate.serial.like(prefix + "%"))).all()
-    numbers = [int(s[len(prefix):]) for s in serials if s[len(prefix):].isdigit()]
-    return max(numbers, default=0) + 1
-
-
-@dataclass
-class Awarded:
-    """An entry with an award in the current standings, and its current certificate."""
-    rank: int | None
-    entry: Entry
-    award: str
-    title: str | None
-    certificate: Certificate | None
-
-    @property
-    def stale(self) -> bool:
-        """The printed award or title no longer matches the results."""
-        c = self.certificate
-        return c is not None and (c.award != self.award or (c.title or None) != self.title)
-
-
-def awarded(trade: Trade) -> list[Awarded]:
-    """Entries with an award, in rank order, each with its current certificate (if any)."""
-    ts = trade_standings(trade)
-    current = {(c.contestant_id, c.team_id): c for c in current_certificates(trade)}
-    out = []
-    for row in ts.standings.rows:
-        entry = ts.entries.get(row.entry)
-        if entry is None or not row.award or row.status != "ok":
-            continue
-        out.append(Awarded(row.rank, entry, row.award, "、".join(row.titles) or None,
-                           current.get((entry.contestant_id, entry.team_id))))
-    out.sort(key=lambda a: (a.rank or 0, a.entry.lot_number or ""))
-    return out
-
-
-def current_certificates(trade: Trade | None = None, comp: Competition | None = None
-                         ) -> list[Certificate]:
-    """Certificates not voided, in print order: trade, rank, serial."""
-    q = select(Certificate).where(Certificate.voided_at.is_(None))
-    if trade is not None:
-        q = q.where(Certificate.trade_id == trade.id)
-    if comp is not None:
-        q = q.where(Certificate.competition_id == comp.id)
-    certs = db.session.scalars(q).all()
-    return sorted(certs, key=lambda c: (c.trade_id, (c.data or {}).get("rank") or 0,
-                                        c.serial))
-
-
-def issue_certificates(trade: Trade, user: User | None) -> list[Certificate]:
-    """Issue a certificate to every awarded entry that has none. Existing certificates are
-    kept, even stale ones (the organiser re-issues those on purpose). One transaction."""
-    todo = [a for a in awarded(trade) if a.certificate is None]
-    number = _next_number(trade)
-    issued = []
-    for a in todo:
-        cert = _new_certificate(trade, a, serial_prefix(trade) + f"{number:04d}")
-        number += 1
-        issued.append(cert)
-    db.session.flush()
-    for cert in issued:
-        _audit(user, "certificate.issue", cert, None, _snapshot(cert), None)
-    db.session.commit()
-    return issued
-
-
-def _new_certificate(trade: Trade, a: Awarded, serial: str) -> Certificate:
-    comp = trade.competition
-    entry = a.entry
-    note = None
-    if entry.contestant_id is not None:
-        try:
-            from .promotions import promotion_note
-            note = promotion_note(entry.contestant_id)
-        except ImportError:
-            note = None
-    data = {"competition": comp.name, "name": entry.display_name, "employer": entry.employer,
-            "trade": trade.name, "award": a.award, "title": a.title,
-            "bodies": split_bodies(comp.organiser),
-            "date": (comp.settings or {}).get("certificate_date") or chinese_date(date.today()),
-            "promotion_note": note, "team": entry.team_id is not None, "rank": a.rank,
-            "lot": entry.lot_number, "entry_id": entry.id}
-    cert = Certificate(serial=serial, competition_id=comp.id, trade_id=trade.id,
-                       contestant_id=entry.contestant_id, team_id=entry.team_id,
-                       award=a.award, title=a.title, data=data)
-    db.session.add(cert)
-    return cert
-
-
-def split_bodies(organiser: str) -> list[str]:
-    """"示例县总工会　示例县人社局" (or 、 ; newline) -> the issuing bodies, one each."""
-    return [p for p in re.split(r"[\u3000、;；,，\n]+", organiser or "") if p.strip()]
-
-
-def void_certificate(cert: Certificate, user: User | None, reason: str) -> None:
-    """Void a certificate: it then verifies as void. Raises DocumentError without a
-    reason or if it is void already."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise DocumentError("Give a reason for voiding the certificate.", 400)
-    if cert.voided_at is not None:
-        raise DocumentError("Certificate %(serial)s is void already.", serial=cert.serial)
-    old = _snapshot(cert)
-    cert.voided_at, cert.void_reason = utcnow(), reason[:300]
-    _audit(user, "certificate.void", cert, old, _snapshot(cert), reason)
-    db.session.commit()
-
-
-def reissue_certificate(cert: Certificate, user: User | None, reason: str) -> Certificate:
-    """Void ``cert`` and issue a new one (new serial) from the current results; the old
-    one records what replaced it. Raises DocumentError if the entry has no award now
-    (void it instead) or if the certificate is void already."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise DocumentError("Give a reason for re-issuing the certificate.", 400)
-    if cert.voided_at is not None:
-        raise DocumentError("Certificate %(serial)s is void already.", serial=cert.serial)
-    trade = db.session.get(Trade, cert.trade_id)
-    now = next((a for a in awarded(trade) if (a.entry.contestant_id, a.entry.team_id)
-                == (cert.contestant_id, cert.team_id)), None)
-    if now is None:
-        raise DocumentError("%(name)s has no award in the current results: void the "
-                            "certificate instead.", name=(cert.data or {}).get("name", ""))
-    old = _snapshot(cert)
-    cert.voided_at, cert.void_reason = utcnow(), reason[:300]
-    db.session.flush()
-    new = _new_certificate(trade, now, serial_prefix(trade) + f"{_next_number(trade):04d}")
-    db.session.flush()
-    cert.replaced_by_id = new.id
-    _audit(user, "certificate.void", cert, old, _snapshot(cert), reason)
-    _audit(user, "certificate.issue", new, None, _snapshot(new), reason)
-    db.session.commit()
-    return new
-
-
-def certificate_data(cert: Certificate, base: str | None = None) -> CertificateData:
-    """What to print for ``cert``: its recorded snapshot and its verification URL."""
-    d = cert.data or {}
-    return CertificateData(
-        serial=cert.serial, competition=d.get("competition", ""), name=d.get("name", ""),
-        employer=d.get("employer", ""), trade=d.get("trade", ""), award=cert.award,
-        verify_url=verify_url(cert.serial, base), title=cert.title,
-        bodies=tuple(d.get("bodies") or ()), date=d.get("date"),
-        promotion_note=d.get("promotion_note"), team=bool(d.get("team")),
-        void=cert.voided_at is not None)
-
-
-def certificate_layout(comp: Competition):
-    """The competition's certificate layout (default + settings["certificate_layout"]).
-    Raises DocumentError naming the problem if the settings do not validate."""
-    import pydantic
-
-    from exports.layout import load_layout
-    try:
-        return load_layout((comp.settings or {}).get("certificate_layout"))
-    except pydantic.ValidationError as err:
-        raise DocumentError("The certificate layout in the competition settings is not "
-                            "valid: %(problem)s", 400, problem=str(err)) from None
-
-
-def write_certificates(certs: Iterable[Certificate], comp: Competition, out,
-                       base: str | None = None, progress=None) -> int:
-    """Render ``certs`` (in the order given) into one PDF. Returns the page count."""
-    from exports.certificates import render_certificates
-    layout = certificate_layout(comp)
-    base = base or base_url()
-    return render_certificates((certificate_data(c, base) for c in certs), out, layout,
-                               font_path=_font_path(), progress=progress)
-
-
-@dataclass
-class Verification:
-    status: str                       # genuine | void | unknown
-    certificate: Certificate | None = None
-    replaced_by: Certificate | None = None
-
-
-def verify(serial: str) -> Verification:
-    """What the public verification page says about ``serial``."""
-    cert = db.session.scalar(select(Certificate).where(Certificate.serial == serial[:40]))
-    if cert is None:
-        return Verification("unknown")
-    if cert.voided_at is not None:
-        replaced = db.session.get(Certificate, cert.replaced_by_id) if cert.replaced_by_id \
-            else None
-        return Verification("void", cert, replaced)
-    return Verification("genuine", cert)
-
-
-def _snapshot(cert: Certificate) -> dict:
-    return {"serial": cert.serial, "award": cert.award, "title": cert.title,
-            "voided_at": cert.voided_at.isoformat() if cert.voided_at else None,
-            "replaced_by_id": cert.replaced_by_id}
-
-
-def _audit(user, action: str, cert: Certificate, old, new, reason) -> None:
-    db.session.add(AuditLog(user_id=user.id if user else None, action=action,
-                            object_type="certificate", object_id=cert.id,
-                            competition_id=cert.competition_id, trade_id=cert.trade_id,
-                            old=old, new=new, reason=reason))
-
-
-def export_dir() -> Path:
-    path = Path(current_app.config["EXPORT_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
