@@ -80,7 +80,9 @@ def score_entries(plan: Plan, grouped: dict[str, list]) -> dict[str, Scored]:
         out[entry] = hit
         keys.append(key)
     if len(memo) > _MEMO_SLACK * len(out) + 64:
-        current = {key: memo[key] for key in keys}
+        # Server threads may share this memo: never assume a key survived another
+        # thread's pruning (a miss only costs a recomputation).
+        current = {key: hit for key in keys if (hit := memo.get(key)) is not None}
         memo.clear()
         memo.update(current)
     return out
