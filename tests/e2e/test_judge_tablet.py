@@ -176,6 +176,15 @@ def test_a_correction_keeps_the_old_value_in_the_audit_log(lan_server, new_page)
     update = db.session.scalars(select(AuditLog).where(AuditLog.action == "mark.update")).one()
     assert (update.old["value"], update.new["value"]) == ("40", "40.5")
 
+    # the chief judge signs the heat off while the page is open: the tablet notices
+    from competition.services.heats import lock_heat
+    assert page.is_hidden("#locked-banner")
+    lock_heat(ev["chief"], ev["heat"].id)
+    page.context.set_offline(True)
+    page.context.set_offline(False)          # 'online' re-reads the sheet
+    page.wait_for_selector("#locked-banner", state="visible", timeout=10000)
+    assert page.is_disabled("#save-marks") or page.is_hidden("#save-marks")
+
 
 VIEWPORTS = [(1024, 768), (768, 1024), (1280, 800), (800, 1280)]
 

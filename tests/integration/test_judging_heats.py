@@ -1,6 +1,7 @@
 """Sign-off, unlock with a reason, corrections and appeals after sign-off, assignments,
 progress, discrepancies and the audit log of a heat."""
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -56,7 +57,8 @@ def test_a_locked_heat_refuses_changes(event, client, auth):
     assert r.status_code == 409
     assert [m.value for m in db.session.scalars(select(Mark))] == ["40"]
     page = client.get(f"/judge/heat/{event['heat'].id}").get_data(as_text=True)
-    assert "locked-banner" in page
+    banner = re.search(r'<p class="locked-banner"[^>]*>', page).group(0)
+    assert "hidden" not in banner
 
 
 def test_signing_off_twice_is_a_conflict(event):

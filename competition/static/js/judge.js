@@ -565,9 +565,38 @@
     document.querySelectorAll('.js-time').forEach(function (el) {
       el.textContent = formatTime(el.getAttribute('data-seconds'));
     });
-    if (locked) {
+    function lock() {
+      locked = true;
+      root.classList.add('is-locked');
       form.querySelectorAll('input, button').forEach(function (el) { el.disabled = true; });
+      var banner = document.getElementById('locked-banner');
+      if (banner) { banner.hidden = false; }
+      refreshProgress();
     }
+    if (locked) { lock(); }
+
+    /* Now and then, when nothing is waiting, re-read the sheet: the chief judge may have
+       signed the heat off or corrected a mark since the page was loaded. */
+    function refreshSheet() {
+      if (!root.getAttribute('data-sheet-url') || queue().length || inFlight || signedOut ||
+          navigator.onLine === false) { return; }
+      fetch(root.getAttribute('data-sheet-url'), {credentials: 'same-origin', cache: 'no-store'})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (fresh) {
+          if (!fresh || queue().length) { return; }
+          fresh.entries.forEach(function (e) {
+            if (entries[e.id]) { entries[e.id].marks = e.marks; }
+          });
+          if (current !== null && !Object.keys(dirty).length) {
+            var values = effective(current);
+            slots.forEach(function (slot) { setSlot(slot, values[slot.getAttribute('data-key')]); });
+          }
+          if (fresh.heat.locked && !locked) { lock(); }
+          refreshProgress();
+        }, function () { /* offline: try later */ });
+    }
+    setInterval(refreshSheet, 60000);
+    window.addEventListener('online', function () { setTimeout(refreshSheet, 3000); });
 
     return {
       refreshProgress: refreshProgress,
