@@ -6,7 +6,6 @@ from competition.extensions import db
 from competition.models import Mark
 from competition.services.standings import trade_changed
 from tests.factories import build_event
-from tests.integration.test_live_socket import valid_mini_rule  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.e2e
 

@@ -22,7 +22,6 @@ import urllib.request
 import pytest
 
 from tests.factories import build_event
-from tests.integration.test_live_socket import valid_mini_rule  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.slow
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -6,7 +6,6 @@ from competition.models import AuditLog, Mark
 from competition.services.standings import trade_changed
 from tests.conftest import create_user
 from tests.factories import build_event
-from tests.integration.test_live_socket import valid_mini_rule  # noqa: F401 (autouse)
 
 
 def test_the_standings_api_gives_trade_version_and_rows(app, client):

@@ -10,22 +10,7 @@ from competition.extensions import db, socketio
 from competition.models import AuditLog, Mark, Trade
 from competition.services import live_admin
 from competition.services.standings import trade_changed
-from tests import factories
 from tests.factories import build_event
-
-
-@pytest.fixture(autouse=True)
-def valid_mini_rule(tmp_path, monkeypatch):
-    """Until tests/data/mini_rule.toml gives its checklist a max (the engine requires
-    one), use a copy that does."""
-    from competition.rules import RuleError, parse_rule
-    text = (factories.DATA / "mini_rule.toml").read_text(encoding="utf-8")
-    try:
-        parse_rule(text)
-    except RuleError:
-        text = text.replace('kind = "checklist"\n', 'kind = "checklist"\nmax = 20\n')
-        (tmp_path / "mini_rule.toml").write_text(text, encoding="utf-8")
-        monkeypatch.setattr(factories, "DATA", tmp_path)
 
 
 def store_mark(ev, entry_no: int, criterion: str, value: str, judge_no: int = 0):
