@@ -81,6 +81,30 @@ def trade_page(code: str):
                            status_labels=STATUS_LABELS, stale=stale)
 
 
+@bp.post("/propose-all")
+@roles_required(Role.ORGANISER)
+def propose_all():
+    """Propose the list of every trade that has no confirmed list yet."""
+    comp = _competition()
+    done, failed = 0, []
+    for trade in comp.trades:
+        if svc.trade_list(trade).confirmed:
+            continue
+        try:
+            svc.propose(trade, current_user)
+            done += 1
+        except (svc.PromotionError, RuleError):
+            failed.append(trade.name)
+        except PolicyError as err:
+            flash(_("The promotion policy is not valid: %(problems)s",
+                    problems="; ".join(str(p) for p in err.problems)))
+            return redirect(url_for(".index"))
+    flash(_("Proposed the lists of %(n)d trades.", n=done))
+    if failed:
+        flash(_("Could not propose: %(trades)s", trades="、".join(failed)))
+    return redirect(url_for(".index"))
+
+
 @bp.post("/<code>/propose")
 @roles_required(Role.ORGANISER)
 def propose(code: str):

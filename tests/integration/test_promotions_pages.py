@@ -71,3 +71,13 @@ def test_english_on_request(demo, client, auth):
     auth.login("admin", "demo-admin")
     html = client.get("/admin/promotions/?lang=en").get_data(as_text=True)
     assert "Promotions" in html and "Not proposed yet" in html
+
+
+def test_propose_all_proposes_every_unconfirmed_trade(demo, client, auth):
+    auth.login("admin", "demo-admin")
+    resp = client.post("/admin/promotions/propose-all")
+    assert resp.status_code == 302
+    html = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "个工种的拟晋级名单" in html
+    proposed = {p.trade_id for p in db.session.scalars(select(Promotion))}
+    assert len(proposed) >= len(demo.trades) // 2
