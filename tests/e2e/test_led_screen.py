@@ -2,19 +2,16 @@
 screen without a reload, and the page fits the strip without scrollbars."""
 import pytest
 
-from competition.extensions import db
-from competition.models import Mark
-from competition.services.standings import trade_changed
+from competition.services.marks import record_mark
 from tests.factories import build_event
 
 pytestmark = pytest.mark.e2e
 
 
 def store_mark(ev, entry_no, criterion, value, judge_no=0):
-    db.session.add(Mark(entry_id=ev["entries"][entry_no].id, criterion=criterion,
-                        judge_id=ev["judges"][judge_no].id, value=value))
-    db.session.commit()
-    trade_changed(ev["trade"].id)
+    """The judging service, as the tablets' API calls it (commit, then publish)."""
+    record_mark(ev["judges"][judge_no], entry_id=ev["entries"][entry_no].id,
+                address=criterion, value=value)
 
 
 def rows_on_screen(page):
