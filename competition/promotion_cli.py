@@ -4,7 +4,7 @@
     flask --app competition promotion propose --trade lathe            # every trade without --trade
     flask --app competition promotion propose --confirm --user admin
     flask --app competition promotion export --out exports/ [--trade lathe]
-    flask --app competition promotion set-policy competition/promotion_policies/national_contest.toml
+    flask --app competition promotion set-policy my_policy.toml [--ladder eight]
 """
 from __future__ import annotations
 

@@ -76,8 +76,8 @@ def fmt(value: Decimal | int | None) -> str:
     if value is None:
         return "—"
     d = Decimal(value)
-    return str(d.quantize(Decimal(1))) if d == d.to_integral_value() and d.as_tuple().exponent >= 0 \
-        else str(d)
+    whole = d == d.to_integral_value() and d.as_tuple().exponent >= 0
+    return str(d.quantize(Decimal(1))) if whole else str(d)
 
 
 def decide(ladder: Ladder, policy: Policy | TradePolicy, rows: Sequence[Finisher],

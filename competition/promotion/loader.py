@@ -59,7 +59,8 @@ def parse_policy(text: str, source: str = "<policy>", ladder: Ladder | None = No
 
 
 def _clean_loc(loc: tuple) -> tuple:
-    """Drop pydantic's discriminator tags: ('rules', 0, 'award', 'steps') -> ('rules', 0, 'steps')."""
+    """Drop pydantic's discriminator tags:
+    ('rules', 0, 'award', 'steps') -> ('rules', 0, 'steps')."""
     out: list = []
     for part in loc:
         if part in _TAGS and out and isinstance(out[-1], int):

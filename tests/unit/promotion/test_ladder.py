@@ -55,6 +55,7 @@ def test_steps_start_below_the_lowest_grade_and_stop_at_the_top():
 
 
 def test_unknown_ladder_names_the_choices():
-    with pytest.raises(GradeError, match="unknown grade ladder 'ten' .expected one of: five, eight."):
+    with pytest.raises(GradeError,
+                       match="unknown grade ladder 'ten' .expected one of: five, eight."):
         get_ladder("ten")
     assert get_ladder(None) is FIVE_LEVEL

@@ -17,7 +17,8 @@ def policy_text(cap, steps, top, at_least):
     return (f'version = 1\nname = "p"\n{cap_line}'
             f'[[rules]]\nkind = "award"\nawards = ["一等奖", "二等奖"]\nsteps = {steps}\n'
             f'[[rules]]\nkind = "rank"\ntop = {top}\nsteps = 1\n{cond}'
-            f'[[rules]]\nkind = "pass"\ngrant = "L3"\npass_marks = {{ theory = 60, practical = 60 }}\n')
+            f'[[rules]]\nkind = "pass"\ngrant = "L3"\n'
+            f'pass_marks = {{ theory = 60, practical = 60 }}\n')
 
 
 rows_strategy = st.lists(
