@@ -1,9 +1,11 @@
-"""Batches of certificates as background jobs: a Job row the organiser's page polls.
+"""Long documents as background jobs: a Job row the organiser's page polls.
 
-start_certificate_job() records the job and starts a thread with its own app context;
-the thread issues the missing certificates of the chosen trades (phase "issue": progress
-counts trades), renders every current certificate into one PDF in EXPORT_DIR/jobs/
-(phase "render": progress counts pages), and records its progress as it goes.
+start_certificate_job() / start_results_job() record the job and start a thread with its
+own app context. A certificate job issues the missing certificates of the chosen trades
+(phase "issue": progress counts trades) and renders every current certificate into one PDF
+(phase "render": progress counts pages); a results job computes each trade's standings
+(phase "standings": progress counts trades) and writes the workbook. Files go to
+EXPORT_DIR/jobs/.
 """
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from . import documents as docs
 
 log = logging.getLogger(__name__)
 KIND = "certificates"
+RESULTS_KIND = "results"
+KINDS = (KIND, RESULTS_KIND)
 PROGRESS_EVERY = 50
 
 
@@ -30,6 +34,18 @@ def start_certificate_job(comp: Competition, trade: Trade | None, user: User | N
     job = Job(kind=KIND, status="queued", created_by_id=user.id if user else None,
               params={"competition_id": comp.id, "trade_id": trade.id if trade else None,
                       "base_url": docs.base_url(), "user_id": user.id if user else None})
+    return _start(job, run_in_thread)
+
+
+def start_results_job(comp: Competition, user: User | None, *,
+                      run_in_thread: bool = True) -> Job:
+    """Record a results-workbook job for ``comp`` and start it."""
+    job = Job(kind=RESULTS_KIND, status="queued", created_by_id=user.id if user else None,
+              params={"competition_id": comp.id})
+    return _start(job, run_in_thread)
+
+
+def _start(job: Job, run_in_thread: bool) -> Job:
     db.session.add(job)
     db.session.commit()
     app = current_app._get_current_object()
@@ -42,11 +58,11 @@ def start_certificate_job(comp: Competition, trade: Trade | None, user: User | N
 
 
 def run_job(app: Flask, job_id: int) -> None:
-    """Run a certificate job in a fresh app context; never raises (failures go to the
-    job's error)."""
+    """Run a job in a fresh app context; never raises (failures go to the job's error)."""
     with app.app_context():
         try:
-            _run(job_id)
+            kind = db.session.get(Job, job_id).kind
+            (_run_results if kind == RESULTS_KIND else _run)(job_id)
         except Exception:  # noqa: BLE001 - record any failure on the job, then stop
             log.exception("job %s failed", job_id)
             db.session.rollback()
@@ -85,6 +101,20 @@ def _run(job_id: int) -> None:
                         progress=lambda n: _set(job_id, progress=n),
                         progress_every=PROGRESS_EVERY)
     _set(job_id, status="done", progress=len(pages), result_path=str(path),
+         finished_at=utcnow())
+
+
+def _run_results(job_id: int) -> None:
+    job = db.session.get(Job, job_id)
+    params = job.params or {}
+    comp = db.session.get(Competition, params["competition_id"])
+    trades = list(comp.trades)
+    _set(job_id, status="running", total=len(trades), params={**params, "phase": "standings"})
+    path = docs.export_dir() / "jobs" / f"results-{job_id}.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = docs.results_data(comp, progress=lambda n: _set(job_id, progress=n))
+    docs.write_results_workbook(comp, path, data=data)
+    _set(job_id, status="done", progress=len(trades), result_path=str(path),
          finished_at=utcnow())
 
 

@@ -52,7 +52,10 @@ def trade_results(trade: Trade, *, with_marks: bool = False) -> TradeResults:
             total=row.total if ok else None, award=row.award,
             title="、".join(row.titles) or None, status=STATUS_TEXT.get(row.status, "")))
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.lot))
-    marks = _judge_marks(ts, rule) if with_marks and ts.stage is not None else ()
+    # plain values now: a commit before the marks are read would expire the entries
+    who = {int(k): (e.lot_number or "", e.display_name) for k, e in ts.entries.items()}
+    marks = (_judge_marks(ts.stage.id, who, rule) if with_marks and ts.stage is not None
+             else ())
     published = trade.results_published_at.date() if trade.results_published_at else None
     return TradeResults(
         code=trade.code, name=trade.name, stage=ts.stage.name if ts.stage else "",
@@ -61,7 +64,10 @@ def trade_results(trade: Trade, *, with_marks: bool = False) -> TradeResults:
         rows=rows, marks=marks, published_at=published)
 
 
-def _judge_marks(ts, rule) -> Iterable[JudgeMark]:
+def _judge_marks(stage_id: int, who: dict[int, tuple[str, str]], rule
+                 ) -> Iterable[JudgeMark]:
+    """Every mark of the stage's entries in ``who`` (entry id -> lot, name), read lazily
+    while the workbook is written."""
     names = {c.id: c.name for c in rule.criteria}
     for c in rule.criteria:
         for sub in (getattr(c, "items", None) or []):
@@ -71,34 +77,35 @@ def _judge_marks(ts, rule) -> Iterable[JudgeMark]:
     q = (select(Mark.entry_id, Mark.criterion, Mark.value, Mark.attempt, User.display_name,
                 User.username)
          .join(Entry, Entry.id == Mark.entry_id).join(User, User.id == Mark.judge_id)
-         .where(Entry.stage_id == ts.stage.id)
+         .where(Entry.stage_id == stage_id)
          .order_by(Entry.lot_number, Mark.criterion, Mark.attempt, User.username))
     for r in db.session.execute(q):
-        entry = ts.entries.get(str(r.entry_id))
-        if entry is None:
+        if r.entry_id not in who:
             continue
-        yield JudgeMark(entry.lot_number or "", entry.display_name,
-                        names.get(r.criterion, r.criterion), r.display_name or r.username,
-                        r.value, r.attempt)
+        lot, name = who[r.entry_id]
+        yield JudgeMark(lot, name, names.get(r.criterion, r.criterion),
+                        r.display_name or r.username, r.value, r.attempt)
 
 
-def results_data(comp: Competition) -> ResultsData:
+def results_data(comp: Competition, progress=None) -> ResultsData:
     """Every trade of the competition whose rule validates (the others are skipped and
-    logged) as a results workbook's data."""
+    logged) as a results workbook's data. ``progress(n)`` after each trade's standings."""
     from ..rules import RuleError
     trades = []
-    for trade in comp.trades:
+    for n, trade in enumerate(comp.trades, start=1):
         try:
             trades.append(trade_results(trade, with_marks=True))
         except RuleError as err:
             log.warning("results workbook: trade %s skipped: %s", trade.code, err)
+        if progress:
+            progress(n)
     return ResultsData(comp.name, trades, comp.organiser,
                        datetime.now(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M"))
 
 
-def write_results_workbook(comp: Competition, out) -> None:
+def write_results_workbook(comp: Competition, out, data: ResultsData | None = None) -> None:
     from exports.workbooks import write_results_workbook as write
-    write(results_data(comp), out)
+    write(data or results_data(comp), out)
 
 
 # --- bulletins and score sheets ----------------------------------------------------------

@@ -69,7 +69,7 @@ def index():
     counts: dict[int, int] = {}
     for cert in svc.current_certificates(comp=comp):
         counts[cert.trade_id] = counts.get(cert.trade_id, 0) + 1
-    recent = db.session.scalars(select(Job).where(Job.kind == jobs.KIND)
+    recent = db.session.scalars(select(Job).where(Job.kind.in_(jobs.KINDS))
                                 .order_by(Job.id.desc()).limit(5)).all()
     return render_template("documents/index.html", competition=comp, counts=counts,
                            jobs=recent, today=date.today())
@@ -170,9 +170,17 @@ def start_job():
     return redirect(url_for("documents.job_page", job_id=job.id))
 
 
+@bp.post("/jobs/results")
+@roles_required(Role.ORGANISER)
+def start_results_job():
+    """Write the results workbook of the whole competition in the background."""
+    job = jobs.start_results_job(_competition(), current_user)
+    return redirect(url_for("documents.job_page", job_id=job.id))
+
+
 def _job(job_id: int) -> Job:
     job = db.session.get(Job, job_id)
-    if job is None or job.kind != jobs.KIND:
+    if job is None or job.kind not in jobs.KINDS:
         abort(404)
     return job
 
@@ -199,6 +207,9 @@ def job_download(job_id: int):
     job = _job(job_id)
     if job.status != "done" or not job.result_path:
         abort(409)
+    if job.kind == jobs.RESULTS_KIND:
+        return send_file(job.result_path, mimetype=XLSX, as_attachment=True,
+                         download_name=f"成绩表-{job.id}.xlsx")
     return send_file(job.result_path, mimetype=PDF, as_attachment=True,
                      download_name=f"获奖证书-{job.id}.pdf")
 

@@ -125,3 +125,25 @@ def test_id_numbers_appear_in_no_document(demo, admin, client, auth):
     texts = [pdf_text(client.get(url).data) for url in (
         "/admin/documents/lathe/certificates.pdf", "/admin/documents/lathe/bulletin.pdf")]
     assert ids and not any(i in t for i in ids for t in texts)
+
+
+def test_the_results_workbook_can_be_written_as_a_background_job(demo, client, auth):
+    import time
+    auth.login("admin", "demo-admin")
+    resp = client.post("/admin/documents/jobs/results")
+    assert resp.status_code == 302
+    job_url = resp.headers["Location"]
+    assert "成绩表" in client.get(job_url).get_data(as_text=True)
+    deadline, state = time.monotonic() + 120, {}
+    while time.monotonic() < deadline:
+        state = client.get(job_url + ".json").get_json()
+        if state["done"]:
+            break
+        time.sleep(0.2)
+    assert state["status"] == "done" and state["total"] == len(demo.trades), state
+    with client.get(job_url + "/download") as resp:
+        assert resp.mimetype == XLSX
+        wb = load_workbook(io.BytesIO(resp.data), read_only=True)
+        assert wb.sheetnames[0] == "汇总" and "车工" in wb.sheetnames
+        wb.close()
+    assert "成绩表" in client.get("/admin/documents/").get_data(as_text=True)
