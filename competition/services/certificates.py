@@ -265,3 +265,43 @@ def export_dir() -> Path:
     path = Path(current_app.config["EXPORT_DIR"])
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+SAMPLE = {"serial": "2026-SAMPLE-0001", "name": "欧阳示例", "employer":
+          "示例县城关镇第二社区居家养老服务中心", "trade": "养老护理员", "award": "一等奖",
+          "title": "县技术能手", "promotion_note": "晋升为三级/高级工"}
+
+
+def save_certificate_layout(comp: Competition, user: User | None, overrides: dict) -> None:
+    """Validate and store the competition's layout overrides (audited). Raises
+    DocumentError naming the problem; nothing is stored then."""
+    import pydantic
+
+    from exports.layout import load_layout
+    if not isinstance(overrides, dict):
+        raise DocumentError("The layout must be a JSON object.", 400)
+    try:
+        load_layout(overrides)
+    except pydantic.ValidationError as err:
+        raise DocumentError("The certificate layout is not valid: %(problem)s", 400,
+                            problem=str(err)) from None
+    old = (comp.settings or {}).get("certificate_layout")
+    comp.settings = {**(comp.settings or {}), "certificate_layout": overrides}
+    db.session.add(AuditLog(user_id=user.id if user else None, action="settings.update",
+                            object_type="competition", object_id=comp.id,
+                            competition_id=comp.id, old={"certificate_layout": old},
+                            new={"certificate_layout": overrides}))
+    db.session.commit()
+
+
+def sample_certificate(comp: Competition, out, overrides: dict | None = None) -> None:
+    """A fictional certificate printed with the competition's layout (or ``overrides``),
+    to check positions on the paper before printing the real ones."""
+    from exports.certificates import render_certificates
+    from exports.layout import load_layout
+    layout = load_layout(overrides) if overrides is not None else certificate_layout(comp)
+    data = CertificateData(**SAMPLE, competition=comp.name, verify_url=verify_url("SAMPLE"),
+                           bodies=tuple(split_bodies(comp.organiser)),
+                           date=(comp.settings or {}).get("certificate_date")
+                           or chinese_date(date.today()))
+    render_certificates([data], out, layout, font_path=_font_path())

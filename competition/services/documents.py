@@ -20,8 +20,8 @@ from ..models import Competition, Entry, Heat, Mark, Trade, User
 from .certificates import (  # noqa: F401  (one import for the web layer and the CLI)
     Awarded, DocumentError, Verification, _font_path, awarded, base_url, certificate_data,
     certificate_layout, current_certificates, export_dir, issue_certificates,
-    reissue_certificate, serial_prefix, split_bodies, verify, verify_url, void_certificate,
-    write_certificates,
+    reissue_certificate, sample_certificate, save_certificate_layout, serial_prefix,
+    split_bodies, verify, verify_url, void_certificate, write_certificates,
 )
 from .rules import rule_for
 from .standings import trade_standings

@@ -254,6 +254,42 @@ def score_sheets(heat_id: int):
                  f"{trade.name}-{heat.name}-评分表.pdf", PDF)
 
 
+@bp.route("/layout", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def layout():
+    """The certificate layout of the competition: JSON overrides of the default, checked
+    before they are saved; a sample certificate shows where everything lands."""
+    import json
+
+    from exports.layout import DEFAULT_LAYOUT
+    comp = _competition()
+    text = json.dumps((comp.settings or {}).get("certificate_layout") or {},
+                      ensure_ascii=False, indent=2)
+    error = None
+    if request.method == "POST":
+        text = request.form.get("layout", "").strip() or "{}"
+        try:
+            svc.save_certificate_layout(comp, current_user, json.loads(text))
+        except json.JSONDecodeError as err:
+            error = _("Not valid JSON: %(problem)s", problem=str(err))
+        except svc.DocumentError as err:
+            error = _(err.message, **err.params)
+        else:
+            flash(_("Certificate layout saved."))
+            return redirect(url_for("documents.layout"))
+    return render_template("documents/layout.html", competition=comp, text=text,
+                           error=error, default=json.dumps(DEFAULT_LAYOUT, ensure_ascii=False,
+                                                           indent=2)), 400 if error else 200
+
+
+@bp.get("/layout/sample.pdf")
+@roles_required(Role.ORGANISER)
+def layout_sample():
+    """A fictional certificate in the saved layout (print it on the paper to check)."""
+    comp = _competition()
+    return _send(lambda out: svc.sample_certificate(comp, out), "证书样张.pdf", PDF)
+
+
 @verify_bp.get("/verify/<serial>")
 def verify(serial: str):
     """Public: is this certificate genuine and current, void, or unknown? Shows what was

@@ -174,3 +174,24 @@ def test_a_certificate_that_no_longer_matches_the_results_is_flagged_and_reissue
     assert [a.certificate.id for a in flagged] == [cert.id]
     new = svc.reissue_certificate(cert, admin, "成绩更正")
     assert new.award == right and not any(a.stale for a in svc.awarded(lathe))
+
+
+def test_the_organiser_sets_a_layout_for_pre_printed_paper_and_prints_a_sample(
+        demo, admin, client, auth):
+    auth.login("admin", "demo-admin")
+    bad = client.post("/admin/documents/layout", data={"layout": '{"fields": {"name": '
+                                                       '{"template": "{nmae}"}}}'})
+    assert bad.status_code == 400 and "unknown placeholder" in bad.get_data(as_text=True)
+    assert client.post("/admin/documents/layout", data={"layout": "{oops"}).status_code == 400
+    db.session.refresh(demo)
+    assert "certificate_layout" not in (demo.settings or {})
+    good = '{"border": false, "fields": {"heading": null, "name": {"y": 70}}}'
+    assert client.post("/admin/documents/layout", data={"layout": good}).status_code == 302
+    db.session.refresh(demo)
+    assert demo.settings["certificate_layout"]["fields"]["name"] == {"y": 70}
+    sample = pdf_text(client.get("/admin/documents/layout/sample.pdf").data)[0]
+    assert "欧阳示例" in sample and "荣 誉 证 书" not in sample
+    svc.issue_certificates(trade(demo), admin)
+    printed = pdf_text(client.get("/admin/documents/lathe/certificates.pdf").data)[0]
+    assert "荣 誉 证 书" not in printed
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "settings.update"))
