@@ -43,7 +43,7 @@ def test_a_result_entered_by_a_judge_appears_on_the_led_bracket(live_server, new
     ev, bracket = quiz_bracket()
     screen = new_page(width, height)
     screen.goto(f"{live_server.url}/screen/bracket/{bracket.id}")
-    screen.wait_for_selector(".bracket-tree")
+    screen.wait_for_function("document.getElementById('bracket').dataset.parts")
     screen.evaluate("window.__noReload = true")
     assert fits(screen) == [True, True, True]
     assert screen.evaluate("parseFloat(getComputedStyle(document.getElementById('bracket'))"
@@ -62,6 +62,25 @@ def test_a_result_entered_by_a_judge_appears_on_the_led_bracket(live_server, new
     tablet.wait_for_load_state()
 
     screen.wait_for_function("document.getElementById('bracket').innerText.includes('135')",
-                             timeout=8000)
+                             timeout=15000)
     assert screen.evaluate("window.__noReload") is True
+    assert fits(screen) == [True, True, True]
+
+
+def test_a_forty_team_bracket_on_a_strip_is_shown_in_readable_halves(live_server, new_page):
+    ev = setup_event()
+    for i in range(40):
+        db.session.add(Team(competition_id=ev["competition"].id, trade_id=ev["quiz"].id,
+                            name=f"示例县第{i + 1}代表队", employer=f"示例县单位{i}"))
+    db.session.commit()
+    stage = draws.create_stage(ev["quiz"], "知识竞赛", ev["organiser"], format="bracket")
+    draws.create_heat(stage, "赛场A", 40, ev["organiser"])
+    draws.run_draw(stage, ev["organiser"], seed="forty")
+    bracket = bsvc.create_bracket(stage, "single_elimination", ev["organiser"])
+    screen = new_page(1920, 480)
+    screen.goto(f"{live_server.url}/screen/bracket/{bracket.id}")
+    screen.wait_for_function("document.getElementById('bracket').dataset.parts")
+    assert screen.evaluate("document.getElementById('bracket').dataset.parts") == "2"
+    assert screen.evaluate("parseFloat(getComputedStyle(document.getElementById('bracket'))"
+                           ".fontSize)") >= 14
     assert fits(screen) == [True, True, True]

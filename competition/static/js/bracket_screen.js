@@ -1,30 +1,21 @@
-/* LED bracket screen: re-renders the bracket from its JSON view when it changes.
+/* LED bracket screen: renders the bracket from its JSON view, fitted to the screen.
    Live: joins the trade's Socket.IO room and refetches on a "bracket" event for this
    bracket. Fallback: polls the JSON every 10 s (every 3 s while the socket is down), so a
-   missed event or a missing Socket.IO client only delays the screen. Plain ES5-ish code:
-   LED PCs run old browsers, and venues serve plain http (no secure-context APIs). */
+   missed event or a missing Socket.IO client only delays the screen.
+   Fitting (LED panels come in odd sizes: 1920x480, 768x384...): the largest font at which
+   everything fits; when that is below MIN_PX, first the finished early rounds are left
+   out, then the tree is shown in parts (top half / bottom half, or quarters) that rotate
+   every PART_SECONDS. ?last=N on the URL keeps only the last N rounds.
+   Plain ES5: LED PCs run old browsers; venues serve plain http (no secure-context APIs). */
 (function () {
+  var MIN_PX = 14, PART_SECONDS = 10;
   var root = document.getElementById('bracket');
   var url = root.getAttribute('data-url');
   var tradeId = parseInt(root.getAttribute('data-trade'), 10);
-  var version = parseInt(root.getAttribute('data-version'), 10) || 0;
   var labels = JSON.parse(document.getElementById('labels').textContent);
   var bracketId = parseInt(url.match(/(\d+)\.json$/)[1], 10);
-  var connected = false;
   var last = parseInt(root.getAttribute('data-last'), 10) || 0;
-
-  // Largest font size at which the whole bracket fits the screen (LED panels come in odd
-  // sizes: 1920x480, 768x384...). Binary search over px sizes.
-  function fit() {
-    var lo = 8, hi = 72;
-    while (hi - lo > 1) {
-      var mid = Math.floor((lo + hi) / 2);
-      root.style.fontSize = mid + 'px';
-      if (root.scrollHeight <= root.clientHeight + 1 && root.scrollWidth <= root.clientWidth + 1) lo = mid;
-      else hi = mid;
-    }
-    root.style.fontSize = lo + 'px';
-  }
+  var version = null, current = null, part = 0, parts = 1, connected = false;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -33,9 +24,8 @@
     return e;
   }
   function side(s, winner, bye) {
-    var span = el('span', 'side' + (s && winner === s.id ? ' won' : '') + (bye ? ' bye' : ''),
-                  s ? s.name : (bye ? labels.bye : '—'));
-    return span;
+    return el('span', 'side' + (s && winner === s.id ? ' won' : '') + (bye ? ' bye' : ''),
+              s ? s.name : (bye ? labels.bye : '—'));
   }
   function matchBox(m) {
     var box = el('div', 'match ' + m.status);
@@ -46,35 +36,48 @@
     return box;
   }
   function roundLabel(name) {
-    if (labels[name]) return labels[name];
-    return labels.round_of.replace('%s', name.split(' ').pop());
+    return labels[name] || labels.round_of.replace('%s', name.split(' ').pop());
   }
-  function render(view) {
-    if (last > 0) view.rounds = view.rounds.slice(-last);
-    var frag = document.createDocumentFragment();
-    view.groups.forEach(function (g) {
-      var sec = el('section', 'group');
-      sec.appendChild(el('h3', null, labels.group.replace('%s', g.name)));
-      var t = el('table', 'grid points'), head = el('tr');
-      ['#', labels.team, labels.P, labels.W, labels.D, labels.L, labels.diff, labels.pts]
-        .forEach(function (h, i) { head.appendChild(el('th', i === 1 ? null : 'num', h)); });
-      var thead = el('thead'); thead.appendChild(head); t.appendChild(thead);
-      var tb = el('tbody');
-      g.table.forEach(function (r) {
-        var tr = el('tr');
-        [r.rank, r.name, r.played, r.won, r.drawn, r.lost, r.difference, r.points]
-          .forEach(function (v, i) { tr.appendChild(el('td', i === 1 ? null : 'num', v)); });
-        tb.appendChild(tr);
-      });
-      t.appendChild(tb); sec.appendChild(t); frag.appendChild(sec);
+  function groupTable(g) {
+    var sec = el('section', 'group');
+    sec.appendChild(el('h3', null, labels.group.replace('%s', g.name)));
+    var t = el('table', 'grid points'), head = el('tr'), tb = el('tbody'), thead = el('thead');
+    ['#', labels.team, labels.P, labels.W, labels.D, labels.L, labels.diff, labels.pts]
+      .forEach(function (h, i) { head.appendChild(el('th', i === 1 ? null : 'num', h)); });
+    thead.appendChild(head); t.appendChild(thead);
+    g.table.forEach(function (r) {
+      var tr = el('tr');
+      [r.rank, r.name, r.played, r.won, r.drawn, r.lost, r.difference, r.points]
+        .forEach(function (v, i) { tr.appendChild(el('td', i === 1 ? null : 'num', v)); });
+      tb.appendChild(tr);
     });
-    if (view.rounds.length) {
+    t.appendChild(tb); sec.appendChild(t);
+    return sec;
+  }
+  function finished(r) {
+    return r.matches.every(function (m) { return m.status !== 'pending'; });
+  }
+  // The rounds to show: without the finished early rounds when `trim` (never the last two).
+  function roundsOf(view, trim) {
+    var rounds = last > 0 ? view.rounds.slice(-last) : view.rounds.slice();
+    while (trim && rounds.length > 2 && finished(rounds[0])) rounds.shift();
+    return rounds;
+  }
+  function draw(view, trim, nParts, p) {
+    var frag = document.createDocumentFragment();
+    view.groups.forEach(function (g) { frag.appendChild(groupTable(g)); });
+    var rounds = roundsOf(view, trim);
+    if (rounds.length) {
       var tree = el('div', 'bracket-tree');
-      view.rounds.forEach(function (r, i) {
-        var col = el('div', 'round');
-        col.appendChild(el('h3', null, roundLabel(r.name)));
-        r.matches.forEach(function (m) { col.appendChild(matchBox(m)); });
-        if (i === view.rounds.length - 1 && view.third_place) {
+      rounds.forEach(function (r, i) {
+        var col = el('div', 'round'), k = r.matches.length;
+        col.appendChild(el('h3', null, roundLabel(r.name) +
+          (nParts > 1 && k >= nParts ? ' · ' + (p + 1) + '/' + nParts : '')));
+        var from = Math.floor(k * p / nParts), to = Math.max(from + 1, Math.floor(k * (p + 1) / nParts));
+        r.matches.slice(from, to).forEach(function (m) {
+          if (!(m.status === 'bye' && r.round === 1)) col.appendChild(matchBox(m));
+        });
+        if (i === rounds.length - 1 && view.third_place) {
           col.appendChild(el('h3', null, labels.third));
           col.appendChild(matchBox(view.third_place));
         }
@@ -83,21 +86,48 @@
       frag.appendChild(tree);
     }
     if (view.champion) {
-      var p = el('p', 'champion', '🏆 ' + labels.champion + ': ');
-      p.appendChild(el('strong', null, view.champion.name));
-      frag.appendChild(p);
+      var c = el('p', 'champion', '🏆 ' + labels.champion + ': ');
+      c.appendChild(el('strong', null, view.champion.name));
+      frag.appendChild(c);
     }
     root.innerHTML = '';
     root.appendChild(frag);
-    fit();
+    return fit();
   }
-  function refresh() {
+  // Largest font (px) at which the content fits; binary search.
+  function fit() {
+    var lo = 8, hi = 72;
+    while (hi - lo > 1) {
+      var mid = Math.floor((lo + hi) / 2);
+      root.style.fontSize = mid + 'px';
+      if (root.scrollHeight <= root.clientHeight + 1 && root.scrollWidth <= root.clientWidth + 1) lo = mid;
+      else hi = mid;
+    }
+    root.style.fontSize = lo + 'px';
+    return lo;
+  }
+  // Choose the least intrusive layout that is readable, then show part `part` of it.
+  function render(view) {
+    current = view;
+    var options = [[false, 1], [true, 1], [true, 2], [true, 4], [true, 8]];
+    for (var i = 0; i < options.length; i++) {
+      parts = options[i][1];
+      if (draw(view, options[i][0], parts, 0) >= MIN_PX || i === options.length - 1) {
+        if (part >= parts) part = 0;
+        if (part) draw(view, options[i][0], parts, part);
+        root.setAttribute('data-parts', String(parts));
+        root.setAttribute('data-trimmed', String(options[i][0]));
+        return;
+      }
+    }
+  }
+  function refresh(force) {
     var xhr = new XMLHttpRequest();
     xhr.open('GET', url, true);
     xhr.onload = function () {
       if (xhr.status !== 200) return;
       var view = JSON.parse(xhr.responseText);
-      if (view.version !== version) { version = view.version; render(view); }
+      if (force || view.version !== version) { version = view.version; render(view); }
       root.setAttribute('data-version', String(version));
     };
     xhr.send();
@@ -107,16 +137,20 @@
     socket.on('connect', function () {
       connected = true;
       socket.emit('join', { trade: tradeId });
-      refresh();  // catch up on anything missed while disconnected
+      refresh(false);  // catch up on anything missed while disconnected
     });
     socket.on('disconnect', function () { connected = false; });
     socket.on('bracket', function (msg) {
-      if (msg && msg.bracket === bracketId && msg.version !== version) refresh();
+      if (msg && msg.bracket === bracketId && msg.version !== version) refresh(false);
     });
   }
-  fit();
-  window.addEventListener('resize', fit);
+  fit();            // the server-rendered bracket, until the JSON arrives
+  refresh(true);
+  window.addEventListener('resize', function () { if (current) render(current); });
+  setInterval(function () {
+    if (current && parts > 1) { part = (part + 1) % parts; render(current); }
+  }, PART_SECONDS * 1000);
   (function poll() {
-    setTimeout(function () { refresh(); poll(); }, connected ? 10000 : 3000);
+    setTimeout(function () { refresh(false); poll(); }, connected ? 10000 : 3000);
   })();
 })();
