@@ -119,44 +119,54 @@ def _decide_one(ctx: _Context, row: Finisher, raw_grade: str | None) -> Decision
     def no(code: str, text: str) -> Decision:
         return replace(base, code=code, reason=text + _missing_note(missing))
 
-    if row.status in pol.exclude:
-        return no(row.status, STATUS_REASONS.get(row.status, "不予晋级"))
-    if row.rank is None or row.total is None:
-        return no("no_result", "无有效名次和成绩，不予晋级")
-    if pol.one_per_person and row.person and row.person in ctx.elsewhere:
-        return no("promoted_elsewhere",
-                  f"本届大赛已在{ctx.elsewhere[row.person]}晋级，每人每届限晋级一次")
-    if cur is not None and cur == ladder.top.code:
-        return no("top_grade", f"现有等级{ladder.label(cur)}已是最高等级")
-    if pol.max_grade is not None and ladder.rank(cur) >= ladder.rank(pol.max_grade):
-        return no("at_cap", f"现有等级{ladder.label(cur)}已达到本次大赛可授予的最高等级"
-                            f"{ladder.label(pol.max_grade)}")
-    hits: list[tuple[_Hit, bool]] = []
+    blocked = _blocked(ctx, row, cur)
+    if blocked is not None:
+        return no(*blocked)
+    hits: list[tuple[_Hit, str | None]] = []
     misses: list[_Miss] = []
     for i, rule in enumerate(pol.rules):
         out = _evaluate(ctx, rule, i, row, cur)
         if isinstance(out, _Miss):
             misses.append(out)
             continue
-        target, capped = _limit(ladder, pol, cur, out.target)
+        target, limit = _limit(ladder, pol, cur, out.target)
         if ladder.rank(target) <= ladder.rank(cur):
             misses.append(_Miss("not_above_current",
                                 f"{out.text}，可认定等级{ladder.label(target)}不高于现有等级"
                                 f"{ladder.label(cur)}"))
             continue
-        hits.append((replace(out, target=target), capped))
+        hits.append((replace(out, target=target), limit))
     if not hits:
         misses.sort(key=lambda m: _MISS_ORDER.index(m.code))
         texts = list(dict.fromkeys(m.text for m in misses))
         return no(misses[0].code if misses else "no_rule", "；".join(texts) or "无适用的晋级规则")
-    hit, capped = max(hits, key=lambda h: (ladder.rank(h[0].target), -h[0].index))
+    hit, limit = max(hits, key=lambda h: (ladder.rank(h[0].target), -h[0].index))
     verb = (f"由{ladder.label(cur)}晋升为{ladder.label(hit.target)}" if cur is not None
             else f"评定为{ladder.label(hit.target)}")
-    cap_note = (f"（受本次大赛最高可授予等级{ladder.label(pol.max_grade)}限制）"
-                if capped and pol.max_grade else "（受单次晋级等级数限制）" if capped else "")
+    note = {"cap": f"（受本次大赛最高可授予等级{ladder.label(pol.max_grade)}限制）",
+            "steps": f"（受单次最多晋升{pol.max_steps}级限制）", None: ""}[limit]
     return replace(base, promoted=True, to_grade=hit.target, basis=hit.basis, code="promoted",
-                   reason=f"{hit.text}，{verb}{cap_note}{_missing_note(missing)}",
-                   capped=capped, rule_index=hit.index)
+                   reason=f"{hit.text}，{verb}{note}{_missing_note(missing)}",
+                   capped=limit is not None, rule_index=hit.index)
+
+
+def _blocked(ctx: _Context, row: Finisher, cur: str | None) -> tuple[str, str] | None:
+    """(code, reason) when no rule needs to be tried: excluded, no result, promoted in
+    another trade, already at the top of the ladder or at the cap."""
+    ladder, pol = ctx.ladder, ctx.policy
+    if row.status in pol.exclude:
+        return row.status, STATUS_REASONS.get(row.status, "不予晋级")
+    if row.rank is None or row.total is None:
+        return "no_result", "无有效名次和成绩，不予晋级"
+    if pol.one_per_person and row.person and row.person in ctx.elsewhere:
+        return ("promoted_elsewhere",
+                f"本届大赛已在{ctx.elsewhere[row.person]}晋级，每人每届限晋级一次")
+    if cur is not None and cur == ladder.top.code:
+        return "top_grade", f"现有等级{ladder.label(cur)}已是最高等级"
+    if pol.max_grade is not None and ladder.rank(cur) >= ladder.rank(pol.max_grade):
+        return ("at_cap", f"现有等级{ladder.label(cur)}已达到本次大赛可授予的最高等级"
+                          f"{ladder.label(pol.max_grade)}")
+    return None
 
 
 def _current(ladder: Ladder, raw: str | None) -> tuple[str | None, bool, tuple[str, ...]]:
@@ -174,16 +184,17 @@ def _missing_note(missing: bool) -> str:
     return "（现有等级未登记或无法识别，按无等级处理）" if missing else ""
 
 
-def _limit(ladder: Ladder, pol: TradePolicy, cur: str | None, target: str) -> tuple[str, bool]:
-    """Apply max_steps and the cap; returns (grade, limited?)."""
-    limited = False
+def _limit(ladder: Ladder, pol: TradePolicy, cur: str | None,
+           target: str) -> tuple[str, str | None]:
+    """Apply the cap and max_steps; returns (grade, "cap" | "steps" | None: what limited it)."""
+    limit = None
     if pol.max_steps is not None:
         most = ladder.step(cur, pol.max_steps)
         if ladder.rank(target) > ladder.rank(most):
-            target, limited = most, True
+            target, limit = most, "steps"
     if pol.max_grade is not None and ladder.rank(target) > ladder.rank(pol.max_grade):
-        target, limited = pol.max_grade, True
-    return target, limited
+        target, limit = pol.max_grade, "cap"
+    return target, limit
 
 
 def _evaluate(ctx: _Context, rule, index: int, row: Finisher, cur: str | None):

@@ -233,7 +233,7 @@ grant = "技师"
 """)
     [d] = decide(FIVE_LEVEL, policy, [row("a", 1, "95", "一等奖")], {"a": "初级工"})
     assert d.to_grade == "L4" and d.capped
-    assert d.reason == "一等奖，由五级/初级工晋升为四级/中级工（受单次晋级等级数限制）"
+    assert d.reason == "一等奖，由五级/初级工晋升为四级/中级工（受单次最多晋升1级限制）"
 
 
 def test_min_total_condition():
@@ -248,3 +248,21 @@ def test_a_condition_on_the_current_grade_reads_well_without_a_grade():
     policy = parse_policy(AWARD_POLICY)
     [d] = decide(FIVE_LEVEL, policy, [row("a", 2, "90", "二等奖")], {})
     assert d.reason.startswith("第2名（前3名），但无现有等级，未达到三级/高级工，不符合该项晋级条件；")
+
+
+def test_the_reason_names_what_limited_the_grade_steps_or_cap():
+    # 五级 + grant 一级, max_steps 1 and cap 二级: the step limit bites first (四级).
+    policy = parse_policy("""
+version = 1
+name = "t"
+max_steps = 1
+max_grade = "二级"
+[[rules]]
+kind = "award"
+awards = ["一等奖"]
+grant = "一级"
+""")
+    [d] = decide(FIVE_LEVEL, policy, [row("a", 1, "95", "一等奖")], {"a": "五级"})
+    assert d.reason == "一等奖，由五级/初级工晋升为四级/中级工（受单次最多晋升1级限制）"
+    [d] = decide(FIVE_LEVEL, policy, [row("a", 1, "95", "一等奖")], {"a": "三级"})
+    assert d.reason == "一等奖，由三级/高级工晋升为二级/技师（受本次大赛最高可授予等级二级/技师限制）"
