@@ -186,15 +186,18 @@ def _missing_note(missing: bool) -> str:
 
 def _limit(ladder: Ladder, pol: TradePolicy, cur: str | None,
            target: str) -> tuple[str, str | None]:
-    """Apply the cap and max_steps; returns (grade, "cap" | "steps" | None: what limited it)."""
-    limit = None
+    """Apply the cap and max_steps; returns (grade, "cap" | "steps" | None: what limited it,
+    the cap when both limit it to the same grade)."""
+    bounds = []
+    if pol.max_grade is not None:
+        bounds.append((ladder.rank(pol.max_grade), 0, pol.max_grade, "cap"))
     if pol.max_steps is not None:
         most = ladder.step(cur, pol.max_steps)
-        if ladder.rank(target) > ladder.rank(most):
-            target, limit = most, "steps"
-    if pol.max_grade is not None and ladder.rank(target) > ladder.rank(pol.max_grade):
-        target, limit = pol.max_grade, "cap"
-    return target, limit
+        bounds.append((ladder.rank(most), 1, most, "steps"))
+    tight = min(bounds, default=None)
+    if tight is not None and ladder.rank(target) > tight[0]:
+        return tight[2], tight[3]
+    return target, None
 
 
 def _evaluate(ctx: _Context, rule, index: int, row: Finisher, cur: str | None):
