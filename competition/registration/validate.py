@@ -152,7 +152,8 @@ def _check_row(rownum: int, cells: Mapping[str, object], ctx: Context):
 
     card = None
     id_value = raw["id_number"]
-    if isinstance(id_value, float) or (isinstance(id_value, int) and len(str(id_value)) > 15):
+    if isinstance(id_value, float) and id_value >= 1e15:
+        # Excel keeps 15 significant digits of a number: the last ones are gone
         chk.fail("id_number", "id_number_as_number",
                  "the ID number was stored as a number and Excel dropped digits; "
                  "format the column as text", id_value)

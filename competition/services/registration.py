@@ -226,7 +226,7 @@ def update_contestant(c: Contestant, fields: dict, user: User | None,
     """Change a contestant's details (the trade stays); the audit row keeps the old and
     new values of every changed field. Raises ServiceError naming the field."""
     comp = db.session.get(Competition, c.competition_id)
-    merged = {**_sheet_fields(c), **{k: v for k, v in fields.items() if k in EDITABLE}}
+    merged = {**sheet_fields(c), **{k: v for k, v in fields.items() if k in EDITABLE}}
     merged["trade"] = c.trade.code
     reg = _validate_one(comp, merged, c.id)
     old = _snapshot(c)
@@ -296,7 +296,8 @@ def _trade(comp: Competition, code: str) -> Trade:
     return t
 
 
-def _sheet_fields(c: Contestant) -> dict:
+def sheet_fields(c: Contestant) -> dict:
+    """A contestant as the sheet's columns (what the edit form shows)."""
     return {"name": c.name, "gender": c.gender, "id_number": c.id_number,
             "employer": c.employer, "phone": c.phone, "trade": c.trade.code,
             "grade": c.grade or "", "team": c.team.name if c.team else ""}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from io import BytesIO
 from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
@@ -11,7 +12,6 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
-from io import BytesIO
 
 from ..extensions import db
 from ..models import Contestant, Role, Trade
@@ -210,7 +210,7 @@ def edit(cid: int):
     """Change a contestant's details; the audit log keeps the old values."""
     c = _get(cid)
     comp = _competition()
-    values = svc._sheet_fields(c)
+    values = svc.sheet_fields(c)
     error = field = None
     if request.method == "POST":
         values.update({k: request.form.get(k, "") for k in FIELDS if k != "trade"})
