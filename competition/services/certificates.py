@@ -216,7 +216,7 @@ def certificate_layout(comp: Competition):
         return load_layout((comp.settings or {}).get("certificate_layout"))
     except pydantic.ValidationError as err:
         raise DocumentError("The certificate layout in the competition settings is not "
-                            "valid: %(problem)s", 400, problem=str(err)) from None
+                            "valid: %(problem)s", 400, problem=problems(err)) from None
 
 
 def write_certificates(certs: Iterable[Certificate], comp: Competition, out,
@@ -272,6 +272,12 @@ SAMPLE = {"serial": "2026-SAMPLE-0001", "name": "欧阳示例", "employer":
           "title": "县技术能手", "promotion_note": "晋升为三级/高级工"}
 
 
+def problems(err) -> str:
+    """A pydantic ValidationError as "fields.name.template: unknown placeholder ..."."""
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'layout'}: "
+                     f"{e['msg'].removeprefix('Value error, ')}" for e in err.errors())
+
+
 def save_certificate_layout(comp: Competition, user: User | None, overrides: dict) -> None:
     """Validate and store the competition's layout overrides (audited). Raises
     DocumentError naming the problem; nothing is stored then."""
@@ -284,7 +290,7 @@ def save_certificate_layout(comp: Competition, user: User | None, overrides: dic
         load_layout(overrides)
     except pydantic.ValidationError as err:
         raise DocumentError("The certificate layout is not valid: %(problem)s", 400,
-                            problem=str(err)) from None
+                            problem=problems(err)) from None
     old = (comp.settings or {}).get("certificate_layout")
     comp.settings = {**(comp.settings or {}), "certificate_layout": overrides}
     db.session.add(AuditLog(user_id=user.id if user else None, action="settings.update",
