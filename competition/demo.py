@@ -92,10 +92,19 @@ def load_demo(size: DemoSize | None = None, reset: bool = False) -> tuple[Compet
     db.session.add(comp)
     db.session.flush()
     rules = read_rule_files(Path(current_app.config["RULES_DIR"]))
+    _check_rules(rules)
     for path, data in rules:
         _build_trade(comp, path, data, size, rng, users)
     db.session.commit()
     return comp, True
+
+
+def _check_rules(rules: list[tuple[Path, dict]]) -> None:
+    """Refuse to build the demo on rule files that do not validate (RuleError lists
+    every problem as file:line: field: message)."""
+    from .rules import parse_rule
+    for path, _ in rules:
+        parse_rule(path.read_text(encoding="utf-8"), path.name)
 
 
 def _ensure_users() -> dict[str, User]:
@@ -167,7 +176,8 @@ def _build_trade(comp, path, data, size, rng, users) -> None:
         db.session.add_all(JudgeAssignment(heat=h, user=j) for j in judges)
     entries = _entries(first, heats, contestants, rng)
     if size.marks:
-        _marks(data, entries, judges, chief, rng)
+        from .rules import parse_rule
+        _marks(parse_rule(trade.rule_text, path.name), entries, judges, chief, rng)
 
 
 def _stages(trade: Trade, n: int) -> list[Stage]:
@@ -218,14 +228,14 @@ def _entries(stage, heats, contestants, rng) -> list[Entry]:
     return entries
 
 
-def _marks(data, entries, judges, chief, rng) -> None:
+def _marks(rule, entries, judges, chief, rng) -> None:
     """Marks for about four entries in five: the event is under way."""
     rows = []
     for entry in entries:
         if rng.random() > 0.8:
             continue
-        skill = min(0.97, max(0.35, rng.gauss(0.75, 0.12)))
-        for crit, value, judge_index, attempt in marks_for_entry(data, skill, rng):
+        skill = min(0.93, max(0.35, rng.gauss(0.74, 0.12)))
+        for crit, value, judge_index, attempt in marks_for_entry(rule, skill, rng):
             judge = chief if judge_index is None else judges[judge_index % len(judges)]
             rows.append({"entry_id": entry.id, "judge_id": judge.id, "criterion": crit,
                          "attempt": attempt, "value": value})
@@ -275,7 +285,14 @@ def demo_command(contestants: int | None, reset: bool, no_marks: bool) -> None:
         n_rules = max(1, len(list(Path(current_app.config["RULES_DIR"]).glob("*.toml"))))
         size.big = max(BIG_TRADE_SIZE, contestants // 10)
         size.small = max(1, (contestants - size.big) // max(1, n_rules - 1))
-    comp, created = load_demo(size, reset=reset)
+    from .rules import RuleError
+    try:
+        comp, created = load_demo(size, reset=reset)
+    except RuleError as exc:
+        db.session.rollback()
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException("the rule files above do not validate; nothing was loaded")
     if not created:
         click.echo(f"The demo event is already loaded ({comp.name}); nothing changed. "
                    "Use --reset to rebuild it.")

@@ -36,3 +36,16 @@ def test_demo_reset_rebuilds_the_same_event(runner):
     result = runner.invoke(args=["demo", "--reset"])
     assert result.exit_code == 0, result.output
     assert (count(Trade), count(Contestant)) == before
+
+
+def test_every_demo_score_sheet_that_was_started_is_complete(runner):
+    """The demo generator fills every slot of every rule (a new criterion kind or slot
+    that it does not know would leave sheets incomplete)."""
+    from competition.services.standings import trade_standings
+    runner.invoke(args=["demo"])
+    incomplete = []
+    for trade in db.session.scalars(select(Trade)):
+        for row in trade_standings(trade).standings.rows:
+            if row.status == "ok" and not row.complete:
+                incomplete.append((trade.code, row.entry))
+    assert incomplete == []
