@@ -50,14 +50,24 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_server(db_url: str, redis_url: str, tmp_path, name: str):
+def _gevent_worker() -> str:
+    """engine.io insists on gevent-websocket's worker when that package is installed."""
+    try:
+        import geventwebsocket  # noqa: F401
+        return "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"
+    except ImportError:
+        return "gevent"
+
+
+def _start_server(db_url: str, redis_url: str, tmp_path, name: str, mode: str):
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url,
-           "SECRET_KEY": "multiprocess-test-secret-key", "SOCKETIO_ASYNC_MODE": "threading",
+           "SECRET_KEY": "multiprocess-test-secret-key", "SOCKETIO_ASYNC_MODE": mode,
            "RULES_DIR": os.environ.get("RULES_DIR", "scoring_rules")}
+    worker = (["-k", _gevent_worker()] if mode == "gevent" else ["--threads", "20"])
     with open(tmp_path / f"{name}.log", "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "1", "--threads", "20",
+            [sys.executable, "-m", "gunicorn", "-w", "1", *worker,
              "-b", f"127.0.0.1:{port}", "competition:create_app()"],
             env=env, stdout=log, stderr=subprocess.STDOUT)
     return proc, f"http://127.0.0.1:{port}"
@@ -79,15 +89,15 @@ def _wait_ready(proc, url: str, tmp_path, name: str) -> None:
                        + (tmp_path / f"{name}.log").read_text())
 
 
-@pytest.fixture
-def two_servers(app, redis_url, tmp_path):
+@pytest.fixture(params=["threading", "gevent"])
+def two_servers(app, redis_url, tmp_path, request):
     ev = build_event(n_entries=4, blind=False)
     db_url = app.config["SQLALCHEMY_DATABASE_URI"]
     procs = []
     try:
-        a, url_a = _start_server(db_url, redis_url, tmp_path, "a")
+        a, url_a = _start_server(db_url, redis_url, tmp_path, "a", request.param)
         procs.append(a)
-        b, url_b = _start_server(db_url, redis_url, tmp_path, "b")
+        b, url_b = _start_server(db_url, redis_url, tmp_path, "b", request.param)
         procs.append(b)
         _wait_ready(a, url_a, tmp_path, "a")
         _wait_ready(b, url_b, tmp_path, "b")
