@@ -169,6 +169,22 @@ def may_enter_results(user: User, bracket: Bracket) -> bool:
     return False
 
 
+def brackets_for(user: User, limit: int | None = None) -> list[tuple[Bracket, Stage]]:
+    """The brackets ``user`` may enter results for, newest first, with their stages."""
+    stmt = select(Bracket, Stage).join(Stage, Stage.id == Bracket.stage_id)
+    if user.has_role(Role.CHIEF_JUDGE) and user.trade_id is not None:
+        stmt = stmt.where(Stage.trade_id == user.trade_id)
+    elif user.has_role(Role.JUDGE):
+        stmt = stmt.where(Stage.id.in_(select(Heat.stage_id).join(JudgeAssignment).where(
+            JudgeAssignment.user_id == user.id)))
+    elif not user.has_role(Role.ORGANISER, Role.CHIEF_JUDGE):
+        return []
+    stmt = stmt.order_by(Bracket.id.desc())
+    if limit:
+        stmt = stmt.limit(limit)
+    return [(b, s) for b, s in db.session.execute(stmt).all()]
+
+
 def _decimal(value, field: str) -> Decimal:
     try:
         d = Decimal(str(value).strip())

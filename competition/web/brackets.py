@@ -16,6 +16,26 @@ bp = Blueprint("brackets", __name__)
 STAFF = (Role.ORGANISER, Role.CHIEF_JUDGE, Role.JUDGE)
 
 
+@bp.app_context_processor
+def _bracket_nav():
+    """has_brackets(): whether the signed-in judge or chief judge has a bracket to work on
+    (the layout then links /brackets/)."""
+    def has_brackets() -> bool:
+        if not (current_user.is_authenticated
+                and current_user.has_role(Role.JUDGE, Role.CHIEF_JUDGE)):
+            return False
+        return bool(svc.brackets_for(current_user, limit=1))
+    return {"has_brackets": has_brackets}
+
+
+@bp.get("/brackets/")
+@roles_required(*STAFF)
+def index():
+    """The brackets this user may enter results for (all of them for the organiser)."""
+    return render_template("registration/brackets_index.html",
+                           brackets=svc.brackets_for(current_user))
+
+
 def _bracket(bracket_id: int):
     try:
         return svc.get_bracket(bracket_id)

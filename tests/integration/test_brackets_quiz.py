@@ -211,3 +211,17 @@ def test_a_round_robin_has_a_champion_once_every_match_is_played(client, auth, e
     entries = db.session.scalars(select(Entry).where(Entry.stage_id == stage.id)).all()
     assert view["champion"]["id"] == min(e.id for e in entries)
     assert [r["points"] for r in view["groups"][0]["table"]] == ["10", "8", "6", "4", "2", "0"]
+
+
+def test_a_judge_finds_the_brackets_of_their_heats_from_the_menu(client, auth, ev):
+    auth.login("org")
+    stage, bracket = make_bracket_stage(client, ev)
+    auth.logout()
+    auth.login("judge")                       # assigned to the quiz's heat
+    page = client.get("/brackets/").get_data(as_text=True)
+    assert f"/brackets/{bracket.id}" in page and "对阵表" in page
+    assert 'href="/brackets/"' in client.get(f"/brackets/{bracket.id}").get_data(as_text=True)
+    auth.logout()
+    auth.login("judge2")                      # assigned nowhere
+    page = client.get("/brackets/").get_data(as_text=True)
+    assert f"/brackets/{bracket.id}\"" not in page and 'href="/brackets/"' not in page

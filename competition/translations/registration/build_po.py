@@ -265,6 +265,10 @@ ZH = {
     "Preferred heat": "意向场次",
     "Preferred heat of %(n)s": "%(n)s 的意向场次",
     "%(n)d preferred heats": "%(n)d 人指定意向场次",
+    "Brackets": "对阵表",
+    "Stage": "赛段",
+    "Enter results": "录入比赛结果",
+    "No brackets for you yet.": "暂无您可录入结果的对阵表。",
     "Registrations changed while importing; nothing was imported. Check the sheet again.":
         "导入过程中报名数据发生了变化，未导入任何数据。请重新检查报名表。",
 }
