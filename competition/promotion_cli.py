@@ -126,31 +126,14 @@ def export_command(comp_code, trade_code, out_dir) -> None:
 def set_policy_command(path: Path, comp_code, ladder) -> None:
     """Validate a policy file and make it the competition's policy (a file shipped in
     competition/promotion_policies is referenced by name; any other file is stored as text)."""
-    from .extensions import db
-    from .models import AuditLog
-    from .promotion import PolicyError, get_ladder, parse_policy
-    from .services.promotions import POLICY_DIR
+    from .promotion import PolicyError
+    from .services import promotions as svc
     comp = _competition(comp_code)
-    settings = dict(comp.settings or {})
-    if ladder:
-        settings["grade_ladder"] = ladder
-    text = path.read_text(encoding="utf-8")
+    shipped = path.resolve().parent == svc.POLICY_DIR.resolve()
     try:
-        policy = parse_policy(text, path.name, ladder=get_ladder(settings.get("grade_ladder")))
-    except PolicyError as err:
+        policy = svc.set_policy(comp, None, file=path.name if shipped else None,
+                                text=None if shipped else path.read_text(encoding="utf-8"),
+                                ladder=ladder, source=path.name)
+    except (PolicyError, svc.PromotionError) as err:
         raise click.ClickException(str(err)) from None
-    old = {k: settings.get(k) for k in ("promotion_policy_file", "promotion_policy",
-                                        "grade_ladder")}
-    settings.pop("promotion_policy", None)
-    settings.pop("promotion_policy_file", None)
-    if path.resolve().parent == POLICY_DIR.resolve():
-        settings["promotion_policy_file"] = path.name
-    else:
-        settings["promotion_policy"] = text
-    comp.settings = settings
-    db.session.add(AuditLog(action="promotion.policy", object_type="competition",
-                            object_id=comp.id, competition_id=comp.id, old=old,
-                            new={"name": policy.name, "file": path.name,
-                                 "grade_ladder": settings.get("grade_ladder")}))
-    db.session.commit()
     click.echo(f"{comp.code}: promotion policy is now {policy.name} ({path.name})")

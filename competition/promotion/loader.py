@@ -38,7 +38,8 @@ def load_policy_file(path: str | Path, ladder: Ladder | None = None) -> Policy:
 
 def parse_policy(text: str, source: str = "<policy>", ladder: Ladder | None = None) -> Policy:
     """Validate policy TOML ``text``; ``source`` names it in problems. If ``ladder`` (the
-    competition's) is given, the policy must use that ladder. Raises PolicyError."""
+    competition's) is given, a policy that names no ladder uses it and one that names
+    another ladder is a problem. Raises PolicyError."""
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
@@ -46,6 +47,8 @@ def parse_policy(text: str, source: str = "<policy>", ladder: Ladder | None = No
         raise PolicyError([Problem(source, int(m.group(1)) if m else 1, "toml",
                                    str(exc))]) from None
     lines = locate(text)
+    if "ladder" not in data and ladder is not None:
+        data["ladder"] = ladder.code          # unstated: the competition's ladder
     named = data.get("ladder")
     use = get_ladder(named) if named in LADDERS else get_ladder(None)
     try:

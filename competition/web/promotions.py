@@ -56,8 +56,34 @@ def index():
         problems = [str(p) for p in err.problems]
     lists = [svc.trade_list(t) for t in comp.trades]
     words = describe(policy.for_trade(None)) if policy else []
+    settings = comp.settings or {}
     return render_template("promotions/index.html", competition=comp, policy=policy,
-                           problems=problems, lists=lists, policy_words=words)
+                           problems=problems, lists=lists, policy_words=words,
+                           shipped=sorted(p.name for p in svc.POLICY_DIR.glob("*.toml")),
+                           current_file=settings.get("promotion_policy_file")
+                           or ("" if settings.get("promotion_policy") else svc.DEFAULT_POLICY),
+                           own_text=settings.get("promotion_policy", ""),
+                           ladder_code=settings.get("grade_ladder", "five"))
+
+
+@bp.post("/policy")
+@roles_required(Role.ORGANISER)
+def set_policy():
+    """Choose a shipped policy, or paste the competition's own policy (TOML); validated
+    first, so a policy with problems changes nothing and its problems are listed."""
+    comp = _competition()
+    own = request.form.get("text", "").strip()
+    try:
+        policy = svc.set_policy(comp, current_user, file=None if own else
+                                request.form.get("file"), text=own or None,
+                                ladder=request.form.get("ladder") or None)
+        flash(_("The promotion policy is now: %(name)s", name=policy.name))
+    except PolicyError as err:
+        flash(_("The promotion policy is not valid: %(problems)s",
+                problems="; ".join(str(p) for p in err.problems)))
+    except svc.PromotionError as err:
+        _flash_error(err)
+    return redirect(url_for(".index"))
 
 
 @bp.get("/<code>")

@@ -81,3 +81,26 @@ def test_propose_all_proposes_every_unconfirmed_trade(demo, client, auth):
     assert "个工种的拟晋级名单" in html
     proposed = {p.trade_id for p in db.session.scalars(select(Promotion))}
     assert len(proposed) >= len(demo.trades) // 2
+
+
+def test_the_organiser_chooses_or_writes_the_policy_on_the_page(demo, client, auth):
+    auth.login("admin", "demo-admin")
+    html = client.get("/admin/promotions/").get_data(as_text=True)
+    assert "national_contest.toml" in html and "更换晋级办法" in html
+    client.post("/admin/promotions/policy", data={"file": "national_contest.toml",
+                                                  "ladder": "five"})
+    html = client.get("/admin/promotions/").get_data(as_text=True)
+    assert "晋级办法已设为：全国职业技能大赛晋级办法" in html
+    assert "一等奖、二等奖、三等奖：认定为二级/技师" in html
+    bad = 'version = 1\nname = "本届"\n[[rules]]\nkind = "rank"\ntop = 3\n'
+    client.post("/admin/promotions/policy", data={"text": bad, "ladder": "five"})
+    html = client.get("/admin/promotions/").get_data(as_text=True)
+    assert ("competition:DEMO13:3: rules[#1]: give exactly one of &#39;steps&#39; (grades up) "
+            "or &#39;grant&#39; (a grade)") in html
+    db.session.refresh(demo)
+    assert demo.settings["promotion_policy_file"] == "national_contest.toml"   # unchanged
+    good = bad + "steps = 1\n"
+    client.post("/admin/promotions/policy", data={"text": good, "ladder": "eight"})
+    db.session.refresh(demo)
+    assert demo.settings["grade_ladder"] == "eight"
+    assert svc.competition_policy(demo).name == "本届"

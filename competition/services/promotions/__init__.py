@@ -14,12 +14,13 @@ from .decisions import (
 )
 from .documents import export_data, promotion_note, write_exports
 from .lists import (
-    confirm, exclude, include, keep_after_review, propose, refresh_review_flags, trade_list,
+    confirm, exclude, include, keep_after_review, propose, refresh_review_flags, set_policy,
+    trade_list,
 )
 
 __all__ = [
     "ACTIVE", "DEFAULT_POLICY", "POLICY_DIR", "PromotionError", "TradeList", "competition_ladder",
     "competition_policy", "confirm", "exclude", "export_data", "include", "keep_after_review",
-    "promotion_note", "propose", "refresh_review_flags", "trade_decisions", "trade_finishers",
+    "promotion_note", "propose", "refresh_review_flags", "set_policy", "trade_decisions", "trade_finishers",
     "trade_list", "write_exports",
 ]

@@ -2,6 +2,8 @@
 Each function is one transaction with its AuditLog rows."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from ...extensions import db
@@ -150,3 +152,36 @@ def _audit(user, action, row: Promotion, old, new, reason) -> None:
     db.session.add(AuditLog(user_id=_uid(user), action=action, object_type="promotion",
                             object_id=row.id, competition_id=row.competition_id,
                             trade_id=row.trade_id, old=old, new=new, reason=reason))
+
+
+def set_policy(comp: Competition, user: User | None, *, file: str | None = None,
+               text: str | None = None, ladder: str | None = None, source: str = ""):
+    """Make a shipped policy file (by name) or a policy text the competition's policy,
+    optionally with its grade ladder. Validated first: raises PolicyError (located
+    problems) or PromotionError (unknown file); changes nothing then. Returns the Policy."""
+    from ...promotion import get_ladder, parse_policy
+    from .decisions import POLICY_DIR
+    settings = dict(comp.settings or {})
+    if ladder:
+        settings["grade_ladder"] = ladder
+    if file:
+        path = POLICY_DIR / Path(file).name
+        if not path.is_file():
+            raise PromotionError("there is no policy file named %(name)s", 400, name=file)
+        text, source = path.read_text(encoding="utf-8"), path.name
+    policy = parse_policy(text or "", source or f"competition:{comp.code}",
+                          ladder=get_ladder(settings.get("grade_ladder")))
+    keys = ("promotion_policy_file", "promotion_policy", "grade_ladder")
+    old = {k: (comp.settings or {}).get(k) for k in keys}
+    settings.pop("promotion_policy", None)
+    settings.pop("promotion_policy_file", None)
+    settings["promotion_policy_file" if file else "promotion_policy"] = \
+        Path(file).name if file else text
+    comp.settings = settings
+    db.session.add(AuditLog(user_id=_uid(user), action="promotion.policy",
+                            object_type="competition", object_id=comp.id,
+                            competition_id=comp.id, old=old,
+                            new={"name": policy.name, "file": Path(file).name if file else None,
+                                 "grade_ladder": settings.get("grade_ladder")}))
+    db.session.commit()
+    return policy

@@ -110,3 +110,11 @@ def test_a_policy_reads_back_in_words():
     ]
     passing = load_policy_file(POLICY_DIR / "county_pass_at_level.toml")
     assert describe(passing.for_trade(None))[0] == "以赛代评（理论≥60分、实操≥60分）：认定为三级/高级工"
+
+
+def test_a_policy_that_names_no_ladder_uses_the_competitions():
+    from competition.promotion import EIGHT_LEVEL
+    text = 'version = 1\nname = "x"\n[[rules]]\nkind = "award"\nawards = ["一等奖"]\n' \
+           'grant = "特级技师"\n'
+    assert parse_policy(text, ladder=EIGHT_LEVEL).ladder == "eight"
+    assert problems(text) == ["p.toml:6: rules[#1].grant: '特级技师' is not on the five-level ladder"]
