@@ -282,6 +282,14 @@ def reinstate_contestant(c: Contestant, user: User | None, reason: str = "") -> 
     return c
 
 
+def history(c: Contestant) -> list[AuditLog]:
+    """Every recorded change of the contestant, oldest first (the sheet import that
+    created them is the competition's import row, not listed here)."""
+    return list(db.session.scalars(select(AuditLog).where(
+        AuditLog.object_type == "contestant", AuditLog.object_id == c.id)
+        .order_by(AuditLog.id)))
+
+
 def _trade_changed(trade_id: int, entries_changed: bool) -> None:
     if entries_changed:
         from .standings import trade_changed

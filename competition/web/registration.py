@@ -224,7 +224,7 @@ def edit(cid: int):
             return redirect(url_for(".contestants", q=c.id_number))
     return render_template("registration/contestant_form.html", competition=comp,
                            trades=_trades(comp), values=values, error=error, field=field,
-                           contestant=c), 400 if error else 200
+                           contestant=c, history=svc.history(c)), 400 if error else 200
 
 
 def _next() -> str | None:

@@ -77,3 +77,5 @@ def test_withdrawal_keeps_the_contestant_and_marks_the_entries(client, auth, ev)
     assert c.withdrawn_at is None and db.session.scalar(select(Entry.status)) == "active"
     actions = list(db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
     assert actions[-2:] == ["contestant.withdraw", "contestant.reinstate"]
+    page = client.get(f"/admin/registration/{c.id}/edit").get_data(as_text=True)
+    assert "变更记录" in page and "因病退赛" in page and "康复" in page
