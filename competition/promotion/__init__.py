@@ -16,11 +16,11 @@ from .ladder import (
     EIGHT_LEVEL, FIVE_LEVEL, LADDERS, Grade, GradeError, Ladder, get_ladder, parse_grade,
 )
 from .loader import PolicyError, PolicyProblem, load_policy_file, parse_policy
-from .policy import AwardRule, PassRule, Policy, RankRule, TradePolicy, describe
+from .policy import AwardRule, PassRule, Policy, RankRule, TradePolicy, describe, mismatches
 
 __all__ = [
     "AwardRule", "BASIS_LABELS", "Decision", "EIGHT_LEVEL", "FIVE_LEVEL", "Finisher", "Grade",
-    "GradeError", "LADDERS", "describe", "Ladder", "PassRule", "Policy", "PolicyError", "PolicyProblem",
+    "GradeError", "LADDERS", "describe", "mismatches", "Ladder", "PassRule", "Policy", "PolicyError", "PolicyProblem",
     "RankRule", "TradePolicy", "decide", "get_ladder", "load_policy_file", "parse_grade",
     "parse_policy", "promotion_note", "rank_cutoff", "resolve_one_per_person",
 ]

@@ -176,3 +176,23 @@ def describe(policy: TradePolicy, component_names: dict[str, str] | None = None)
     if policy.one_per_person:
         lines.append("每人每届限晋级一次")
     return lines
+
+
+def mismatches(policy: TradePolicy, award_names: list[str],
+               component_ids: list[str]) -> list[str]:
+    """What in a trade's policy cannot match that trade's scoring rule: award names it does
+    not award, pass marks for components it does not have. Such a rule would silently
+    promote no one, so the organiser is told."""
+    out = []
+    for i, rule in enumerate(policy.rules, start=1):
+        if rule.kind == "award":
+            for name in rule.awards:
+                if name not in award_names:
+                    out.append(f"rules[#{i}]: '{name}' is not an award of this trade "
+                               f"(its awards: {', '.join(award_names) or 'none'})")
+        elif rule.kind == "pass":
+            for cid in rule.pass_marks:
+                if cid not in component_ids:
+                    out.append(f"rules[#{i}].pass_marks.{cid}: this trade has no component "
+                               f"'{cid}' (its components: {', '.join(component_ids)})")
+    return out

@@ -100,10 +100,12 @@ def trade_page(code: str):
                                    for r in lst.rows if r.status != "confirmed")
     try:
         words = describe(svc.competition_policy(trade.competition).for_trade(trade.code))
-    except PolicyError:
-        words = []
+        warnings = svc.policy_mismatches(trade)
+    except (PolicyError, RuleError) as err:
+        words, warnings = [], [str(p) for p in err.problems]
     return render_template("promotions/trade.html", trade=trade, lst=lst, rows=rows,
                            ladder=ladder, basis_labels=BASIS_UI, policy_words=words,
+                           policy_warnings=warnings,
                            status_labels=STATUS_LABELS, stale=stale)
 
 

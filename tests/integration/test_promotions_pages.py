@@ -104,3 +104,11 @@ def test_the_organiser_chooses_or_writes_the_policy_on_the_page(demo, client, au
     db.session.refresh(demo)
     assert demo.settings["grade_ladder"] == "eight"
     assert svc.competition_policy(demo).name == "本届"
+
+
+def test_the_trade_page_warns_when_the_policy_names_awards_the_trade_does_not_give(
+        demo, client, auth):
+    auth.login("admin", "demo-admin")
+    client.post("/admin/promotions/policy", data={"file": "province_contest.toml"})
+    html = client.get("/admin/promotions/forklift").get_data(as_text=True)
+    assert "不会使任何人晋级" in html and "&#39;金牌&#39; is not an award of this trade" in html

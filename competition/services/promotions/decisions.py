@@ -123,3 +123,19 @@ def _promoted_elsewhere(trade: Trade) -> dict[str, str]:
         .where(Promotion.competition_id == trade.competition_id,
                Promotion.trade_id != trade.id, Promotion.status.in_(ACTIVE))).all()
     return {r[0]: r[1] for r in rows}
+
+
+def policy_mismatches(trade: Trade) -> list[str]:
+    """Where the competition's policy for ``trade`` cannot match its scoring rule (award
+    names, component ids), plus [trades.<code>] sections naming no trade of the competition.
+    Raises PolicyError, RuleError."""
+    from ...promotion import mismatches
+    from ..rules import rule_for
+    policy = competition_policy(trade.competition)
+    rule = rule_for(trade)
+    out = mismatches(policy.for_trade(trade.code), [a.name for a in rule.awards.levels],
+                     [c.id for c in rule.components])
+    codes = {t.code for t in trade.competition.trades}
+    out += [f"trades.{code}: no trade of this competition has this code"
+            for code in policy.trades if code not in codes]
+    return out

@@ -118,3 +118,18 @@ def test_a_policy_that_names_no_ladder_uses_the_competitions():
            'grant = "特级技师"\n'
     assert parse_policy(text, ladder=EIGHT_LEVEL).ladder == "eight"
     assert problems(text) == ["p.toml:6: rules[#1].grant: '特级技师' is not on the five-level ladder"]
+
+
+def test_policy_parts_that_cannot_match_a_trade_are_named():
+    from competition.promotion import mismatches
+    policy = load_policy_file(POLICY_DIR / "province_contest.toml").for_trade("lathe")
+    assert mismatches(policy, ["一等奖", "二等奖"], ["theory", "practical"]) == [
+        "rules[#1]: '金牌' is not an award of this trade (its awards: 一等奖, 二等奖)",
+        "rules[#1]: '银牌' is not an award of this trade (its awards: 一等奖, 二等奖)",
+        "rules[#1]: '铜牌' is not an award of this trade (its awards: 一等奖, 二等奖)",
+        "rules[#2]: '优胜奖' is not an award of this trade (its awards: 一等奖, 二等奖)",
+    ]
+    passing = load_policy_file(POLICY_DIR / "county_pass_at_level.toml").for_trade(None)
+    assert mismatches(passing, ["一等奖"], ["practical"]) == [
+        "rules[#1].pass_marks.theory: this trade has no component 'theory' "
+        "(its components: practical)"]
