@@ -1,7 +1,6 @@
 """The rule bound to a trade, parsed once per rule text."""
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,4 +29,6 @@ def read_rule_file(name: str) -> str:
 
 
 def rule_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    """Short digest of a rule text (the same one printed on the signed marking scheme)."""
+    from ..rules.scheme_xlsx import rule_digest as digest
+    return digest(text)

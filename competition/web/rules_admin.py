@@ -28,6 +28,22 @@ def bound_text(code: str):
     return Response(trade.rule_text, mimetype="text/plain; charset=utf-8")
 
 
+@bp.get("/<code>/scheme.xlsx")
+@roles_required(Role.ORGANISER, Role.CHIEF_JUDGE)
+def scheme(code: str):
+    """The marking scheme (评分细则表) of the bound rule, for the chief judge to sign."""
+    from ..rules.scheme_xlsx import scheme_bytes
+    trade = _trade_or_404(code)
+    data = scheme_bytes(trade.rule_text, trade.competition.name)
+    return Response(data, headers={"Content-Disposition": _attachment(f"评分细则表-{trade.name}.xlsx")},
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _attachment(filename: str) -> str:
+    from urllib.parse import quote
+    return f"attachment; filename=scheme.xlsx; filename*=UTF-8''{quote(filename)}"
+
+
 @bp.post("/<code>/rebind")
 @roles_required(Role.ORGANISER)
 def rebind(code: str):

@@ -48,10 +48,12 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("judge.*", {JUDGE}),
     ("brackets.view_json", EVERYONE),             # brackets are public, like results
     ("brackets.screen", EVERYONE),
+    ("brackets.index", {ORG, JUDGE, CHIEF}),
     ("brackets.page", {ORG, JUDGE, CHIEF}),       # where match results are entered
     ("brackets.result", {ORG, JUDGE, CHIEF}),
     ("documents.score_sheets", {ORG, CHIEF}),     # the paper fallback, printed by either
     ("rules_admin.bound_text", {ORG, CHIEF}),
+    ("rules_admin.scheme", {ORG, CHIEF}),
     ("admin.*", {ORG}),
     ("rules_admin.*", {ORG}),
     ("users_admin.*", {ORG}),

@@ -46,3 +46,16 @@ def test_judges_cannot_see_the_rules_admin(client, auth):
     ev = build_event(n_entries=1)
     auth.login(ev["judges"][0].username)
     assert client.get("/admin/rules/").status_code == 403
+
+
+def test_the_chief_judge_downloads_the_marking_scheme_of_the_bound_rule(app, client, auth):
+    import io
+
+    from openpyxl import load_workbook
+    ev = build_event(n_entries=1)
+    auth.login(ev["chief"].username)
+    response = client.get("/admin/rules/mini/scheme.xlsx")
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+    assert "作品质量" in text and "安全文明生产" in text and "裁判长" in text
