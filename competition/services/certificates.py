@@ -14,6 +14,7 @@ from typing import Iterable
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from exports.data import CertificateData, chinese_date
 
@@ -110,18 +111,24 @@ def current_certificates(trade: Trade | None = None, comp: Competition | None = 
 
 def issue_certificates(trade: Trade, user: User | None) -> list[Certificate]:
     """Issue a certificate to every awarded entry that has none. Existing certificates are
-    kept, even stale ones (the organiser re-issues those on purpose). One transaction."""
+    kept, even stale ones (the organiser re-issues those on purpose). One transaction.
+    Raises DocumentError (nothing issued) if another issue took the same serials first."""
     todo = [a for a in awarded(trade) if a.certificate is None]
     number = _next_number(trade)
     issued = []
-    for a in todo:
-        cert = _new_certificate(trade, a, serial_prefix(trade) + f"{number:04d}")
-        number += 1
-        issued.append(cert)
-    db.session.flush()
-    for cert in issued:
-        _audit(user, "certificate.issue", cert, None, _snapshot(cert), None)
-    db.session.commit()
+    try:
+        for a in todo:
+            cert = _new_certificate(trade, a, serial_prefix(trade) + f"{number:04d}")
+            number += 1
+            issued.append(cert)
+        db.session.flush()
+        for cert in issued:
+            _audit(user, "certificate.issue", cert, None, _snapshot(cert), None)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise DocumentError("Certificates of this trade were being issued at the same time; "
+                            "nothing was issued now. Try again.") from None
     return issued
 
 

@@ -103,7 +103,10 @@ def issue(code: str):
         issued = svc.issue_certificates(trade, current_user)
     except RuleError:
         abort(409)
-    flash(_("%(n)d certificate(s) issued.", n=len(issued)))
+    except svc.DocumentError as err:
+        flash(_(err.message, **err.params))
+    else:
+        flash(_("%(n)d certificate(s) issued.", n=len(issued)))
     return redirect(url_for("documents.trade_page", code=code))
 
 

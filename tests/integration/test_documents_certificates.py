@@ -195,3 +195,14 @@ def test_the_organiser_sets_a_layout_for_pre_printed_paper_and_prints_a_sample(
     printed = pdf_text(client.get("/admin/documents/lathe/certificates.pdf").data)[0]
     assert "荣 誉 证 书" not in printed
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "settings.update"))
+
+
+def test_a_serial_taken_meanwhile_issues_nothing_and_says_so(demo, admin, monkeypatch):
+    from competition.services import certificates
+    lathe = trade(demo)
+    first = svc.issue_certificates(lathe, admin)[0]
+    svc.void_certificate(first, admin, "重发测试")     # its entry needs one again ...
+    monkeypatch.setattr(certificates, "_next_number", lambda t: 1)  # ... under a taken serial
+    with pytest.raises(svc.DocumentError, match="at the same time"):
+        svc.issue_certificates(lathe, admin)
+    assert svc.verify(first.serial).status == "void"
