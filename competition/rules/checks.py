@@ -15,7 +15,8 @@ Found = list[tuple[tuple, str]]
 
 def cross_check(rule: Rule) -> Found:
     found: Found = []
-    for check in (_duplicates, _components, _criteria, _attempt_groups, _tie_break, _awards):
+    for check in (_duplicates, _groups, _components, _criteria, _attempt_groups, _zeroes,
+                  _tie_break, _awards):
         found.extend(check(rule))
     return found
 
@@ -32,6 +33,12 @@ def _dupes(values: list[str], loc: tuple, key: str, what: str) -> Found:
 
 def _duplicates(rule: Rule) -> Found:
     out = _dupes([c.id for c in rule.components], ("components",), "id", "component id")
+    out += _dupes([g.id for g in rule.groups], ("groups",), "id", "group id")
+    names = {c.id: "component" for c in rule.components}
+    names.update({c.id: "criterion" for c in rule.criteria})
+    for i, group in enumerate(rule.groups):
+        if group.id in names:
+            out.append((("groups", i, "id"), f"'{group.id}' is also a {names[group.id]} id"))
     out += _dupes([c.id for c in rule.criteria], ("criteria",), "id", "criterion id")
     out += _dupes([lv.name for lv in rule.awards.levels], ("awards", "levels"), "name",
                   "award level name")
@@ -42,6 +49,36 @@ def _duplicates(rule: Rule) -> Found:
         if crit.kind == "deductions":
             out += _dupes([v.code for v in crit.violations], ("criteria", i, "violations"),
                           "code", "violation code")
+    return out
+
+
+def _groups(rule: Rule) -> Found:
+    """Components name their group; every group has a member."""
+    out: Found = []
+    ids = [g.id for g in rule.groups]
+    for i, comp in enumerate(rule.components):
+        if comp.group is not None and comp.group not in ids:
+            out.append((("components", i, "group"), f"unknown group '{comp.group}' "
+                        f"(declare it in [[groups]])"))
+    for i, group in enumerate(rule.groups):
+        if not rule.components_of(group.id):
+            out.append((("groups", i, "id"), f"group '{group.id}' has no components"))
+    return out
+
+
+def _zeroes(rule: Rule) -> Found:
+    """A violation's `zeroes` names criteria, components or groups."""
+    out: Found = []
+    known = ({c.id for c in rule.criteria} | {c.id for c in rule.components}
+             | {g.id for g in rule.groups})
+    for i, crit in enumerate(rule.criteria):
+        if crit.kind != "deductions":
+            continue
+        for j, v in enumerate(crit.violations):
+            for k, ref in enumerate(v.zeroes):
+                if ref not in known:
+                    out.append((("criteria", i, "violations", j, "zeroes", k),
+                                f"unknown ref '{ref}' (a criterion, a component or a group)"))
     return out
 
 
@@ -60,6 +97,9 @@ def _components(rule: Rule) -> Found:
             out.append((("components", i), "weight is required in weighted mode"))
         if weighted and comp.max is not None and comp.max == 0:
             out.append((("components", i, "max"), "must be > 0 in weighted mode"))
+        if weighted and comp.factor is not None:
+            out.append((("components", i, "factor"), "a component factor is for sum mode "
+                        "(in weighted mode the weight scales the component)"))
     if weighted:
         weights = sum((c.weight or Decimal(0) for c in rule.components), Decimal(0))
         if weights != 100 and all(c.weight is not None for c in rule.components):
@@ -121,6 +161,9 @@ def _check_judged(crit: Judged) -> Found:
     d = crit.difficulty
     if d is not None and d.min > d.max:
         out.append((("difficulty", "min"), f"min {_n(d.min)} > max {_n(d.max)}"))
+    if crit.aggregate_decimals is not None and crit.aggregate not in ("mean", "trimmed_mean"):
+        out.append((("aggregate_decimals",), f"rounds a mean: aggregate 'mean' or "
+                    f"'trimmed_mean', not '{crit.aggregate}'"))
     return out
 
 
@@ -210,17 +253,24 @@ def _check_count(crit) -> Found:
 
 
 def _check_checklist(crit) -> Found:
+    out: Found = []
     total = sum((t.points for t in crit.items), Decimal(0))
     if total != crit.max:
-        return [(("max",), f"max {_n(crit.max)} != {_n(total)}, the sum of its items' points")]
-    return []
+        out.append((("max",), f"max {_n(crit.max)} != {_n(total)}, the sum of its items' "
+                              f"points"))
+    for j, item in enumerate(crit.items):
+        if item.step is not None and item.points % item.step:
+            out.append((("items", j, "step"), f"points {_n(item.points)} are not a multiple "
+                                              f"of step {_n(item.step)}"))
+    return out
 
 
 def _check_deductions(crit: Deductions) -> Found:
     out: Found = []
     for j, v in enumerate(crit.violations):
-        if v.veto is None and v.points == 0:
-            out.append((("violations", j, "points"), "a violation needs points or a veto"))
+        if v.veto is None and v.points == 0 and not v.zeroes:
+            out.append((("violations", j, "points"),
+                        "a violation needs points, a veto or zeroes"))
     if crit.max > 0 and crit.cap is not None and crit.cap > crit.max:
         out.append((("cap",), f"cap {_n(crit.cap)} exceeds max {_n(crit.max)} "
                               f"(deductions stop at 0)"))
@@ -241,6 +291,7 @@ _KIND_CHECKS = {"judged": _check_judged, "measured": _check_measured, "timed": _
 def _tie_break(rule: Rule) -> Found:
     out: Found = []
     refs = {"total", "deductions"} | {c.id for c in rule.components}
+    refs |= {g.id for g in rule.groups}
     refs |= {c.id for c in rule.criteria} | {c.id + ".raw" for c in rule.criteria}
     for i, text in enumerate(rule.scoring.tie_break):
         parts = text.split()
@@ -248,7 +299,8 @@ def _tie_break(rule: Rule) -> Found:
         if len(parts) != 2 or parts[1] not in ("asc", "desc"):
             out.append((loc, f"'{text}': expected '<ref> asc' or '<ref> desc'"))
         elif parts[0] not in refs:
-            out.append((loc, f"'{text}': unknown ref '{parts[0]}' (a component, a "
+            group = "a group, " if rule.groups else ""
+            out.append((loc, f"'{text}': unknown ref '{parts[0]}' (a component, {group}a "
                              f"criterion, criterion.raw, total or deductions)"))
     return out
 
@@ -264,6 +316,10 @@ def _awards(rule: Rule) -> Found:
         elif rule.awards.basis == "percent" and level.percent is None:
             out.append((loc + ("percent",),
                         f"level '{level.name}' needs a percent (basis = 'percent')"))
+        if (level.min_count is not None and level.max_count is not None
+                and level.min_count > level.max_count):
+            out.append((loc + ("min_count",), f"min_count {level.min_count} > max_count "
+                                              f"{level.max_count}"))
     if rule.awards.basis == "percent":
         total = sum((lv.percent or Decimal(0) for lv in rule.awards.levels), Decimal(0))
         if total > 100:

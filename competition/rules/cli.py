@@ -59,15 +59,21 @@ def compute_command(rule_file: Path, marks_file: Path) -> None:
 
 
 def standings_csv(rule, standings) -> str:
-    """rank, contestant, total, award, one column per component, one per criterion."""
+    """rank, contestant, total, award, one column per component, one per criterion; then
+    titles (joined by "; "), status (ok | disqualified | absent), complete (yes | no) and
+    one column per component group (group ids prefixed "group:")."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     comps = [c.id for c in rule.components]
     crits = [c.id for c in rule.criteria]
-    writer.writerow(["rank", "contestant", "total", "award", *comps, *crits])
+    groups = [g.id for g in rule.groups]
+    writer.writerow(["rank", "contestant", "total", "award", *comps, *crits,
+                     "titles", "status", "complete", *(f"group:{g}" for g in groups)])
     for row in standings.rows:
         rank = row.rank if row.rank is not None else row.status
         writer.writerow([rank, row.entry, row.total, row.award or "",
                          *(row.components.get(c, "") for c in comps),
-                         *(row.criteria.get(c, "") for c in crits)])
+                         *(row.criteria.get(c, "") for c in crits),
+                         "; ".join(row.titles), row.status, "yes" if row.complete else "no",
+                         *(row.groups.get(g, "") for g in groups)])
     return out.getvalue()

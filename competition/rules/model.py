@@ -13,6 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", min_length=1, max_length=40)]
 Veto = Literal["component_zero", "total_zero", "disqualify"]
+# Rounding of a value to its decimals: half_up (四舍五入, the default) or down (去尾: the
+# digits beyond are dropped, towards zero).
+Rounding = Literal["half_up", "down"]
 KINDS = ("judged", "measured", "checklist", "timed", "count", "adjustment", "deductions")
 
 
@@ -34,6 +37,18 @@ class Scoring(_Model):
     component_decimals: int = Field(2, ge=0, le=6)
     criterion_decimals: int = Field(2, ge=0, le=6)
     tie_break: list[str] = []
+    rounding: Rounding = "half_up"            # every level, unless overridden below
+    total_rounding: Rounding | None = None
+    component_rounding: Rounding | None = None
+    criterion_rounding: Rounding | None = None  # a criterion's own `rounding` wins
+
+
+class Group(_Model):
+    """A named set of components (e.g. the practical modules): a column, a tie-break ref,
+    a target of `zeroes`."""
+    id: Id
+    name: str = Field(min_length=1)
+    name_en: str = ""
 
 
 class Component(_Model):
@@ -42,6 +57,8 @@ class Component(_Model):
     name_en: str = ""
     weight: Decimal | None = Field(None, ge=0, le=100)
     max: Decimal | None = Field(None, ge=0)   # None: the sum of its criteria's max
+    group: Id | None = None                   # a [[groups]] id
+    factor: Decimal | None = Field(None, gt=0)  # sum mode: contribution = score x factor
 
 
 class _Criterion(_Model):
@@ -57,6 +74,7 @@ class _Criterion(_Model):
     attempt_aggregate: Literal["best", "sum", "mean", "last"] = "best"
     attempt_group: Id | None = None   # criteria of one group count the same attempt (a run)
     blind: bool | None = None
+    rounding: Rounding | None = None  # overrides scoring.criterion_rounding
 
     def effective_max(self) -> Decimal:
         """The most this criterion can add to its component (attempts and factor applied)."""
@@ -68,6 +86,7 @@ class Difficulty(_Model):
     min: Decimal = Field(gt=0)
     max: Decimal = Field(gt=0)
     step: Decimal | None = Field(None, gt=0)
+    cap: bool = False   # true: points never exceed the criterion's max (max counts once)
 
 
 class Judged(_Criterion):
@@ -79,6 +98,7 @@ class Judged(_Criterion):
     trim: int = Field(0, ge=0)
     discrepancy: Decimal | None = Field(None, gt=0)
     difficulty: Difficulty | None = None
+    aggregate_decimals: int | None = Field(None, ge=0, le=6)   # round the judges' mean first
 
     @property
     def scale(self) -> Decimal:
@@ -88,7 +108,9 @@ class Judged(_Criterion):
         base = super().effective_max()
         if self.aggregate == "trimmed_sum":
             base *= self.judges - 2 * self.trim
-        return base * (self.difficulty.max if self.difficulty else 1)
+        if self.difficulty is None or self.difficulty.cap:
+            return base
+        return base * self.difficulty.max
 
 
 class Range(_Model):
@@ -143,6 +165,11 @@ class Item(_Model):
     name: str = Field(min_length=1)
     name_en: str = ""
     points: Decimal = Field(gt=0)
+    step: Decimal | None = Field(None, gt=0)   # partial credit: 0..points on this step
+
+    @property
+    def partial(self) -> bool:
+        return self.step is not None
 
 
 class Checklist(_Criterion):
@@ -165,6 +192,7 @@ class Count(_Criterion):
     base: Decimal = Decimal(0)
     reference: Decimal = Decimal(0)
     per_unit: Decimal
+    per_unit_below: Decimal | None = None   # below the reference (default: per_unit)
     floor: Decimal = Decimal(0)
     cap: Decimal | None = None
     step: Decimal | None = Field(None, gt=0)
@@ -185,6 +213,7 @@ class Violation(_Model):
     name_en: str = ""
     points: Decimal = Field(Decimal(0), ge=0)
     veto: Veto | None = None
+    zeroes: list[str] = []   # criterion, component or group ids whose score becomes 0
 
 
 class Deductions(_Criterion):
@@ -206,6 +235,9 @@ class AwardLevel(_Model):
     count: int | None = Field(None, ge=0)
     percent: Decimal | None = Field(None, ge=0, le=100)
     min_total: Decimal | None = None
+    min_count: int | None = Field(None, ge=0)   # at least this many places ...
+    max_count: int | None = Field(None, ge=0)   # ... and at most this many
+    complete_only: bool = False                 # only entries with every mark
 
 
 class Title(_Model):
@@ -227,6 +259,7 @@ class Rule(_Model):
     version: Literal[1] = 1
     trade: Trade
     scoring: Scoring = Scoring()
+    groups: list[Group] = []
     components: list[Component] = Field(min_length=1)
     criteria: list[Criterion] = Field(min_length=1)
     awards: Awards = Awards()
@@ -239,6 +272,9 @@ class Rule(_Model):
 
     def component(self, id: str) -> Component:
         return next(c for c in self.components if c.id == id)
+
+    def components_of(self, group_id: str) -> list[Component]:
+        return [c for c in self.components if c.group == group_id]
 
     def criteria_of(self, component_id: str) -> list[Any]:
         return [c for c in self.criteria if c.component == component_id]

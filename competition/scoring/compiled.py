@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from operator import attrgetter
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any, Callable, Iterable
 
 from .aggregate import ATTEMPT_AGGREGATES, ZERO
@@ -18,11 +19,16 @@ from .marks import split_address, to_decimal
 _FIELDS = attrgetter("criterion", "judge", "attempt", "value")
 
 
-def quantizer(decimals: int) -> Callable[[Decimal], Decimal]:
+ROUNDINGS = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN}
+
+
+def quantizer(decimals: int, rounding: str = "half_up") -> Callable[[Decimal], Decimal]:
+    """Round to `decimals` places: half_up (四舍五入) or down (去尾, towards zero)."""
     exp = Decimal(1).scaleb(-decimals)
+    mode = ROUNDINGS[rounding]
 
     def round_(value: Decimal) -> Decimal:
-        return value.quantize(exp, rounding=ROUND_HALF_UP)
+        return value.quantize(exp, rounding=mode)
     return round_
 
 
@@ -57,6 +63,14 @@ class CompPlan:
 
 
 @dataclass(frozen=True)
+class ZeroPlan:
+    """What a violation's `zeroes` ref hits: (criterion id, its component) pairs and
+    component ids."""
+    criteria: tuple[tuple[str, str], ...]
+    components: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Plan:
     criteria: tuple[CritPlan, ...]
     components: tuple[CompPlan, ...]
@@ -67,6 +81,9 @@ class Plan:
     memos: dict                   # name -> memo dict (see entries.py)
     relative: tuple[int, ...]     # positions in `criteria` of kinds that need every entry
     groups: tuple[GroupPlan, ...] = ()
+    # component groups: group id -> its component ids (a column and a tie-break ref)
+    component_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    zero_refs: dict[str, ZeroPlan] | None = None   # a `zeroes` ref -> what it zeroes
 
     @property
     def needs_field(self) -> bool:
@@ -83,7 +100,8 @@ def compile_rule(rule: Any) -> Plan:
 
 def _compile(rule: Any) -> Plan:
     sc = rule.scoring
-    crits = tuple(_crit_plan(c, sc.criterion_decimals) for c in rule.criteria)
+    crit_rounding = sc.criterion_rounding or sc.rounding
+    crits = tuple(_crit_plan(c, sc.criterion_decimals, crit_rounding) for c in rule.criteria)
     comps = []
     for comp in rule.components:
         cmax = comp.max if comp.max is not None else sum(
@@ -91,7 +109,7 @@ def _compile(rule: Any) -> Plan:
         if sc.mode == "weighted":
             comps.append(CompPlan(comp.id, cmax, comp.weight, cmax))
         else:
-            comps.append(CompPlan(comp.id, cmax, Decimal(1), Decimal(1)))
+            comps.append(CompPlan(comp.id, cmax, comp.factor or Decimal(1), Decimal(1)))
     addresses = {}
     for slot in rule.slots():
         addresses[slot.address] = split_address(slot.address) + (False,)
@@ -99,8 +117,30 @@ def _compile(rule: Any) -> Plan:
         addresses[c.id] = (c.id, None, c.kind == "deductions")
     relative = tuple(i for i, cp in enumerate(crits)
                      if cp.finalize is not None and cp.group is None)
-    return Plan(crits, tuple(comps), quantizer(sc.component_decimals),
-                quantizer(sc.decimals), addresses, {}, {}, relative, _groups(crits))
+    component_groups = tuple((g.id, tuple(c.id for c in rule.components_of(g.id)))
+                             for g in rule.groups)
+    return Plan(crits, tuple(comps),
+                quantizer(sc.component_decimals, sc.component_rounding or sc.rounding),
+                quantizer(sc.decimals, sc.total_rounding or sc.rounding), addresses, {}, {},
+                relative, _groups(crits), component_groups, _zero_refs(rule))
+
+
+def _zero_refs(rule: Any) -> dict[str, ZeroPlan] | None:
+    """Every ref named in some violation's `zeroes` -> the criteria/components it zeroes;
+    None when no violation zeroes anything (the usual case: no extra work per row)."""
+    refs = {ref for c in rule.criteria if c.kind == "deductions"
+            for v in c.violations for ref in v.zeroes}
+    if not refs:
+        return None
+    crit_component = {c.id: c.component for c in rule.criteria}
+    out = {}
+    for ref in refs:
+        if ref in crit_component:
+            out[ref] = ZeroPlan(((ref, crit_component[ref]),), frozenset())
+        else:
+            members = [c.id for c in rule.components if c.id == ref or c.group == ref]
+            out[ref] = ZeroPlan((), frozenset(members))
+    return out
 
 
 def _groups(crits: tuple[CritPlan, ...]) -> tuple[GroupPlan, ...]:
@@ -114,8 +154,11 @@ def _groups(crits: tuple[CritPlan, ...]) -> tuple[GroupPlan, ...]:
     return tuple(out)
 
 
-def _crit_plan(crit: Any, default_decimals: int) -> CritPlan:
+def _crit_plan(crit: Any, default_decimals: int, default_rounding: str) -> CritPlan:
+    rounding = crit.rounding or default_rounding
     kind = KINDS[crit.kind]
+    if crit.kind == "judged" and crit.aggregate_decimals is not None:
+        kind = partial(kind, round_mean=quantizer(crit.aggregate_decimals, rounding))
     attempts = crit.attempts
     combine = ATTEMPT_AGGREGATES[crit.attempt_aggregate]
     lower = lower_is_better(crit)
@@ -139,8 +182,8 @@ def _crit_plan(crit: Any, default_decimals: int) -> CritPlan:
         return out
 
     decimals = crit.decimals if crit.decimals is not None else default_decimals
-    return CritPlan(crit.id, crit, crit.component, crit.factor, quantizer(decimals), score,
-                    finalizer_for(crit), per_attempt, crit.attempt_group)
+    return CritPlan(crit.id, crit, crit.component, crit.factor, quantizer(decimals, rounding),
+                    score, finalizer_for(crit), per_attempt, crit.attempt_group)
 
 
 def merge_attempts(out: Part, parts: dict, missing: bool) -> None:
@@ -151,6 +194,7 @@ def merge_attempts(out: Part, parts: dict, missing: bool) -> None:
     out.veto = max((p.veto for p in parts.values()), key=lambda v: VETO_ORDER[v])
     out.complete = all(p.complete for p in parts.values()) and not missing
     out.notes = tuple(n for p in parts.values() for n in p.notes)
+    out.zeroes = tuple(dict.fromkeys(z for p in parts.values() for z in p.zeroes))
 
 
 def resolve(plan: Plan, marks: Iterable[Any]) -> tuple[dict, dict, tuple[str, ...]]:

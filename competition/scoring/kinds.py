@@ -22,25 +22,28 @@ VETO_ORDER = {None: 0, "zero": 0, "component_zero": 1, "total_zero": 2, "disqual
 
 class Part:
     """The result of one criterion (one attempt, then all attempts) for one entry."""
-    __slots__ = ("points", "raw", "deducted", "veto", "complete", "notes")
+    __slots__ = ("points", "raw", "deducted", "veto", "complete", "notes", "zeroes")
 
-    def __init__(self, points, raw=None, deducted=ZERO, veto=None, complete=True, notes=()):
+    def __init__(self, points, raw=None, deducted=ZERO, veto=None, complete=True, notes=(),
+                 zeroes=()):
         self.points = points
         self.raw = raw
         self.deducted = deducted
         self.veto = veto
         self.complete = complete
         self.notes = notes
+        self.zeroes = zeroes      # `zeroes` refs of the violations recorded
 
     def copy(self) -> "Part":
-        return Part(self.points, self.raw, self.deducted, self.veto, self.complete, self.notes)
+        return Part(self.points, self.raw, self.deducted, self.veto, self.complete, self.notes,
+                    self.zeroes)
 
 
 def _plain(marks) -> list[Decimal]:
     return [v for sub, _, v in marks if sub is None and isinstance(v, Decimal)]
 
 
-def judged(crit: Any, marks: list) -> Part:
+def judged(crit: Any, marks: list, round_mean: Callable | None = None) -> Part:
     if crit.difficulty is None:   # every mark is a plain one (values are Decimal)
         values = [v for _, _, v in marks]
         judges = len({j for _, j, _ in marks})
@@ -51,7 +54,11 @@ def judged(crit: Any, marks: list) -> Part:
         return Part(ZERO, None, complete=False, notes=(f"{crit.id}: no marks",))
     notes: tuple = ()
     agg = AGGREGATES[crit.aggregate](values, crit.trim)
-    points = _scaled(crit, values, agg)
+    if round_mean is not None:   # aggregate_decimals: the judges' mean is rounded first
+        agg = round_mean(agg)
+        points = agg * crit.max / crit.scale
+    else:
+        points = _scaled(crit, values, agg)
     complete = judges >= crit.judges
     if not complete:
         notes = (f"{crit.id}: {judges} of {crit.judges} marks",)
@@ -63,6 +70,8 @@ def judged(crit: Any, marks: list) -> Part:
             points *= crit.difficulty.min
             complete = False
             notes += (f"{crit.id}: no declared difficulty (minimum used)",)
+        if crit.difficulty.cap and points > crit.max:
+            points = crit.max
     return Part(points, agg, complete=complete, notes=notes)
 
 
@@ -140,7 +149,13 @@ def checklist(crit: Any, marks: list) -> Part:
         got = votes.get(item.id, ())
         if len(got) < crit.judges:
             complete = False
-        if got and 2 * got.count(ONE) >= len(got):
+        if not got:
+            continue
+        if item.step is not None:   # partial credit: the judges' mean, in [0, points]
+            given = min(item.points, max(ZERO, mean(got)))
+            points += given
+            done += given == item.points
+        elif 2 * got.count(ONE) >= len(got):
             points += item.points
             done += 1
     notes = () if complete else (f"{crit.id}: items not all marked",)
@@ -179,7 +194,10 @@ def count(crit: Any, marks: list) -> Part:
         return Part(ZERO, None, complete=False, notes=(f"{crit.id}: not counted",))
     value = values[0] if len(values) == 1 else mean(values)
     cap = crit.max if crit.cap is None else crit.cap
-    points = crit.base + (value - crit.reference) * crit.per_unit
+    per_unit = crit.per_unit
+    if value < crit.reference and crit.per_unit_below is not None:
+        per_unit = crit.per_unit_below
+    points = crit.base + (value - crit.reference) * per_unit
     return Part(min(cap, max(crit.floor, points)), value)
 
 
@@ -201,18 +219,20 @@ def deductions(crit: Any, marks: list) -> Part:
     for seen in per_judge.values():   # judges watching one entry: the highest count counts
         for code, n in seen.items():
             counts[code] = max(n, counts.get(code, ZERO))
-    lost, veto = ZERO, None
+    lost, veto, zeroes = ZERO, None, ()
     for v in crit.violations:
         n = counts.get(v.code, ZERO)
         if n > 0:
             lost += n * v.points
             if v.veto and VETO_ORDER[v.veto] > VETO_ORDER[veto]:
                 veto = v.veto
+            if v.zeroes:
+                zeroes += tuple(v.zeroes)
     cap = crit.cap if crit.cap is not None else (crit.max if crit.max > 0 else None)
     if cap is not None:
         lost = min(lost, cap)
     points = crit.max - lost
-    return Part(points, lost, deducted=lost, veto=veto)
+    return Part(points, lost, deducted=lost, veto=veto, zeroes=zeroes)
 
 
 KINDS: dict[str, Callable[[Any, list], Part]] = {

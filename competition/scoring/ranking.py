@@ -11,13 +11,15 @@ def tie_break_getters(rule: Any) -> list[Callable[[Any], tuple]]:
     """One sort-key function per tie-break entry; missing values sort last either way."""
     getters = []
     component_ids = {c.id for c in rule.components}
+    group_ids = {g.id for g in rule.groups}
     for text in rule.scoring.tie_break:
         ref, direction = text.split()
-        getters.append(_getter(ref, direction == "desc", component_ids))
+        getters.append(_getter(ref, direction == "desc", component_ids, group_ids))
     return getters
 
 
-def _getter(ref: str, desc: bool, component_ids: set[str]) -> Callable[[Any], tuple]:
+def _getter(ref: str, desc: bool, component_ids: set[str],
+            group_ids: set[str] = frozenset()) -> Callable[[Any], tuple]:
     if ref == "total":
         def value(row):
             return row.total
@@ -27,6 +29,9 @@ def _getter(ref: str, desc: bool, component_ids: set[str]) -> Callable[[Any], tu
     elif ref in component_ids:
         def value(row):
             return row.components.get(ref)
+    elif ref in group_ids:
+        def value(row):
+            return row.groups.get(ref)
     elif ref.endswith(".raw"):
         crit = ref[:-4]
 
@@ -66,7 +71,8 @@ def rank_rows(rule: Any, rows: list) -> list:
 
 
 def level_limits(awards: Any, finishers: int) -> list[int]:
-    """The cumulative last position each award level covers."""
+    """The cumulative last position each award level covers. A level's number of places
+    (its count, or its percent rounded) is raised to min_count and lowered to max_count."""
     limits, reach = [], 0
     for level in awards.levels:
         if level.count is not None and (awards.basis == "count" or level.percent is None):
@@ -74,14 +80,20 @@ def level_limits(awards: Any, finishers: int) -> list[int]:
         else:
             exact = level.percent * finishers / Decimal(100)
             n = int(exact.to_integral_value(_ROUNDING[awards.percent_rounding]))
+        if level.min_count is not None:
+            n = max(n, level.min_count)
+        if level.max_count is not None:
+            n = min(n, level.max_count)
         reach += n
         limits.append(reach)
     return limits
 
 
 def assign_awards(rule: Any, ranked: list) -> None:
-    """Awards by position (ties at a boundary all get the higher award), then min_total:
-    an entry below its level's minimum falls to the highest lower level it meets."""
+    """Awards by position (ties at a boundary all get the higher award), then min_total
+    and complete_only: an entry below its level's minimum (or incomplete, for a level
+    limited to complete entries) falls to the highest lower level whose conditions it
+    meets."""
     awards = rule.awards
     limits = level_limits(awards, len(ranked))
     levels = awards.levels
@@ -91,6 +103,8 @@ def assign_awards(rule: Any, ranked: list) -> None:
         if start is None:
             continue
         for level in levels[start:]:
+            if level.complete_only and not row.complete:
+                continue
             if level.min_total is None or row.total >= level.min_total:
                 row.award = level.name
                 break

@@ -33,6 +33,7 @@ class Row:
     titles: tuple[str, ...] = ()
     complete: bool = False
     notes: tuple[str, ...] = ()
+    groups: dict[str, Decimal] = field(default_factory=dict)   # sum of its components
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly: decimals as strings."""
@@ -40,6 +41,7 @@ class Row:
             "entry": self.entry, "rank": self.rank, "status": self.status,
             "total": str(self.total),
             "components": {k: str(v) for k, v in self.components.items()},
+            "groups": {k: str(v) for k, v in self.groups.items()},
             "criteria": {k: str(v) for k, v in self.criteria.items()},
             "raw": {k: _short(v) for k, v in self.raw.items()},
             "deductions": str(self.deductions), "award": self.award,
@@ -123,14 +125,14 @@ def _compute(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None,
 def _copy(t: Row, disqualified: bool) -> Row:
     return Row(t.entry, None, "disqualified" if disqualified else t.status, t.total,
                dict(t.components), dict(t.criteria), dict(t.raw), t.deductions, None, (),
-               t.complete, t.notes)
+               t.complete, t.notes, dict(t.groups))
 
 
 def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...]) -> Row:
     row = Row(entry)
     comp_sum = {c.id: ZERO for c in plan.components}
     comp_veto: set[str] = set()
-    veto, complete, notes, deducted = None, True, [], ZERO
+    veto, complete, notes, deducted, zeroes = None, True, [], ZERO, ()
     for cp, part in zip(plan.criteria, parts):
         row.criteria[cp.id] = part.points
         row.raw[cp.id] = part.raw
@@ -138,16 +140,23 @@ def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...])
         deducted += part.deducted
         complete = complete and part.complete
         notes.extend(part.notes)
+        if part.zeroes:
+            zeroes += part.zeroes
         if part.veto == "component_zero":
             comp_veto.add(cp.component)
         elif VETO_ORDER[part.veto] > VETO_ORDER[veto]:
             veto = part.veto
+    if zeroes:
+        _apply_zeroes(plan, row, zeroes, comp_sum, comp_veto)
+        notes.append("zeroed: " + ", ".join(dict.fromkeys(zeroes)))
     total = ZERO
     for comp in plan.components:
         score = ZERO if comp.id in comp_veto else min(comp.max, max(ZERO, comp_sum[comp.id]))
         score = plan.round_component(score)
         row.components[comp.id] = score
         total += score * comp.weight / comp.divisor   # multiply first: exact when it can be
+    for group, members in plan.component_groups:
+        row.groups[group] = sum((row.components[c] for c in members), ZERO)
     row.total = ZERO if veto == "total_zero" else plan.round_total(total)
     row.deductions = deducted
     row.complete = complete
@@ -158,3 +167,14 @@ def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...])
         row.notes += (f"veto: {veto or 'component_zero'}",)
     row.notes += tuple(f"ignored mark for unknown '{a}'" for a in stray)
     return row
+
+
+def _apply_zeroes(plan: Any, row: Row, zeroes: tuple, comp_sum: dict, comp_veto: set) -> None:
+    """A violation's `zeroes`: the named criteria score 0 (their points leave their
+    component), the named components (and groups' components) score 0."""
+    for ref in dict.fromkeys(zeroes):
+        target = plan.zero_refs[ref]
+        for crit_id, component in target.criteria:
+            comp_sum[component] -= row.criteria[crit_id]
+            row.criteria[crit_id] = ZERO
+        comp_veto.update(target.components)

@@ -74,11 +74,13 @@ def test_compute_prints_csv_standings(runner, tmp_path):
     #      = 27 + 52.731 = 79.73 -> rank 2: second prize (positions 2-3, minimum 70)
     # A02: practical 10 + 15 + 10 + 55 x 27.5/30 = 50.42 + 10 = 95.42;
     #      95 x .3 + 95.42 x .7 = 28.5 + 66.794 = 95.29
+    # the original columns first, unchanged; then titles (A02: top 3 and 95.29 >= 85),
+    # status, complete
     assert result.output.splitlines() == [
         "rank,contestant,total,award,theory,practical,exam,turning_time,od_18,roughness,"
-        "workmanship,safety",
-        "1,A02,95.29,一等奖,95.00,95.42,95.00,10.00,15.00,10.00,50.42,10.00",
-        "2,A01,79.73,二等奖,90.00,75.33,90.00,8.00,13.00,5.00,40.33,9.00",
+        "workmanship,safety,titles,status,complete",
+        "1,A02,95.29,一等奖,95.00,95.42,95.00,10.00,15.00,10.00,50.42,10.00,县技术能手,ok,yes",
+        "2,A01,79.73,二等奖,90.00,75.33,90.00,8.00,13.00,5.00,40.33,9.00,,ok,yes",
     ]
 
 
