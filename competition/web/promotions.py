@@ -22,7 +22,7 @@ BASIS_UI = {"by_award": "By award", "by_rank": "By rank", "by_pass": "By passing
 STATUS_LABELS = {"proposed": "Proposed", "confirmed": "Confirmed", "excluded": "Excluded",
                  "not_promoted": "Not promoted"}
 EXPORTS = {"xlsx": ("晋级名单.xlsx", False), "xlsx-masked": ("晋级名单-脱敏.xlsx", True),
-           "pdf": ("晋级名单.pdf", False)}
+           "pdf": ("晋级名单.pdf", False), "pdf-masked": ("晋级名单-公示.pdf", True)}
 
 
 def _competition():
@@ -217,8 +217,8 @@ def export(kind: str):
 
     from exports.promotions import promotion_list_pdf, promotion_list_xlsx
     name, masked = EXPORTS[kind]
-    if kind == "pdf":
-        content, mime = promotion_list_pdf(data), "application/pdf"
+    if kind.startswith("pdf"):
+        content, mime = promotion_list_pdf(data, masked=masked), "application/pdf"
     else:
         content = promotion_list_xlsx(data, masked=masked)
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

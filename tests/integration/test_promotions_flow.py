@@ -148,7 +148,8 @@ def test_the_certificate_note_names_the_confirmed_promotion(demo, admin):
 
 
 def test_organiser_pages_review_exclude_confirm_and_download(demo, admin, client, auth):
-    t = usable_trades(demo)[0]
+    t = next(t for t in usable_trades(demo)
+             if any(d.promoted for d in svc.trade_decisions(t)[0]))
     auth.login("admin", "demo-admin")
     page = client.get("/admin/promotions/")
     assert page.status_code == 200 and t.name in page.get_data(as_text=True)
@@ -159,13 +160,17 @@ def test_organiser_pages_review_exclude_confirm_and_download(demo, admin, client
     assert row.contestant.id_number not in html                # masked on screen
     client.post(f"/admin/promotions/{t.code}/confirm")
     lst = svc.trade_list(t)
-    if lst.confirmed:
-        resp = client.get(f"/admin/promotions/export/xlsx-masked?trade={t.code}")
-        assert resp.status_code == 200
-        ws = load_workbook(io.BytesIO(resp.data)).active
-        assert "脱敏" in ws["A1"].value
-        pdf = client.get("/admin/promotions/export/pdf")
-        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert lst.confirmed
+    resp = client.get(f"/admin/promotions/export/xlsx-masked?trade={t.code}")
+    assert resp.status_code == 200
+    ws = load_workbook(io.BytesIO(resp.data)).active
+    assert "脱敏" in ws["A1"].value
+    pdf = client.get("/admin/promotions/export/pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    public = client.get(f"/admin/promotions/export/pdf-masked?trade={t.code}")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(public.data)).pages)
+    ident = lst.promoted[0].contestant.id_number
+    assert ident not in text and ident[:4] + "*" * 10 + ident[-4:] in text
 
 
 @pytest.mark.parametrize("role", [Role.JUDGE, Role.CHIEF_JUDGE, Role.SCREEN, Role.ARBITRATION])

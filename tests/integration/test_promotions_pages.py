@@ -29,7 +29,8 @@ def form_token(html: str, action: str) -> str:
 def test_forms_work_with_csrf_on_and_fail_without_the_token(app, demo, client, auth):
     auth.login("admin", "demo-admin")
     app.config["WTF_CSRF_ENABLED"] = True
-    t = next(t for t in demo.trades if t.code == "forklift")
+    t = next(t for t in demo.trades if t.code in ("forklift", "lathe", "welder")
+             and any(d.promoted for d in svc.trade_decisions(t)[0]))
     url = f"/admin/promotions/{t.code}"
     html = client.get(url).get_data(as_text=True)
     assert "一等奖：晋升1级" in html                              # the policy in words
@@ -40,13 +41,13 @@ def test_forms_work_with_csrf_on_and_fail_without_the_token(app, demo, client, a
     html = client.get(url).get_data(as_text=True)
     assert "已根据当前成绩生成拟晋级名单。" in html
     rows = svc.trade_list(t).promoted
-    if rows:
-        action = f"/admin/promotions/row/{rows[0].id}/exclude"
-        client.post(action, data={"csrf_token": form_token(html, action), "reason": "资格复查"})
-        db.session.refresh(rows[0])
-        assert rows[0].status == "excluded"
-        html = client.get(url).get_data(as_text=True)
-        assert "资格复查" in html
+    assert rows
+    action = f"/admin/promotions/row/{rows[0].id}/exclude"
+    client.post(action, data={"csrf_token": form_token(html, action), "reason": "资格复查"})
+    db.session.refresh(rows[0])
+    assert rows[0].status == "excluded"
+    html = client.get(url).get_data(as_text=True)
+    assert "资格复查" in html
 
 
 def test_the_index_shows_a_flag_when_confirmed_results_change(demo, client, auth):
