@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Iterator
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .data import JudgeMark, ResultsData, TradeResults, chinese_date
+from .data import ResultsData, TradeResults, chinese_date
 
 EXCEL_MAX_ROWS = 1_048_576
 NUMBER_FORMAT = "0.00"
@@ -143,7 +143,8 @@ def _summary_sheet(wb: Workbook, data: ResultsData, name: str) -> None:
         for r in trade.rows:
             if r.award in counts:
                 counts[r.award] += 1
-        mean = (sum(totals) / len(totals)).quantize(Decimal("0.01"), ROUND_HALF_UP) if totals else None
+        mean = ((sum(totals) / len(totals)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+                if totals else None)
         sheet.append([trade.name, trade.code, len(trade.rows),
                       sum(1 for r in trade.rows if r.rank is not None),
                       *(counts[a] for a in awards), max(totals, default=None), mean,
@@ -228,9 +229,3 @@ def as_number(value: str | Decimal | None):
     except InvalidOperation:
         return value
     return number if number.is_finite() else value
-
-
-def marks_from(rows: Iterable[tuple]) -> Iterator[JudgeMark]:
-    """(lot, name, criterion, judge, value, attempt) tuples -> JudgeMark, lazily."""
-    for lot, name, criterion, judge, value, attempt in rows:
-        yield JudgeMark(lot, name, criterion, judge, value, attempt)
