@@ -1,0 +1,391 @@
+"""Format additions for real published results, each worked by hand: component groups,
+`zeroes`, asymmetric count, award min/max counts and complete_only, partial-credit
+checklist items, difficulty above 1 (counted or capped), truncation and a rounded judges'
+mean, a sum-mode component factor, the compute CSV's extra columns."""
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from competition.rules import RuleError
+from competition.rules.cli import standings_csv
+from competition.scoring import MarkError, compute_standings, validate_mark
+
+from .helpers import D, crit, marks, points, rule
+
+# ------------------------------------------------------------------ component groups
+# 振兴杯 style: theory 30 %, practical 70 % made of module 1 (max 40), modules 2 and 3
+# (max 30 each). Each module's weight is its share of the total: 40/100 x 70 = 28, 21, 21.
+ZHENXING = ('[[groups]]\nid = "practical"\nname = "实操"\n'
+            '[[components]]\nid = "theory"\nname = "理论"\nweight = 30\nmax = 100\n'
+            '[[components]]\nid = "m1"\nname = "模块一"\nweight = 28\nmax = 40\n'
+            'group = "practical"\n'
+            '[[components]]\nid = "m2"\nname = "模块二"\nweight = 21\nmax = 30\n'
+            'group = "practical"\n'
+            '[[components]]\nid = "m3"\nname = "模块三"\nweight = 21\nmax = 30\n'
+            'group = "practical"\n')
+ZHENXING_CRITERIA = (crit("exam", "judged", "max = 100", component="theory")
+                     + crit("t1", "judged", "max = 40", component="m1")
+                     + crit("t2", "judged", "max = 30", component="m2")
+                     + crit("t3", "judged", "max = 30", component="m3"))
+
+
+def zhenxing(tie_break='["practical desc", "m1 desc", "m2 desc"]'):
+    return rule(ZHENXING_CRITERIA, mode="weighted", components=ZHENXING,
+                scoring=f"tie_break = {tie_break}")
+
+
+def module_marks(entry, exam, t1, t2, t3):
+    return [(entry, "exam", exam), (entry, "t1", t1), (entry, "t2", t2), (entry, "t3", t3)]
+
+
+def test_group_is_the_sum_of_its_components_and_breaks_ties_then_module_1():
+    # A: 80 x .3 = 24; 30/40 x 28 = 21; 25/30 x 21 = 17.5 twice -> 80.00, practical 80
+    # B: 87 x .3 = 26.1; 28/40 x 28 = 19.6; 25/30 x 21 = 17.5; 24/30 x 21 = 16.8
+    #    -> 80.00, practical 28 + 25 + 24 = 77
+    # C: 80 x .3 = 24; 32/40 x 28 = 22.4; 24/30 x 21 = 16.8 twice -> 80.00, practical 80
+    # all 80.00: practical desc puts B last; C and A tie on practical, C has module 1 32 > 30
+    st = compute_standings(zhenxing(), marks(*module_marks("A", 80, 30, 25, 25),
+                                             *module_marks("B", 87, 28, 25, 24),
+                                             *module_marks("C", 80, 32, 24, 24)))
+    assert [r.total for r in st.rows] == [D("80.00")] * 3
+    assert [(r.entry, r.rank) for r in st.rows] == [("C", 1), ("A", 2), ("B", 3)]
+    assert st.row("A").groups == {"practical": D("80.00")}
+    assert st.row("B").groups == {"practical": D("77.00")}
+    assert st.row("C").to_dict()["groups"] == {"practical": "80.00"}
+
+
+def test_group_column_in_the_compute_csv_after_the_new_columns():
+    st = compute_standings(zhenxing(), marks(*module_marks("A", 80, 30, 25, 25)))
+    lines = standings_csv(zhenxing(), st).splitlines()
+    assert lines[0] == ("rank,contestant,total,award,theory,m1,m2,m3,exam,t1,t2,t3,"
+                        "titles,status,complete,group:practical")
+    assert lines[1] == "1,A,80.00,,80.00,30.00,25.00,25.00,80.00,30.00,25.00,25.00,,ok,yes,80.00"
+
+
+def test_csv_status_and_complete_for_disqualified_and_absent_rows():
+    r = zhenxing()
+    st = compute_standings(r, marks(*module_marks("A", 80, 30, 25, 25), ("B", "exam", 70)),
+                           entries=["A", "B", "X"], disqualified=["B"])
+    lines = standings_csv(r, st).splitlines()
+    assert lines[2].startswith("disqualified,B,") and lines[2].endswith(",,disqualified,no,0.00")
+    # B: only the exam (70 x .3 = 21.00): incomplete; its practical group is 0.00
+    assert lines[3] == "absent,X,0,,,,,,,,,,,absent,no,"
+
+
+@pytest.mark.parametrize("components, expected", [
+    (ZHENXING.replace('group = "practical"\n', 'group = "practicl"\n', 1),
+     'components[m1].group: unknown group \'practicl\' (declare it in [[groups]])'),
+    (ZHENXING.replace('group = "practical"\n', ''),
+     "groups[practical].id: group 'practical' has no components"),
+    (ZHENXING.replace('id = "practical"', 'id = "m1"'),
+     "groups[m1].id: 'm1' is also a component id"),
+])
+def test_malformed_groups(components, expected):
+    with pytest.raises(RuleError) as info:
+        rule(ZHENXING_CRITERIA, mode="weighted", components=components)
+    assert expected in [f"{p.field}: {p.message}" for p in info.value.problems]
+
+
+def test_sum_mode_component_factor_scales_its_contribution():
+    # welding sheet: visual items sum to 100, sheet total x 12.5 % is the module score;
+    # RT graded on 100 x 0.4. visual 80 x 0.125 = 10; rt 50 x 0.4 = 20 -> total 30
+    comps = ('[[components]]\nid = "visual"\nname = "外观"\nfactor = 0.125\n'
+             '[[components]]\nid = "rt"\nname = "RT"\nfactor = 0.4\n')
+    body = (crit("v", "judged", "max = 100", component="visual")
+            + crit("r", "judged", "max = 100", component="rt"))
+    st = compute_standings(rule(body, components=comps), marks(("e", "v", 80), ("e", "r", 50)))
+    assert st.row("e").components == {"visual": D("80.00"), "rt": D("50.00")}
+    assert st.row("e").total == D("30.00")
+
+
+def test_component_factor_is_refused_in_weighted_mode():
+    with pytest.raises(RuleError) as info:
+        rule(ZHENXING_CRITERIA, mode="weighted",
+             components=ZHENXING.replace('max = 100\n', 'max = 100\nfactor = 0.3\n', 1))
+    assert "factor is for sum mode" in str(info.value)
+
+
+# ------------------------------------------------------------------ zeroes
+SPECIMEN = (crit("height", "judged", "max = 16", component="visual")
+            + crit("width", "judged", "max = 10", component="visual")
+            + crit("straight", "judged", "max = 10", component="visual")
+            + crit("rt", "judged", "max = 100", component="rt")
+            + crit("defects", "deductions", 'max = 0\ncap = 10\nviolations = [\n'
+                   '  { code = "spatter", name = "飞溅", points = 2 },\n'
+                   '  { code = "cap_repair", name = "盖面修补", zeroes = ["height", "width"] },\n'
+                   '  { code = "pore", name = "表面气孔", zeroes = ["visual"] },\n'
+                   '  { code = "crack", name = "裂纹", points = 1, zeroes = ["weld"] } ]',
+                   component="visual"))
+SPECIMEN_COMPS = ('[[groups]]\nid = "weld"\nname = "焊缝"\n'
+                  '[[components]]\nid = "visual"\nname = "外观"\ngroup = "weld"\n'
+                  '[[components]]\nid = "rt"\nname = "RT"\ngroup = "weld"\n'
+                  '[[components]]\nid = "other"\nname = "其他"\n')
+SPECIMEN_RULE = rule(SPECIMEN + crit("clean", "judged", "max = 5", component="other"),
+                     components=SPECIMEN_COMPS)
+BASE = [("e", "height", 14), ("e", "width", 8), ("e", "straight", 9), ("e", "rt", 90),
+        ("e", "clean", 4)]
+
+
+def specimen(*extra):
+    return compute_standings(SPECIMEN_RULE, marks(*BASE, *extra)).row("e")
+
+
+def test_zeroes_named_criteria_only():
+    # without a violation: visual 14 + 8 + 9 = 31, rt 90, other 4 -> 125
+    assert specimen().total == D("125.00")
+    # cap_repair zeroes height and width: visual 9 - spatter 2 = 7; 7 + 90 + 4 = 101
+    row = specimen(("e", "defects", "cap_repair"), ("e", "defects", "spatter"))
+    assert (row.criteria["height"], row.criteria["width"]) == (0, 0)
+    assert row.criteria["straight"] == D("9.00")
+    assert row.components["visual"] == D("7.00")
+    assert row.total == D("101.00")
+    assert "zeroed: height, width" in row.notes
+
+
+def test_zeroes_a_component_or_a_whole_group():
+    # pore zeroes the visual component: 0 + 90 + 4 = 94
+    assert specimen(("e", "defects", "pore")).total == D("94.00")
+    # crack zeroes the group "weld" (visual and rt): only other's 4 is left
+    row = specimen(("e", "defects", "crack"))
+    assert row.components == {"visual": 0, "rt": 0, "other": D("4.00")}
+    assert row.groups == {"weld": 0}
+    assert row.total == D("4.00")
+    assert row.status == "ok"
+
+
+def test_zeroes_of_any_attempt_count():
+    r = rule(crit("a", "judged", "max = 10") + crit("s", "deductions", (
+        'max = 0\nattempts = 2\nviolations = [ { code = "x", name = "X", zeroes = ["a"] } ]')))
+    row = compute_standings(r, marks(("e", "a", 7), ("e", "s", "x", None, 2))).row("e")
+    assert row.criteria["a"] == 0 and row.total == 0
+
+
+def test_zeroes_must_name_something_known():
+    with pytest.raises(RuleError) as info:
+        rule(crit("a", "judged", "max = 10") + crit("s", "deductions", (
+            'max = 0\nviolations = [ { code = "x", name = "X", zeroes = ["b"] } ]')))
+    assert str(info.value).endswith(
+        "criteria[s].violations[x].zeroes[#1]: unknown ref 'b' (a criterion, a component "
+        "or a group)")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["spatter", "cap_repair", "pore", "crack"]), max_size=4),
+       st.sampled_from(["spatter", "cap_repair", "pore", "crack"]))
+def test_one_more_violation_never_raises_the_total(recorded, extra):
+    before = specimen(*(("e", "defects", c) for c in recorded)).total
+    after = specimen(*(("e", "defects", c) for c in recorded + [extra])).total
+    assert after <= before
+
+
+# ------------------------------------------------------------------ count, asymmetric
+QUOTA = rule(crit("pieces", "count", "max = 30\nbase = 20\nreference = 12\nper_unit = 1\n"
+                                     "per_unit_below = 2\nstep = 1"))
+
+
+@pytest.mark.parametrize("value, expected", [
+    (12, "20.00"),   # at the quota: base 20
+    (15, "23.00"),   # 20 + 3 x 1
+    (10, "16.00"),   # 20 + (10 - 12) x 2 = 20 - 4
+    (2, "0.00"),     # 20 - 20 = 0 (floor 0)
+    (0, "0.00"),     # 20 - 24 -> floor 0
+    (25, "30.00"),   # 20 + 13 = 33 -> cap 30
+])
+def test_count_per_unit_above_and_below_the_reference(value, expected):
+    assert points(QUOTA, [("e1", "pieces", value)], "pieces") == D(expected)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 40), st.integers(0, 40))
+def test_asymmetric_count_is_monotonic(a, b):
+    pa = points(QUOTA, [("e1", "pieces", a)], "pieces")
+    pb = points(QUOTA, [("e1", "pieces", b)], "pieces")
+    assert (a <= b) <= (pa <= pb)
+
+
+# ------------------------------------------------------------------ awards
+def ranked_rule(awards: str):
+    return rule(crit("x", "judged", "max = 100\nstep = 0.01"), awards=awards)
+
+
+def awards_of(r, scores: dict, incomplete=()):
+    rows = [(e, "x", s) for e, s in scores.items() if e not in incomplete]
+    st = compute_standings(r, marks(*rows), entries=list(scores))
+    return {row.entry: row.award for row in st.rows}
+
+
+def test_min_count_gives_a_first_prize_when_the_percent_rounds_to_zero():
+    # 8 finishers: 10 % = 0.8 -> floor 0, raised to min_count 1; 20 % = 1.6 -> 1;
+    # 50 % = 4 -> max_count 2. Positions: first 1, second 2, third 3-4.
+    r = ranked_rule('[awards]\nbasis = "percent"\npercent_rounding = "floor"\nlevels = [\n'
+                    '{ name = "一等奖", percent = 10, min_count = 1 },\n'
+                    '{ name = "二等奖", percent = 20 },\n'
+                    '{ name = "三等奖", percent = 50, max_count = 2 } ]')
+    got = awards_of(r, {f"e{i}": 90 - i for i in range(8)})
+    assert [got[f"e{i}"] for i in range(8)] == [
+        "一等奖", "二等奖", "三等奖", "三等奖", None, None, None, None]
+
+
+def test_min_count_never_awards_more_places_than_there_are_finishers():
+    r = ranked_rule('[awards]\nlevels = [ { name = "A", count = 0, min_count = 2 },\n'
+                    '{ name = "B", count = 1 } ]')
+    assert awards_of(r, {"e1": 90}) == {"e1": "A"}
+
+
+def test_complete_only_level_passes_an_incomplete_entry_down():
+    # e1 has the top score but a missing mark (a second criterion unmarked): first prize is
+    # for complete entries only, so e1 falls to second prize; e2 keeps its second prize
+    r = rule(crit("x", "judged", "max = 100") + crit("y", "judged", "max = 10"),
+             awards='[awards]\nlevels = [ { name = "A", count = 1, complete_only = true },\n'
+                    '{ name = "B", count = 2 } ]')
+    st = compute_standings(r, marks(("e1", "x", 95), ("e2", "x", 80), ("e2", "y", 5),
+                                    ("e3", "x", 70), ("e3", "y", 5)))
+    assert [(row.entry, row.rank, row.award) for row in st.rows] == [
+        ("e1", 1, "B"), ("e2", 2, "B"), ("e3", 3, "B")]
+
+
+def test_min_count_above_max_count_is_refused():
+    with pytest.raises(RuleError) as info:
+        ranked_rule('[awards]\nlevels = [ { name = "A", count = 1, min_count = 3, '
+                    'max_count = 2 } ]')
+    assert "min_count 3 > max_count 2" in str(info.value)
+
+
+# ------------------------------------------------------------------ checklist partial credit
+PARTIAL = rule(crit("tidy", "checklist", 'max = 6\njudges = 2\nitems = [\n'
+                    '{ id = "tools", name = "工具归位", points = 4, step = 0.5 },\n'
+                    '{ id = "floor", name = "地面清洁", points = 2 } ]'))
+
+
+def test_partial_item_takes_the_judges_mean_and_yes_no_items_stay_as_they_were():
+    # tools: (3 + 2) / 2 = 2.5 of 4; floor: 1 and 1 -> 2; 4.5
+    rows = [("e1", "tidy.tools", 3, "j1"), ("e1", "tidy.tools", 2, "j2"),
+            ("e1", "tidy.floor", 1, "j1"), ("e1", "tidy.floor", 1, "j2")]
+    assert points(PARTIAL, rows, "tidy") == D("4.50")
+    # full marks on the partial item count it as done: raw = 2 items done
+    full = [("e1", "tidy.tools", 4, "j1"), ("e1", "tidy.tools", 4, "j2")] + rows[2:]
+    st = compute_standings(PARTIAL, marks(*full))
+    assert st.row("e1").criteria["tidy"] == D("6.00") and st.row("e1").raw["tidy"] == 2
+
+
+def test_partial_item_slot_is_a_mark_from_0_to_its_points():
+    slot = PARTIAL.slot("tidy.tools")
+    assert (slot.input, slot.min, slot.max, slot.step) == ("mark", 0, 4, D("0.5"))
+    assert PARTIAL.slot("tidy.floor").input == "check"
+    assert validate_mark(PARTIAL, "tidy.tools", "3.5") == D("3.5")
+    with pytest.raises(MarkError):
+        validate_mark(PARTIAL, "tidy.tools", "4.5")
+    with pytest.raises(MarkError):
+        validate_mark(PARTIAL, "tidy.tools", "1.25")
+
+
+def test_partial_item_points_must_be_a_multiple_of_its_step():
+    with pytest.raises(RuleError) as info:
+        rule(crit("t", "checklist", 'max = 4\nitems = [ { id = "a", name = "A", points = 4, '
+                                    'step = 1.5 } ]'))
+    assert "points 4 are not a multiple of step 1.5" in str(info.value)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([D(n) / 2 for n in range(9)]), min_size=1, max_size=2),
+       st.lists(st.sampled_from([D(0), D(1)]), min_size=1, max_size=2))
+def test_partial_checklist_stays_within_0_and_max(tools, floor):
+    rows = [("e1", "tidy.tools", v, f"j{i}") for i, v in enumerate(tools)]
+    rows += [("e1", "tidy.floor", v, f"j{i}") for i, v in enumerate(floor)]
+    assert 0 <= points(PARTIAL, rows, "tidy") <= 6
+
+
+# ------------------------------------------------------------------ difficulty above 1
+def routine(cap: str, component_max: str):
+    comps = ('[[components]]\nid = "theory"\nname = "T"\nweight = 30\nmax = 100\n'
+             f'[[components]]\nid = "perf"\nname = "P"\nweight = 70\nmax = {component_max}\n')
+    return rule(crit("exam", "judged", "max = 100", component="theory")
+                + crit("routine", "judged", "max = 10\nstep = 0.1\njudges = 1\n"
+                       f"difficulty = {{ min = 1.0, max = 1.5, step = 0.1{cap} }}",
+                       component="perf"), mode="weighted", components=comps)
+
+
+def test_difficulty_counts_in_the_component_max_by_default():
+    # points up to 10 x 1.5 = 15: the component max must be 15
+    with pytest.raises(RuleError) as info:
+        routine("", "10")
+    assert "max 10 != 15, the sum of its criteria's max" in str(info.value)
+    r = routine("", "15")
+    # 8 x 1.5 = 12 of 15 -> 12/15 x 70 = 56; theory 80 x .3 = 24 -> 80.00
+    st = compute_standings(r, marks(("e", "exam", 80), ("e", "routine", 8, "j1"),
+                                    ("e", "routine@difficulty", "1.5")))
+    assert st.row("e").criteria["routine"] == D("12.00")
+    assert st.row("e").total == D("80.00")
+
+
+def test_difficulty_cap_keeps_points_within_the_base_max():
+    r = routine(", cap = true", "10")
+    # 8 x 1.5 = 12 -> capped at 10 -> 10/10 x 70 = 70; + 24 = 94
+    # 6 x 1.5 = 9 stays 9 -> 9/10 x 70 = 63; + 24 = 87
+    st = compute_standings(r, marks(
+        ("a", "exam", 80), ("a", "routine", 8, "j1"), ("a", "routine@difficulty", "1.5"),
+        ("b", "exam", 80), ("b", "routine", 6, "j1"), ("b", "routine@difficulty", "1.5")))
+    assert st.row("a").criteria["routine"] == D("10.00") and st.row("a").total == D("94.00")
+    assert st.row("b").criteria["routine"] == D("9.00") and st.row("b").total == D("87.00")
+    with pytest.raises(RuleError):
+        routine(", cap = true", "15")
+
+
+# ------------------------------------------------------------------ rounding
+def test_truncation_per_level():
+    # x: 2/3 x 10 = 6.666.. -> criterion 6.66 (down) instead of 6.67
+    # y: 84.449 at 3 places; component 91.109 -> 91.10 (down); total 91.109 -> total
+    #    rounding half_up on the sum of components: 6.66 + 84.449 = 91.109 -> 91.11
+    body = (crit("x", "judged", "max = 10\nscale_max = 3")
+            + crit("y", "judged", "max = 100\nstep = 0.001\ndecimals = 3\nrounding = \"half_up\""))
+    r = rule(body, scoring='criterion_rounding = "down"\ncomponent_decimals = 3\n')
+    row = compute_standings(r, marks(("e", "x", 2), ("e", "y", "84.449"))).row("e")
+    assert row.criteria == {"x": D("6.66"), "y": D("84.449")}
+    assert row.total == D("91.11")
+    r = rule(body, scoring='rounding = "down"\ncomponent_decimals = 3\n')
+    row = compute_standings(r, marks(("e", "x", 2), ("e", "y", "84.449"))).row("e")
+    assert row.criteria == {"x": D("6.66"), "y": D("84.449")}   # y keeps its half_up
+    assert row.total == D("91.10")                               # 91.109 -> 91.10 (去尾)
+
+
+def test_weighted_total_truncated():
+    # theory 80.15 x .3 = 24.045; practical 86 x .7 = 60.2 -> 84.245: down 84.24
+    comps = ('[[components]]\nid = "t"\nname = "T"\nweight = 30\nmax = 100\n'
+             '[[components]]\nid = "p"\nname = "P"\nweight = 70\nmax = 100\n')
+    body = (crit("exam", "judged", "max = 100\nstep = 0.01", component="t")
+            + crit("task", "judged", "max = 100\nstep = 0.01", component="p"))
+    r = rule(body, mode="weighted", components=comps, scoring='total_rounding = "down"')
+    assert compute_standings(r, marks(("e", "exam", "80.15"), ("e", "task", 86))
+                             ).row("e").total == D("84.24")
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ("", "17.33"),                                        # 26/3 x 2 = 17.333.. -> 17.33
+    ("aggregate_decimals = 1", "17.40"),                  # mean 8.67 -> 8.7 x 2 = 17.4
+    ('aggregate_decimals = 1\nrounding = "down"', "17.20"),   # 8.6 x 2 = 17.2
+    ("aggregate_decimals = 2", "17.34"),                  # 8.67 x 2 = 17.34
+])
+def test_judges_mean_rounded_before_scaling(extra, expected):
+    # three judges 8, 8.5, 9.5 on a 0-10 scale for a 20-point criterion: mean 8.666..
+    r = rule(crit("taste", "judged", f"max = 20\nscale_max = 10\njudges = 3\n{extra}"))
+    rows = [("e1", "taste", 8, "j1"), ("e1", "taste", "8.5", "j2"), ("e1", "taste", "9.5", "j3")]
+    assert points(r, rows, "taste") == D(expected)
+
+
+def test_aggregate_decimals_is_for_means_only():
+    with pytest.raises(RuleError) as info:
+        rule(crit("t", "judged", 'max = 10\njudges = 3\naggregate = "median"\n'
+                                 'aggregate_decimals = 1'))
+    assert "rounds a mean" in str(info.value)
+
+
+def test_rounding_value_is_checked():
+    with pytest.raises(RuleError) as info:
+        rule(crit("t", "judged", "max = 10"), scoring='rounding = "truncate"')
+    assert "scoring.rounding" in str(info.value)
+
+
+def test_existing_rules_default_to_half_up():
+    r = rule(crit("x", "judged", "max = 100\nstep = 0.001"),
+             scoring="criterion_decimals = 3\ncomponent_decimals = 3\ndecimals = 2")
+    assert compute_standings(r, marks(("e1", "x", "84.445"))).row("e1").total == D("84.45")
