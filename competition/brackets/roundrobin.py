@@ -5,7 +5,9 @@ Tie-breaks, in the order given (default: points, head_to_head, score_difference,
 scored): ``head_to_head`` is the points earned in the matches among the tied entrants
 only, re-applied to a smaller group whenever it splits one; ``head_to_head_difference``
 likewise with score difference; ``score_difference`` and ``scored`` are over all matches.
-Entrants still equal share a rank (the organiser then decides, e.g. by a drawn lot).
+Entrants still equal share a rank; the table lists them in the order the keys were given
+(the service gives them in lot-number order, so that a place decided by a knockout
+seeding falls to the drawn lot, and the organiser can see and override it).
 """
 from __future__ import annotations
 
@@ -106,7 +108,8 @@ def table(keys: Sequence[Hashable], results: Sequence[Result],
           system: PointsSystem = PointsSystem()) -> list[TableRow]:
     """The points table, best first, each row with its rank."""
     rows = _tally(keys, results, system)
-    order = _order(list(rows), 0, rows, results, system)
+    given = {k: i for i, k in enumerate(keys)}
+    order = _order(list(rows), 0, rows, results, system, given)
     position: dict[Hashable, tuple] = {}
     for i, group in enumerate(order):
         for k in group:
@@ -133,22 +136,23 @@ def _value(crit: str, key, group, rows, results, system) -> Decimal:
     return mini[key].points if crit == "head_to_head" else mini[key].difference
 
 
-def _order(group: list, start: int, rows, results, system) -> list[list]:
+def _order(group: list, start: int, rows, results, system, given) -> list[list]:
     """Split ``group`` into ordered sub-groups of equal entrants, applying tie-breaks
     from index ``start``."""
     crits = system.tiebreaks
     if len(group) <= 1 or start >= len(crits):
-        return [sorted(group, key=str)] if group else []
+        return [sorted(group, key=given.__getitem__)] if group else []
     crit = crits[start]
     values = {k: _value(crit, k, group, rows, results, system) for k in group}
     levels = sorted(set(values.values()), reverse=True)
     if len(levels) == 1:
-        return _order(group, start + 1, rows, results, system)
+        return _order(group, start + 1, rows, results, system, given)
     out = []
     for level in levels:
         sub = [k for k in group if values[k] == level]
         # head-to-head is re-applied from the start of the head-to-head criteria to a
         # smaller tied group; overall criteria simply continue with the next one
         nxt = start if crit.startswith("head_to_head") else start + 1
-        out += _order(sub, nxt if len(sub) < len(group) else start + 1, rows, results, system)
+        out += _order(sub, nxt if len(sub) < len(group) else start + 1, rows, results, system,
+                      given)
     return out

@@ -285,11 +285,14 @@ def _record_group(bracket: Bracket, match: Match, sa, sb) -> None:
 def group_tables(bracket: Bracket) -> dict[str, list]:
     """The points table of every group, best first."""
     system = _points(bracket.settings)
+    seeds = bracket.settings.get("seeds") or []
+    lot = {k: i for i, k in enumerate(seeds)}      # seed order: seed numbers, then lots
     out: dict[str, list] = {}
     names = sorted({m.group_name for m in bracket.matches if m.group_name != KO})
     for name in names:
         ms = [m for m in bracket.matches if m.group_name == name]
-        keys = sorted({k for m in ms for k in (m.entry_a_id, m.entry_b_id) if k is not None})
+        keys = sorted({k for m in ms for k in (m.entry_a_id, m.entry_b_id) if k is not None},
+                      key=lot.get)
         results = [Result(m.entry_a_id, m.entry_b_id, m.score_a, m.score_b)
                    for m in ms if m.status == "done"]
         out[name] = table(keys, results, system)

@@ -127,3 +127,10 @@ def test_a_points_table_is_consistent_whatever_the_results(n, rnd):
         assert r.rank <= i + 1
         for later in rows[i + 1:]:
             assert r.points >= later.points       # points always come first
+
+
+def test_entrants_equal_on_everything_are_listed_in_the_order_given():
+    # all three draw every match: equal on every tie-break; listed as given (lot order)
+    results = [R("A", "B", 1, 1), R("B", "C", 1, 1), R("A", "C", 1, 1)]
+    assert [r.key for r in table(["C", "A", "B"], results)] == ["C", "A", "B"]
+    assert {r.rank for r in table(["C", "A", "B"], results)} == {1}
