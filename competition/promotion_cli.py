@@ -90,7 +90,8 @@ def propose_command(comp_code, trade_codes, confirm, username, reopen_reason) ->
             continue
         except PolicyError as err:
             raise click.ClickException(str(err)) from None
-        state = "confirmed" if lst.confirmed else "proposed"
+        state = ("confirmed" if lst.confirmed else "proposed" if lst.promoted
+                 else "no one to promote")
         click.echo(f"{trade.code}\t{trade.name}\t{len(lst.promoted)} promoted of "
                    f"{len(lst.rows)}\t{state}")
 
