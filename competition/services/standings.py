@@ -57,7 +57,7 @@ def live_trade_standings(trade: Trade) -> TradeStandings:
     stage = default_stage(trade)
     if stage is None:
         return trade_standings(trade, None)
-    rows = db.session.execute(
+    rows = db.session.connection().execute(
         select(Entry.id, Entry.status, Entry.lot_number, Contestant.name, Contestant.employer,
                Team.name.label("team"), Team.employer.label("team_employer"))
         .outerjoin(Contestant, Contestant.id == Entry.contestant_id)
@@ -70,13 +70,26 @@ def live_trade_standings(trade: Trade) -> TradeStandings:
     return _compute(trade, stage, info)
 
 
+_marks_seen: dict[int, dict[tuple, object]] = {}   # stage id -> {mark row: MarkIn}
+
+
 def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
     from ..scoring import MarkIn, compute_standings
-    rows = db.session.execute(
+    # A Core query (no ORM row processing) and MarkIns reused from the last computation
+    # of this stage: between two versions almost every mark is the same. A MarkIn is
+    # fully determined by its row, so a reused one is always right.
+    rows = db.session.connection().execute(
         select(Mark.entry_id, Mark.criterion, Mark.value, Mark.judge_id, Mark.attempt)
         .join(Entry, Entry.id == Mark.entry_id).where(Entry.stage_id == stage.id)).all()
-    marks = [MarkIn(str(r.entry_id), r.criterion, r.value, str(r.judge_id), r.attempt)
-             for r in rows if str(r.entry_id) in by_key]
+    seen, fresh = _marks_seen.get(stage.id, {}), {}
+    for r in rows:
+        key = tuple(r)
+        m = seen.get(key)
+        if m is None:
+            m = MarkIn(str(r[0]), r[1], r[2], str(r[3]), r[4])
+        fresh[key] = m
+    _marks_seen[stage.id] = fresh
+    marks = [m for m in fresh.values() if m.entry in by_key]
     dq = [k for k, e in by_key.items() if e.status == "disqualified"]
     result = compute_standings(rule_for(trade), marks, list(by_key), disqualified=dq)
     return TradeStandings(trade, stage, result, by_key, trade.standings_version)
