@@ -206,3 +206,19 @@ def test_a_serial_taken_meanwhile_issues_nothing_and_says_so(demo, admin, monkey
     with pytest.raises(svc.DocumentError, match="at the same time"):
         svc.issue_certificates(lathe, admin)
     assert svc.verify(first.serial).status == "void"
+
+
+def test_a_confirmed_promotion_is_printed_on_the_certificate(demo, admin):
+    from competition.services import promotions
+    lathe = trade(demo)
+    lst = promotions.propose(lathe, admin)
+    if not lst.promoted:
+        pytest.skip("the demo's lathe results promote nobody under the current policy")
+    promotions.confirm(lathe, admin)
+    certs = svc.issue_certificates(lathe, admin)
+    noted = [c for c in certs if c.data.get("promotion_note")]
+    assert noted and all("晋升" in c.data["promotion_note"] or "评定" in c.data["promotion_note"]
+                         for c in noted)
+    out = io.BytesIO()
+    svc.write_certificates(noted[:1], demo, out)
+    assert noted[0].data["promotion_note"] in pdf_text(out.getvalue())[0]
