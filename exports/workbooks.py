@@ -179,6 +179,8 @@ def _trade_sheet(wb: Workbook, data: ResultsData, trade: TradeResults, name: str
         widths[i] = max(min(widths[i], 14), 7)
     title = " ".join(x for x in (data.competition, trade.name, trade.stage, "成绩表") if x)
     sheet = _Sheet(wb, name, title, headers, numeric, freeze_cols=3, widths=widths)
+    # filter buttons on the header row (sort by employer, show one award...)
+    sheet.ws.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{len(trade.rows) + 2}"
     for row in trade.rows:
         sheet.append([
             row.rank, row.lot, row.name, row.employer,

@@ -74,6 +74,7 @@ def test_every_sheet_is_frozen_and_prints_on_a4_with_repeated_headers(workbook):
         assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4  # "9"
         assert ws.page_setup.fitToWidth == 1
     assert workbook["车工"].freeze_panes == "D3"
+    assert workbook["车工"].auto_filter.ref == "A2:L5"   # header + 3 rows, 12 columns
 
 
 def test_widths_follow_the_content(workbook):
