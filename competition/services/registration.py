@@ -102,6 +102,7 @@ def validation_context(comp: Competition, *, default_trade: str | None = None,
     team_size = settings.get("team_size")
     return Context(trades=[TradeRef(t.code, t.name) for t in trades], existing=existing,
                    default_trade=default_trade,
+                   require_phone=bool(settings.get("require_phone", True)),
                    one_trade_per_person=bool(settings.get("one_trade_per_person", False)),
                    team_size=tuple(team_size) if team_size else None,
                    ladder=settings.get("grade_ladder"))
@@ -194,8 +195,11 @@ def get_contestant(contestant_id: int) -> Contestant:
     return c
 
 
-def _validate_one(comp: Competition, fields: dict, exclude: int | None) -> Registration:
+def _validate_one(comp: Competition, fields: dict, exclude: int | None,
+                  require_phone: bool | None = None) -> Registration:
     ctx = validation_context(comp, exclude_contestant=exclude)
+    if require_phone is not None:
+        ctx.require_phone = ctx.require_phone and require_phone
     report = validate_rows([(1, fields)], ctx)
     if report.errors:
         err: RowError = report.errors[0]
@@ -228,7 +232,8 @@ def update_contestant(c: Contestant, fields: dict, user: User | None,
     comp = db.session.get(Competition, c.competition_id)
     merged = {**sheet_fields(c), **{k: v for k, v in fields.items() if k in EDITABLE}}
     merged["trade"] = c.trade.code
-    reg = _validate_one(comp, merged, c.id)
+    # a record stored without a phone (entered before phones were asked for) stays editable
+    reg = _validate_one(comp, merged, c.id, require_phone=bool(c.phone))
     old = _snapshot(c)
     team_ids, _ = _ensure_teams(comp, {c.trade.code: c.trade}, [reg])
     c.name, c.gender, c.id_number = reg.name, reg.gender, reg.id_number

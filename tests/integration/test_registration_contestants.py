@@ -79,3 +79,18 @@ def test_withdrawal_keeps_the_contestant_and_marks_the_entries(client, auth, ev)
     assert actions[-2:] == ["contestant.withdraw", "contestant.reinstate"]
     page = client.get(f"/admin/registration/{c.id}/edit").get_data(as_text=True)
     assert "变更记录" in page and "因病退赛" in page and "康复" in page
+
+
+def test_a_contestant_stored_without_a_phone_can_still_be_edited(ev):
+    from competition.models import Contestant
+    pid = person_id(7)
+    c = Contestant(competition_id=ev["competition"].id, trade_id=ev["lathe"].id, name="无电话",
+                   gender="男" if int(pid[16]) % 2 else "女", id_number=pid,
+                   employer="示例县第一机械厂", phone="")
+    db.session.add(c)
+    db.session.commit()
+    svc.update_contestant(c, {"employer": "示例县第二机械厂"}, ev["organiser"])
+    assert c.employer == "示例县第二机械厂"
+    with pytest.raises(svc.ServiceError):            # but a phone given must be valid
+        svc.update_contestant(c, {"phone": "123"}, ev["organiser"])
+    db.session.rollback()
