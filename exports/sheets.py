@@ -40,6 +40,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "cell_left": ParagraphStyle("cell_left", base, fontSize=9, leading=11,
                                     alignment=TA_LEFT),
         "small": ParagraphStyle("small", base, fontSize=8.5, leading=11),
+        "item": ParagraphStyle("item", base, fontSize=8.5, leading=10, alignment=TA_LEFT),
         "right": ParagraphStyle("right", base, alignment=2),
     }
 
@@ -212,9 +213,9 @@ def _mmss(seconds) -> str:
 SHEET_PAGE = landscape(A4)
 LOT_W, REMARK_W, MIN_COL_W = 20 * mm, 24 * mm, 22 * mm
 HEADER_ROW_H, ROW_H = 20 * mm, 9 * mm
-TABLE_H = 135 * mm  # between the heading block and the signature lines
+TABLE_H = 145 * mm  # between the heading block and the signature lines
 # Criteria as rows (many criteria): name | range | one column per lot
-ITEM_W, HINT_W, LOT_COL_W, ITEM_ROW_H, ITEM_HEAD_H = 62 * mm, 38 * mm, 17 * mm, 7.5 * mm, 9 * mm
+ITEM_W, HINT_W, LOT_COL_W, ITEM_ROW_H, ITEM_HEAD_H = 62 * mm, 38 * mm, 17 * mm, 8.5 * mm, 9 * mm
 
 
 def render_score_sheets(data: ScoreSheetData, out: Out, *, font_path: str | None = None,
@@ -289,8 +290,9 @@ def _criteria_as_rows(cols, lots, st, usable_w, rows_per_page) -> list[Table]:
         lot_w = (usable_w - ITEM_W - HINT_W) / lots_per_page
         head = ["评分项", "范围 / 填写说明", *lot_cells]
         for col_chunk in _chunks(cols, per_page):
-            body = [[Paragraph(_lines(ellipsize(c.heading, font, 9, ITEM_W * 1.9), font, 9,
-                                      ITEM_W - 4), st["cell_left"]),
+            # two lines of 8.5 pt at most: 20 pt + padding fit the 8.5 mm row
+            body = [[Paragraph(_lines(ellipsize(c.heading, font, 8.5, (ITEM_W - 4) * 1.9),
+                                      font, 8.5, ITEM_W - 4), st["item"]),
                      Paragraph(f"<font size=7.5>{_lines(c.hint, font, 7.5, HINT_W - 4)}</font>",
                                st["cell_left"]),
                      *([""] * lots_per_page)] for c in col_chunk]

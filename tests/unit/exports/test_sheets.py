@@ -81,9 +81,12 @@ def test_long_lot_lists_continue_on_further_pages(tmp_path):
 def test_many_criteria_turn_the_table_a_row_per_criterion(tmp_path):
     many = sheet_columns(CRITERIA) * 2   # 20 boxes: too many columns for one page
     out = tmp_path / "many.pdf"
-    render_score_sheets(heat(judges=["裁判甲"], columns=many), out)
-    text = pdf_pages_text(str(out))[0]
-    assert "评分项" in text and "范围" in text and "A05" in text
+    lots = [f"A{i:02d}" for i in range(1, 16)]
+    pages = render_score_sheets(heat(judges=["裁判甲"], columns=many, lots=lots), out)
+    texts = pdf_pages_text(str(out))
+    assert "评分项" in texts[0] and "范围" in texts[0] and "A05" in texts[0]
+    assert pages == len(texts) == 4   # 20 rows over 2 pages x 15 lots over 2 pages
+    assert all("裁判签字" in t for t in texts)   # no page spills its signature lines
 
 
 def test_a_judge_gets_only_the_criteria_assigned_to_them(tmp_path):
