@@ -101,6 +101,8 @@ def _judged(crit: dict, components: dict) -> str:
         low, high = (_fixed(Decimal(str(d[k])), places) for k in ("min", "max"))
         step = f"，级差{n(d['step'])}" if d.get("step") is not None else ""
         text += f"；得分乘以赛前申报的难度系数（{low}~{high}{step}）"
+        if d.get("cap"):
+            text += f"，最高不超过{n(crit['max'])}分"
     if crit.get("discrepancy") is not None:
         text += f"；裁判间分差超过{n(crit['discrepancy'])}分时由裁判长复核"
     return text
@@ -200,9 +202,10 @@ def _count(crit: dict, components: dict) -> str:
     per = Decimal(str(crit["per_unit"]))
     cap = crit.get("cap", crit["max"])
     floor = crit.get("floor", 0)
+    below = Decimal(str(crit.get("per_unit_below", per)))
     if ref:
         return (f"以{n(ref)}个为基准得{n(base)}分，每多1个加{n(abs(per))}分，"
-                f"每少1个扣{n(abs(per))}分；最高{n(cap)}分，最低{n(floor)}分")
+                f"每少1个扣{n(abs(below))}分；最高{n(cap)}分，最低{n(floor)}分")
     if per < 0:
         return f"基础分{n(base)}分，每出现1次（个）扣{n(-per)}分，扣完为止"
     start = f"基础分{n(base)}分，" if base else ""
@@ -226,10 +229,17 @@ def violation_standard(v: dict, crit: dict, components: dict) -> str:
     if v.get("veto"):
         return "一票否决：" + VETO_TEXT[v["veto"]].format(
             component=_component_name(crit, components))
+    zeroes = v.get("zeroes")
+    if zeroes:
+        names = "、".join(components[r]["name"] if r in components else r for r in zeroes)
+        points = f"扣{n(v['points'])}分，且" if v.get("points") else ""
+        return f"{points}{names}成绩记0分"
     return f"每次扣{n(v['points'])}分"
 
 
 def item_standard(item: dict) -> str:
+    if item.get("step") is not None:
+        return f"按完成情况评0~{n(item['points'])}分（以{n(item['step'])}分为单位）"
     return f"完成得{n(item['points'])}分，未完成不得分"
 
 
