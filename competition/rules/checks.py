@@ -271,6 +271,8 @@ def _check_deductions(crit: Deductions) -> Found:
         if v.veto is None and v.points == 0 and not v.zeroes:
             out.append((("violations", j, "points"),
                         "a violation needs points, a veto or zeroes"))
+        if v.veto_from > 1 and v.veto is None and not v.zeroes:
+            out.append((("violations", j, "veto_from"), "veto_from needs a veto or zeroes"))
     if crit.max > 0 and crit.cap is not None and crit.cap > crit.max:
         out.append((("cap",), f"cap {_n(crit.cap)} exceeds max {_n(crit.max)} "
                               f"(deductions stop at 0)"))
@@ -293,6 +295,11 @@ def _tie_break(rule: Rule) -> Found:
     refs = {"total", "deductions"} | {c.id for c in rule.components}
     refs |= {g.id for g in rule.groups}
     refs |= {c.id for c in rule.criteria} | {c.id + ".raw" for c in rule.criteria}
+    for c in rule.criteria:   # one attempt's points / raw value: crit@2, crit.raw@2
+        for a in range(1, c.attempts + 1) if c.attempts > 1 else ():
+            refs |= {f"{c.id}.raw@{a}"}
+            if not (c.kind == "timed" and c.mode == "relative"):
+                refs |= {f"{c.id}@{a}"}
     for i, text in enumerate(rule.scoring.tie_break):
         parts = text.split()
         loc = ("scoring", "tie_break", i)

@@ -214,6 +214,7 @@ class Violation(_Model):
     points: Decimal = Field(Decimal(0), ge=0)
     veto: Veto | None = None
     zeroes: list[str] = []   # criterion, component or group ids whose score becomes 0
+    veto_from: int = Field(1, ge=1)   # the veto/zeroes apply from this many occurrences
 
 
 class Deductions(_Criterion):

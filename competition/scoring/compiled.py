@@ -172,13 +172,19 @@ def _crit_plan(crit: Any, default_decimals: int, default_rounding: str) -> CritP
 
     def score(first: list | None, more: dict | None) -> Part:
         """Attempt 1's marks and {attempt: marks} of later ones (ignored if attempts = 1)."""
-        if attempts == 1 or not more:
+        if attempts == 1:
             return kind(crit, first or [])
+        if not more:
+            part = kind(crit, first or [])
+            if first:
+                part.tries = {1: (part.points, part.raw)}
+            return part
         parts = per_attempt(first, more)
         if not parts:
             return kind(crit, [])
         out = combine(parts, lower).copy()
         merge_attempts(out, parts, need_all and len(parts) < attempts)
+        out.tries = {a: (p.points, p.raw) for a, p in parts.items()}
         return out
 
     decimals = crit.decimals if crit.decimals is not None else default_decimals

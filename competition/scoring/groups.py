@@ -27,6 +27,7 @@ def choose(plan: Plan, group: GroupPlan, attempts: dict[int, dict[int, Part]]) -
         merge_attempts(final, by_attempt, False)
         final.complete = final.complete and part is not None
         final.points = cp.round(final.points * cp.factor)
+        final.tries = {a: (p.points, p.raw) for a, p in by_attempt.items()}
         out[i] = final
     return out
 

@@ -22,7 +22,7 @@ VETO_ORDER = {None: 0, "zero": 0, "component_zero": 1, "total_zero": 2, "disqual
 
 class Part:
     """The result of one criterion (one attempt, then all attempts) for one entry."""
-    __slots__ = ("points", "raw", "deducted", "veto", "complete", "notes", "zeroes")
+    __slots__ = ("points", "raw", "deducted", "veto", "complete", "notes", "zeroes", "tries")
 
     def __init__(self, points, raw=None, deducted=ZERO, veto=None, complete=True, notes=(),
                  zeroes=()):
@@ -33,10 +33,13 @@ class Part:
         self.complete = complete
         self.notes = notes
         self.zeroes = zeroes      # `zeroes` refs of the violations recorded
+        self.tries = None         # attempts > 1: {attempt: (points before factor, raw)}
 
     def copy(self) -> "Part":
-        return Part(self.points, self.raw, self.deducted, self.veto, self.complete, self.notes,
-                    self.zeroes)
+        out = Part(self.points, self.raw, self.deducted, self.veto, self.complete, self.notes,
+                   self.zeroes)
+        out.tries = self.tries
+        return out
 
 
 def _plain(marks) -> list[Decimal]:
@@ -224,6 +227,8 @@ def deductions(crit: Any, marks: list) -> Part:
         n = counts.get(v.code, ZERO)
         if n > 0:
             lost += n * v.points
+            if n < v.veto_from:   # e.g. a second occurrence disqualifies, the first costs points
+                continue
             if v.veto and VETO_ORDER[v.veto] > VETO_ORDER[veto]:
                 veto = v.veto
             if v.zeroes:

@@ -32,6 +32,14 @@ def _getter(ref: str, desc: bool, component_ids: set[str],
     elif ref in group_ids:
         def value(row):
             return row.groups.get(ref)
+    elif "@" in ref:   # one attempt: crit@2 (its points), crit.raw@2 (its raw value)
+        crit, _, attempt = ref.partition("@")
+        crit, raw = (crit[:-4], 1) if crit.endswith(".raw") else (crit, 0)
+        number = int(attempt)
+
+        def value(row):
+            got = row.attempts.get(crit, {}).get(number)
+            return None if got is None else got[raw]
     elif ref.endswith(".raw"):
         crit = ref[:-4]
 

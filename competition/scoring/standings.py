@@ -34,6 +34,9 @@ class Row:
     complete: bool = False
     notes: tuple[str, ...] = ()
     groups: dict[str, Decimal] = field(default_factory=dict)   # sum of its components
+    # criteria with attempts > 1: {crit: {attempt: (points, raw)}} (factor and rounding
+    # applied to the points; None for a relative time's points)
+    attempts: dict[str, dict[int, tuple]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly: decimals as strings."""
@@ -42,6 +45,9 @@ class Row:
             "total": str(self.total),
             "components": {k: str(v) for k, v in self.components.items()},
             "groups": {k: str(v) for k, v in self.groups.items()},
+            "attempts": {k: {str(a): {"points": None if p is None else str(p),
+                                      "raw": _short(r)} for a, (p, r) in v.items()}
+                         for k, v in self.attempts.items()},
             "criteria": {k: str(v) for k, v in self.criteria.items()},
             "raw": {k: _short(v) for k, v in self.raw.items()},
             "deductions": str(self.deductions), "award": self.award,
@@ -125,7 +131,8 @@ def _compute(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None,
 def _copy(t: Row, disqualified: bool) -> Row:
     return Row(t.entry, None, "disqualified" if disqualified else t.status, t.total,
                dict(t.components), dict(t.criteria), dict(t.raw), t.deductions, None, (),
-               t.complete, t.notes, dict(t.groups))
+               t.complete, t.notes, dict(t.groups),
+               {k: dict(v) for k, v in t.attempts.items()} if t.attempts else {})
 
 
 def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...]) -> Row:
@@ -142,6 +149,9 @@ def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...])
         notes.extend(part.notes)
         if part.zeroes:
             zeroes += part.zeroes
+        if part.tries is not None:
+            row.attempts[cp.id] = {a: (None if p is None else cp.round(p * cp.factor), raw)
+                                   for a, (p, raw) in part.tries.items()}
         if part.veto == "component_zero":
             comp_veto.add(cp.component)
         elif VETO_ORDER[part.veto] > VETO_ORDER[veto]:

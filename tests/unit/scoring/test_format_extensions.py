@@ -389,3 +389,53 @@ def test_existing_rules_default_to_half_up():
     r = rule(crit("x", "judged", "max = 100\nstep = 0.001"),
              scoring="criterion_decimals = 3\ncomponent_decimals = 3\ndecimals = 2")
     assert compute_standings(r, marks(("e1", "x", "84.445"))).row("e1").total == D("84.45")
+
+
+# ------------------------------------------------------------------ veto from the nth time
+def test_veto_from_the_second_occurrence():
+    # 损坏设备: first time -5 from the 10-point item; the second time disqualifies
+    r = rule(crit("task", "judged", "max = 90")
+             + crit("safety", "deductions", 'max = 10\nviolations = [ { code = "damage", '
+                    'name = "损坏设备", points = 5, veto = "disqualify", veto_from = 2 } ]'))
+    once = compute_standings(r, marks(("e", "task", 80), ("e", "safety.damage", 1))).row("e")
+    assert (once.status, once.total) == ("ok", D("85.00"))   # 80 + 10 - 5
+    twice = compute_standings(r, marks(("e", "task", 80), ("e", "safety.damage", 2))).row("e")
+    assert twice.status == "disqualified"
+    with pytest.raises(RuleError) as info:
+        rule(crit("s", "deductions", 'max = 10\nviolations = [ { code = "x", name = "X", '
+                                     'points = 5, veto_from = 2 } ]'))
+    assert "veto_from needs a veto or zeroes" in str(info.value)
+
+
+# ------------------------------------------------------------------ one attempt in a tie-break
+def runs(tie_break: str):
+    return rule(crit("run", "timed", "max = 10\nlimit = 60\ndeduction_per_minute = 1\n"
+                                     "attempts = 2"),
+                scoring=f"tie_break = [{tie_break}]")
+
+
+RUNS = [("e1", "run", 50, None, 1), ("e1", "run", 70, None, 2),   # 10 and 9: best 10
+        ("e2", "run", 55, None, 1), ("e2", "run", 58, None, 2)]   # 10 and 10: best 10
+
+
+@pytest.mark.parametrize("tie_break, order", [
+    ('"run.raw asc"', ["e1", "e2"]),      # the counted run's time: 50 < 55
+    ('"run.raw@2 asc"', ["e2", "e1"]),    # the second run's time: 58 < 70
+    ('"run@2 desc"', ["e2", "e1"]),       # the second run's points: 10 > 9
+])
+def test_tie_break_on_one_attempt(tie_break, order):
+    st = compute_standings(runs(tie_break), marks(*RUNS))
+    assert [(r.entry, r.rank) for r in st.rows] == [(order[0], 1), (order[1], 2)]
+    assert st.row("e1").attempts == {"run": {1: (D("10.00"), D(50)), 2: (D("9.00"), D(70))}}
+    assert st.row("e1").to_dict()["attempts"]["run"]["2"] == {"points": "9.00", "raw": "70"}
+
+
+def test_a_missing_attempt_sorts_last_and_bad_attempt_refs_are_refused():
+    st = compute_standings(runs('"run.raw@2 asc"'), marks(*RUNS[:3]))
+    assert [r.entry for r in st.rows] == ["e1", "e2"]   # e2: no second run
+    with pytest.raises(RuleError) as info:
+        runs('"run.raw@3 asc"')
+    assert "unknown ref 'run.raw@3'" in str(info.value)
+    with pytest.raises(RuleError):   # a relative time has no points of its own per attempt
+        rule(crit("t", "timed", 'mode = "relative"\nmax = 10\nattempts = 2'),
+             scoring='tie_break = ["t@1 desc"]')
