@@ -125,12 +125,7 @@ class Knockout:
         ``winner`` (decided by a tie-breaker question, a shoot-out...). Returns the
         matches that changed. Raises BracketError if the match is not ready, the winner
         is not a side of it, or a correction would change a later match already played."""
-        key = (round_no, slot)
-        m = self.matches.get(key)
-        if m is None:
-            raise BracketError(f"no match {round_no}/{slot}")
-        if m.status == BYE or m.a is None or m.b is None:
-            raise BracketError("this match is not ready: an opponent is still to be decided")
+        m = self._ready(round_no, slot)
         sa, sb = Decimal(str(score_a)), Decimal(str(score_b))
         if sa < 0 or sb < 0:
             raise BracketError("scores are not negative")
@@ -142,16 +137,34 @@ class Knockout:
             raise BracketError("the winner must be one of the two sides")
         elif (sa > sb and winner != m.a) or (sb > sa and winner != m.b):
             raise BracketError("the winner named has the lower score")
+        return self._settle(m, sa, sb, winner)
+
+    def walkover(self, round_no: int, slot: int, winner: Hashable) -> list[KnockoutMatch]:
+        """The other side did not turn up (弃权): ``winner`` moves on without a score."""
+        m = self._ready(round_no, slot)
+        if winner not in (m.a, m.b):
+            raise BracketError("the winner must be one of the two sides")
+        return self._settle(m, None, None, winner)
+
+    def _ready(self, round_no: int, slot: int) -> KnockoutMatch:
+        m = self.matches.get((round_no, slot))
+        if m is None:
+            raise BracketError(f"no match {round_no}/{slot}")
+        if m.status == BYE or m.a is None or m.b is None:
+            raise BracketError("this match is not ready: an opponent is still to be decided")
+        return m
+
+    def _settle(self, m: KnockoutMatch, sa, sb, winner) -> list[KnockoutMatch]:
+        round_no, slot = m.round, m.slot
         if m.status == DONE and m.winner != winner:
             self._check_downstream_open(round_no, slot)
         new = replace(m, score_a=sa, score_b=sb, winner=winner, status=DONE)
-        self.matches[key] = new
+        self.matches[(round_no, slot)] = new
         changed = [new]
         if not self._is_third_place(round_no, slot) and round_no < self.rounds:
             changed.append(self._feed(round_no, slot, winner))
         if self.third_place and round_no == self.rounds - 1:
-            loser = new.loser
-            changed.append(self._place(self.rounds, 1, slot % 2, loser))
+            changed.append(self._place(self.rounds, 1, slot % 2, new.loser))
         return changed
 
     def _is_third_place(self, r: int, slot: int) -> bool:

@@ -196,21 +196,30 @@ def _decimal(value, field: str) -> Decimal:
 
 
 def record_result(match: Match, score_a, score_b, user: User, *,
-                  winner_entry_id: int | None = None, reason: str | None = None) -> Match:
+                  winner_entry_id: int | None = None, reason: str | None = None,
+                  walkover: bool = False) -> Match:
     """Enter or correct a match result. In a knockout the winner moves on (a drawn score
     needs the winner named); in a group the table changes and, when the last group match
     of a groups-to-knockout bracket is in, the knockout is drawn up.
+    ``walkover``: the other side did not turn up; ``winner_entry_id`` moves on without a
+    score (knockout matches only).
     Raises Forbidden, ServiceError (bad score, not ready) or Conflict (a later match
     already depends on this result)."""
     bracket = db.session.get(Bracket, match.bracket_id)
     if not may_enter_results(user, bracket):
         raise Forbidden(_("You may not enter results for this bracket."), None)
-    sa, sb = _decimal(score_a, "score_a"), _decimal(score_b, "score_b")
     old = _match_dict(match)
-    if match.group_name == KO:
+    if walkover:
+        if match.group_name != KO:
+            raise ServiceError(_("A group match needs a score."), "score_a")
+        if winner_entry_id is None:
+            raise ServiceError(_("Name the side that moves on."), "winner_entry_id")
+        _record_knockout(bracket, match, None, None, winner_entry_id, walkover=True)
+    elif match.group_name == KO:
+        sa, sb = _decimal(score_a, "score_a"), _decimal(score_b, "score_b")
         _record_knockout(bracket, match, sa, sb, winner_entry_id)
     else:
-        _record_group(bracket, match, sa, sb)
+        _record_group(bracket, match, _decimal(score_a, "score_a"), _decimal(score_b, "score_b"))
     _bump(bracket)
     stage = db.session.get(Stage, bracket.stage_id)
     audit(user, "match.correct" if old["status"] == "done" else "match.result", "match",
@@ -232,14 +241,16 @@ def _ko_matches(bracket: Bracket) -> list[Match]:
     return [m for m in bracket.matches if m.group_name == KO]
 
 
-def _record_knockout(bracket: Bracket, match: Match, sa, sb, winner) -> None:
+def _record_knockout(bracket: Bracket, match: Match, sa, sb, winner,
+                     walkover: bool = False) -> None:
     rows = {(m.round, m.slot): m for m in _ko_matches(bracket)}
     ko = Knockout.from_matches([KnockoutMatch(m.round, m.slot, m.entry_a_id, m.entry_b_id,
                                               m.score_a, m.score_b, m.winner_entry_id, m.status)
                                 for m in rows.values()],
                                third_place=bracket.settings.get("third_place", False))
     try:
-        changed = ko.record(match.round, match.slot, sa, sb, winner=winner)
+        changed = (ko.walkover(match.round, match.slot, winner) if walkover else
+                   ko.record(match.round, match.slot, sa, sb, winner=winner))
     except BracketError as err:
         text = str(err)
         if "later match" in text:
@@ -346,6 +357,7 @@ def _side(names, entry_id):
 
 def _view_match(m: Match, names) -> dict:
     return {"id": m.id, "round": m.round, "slot": m.slot, "group": m.group_name,
+            "walkover": m.status == "done" and m.score_a is None,
             "a": _side(names, m.entry_a_id), "b": _side(names, m.entry_b_id),
             "score_a": _num(m.score_a), "score_b": _num(m.score_b),
             "winner": m.winner_entry_id, "status": m.status,

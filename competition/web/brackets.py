@@ -64,7 +64,8 @@ def result(match_id: int):
     try:
         svc.record_result(match, request.form.get("score_a", ""), request.form.get("score_b", ""),
                           current_user, winner_entry_id=winner,
-                          reason=request.form.get("reason") or None)
+                          reason=request.form.get("reason") or None,
+                          walkover=request.form.get("walkover") == "1")
     except svc.Forbidden:
         abort(403)
     except ServiceError as err:

@@ -225,3 +225,22 @@ def test_a_judge_finds_the_brackets_of_their_heats_from_the_menu(client, auth, e
     auth.login("judge2")                      # assigned nowhere
     page = client.get("/brackets/").get_data(as_text=True)
     assert f"/brackets/{bracket.id}\"" not in page and 'href="/brackets/"' not in page
+
+
+def test_a_team_that_does_not_turn_up_loses_by_walkover(client, auth, ev):
+    auth.login("org")
+    stage, bracket = make_bracket_stage(client, ev)
+    ready, _ = ready_matches(bracket.id)
+    m = ready[0]
+    resp = client.post(f"/brackets/matches/{m['id']}/result",
+                       data={"walkover": "1", "winner": str(m["b"]["id"])})
+    assert resp.status_code == 303
+    view = client.get(f"/brackets/{bracket.id}.json").get_json()
+    done = next(x for r in view["rounds"] for x in r["matches"] if x["id"] == m["id"])
+    assert done["walkover"] and done["winner"] == m["b"]["id"] and done["score_a"] is None
+    assert "弃权胜" in client.get(f"/brackets/{bracket.id}").get_data(as_text=True)
+    # without a named winner a walkover is refused
+    m2 = ready[1]
+    resp = client.post(f"/brackets/matches/{m2['id']}/result", data={"walkover": "1"},
+                       follow_redirects=True)
+    assert "请指定晋级的一方" in resp.get_data(as_text=True)

@@ -30,9 +30,10 @@
   function matchBox(m) {
     var box = el('div', 'match ' + m.status);
     var l1 = el('div', 'line'); l1.appendChild(side(m.a, m.winner));
-    l1.appendChild(el('span', 'score', m.score_a)); box.appendChild(l1);
+    var wo = function (sd) { return m.walkover && sd && m.winner === sd.id ? labels.wo : ''; };
+    l1.appendChild(el('span', 'score', m.score_a !== null ? m.score_a : wo(m.a))); box.appendChild(l1);
     var l2 = el('div', 'line'); l2.appendChild(side(m.b, m.winner, m.status === 'bye' && !m.b));
-    l2.appendChild(el('span', 'score', m.score_b)); box.appendChild(l2);
+    l2.appendChild(el('span', 'score', m.score_b !== null ? m.score_b : wo(m.b))); box.appendChild(l2);
     return box;
   }
   function roundLabel(name) {

@@ -134,3 +134,15 @@ def test_scores_are_decimal():
     ko = Knockout.build(["A", "B"])
     m = ko.record(1, 0, "10.5", 10)[0]
     assert m.score_a == Decimal("10.5")
+
+
+def test_a_walkover_moves_the_side_that_turned_up_on_without_a_score():
+    ko = Knockout.build(seeds(4), third_place=True)
+    ko.walkover(1, 0, "S4")                     # seed 1 did not turn up
+    assert ko.matches[(1, 0)].score_a is None and ko.matches[(1, 0)].winner == "S4"
+    assert ko.matches[(2, 0)].a == "S4"
+    ko.record(1, 1, 2, 1)
+    ko.record(2, 1, 3, 0)                       # third place: S1 (absent) v S3
+    assert ko.matches[(2, 1)].a == "S1"
+    with pytest.raises(BracketError):
+        ko.walkover(1, 1, "S9")
