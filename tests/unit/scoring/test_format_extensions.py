@@ -1,7 +1,10 @@
 """Format additions for real published results, each worked by hand: component groups,
 `zeroes`, asymmetric count, award min/max counts and complete_only, partial-credit
 checklist items, difficulty above 1 (counted or capped), truncation and a rounded judges'
-mean, a sum-mode component factor, the compute CSV's extra columns."""
+mean, a sum-mode component factor, veto_from, tie-breaks on one attempt, the compute CSV's
+extra columns; and properties (hypothesis)."""
+from decimal import ROUND_HALF_UP
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -439,3 +442,51 @@ def test_a_missing_attempt_sorts_last_and_bad_attempt_refs_are_refused():
     with pytest.raises(RuleError):   # a relative time has no points of its own per attempt
         rule(crit("t", "timed", 'mode = "relative"\nmax = 10\nattempts = 2'),
              scoring='tie_break = ["t@1 desc"]')
+
+
+# ------------------------------------------------------------------ properties
+NO_GROUPS = rule(ZHENXING_CRITERIA, mode="weighted",
+                 components=ZHENXING.replace('group = "practical"\n', '').replace(
+                     '[[groups]]\nid = "practical"\nname = "实操"\n', ''),
+                 scoring='tie_break = ["m1 desc", "m2 desc"]')
+GROUPED = zhenxing('["m1 desc", "m2 desc"]')
+FIELD = st.lists(st.tuples(st.integers(0, 100), st.integers(0, 40), st.integers(0, 30),
+                           st.integers(0, 30)), min_size=1, max_size=8)
+
+
+@settings(max_examples=100, deadline=None)
+@given(FIELD)
+def test_declaring_groups_changes_no_total_rank_or_award(scores):
+    rows = [m for i, s in enumerate(scores) for m in module_marks(f"e{i}", *s)]
+    plain = compute_standings(NO_GROUPS, marks(*rows))
+    grouped = compute_standings(GROUPED, marks(*rows))
+    assert ([(r.entry, r.rank, r.total, r.award) for r in plain.rows]
+            == [(r.entry, r.rank, r.total, r.award) for r in grouped.rows])
+    for r in grouped.rows:   # the group is the sum of its modules, on their own scale
+        assert r.groups["practical"] == r.components["m1"] + r.components["m2"] + \
+            r.components["m3"]
+
+
+TRUNC = [rule(crit("x", "judged", "max = 10\nscale_max = 7\njudges = 3\nstep = 0.5"),
+              scoring=f'rounding = "{mode}"') for mode in ("half_up", "down")]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([D(n) / 2 for n in range(15)]), min_size=1, max_size=3))
+def test_truncation_is_at_most_one_hundredth_below_half_up(values):
+    rows = [("e1", "x", v, f"j{i}") for i, v in enumerate(values)]
+    half_up, down = (points(r, rows, "x") for r in TRUNC)
+    assert D(0) <= half_up - down <= D("0.01")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 30), st.integers(0, 3), st.integers(0, 5))
+def test_award_places_respect_min_and_max_count(finishers, min_count, spread):
+    max_count = min_count + spread
+    r = ranked_rule('[awards]\nbasis = "percent"\nlevels = [\n'
+                    f'{{ name = "A", percent = 10, min_count = {min_count}, '
+                    f'max_count = {max_count} }},\n{{ name = "B", percent = 30 }} ]')
+    got = awards_of(r, {f"e{i:02}": 100 - i for i in range(finishers)})   # no ties
+    first = sum(a == "A" for a in got.values())
+    tenth = int((D(finishers) / 10).quantize(D(1), ROUND_HALF_UP))   # 10 %, half up
+    assert first == min(finishers, max_count, max(min_count, tenth))
