@@ -185,6 +185,7 @@ class Timed(_Criterion):
     deduction_per_minute: Decimal = Field(Decimal(0), ge=0)
     hard_limit: Decimal | None = Field(None, gt=0)
     over_hard_limit: Literal["zero", "component_zero", "disqualify"] = "zero"
+    deduction_unit: Decimal = Field(Decimal(60), gt=0)   # seconds per deduction step
 
 
 class Count(_Criterion):
@@ -251,6 +252,9 @@ class Title(_Model):
 class Awards(_Model):
     basis: Literal["count", "percent"] = "count"
     percent_rounding: Literal["half_up", "floor", "ceil"] = "half_up"
+    # percents of the ranked finishers (default) or of every entry listed (参赛人数:
+    # absent and disqualified ones too)
+    percent_of: Literal["finishers", "entries"] = "finishers"
     levels: list[AwardLevel] = []
     titles: list[Title] = []
 

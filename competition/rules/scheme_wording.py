@@ -185,8 +185,9 @@ def _timed(crit: dict, components: dict) -> str:
         return f"得分＝{n(crit['max'])}×最短用时÷本人用时（按有效用时计算）"
     per_minute = Decimal(str(crit.get("deduction_per_minute", 0)))
     text = f"限时{duration(crit['limit'])}，在规定时间内完成得满分"
+    unit = duration(crit.get("deduction_unit", 60))
     if per_minute:
-        text += f"；超时每1分钟扣{n(per_minute)}分（不足1分钟按1分钟计），扣完为止"
+        text += f"；超时每{unit}扣{n(per_minute)}分（不足{unit}按{unit}计），扣完为止"
     if crit.get("hard_limit") is not None:
         over = Decimal(str(crit["hard_limit"])) - Decimal(str(crit["limit"]))
         result = {"zero": "本项不得分",

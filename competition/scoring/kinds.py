@@ -16,7 +16,6 @@ from .aggregate import AGGREGATES, ZERO, mean, trimmed
 from .marks import DIFFICULTY
 
 ONE = Decimal(1)
-SIXTY = Decimal(60)
 VETO_ORDER = {None: 0, "zero": 0, "component_zero": 1, "total_zero": 2, "disqualify": 3}
 
 
@@ -177,8 +176,8 @@ def timed(crit: Any, marks: list) -> Part:
         return Part(None, t)
     if t <= crit.limit:
         return Part(crit.max, t)
-    minutes = ((t - crit.limit) / SIXTY).to_integral_value(ROUND_CEILING)
-    lost = min(crit.max, minutes * crit.deduction_per_minute)
+    units = ((t - crit.limit) / crit.deduction_unit).to_integral_value(ROUND_CEILING)
+    lost = min(crit.max, units * crit.deduction_per_minute)
     return Part(crit.max - lost, t, deducted=ZERO)
 
 

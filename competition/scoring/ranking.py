@@ -97,13 +97,15 @@ def level_limits(awards: Any, finishers: int) -> list[int]:
     return limits
 
 
-def assign_awards(rule: Any, ranked: list) -> None:
+def assign_awards(rule: Any, ranked: list, entries: int | None = None) -> None:
     """Awards by position (ties at a boundary all get the higher award), then min_total
     and complete_only: an entry below its level's minimum (or incomplete, for a level
     limited to complete entries) falls to the highest lower level whose conditions it
-    meets."""
+    meets. Percents are of the ranked entries, or of all `entries` (percent_of =
+    "entries")."""
     awards = rule.awards
-    limits = level_limits(awards, len(ranked))
+    base = entries if awards.percent_of == "entries" and entries is not None else len(ranked)
+    limits = level_limits(awards, base)
     levels = awards.levels
     for row in ranked:
         row.award = None

@@ -124,7 +124,7 @@ def _compute(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None,
             template = s.rows[key] = _row(plan, entry, merged_parts(plan, s, done), s.stray)
         rows.append(_copy(template, entry in dq))
     rows = rank_rows(rule, rows)
-    assign_awards(rule, [r for r in rows if r.rank is not None])
+    assign_awards(rule, [r for r in rows if r.rank is not None], len(rows))
     return Standings(rule.trade.code, rows)
 
 

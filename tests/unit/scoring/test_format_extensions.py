@@ -490,3 +490,30 @@ def test_award_places_respect_min_and_max_count(finishers, min_count, spread):
     first = sum(a == "A" for a in got.values())
     tenth = int((D(finishers) / 10).quantize(D(1), ROUND_HALF_UP))   # 10 %, half up
     assert first == min(finishers, max_count, max(min_count, tenth))
+
+
+# ------------------------------------------------------------------ percent of all entries
+def test_award_percent_of_every_entry_listed():
+    # 8 entries listed, 2 absent, 1 disqualified: 5 ranked. 40 % of finishers = 2 places;
+    # 40 % of entries (参赛人数) = 3.2 -> 3 places
+    scores = {f"e{i}": 90 - i for i in range(6)}
+    listed = list(scores) + ["x1", "x2"]
+    rows = [(e, "x", s) for e, s in scores.items()]
+    for of, expected in (("finishers", 2), ("entries", 3)):
+        r = ranked_rule(f'[awards]\nbasis = "percent"\npercent_of = "{of}"\n'
+                        'levels = [ { name = "A", percent = 40 } ]')
+        st = compute_standings(r, marks(*rows), entries=listed, disqualified=["e5"])
+        assert sum(row.award == "A" for row in st.rows) == expected
+
+
+# ------------------------------------------------------------------ timed: 30-second steps
+@pytest.mark.parametrize("seconds, expected", [
+    (600, "10.00"),   # within the limit
+    (601, "9.50"),    # 1 s over: one started 30 s -> -0.5
+    (630, "9.50"),    # exactly 30 s over
+    (631, "9.00"),    # 31 s over: two started half-minutes -> -1
+])
+def test_timed_deduction_per_started_30_seconds(seconds, expected):
+    r = rule(crit("t", "timed", "max = 10\nlimit = 600\ndeduction_per_minute = 0.5\n"
+                                "deduction_unit = 30"))
+    assert points(r, [("e1", "t", seconds)], "t") == D(expected)
