@@ -45,10 +45,12 @@ class Scoring(_Model):
 
 class Group(_Model):
     """A named set of components (e.g. the practical modules): a column, a tie-break ref,
-    a target of `zeroes`."""
+    a target of `zeroes`. Its value is its share of the total on the scale of `max`
+    (default: the sum of its components' max); see scoring/README."""
     id: Id
     name: str = Field(min_length=1)
     name_en: str = ""
+    max: Decimal | None = Field(None, gt=0)
 
 
 class Component(_Model):

@@ -63,6 +63,19 @@ class CompPlan:
 
 
 @dataclass(frozen=True)
+class GroupValue:
+    """A component group's value: sum(score x scale[i]) x multiplier over its members.
+    Members scaled alike (weight / max the same, group max = the sum of their max) or sum
+    mode: scale 1 (or the factor) and multiplier 1, so the value is exactly the sum of
+    their scores, as a sheet prints it. Otherwise: the group's contribution to the total
+    (score x weight / max) rescaled from the members' weights to the group's max."""
+    id: str
+    members: tuple[str, ...]
+    scale: tuple[Decimal, ...]
+    multiplier: Decimal | None      # None: 1; else applied once to the scaled sum
+
+
+@dataclass(frozen=True)
 class ZeroPlan:
     """What a violation's `zeroes` ref hits: (criterion id, its component) pairs and
     component ids."""
@@ -81,8 +94,7 @@ class Plan:
     memos: dict                   # name -> memo dict (see entries.py)
     relative: tuple[int, ...]     # positions in `criteria` of kinds that need every entry
     groups: tuple[GroupPlan, ...] = ()
-    # component groups: group id -> its component ids (a column and a tie-break ref)
-    component_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    component_groups: tuple["GroupValue", ...] = ()
     zero_refs: dict[str, ZeroPlan] | None = None   # a `zeroes` ref -> what it zeroes
 
     @property
@@ -117,12 +129,29 @@ def _compile(rule: Any) -> Plan:
         addresses[c.id] = (c.id, None, c.kind == "deductions")
     relative = tuple(i for i, cp in enumerate(crits)
                      if cp.finalize is not None and cp.group is None)
-    component_groups = tuple((g.id, tuple(c.id for c in rule.components_of(g.id)))
+    component_groups = tuple(_group_value(g, [cp for cp in comps if cp.id in
+                                              {c.id for c in rule.components_of(g.id)}],
+                                          sc.mode == "weighted")
                              for g in rule.groups)
     return Plan(crits, tuple(comps),
                 quantizer(sc.component_decimals, sc.component_rounding or sc.rounding),
                 quantizer(sc.decimals, sc.total_rounding or sc.rounding), addresses, {}, {},
                 relative, _groups(crits), component_groups, _zero_refs(rule))
+
+
+def _group_value(group: Any, members: list[CompPlan], weighted: bool) -> GroupValue:
+    ids = tuple(m.id for m in members)
+    total_max = sum((m.max for m in members), ZERO)
+    gmax = group.max if group.max is not None else total_max
+    weights = sum((m.weight for m in members), ZERO)
+    if not weighted:   # sum mode: score x factor
+        return GroupValue(group.id, ids, tuple(m.weight for m in members), None)
+    lead = members[0]
+    alike = all(m.weight * lead.max == lead.weight * m.max for m in members)
+    if (alike and gmax == total_max) or weights == 0:
+        return GroupValue(group.id, ids, tuple(Decimal(1) for _ in members), None)
+    return GroupValue(group.id, ids, tuple(m.weight / m.max for m in members),
+                      gmax / weights)
 
 
 def _zero_refs(rule: Any) -> dict[str, ZeroPlan] | None:

@@ -33,7 +33,7 @@ class Row:
     titles: tuple[str, ...] = ()
     complete: bool = False
     notes: tuple[str, ...] = ()
-    groups: dict[str, Decimal] = field(default_factory=dict)   # sum of its components
+    groups: dict[str, Decimal] = field(default_factory=dict)   # see compiled.GroupValue
     # criteria with attempts > 1: {crit: {attempt: (points, raw)}} (factor and rounding
     # applied to the points; None for a relative time's points)
     attempts: dict[str, dict[int, tuple]] = field(default_factory=dict)
@@ -165,8 +165,10 @@ def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...])
         score = plan.round_component(score)
         row.components[comp.id] = score
         total += score * comp.weight / comp.divisor   # multiply first: exact when it can be
-    for group, members in plan.component_groups:
-        row.groups[group] = sum((row.components[c] for c in members), ZERO)
+    for g in plan.component_groups:
+        value = sum((row.components[c] * k for c, k in zip(g.members, g.scale)), ZERO)
+        row.groups[g.id] = plan.round_component(
+            value if g.multiplier is None else value * g.multiplier)
     row.total = ZERO if veto == "total_zero" else plan.round_total(total)
     row.deductions = deducted
     row.complete = complete

@@ -517,3 +517,45 @@ def test_timed_deduction_per_started_30_seconds(seconds, expected):
     r = rule(crit("t", "timed", "max = 10\nlimit = 600\ndeduction_per_minute = 0.5\n"
                                 "deduction_unit = 30"))
     assert points(r, [("e1", "t", seconds)], "t") == D(expected)
+
+
+# ------------------------------------------------------------------ a group scaled unlike
+WELD_COMPS = ('[[groups]]\nid = "practical"\nname = "实操"\nmax = 100\n'
+              '[[components]]\nid = "theory"\nname = "理论"\nweight = 20\nmax = 100\n'
+              '[[components]]\nid = "visual"\nname = "外观"\nweight = 30\nmax = 100\n'
+              'group = "practical"\n'
+              '[[components]]\nid = "rt"\nname = "RT"\nweight = 40\nmax = 100\n'
+              'group = "practical"\n'
+              '[[components]]\nid = "op"\nname = "操作"\nweight = 10\nmax = 20\n'
+              'group = "practical"\n')
+WELD_CRITERIA = (crit("exam", "judged", "max = 100", component="theory")
+                 + crit("v", "judged", "max = 100", component="visual")
+                 + crit("r", "judged", "max = 100", component="rt")
+                 + crit("o", "judged", "max = 20", component="op"))
+
+
+def test_a_group_of_unlike_components_is_its_share_of_the_total_on_its_max():
+    # visual 80 x 30/100 = 24, rt 100 x 40/100 = 40, op 16 x 10/20 = 8: the practical part
+    # adds 72 of its 80 % to the total; on the group's max 100: 72 x 100 / 80 = 90.00.
+    # total: theory 80 x .2 = 16 + 72 = 88.00
+    r = rule(WELD_CRITERIA, mode="weighted", components=WELD_COMPS)
+    row = compute_standings(r, marks(("e", "exam", 80), ("e", "v", 80), ("e", "r", 100),
+                                     ("e", "o", 16))).row("e")
+    assert row.groups == {"practical": D("90.00")} and row.total == D("88.00")
+    # without a group max: the members' max, 100 + 100 + 20 = 220: 72 x 220 / 80 = 198.00
+    r = rule(WELD_CRITERIA, mode="weighted", components=WELD_COMPS.replace("max = 100\n", "", 1))
+    row = compute_standings(r, marks(("e", "exam", 80), ("e", "v", 80), ("e", "r", 100),
+                                     ("e", "o", 16))).row("e")
+    assert row.groups == {"practical": D("198.00")}
+
+
+def test_a_group_in_sum_mode_adds_its_components_contributions():
+    # visual 80 x 0.125 = 10, rt 50 x 0.4 = 20: the group 30 (= the total here)
+    comps = ('[[groups]]\nid = "weld"\nname = "焊接"\n'
+             '[[components]]\nid = "visual"\nname = "外观"\nfactor = 0.125\ngroup = "weld"\n'
+             '[[components]]\nid = "rt"\nname = "RT"\nfactor = 0.4\ngroup = "weld"\n')
+    body = (crit("v", "judged", "max = 100", component="visual")
+            + crit("r", "judged", "max = 100", component="rt"))
+    row = compute_standings(rule(body, components=comps),
+                            marks(("e", "v", 80), ("e", "r", 50))).row("e")
+    assert str(row.groups["weld"]) == "30.00" and row.total == D("30.00")
