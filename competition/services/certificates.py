@@ -36,17 +36,27 @@ def _font_path() -> str | None:
     return current_app.config.get("CJK_FONT_PATH")
 
 
+LOOPBACK = ("localhost", "127.", "[::1]")
+
+
 def base_url() -> str:
-    """Where verification pages are served: PUBLIC_BASE_URL, else the address this request
-    came to, else this machine's first LAN address on port 5000."""
+    """Where verification pages are served, for the QR code: PUBLIC_BASE_URL, else the
+    address this request came to, unless that is the server PC's own loopback address
+    (a phone cannot open 127.0.0.1): then this machine's first LAN address, same port."""
     configured = current_app.config.get("PUBLIC_BASE_URL")
     if configured:
         return configured.rstrip("/")
+    scheme, host, port = "http", "", "5000"
     if has_request_context():
-        return request.host_url.rstrip("/")
+        scheme, host = request.scheme, request.host
+        if not host.startswith(LOOPBACK):
+            return f"{scheme}://{host}"
+        port = host.rsplit(":", 1)[1] if host.count(":") == 1 or "]:" in host else ""
     from ..netinfo import lan_addresses
     addresses = lan_addresses()
-    return f"http://{addresses[0] if addresses else '127.0.0.1'}:5000"
+    if not addresses:
+        return f"{scheme}://{host}" if host else "http://127.0.0.1:5000"
+    return f"{scheme}://{addresses[0]}" + (f":{port}" if port else "")
 
 
 def verify_url(serial: str, base: str | None = None) -> str:

@@ -73,7 +73,8 @@ def test_void_and_reissue_need_a_reason_and_are_audited(demo, admin):
 
 
 def test_a_trade_pdf_prints_current_certificates_in_rank_order_with_working_qr_codes(
-        demo, admin, client, auth, tmp_path):
+        demo, admin, client, auth, tmp_path, app):
+    app.config["PUBLIC_BASE_URL"] = "http://192.0.2.10:5000/"
     lathe = trade(demo)
     issued = svc.issue_certificates(lathe, admin)
     svc.void_certificate(issued[-1], admin, "测试作废")
@@ -92,7 +93,7 @@ def test_a_trade_pdf_prints_current_certificates_in_rank_order_with_working_qr_c
     png = next(tmp_path.glob("p-*.png"))
     out = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True,
                          text=True).stdout.split()
-    assert out == [f"http://localhost/verify/{issued[0].serial}"]
+    assert out == [f"http://192.0.2.10:5000/verify/{issued[0].serial}"]
 
 
 def test_a_competition_batch_runs_as_a_job_whose_progress_the_page_polls(
@@ -222,3 +223,21 @@ def test_a_confirmed_promotion_is_printed_on_the_certificate(demo, admin):
     out = io.BytesIO()
     svc.write_certificates(noted[:1], demo, out)
     assert noted[0].data["promotion_note"] in pdf_text(out.getvalue())[0]
+
+
+@pytest.mark.parametrize("host, lan, expected", [
+    ("192.168.1.10:5000", [], "http://192.168.1.10:5000"),   # a venue PC's own address
+    ("127.0.0.1:5000", ["192.168.1.10"], "http://192.168.1.10:5000"),  # phones can't open 127.0.0.1
+    ("localhost:8080", ["10.0.0.5"], "http://10.0.0.5:8080"),
+    ("localhost", [], "http://localhost"),                      # nothing better known
+])
+def test_the_qr_address_is_one_a_phone_on_the_venue_network_can_open(
+        app, monkeypatch, host, lan, expected):
+    from competition import netinfo
+    from competition.services import certificates
+    monkeypatch.setattr(netinfo, "lan_addresses", lambda: lan)
+    with app.test_request_context("/", base_url=f"http://{host}"):
+        assert certificates.base_url() == expected
+    app.config["PUBLIC_BASE_URL"] = "https://cert.example.org/"
+    with app.test_request_context("/", base_url=f"http://{host}"):
+        assert certificates.base_url() == "https://cert.example.org"
