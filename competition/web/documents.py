@@ -10,7 +10,7 @@ from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, 
                    send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Certificate, Competition, Heat, Job, Role, Trade
@@ -66,9 +66,10 @@ def _send(render, filename: str, mimetype: str):
 def index():
     """Every trade with its certificates and heats; the competition-wide downloads."""
     comp = _competition()
-    counts: dict[int, int] = {}
-    for cert in svc.current_certificates(comp=comp):
-        counts[cert.trade_id] = counts.get(cert.trade_id, 0) + 1
+    counts = dict(db.session.execute(
+        select(Certificate.trade_id, func.count(Certificate.id))
+        .where(Certificate.competition_id == comp.id, Certificate.voided_at.is_(None))
+        .group_by(Certificate.trade_id)).all())
     recent = db.session.scalars(select(Job).where(Job.kind.in_(jobs.KINDS))
                                 .order_by(Job.id.desc()).limit(5)).all()
     return render_template("documents/index.html", competition=comp, counts=counts,
