@@ -6,6 +6,7 @@
     export bulletin --trade CODE --out FILE.pdf [--published-on 2026-11-25]
                     [--appeal-deadline "2026年11月28日17:00"] [--appeal-to "大赛仲裁组"]
     export score-sheets --heat ID --out FILE.pdf
+    export sample-certificate --out FILE.pdf [--layout LAYOUT.json]
 """
 from __future__ import annotations
 
@@ -60,7 +61,10 @@ def certificates_cmd(trade_code, all_trades, no_issue, competition_code, out):
     trade = _trade(comp, trade_code) if trade_code else None
     if not no_issue:
         for t in [trade] if trade else comp.trades:
-            issued = _with_rule(lambda: svc.issue_certificates(t, None), t)
+            try:
+                issued = _with_rule(lambda: svc.issue_certificates(t, None), t)
+            except svc.DocumentError as err:
+                raise click.ClickException(str(err)) from None
             if issued:
                 click.echo(f"{t.code}: issued {len(issued)} certificate(s)")
     certs = svc.current_certificates(trade=trade, comp=comp)
@@ -70,8 +74,38 @@ def certificates_cmd(trade_code, all_trades, no_issue, competition_code, out):
         def progress(n):
             bar.update(n - done[0])
             done[0] = n
-        pages = svc.write_certificates(certs, comp, out, progress=progress)
+        try:
+            pages = svc.write_certificates(certs, comp, out, progress=progress)
+        except svc.DocumentError as err:
+            raise click.ClickException(str(err)) from None
     click.echo(f"{pages} certificate(s) written to {out}")
+
+
+@export_cli.command("sample-certificate")
+@click.option("--layout", "layout_file", type=click.File("r", encoding="utf-8"),
+              help="A JSON file of layout overrides to try (default: the saved layout).")
+@competition_option
+@out_option
+@with_appcontext
+def sample_certificate_cmd(layout_file, competition_code, out):
+    """A fictional certificate, to check a layout on pre-printed paper."""
+    import json
+
+    import pydantic
+
+    from .services import documents as svc
+    from .services.certificates import problems
+    comp = _competition(competition_code)
+    try:
+        overrides = json.load(layout_file) if layout_file else None
+        svc.sample_certificate(comp, out, overrides)
+    except json.JSONDecodeError as err:
+        raise click.ClickException(f"{layout_file.name}: not valid JSON: {err}") from None
+    except pydantic.ValidationError as err:
+        raise click.ClickException(f"layout not valid: {problems(err)}") from None
+    except svc.DocumentError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"sample certificate written to {out}")
 
 
 def _with_rule(fn, trade):

@@ -106,6 +106,21 @@ def test_every_export_command_writes_its_file(demo, runner, tmp_path):
     assert load_workbook(tmp_path / "r.xlsx", read_only=True).sheetnames[0] == "汇总"
 
 
+def test_a_sample_certificate_tries_a_layout_file(demo, runner, tmp_path):
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text('{"border": false, "fields": {"heading": null}}', encoding="utf-8")
+    bad.write_text('{"fields": {"name": {"x": 400}}}', encoding="utf-8")
+    out = tmp_path / "sample.pdf"
+    result = runner.invoke(args=["export", "sample-certificate", "--layout", str(good),
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = pdf_text(out.read_bytes())
+    assert "欧阳示例" in text and "荣 誉 证 书" not in text
+    result = runner.invoke(args=["export", "sample-certificate", "--layout", str(bad),
+                                 "--out", str(out)])
+    assert result.exit_code != 0 and "field 'name' lies outside" in result.output
+
+
 @pytest.mark.parametrize("args, message", [
     (["certificates", "--out", "x.pdf"], "give --trade CODE or --all"),
     (["certificates", "--trade", "nope", "--out", "x.pdf"], "no trade 'nope'"),
