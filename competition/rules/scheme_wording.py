@@ -270,7 +270,8 @@ def scoring_line(data: dict) -> str:
         text = f"计分办法：{formula(data)}（各部分先折算为百分制，满分100分）"
     else:
         text = f"计分办法：{formula(data)}（各项得分直接相加）"
-    text += f"，四舍五入保留{decimals}位小数"
+    total_rounding = scoring.get("total_rounding") or scoring.get("rounding", "half_up")
+    text += f"，{'去尾' if total_rounding == 'down' else '四舍五入'}保留{decimals}位小数"
     if data["trade"].get("blind"):
         text += "；实行盲评，裁判只见抽签号（工位号）"
     return text
@@ -279,6 +280,7 @@ def scoring_line(data: dict) -> str:
 def tie_break_line(data: dict) -> str:
     """排名办法：总成绩高者名次在前；总成绩相同时，依次比较……"""
     comps = {c["id"]: c for c in data["components"]}
+    comps.update({g["id"]: g for g in data.get("groups", [])})
     crits = {c["id"]: c for c in data["criteria"]}
     parts = [_tie_text(t, comps, crits) for t in data.get("scoring", {}).get("tie_break", [])]
     text = "排名办法：总成绩高者名次在前"
@@ -296,8 +298,11 @@ def _tie_text(spec: str, comps: dict, crits: dict) -> str:
         return f"总成绩{'高' if high else '低'}者优先"
     if ref in comps:
         return f"{comps[ref]['name']}成绩{'高' if high else '低'}者优先"
+    ref, _, attempt = ref.partition("@")
     crit_id, _, raw = ref.partition(".")
     crit = crits.get(crit_id, {"name": crit_id, "kind": ""})
+    if attempt:
+        crit = {**crit, "name": f"第{attempt}次{crit['name']}"}
     if raw and crit["kind"] == "timed":
         return f"{crit['name']}用时{'长' if high else '短'}者优先"
     if raw:
@@ -313,8 +318,15 @@ def awards_line(data: dict) -> str:
         awards.get("percent_rounding", "half_up")]
     levels = []
     for lv in awards.get("levels", []):
+        whom = "参赛人数" if awards.get("percent_of") == "entries" else "有效成绩人数"
         size = (f"{lv['count']}名" if basis == "count"
-                else f"取有效成绩人数的{n(lv['percent'])}%")
+                else f"取{whom}的{n(lv['percent'])}%")
+        if lv.get("min_count") is not None:
+            size += f"，至少{lv['min_count']}名"
+        if lv.get("max_count") is not None:
+            size += f"，至多{lv['max_count']}名"
+        if lv.get("complete_only"):
+            size += "，限成绩完整者"
         floor = f"，总成绩不低于{n(lv['min_total'])}分" if lv.get("min_total") is not None else ""
         levels.append(f"{lv['name']}{size}（{floor.lstrip('，')}）" if floor else
                       f"{lv['name']}{size}")
