@@ -5,7 +5,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from .config import Config
@@ -16,6 +16,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 def select_locale() -> str:
     """zh_CN first; English when the user chose it (?lang=en, remembered in the session)."""
+    if not has_request_context():  # CLI commands and background jobs
+        return "zh_CN"
     lang = request.args.get("lang")
     if lang in ("zh_CN", "en"):
         session["lang"] = lang

@@ -169,12 +169,12 @@ def _build_trade(comp, path, data, size, rng, users) -> None:
                           f"{trade.name}裁判{k}（演示）") for k in range(1, n_judges + 1)]
     db.session.flush()
     stages = _stages(trade, n)
-    contestants = _contestants(comp, trade, n, rng)
+    _contestants(comp, trade, n, rng)
     first = stages[0]
     heats = _heats(first, n)
     for h in heats:
         db.session.add_all(JudgeAssignment(heat=h, user=j) for j in judges)
-    entries = _entries(first, heats, contestants, rng)
+    entries = _draw(first, users["admin"], code)
     if size.marks:
         from .rules import parse_rule
         _marks(parse_rule(trade.rule_text, path.name), entries, judges, chief, rng)
@@ -213,19 +213,13 @@ def _heats(stage: Stage, n: int, per_heat: int = 20) -> list[Heat]:
     return heats
 
 
-def _entries(stage, heats, contestants, rng) -> list[Entry]:
-    order = list(contestants)
-    rng.shuffle(order)
-    entries = []
-    for i, c in enumerate(order):
-        heat = heats[i // heats[0].workstations]
-        ws = i % heat.workstations + 1
-        entries.append(Entry(stage_id=stage.id, heat_id=heat.id, contestant_id=c.id,
-                             lot_number=f"{i + 1:03d}", workstation=ws))
-    stage.draw_seed = f"demo-{rng.randint(0, 10**6)}"
-    db.session.add_all(entries)
-    db.session.flush()
-    return entries
+def _draw(stage: Stage, organiser: User, code: str) -> list[Entry]:
+    """The real draw (services.draws) with a recorded seed, so "re-run and compare" on the
+    draw page reproduces the demo's lots."""
+    from .services.draws import run_draw
+    run_draw(stage, organiser, seed=f"demo-{code}", spread_employers=True)
+    return db.session.scalars(select(Entry).where(Entry.stage_id == stage.id)
+                              .order_by(Entry.id)).all()
 
 
 def _marks(rule, entries, judges, chief, rng) -> None:
