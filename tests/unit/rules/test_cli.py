@@ -135,3 +135,69 @@ def test_compute_reads_a_csv_saved_by_excel_on_a_chinese_pc(tmp_path):
     result = CliRunner().invoke(rules_cli, ["compute", str(SAMPLE), str(marks)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[2].startswith("2,甲01,79.73,二等奖")
+
+
+ZHENXING_MARKS = """contestant,criterion,attempt,judge,value
+Z1,exam,,,80
+Z1,wiring,,j1,8
+Z1,wiring,,j2,8.5
+Z1,wiring,,j3,9.5
+Z1,function.start,,j1,3
+Z1,function.interlock,,j1,1
+Z1,plc,,,24
+Z1,faults,,,5
+Z2,exam,,,90
+Z2,wiring,,j1,9
+Z2,wiring,,j2,9
+Z2,wiring,,j3,9
+Z2,function.start,,j1,4
+Z2,function.interlock,,j1,1
+Z2,plc,,,20
+Z2,faults,,,4
+Z2,safety,,j1,burn
+Z3,exam,,,70
+Z3,wiring,,j1,6
+Z3,plc,,,15
+Z3,faults,,,6
+Z3,safety.live,,j1,2
+Z4,exam,,,60
+Z4,wiring,,j1,5
+Z4,wiring,,j2,5
+Z4,wiring,,j3,5
+Z4,function.start,,j1,2
+Z4,function.interlock,,j1,0
+Z4,plc,,,10
+Z4,faults,,,2
+"""
+
+
+def test_compute_a_zhenxing_style_final_end_to_end(runner, tmp_path):
+    marks = tmp_path / "marks.csv"
+    marks.write_text(ZHENXING_MARKS, encoding="utf-8")
+    result = runner.invoke(args=["rules", "compute", str(HERE / "sample_zhenxing.toml"),
+                                 str(marks)])
+    assert result.exit_code == 0, result.output
+    # Z1: wiring mean 26/3 = 8.67 -> 8.7 (1 place) x 3 = 26.10; function 3 + 6 = 9;
+    #     m1 35.10; m2 24; m3 5 faults x 5 = 25. practical 35.1 + 24 + 25 = 84.10.
+    #     total 24 + 35.1/40 x 28 + 24/30 x 21 + 25/30 x 21 = 24 + 24.57 + 16.8 + 17.5
+    #     = 82.87
+    # Z2: wiring 9 x 3 = 27; function 4 + 6 = 10: m1 37; m2 20; m3 zeroed (burn): 0.
+    #     practical 57; total 27 + 25.9 + 14 + 0 = 66.90
+    # Z3: live twice: -10 and disqualified (wiring 6 from one judge of three, function
+    #     unmarked: incomplete). m1 18, m2 15, m3 30 - 10 = 20, practical 53;
+    #     total 21 + 12.6 + 10.5 + 14 = 58.10 (shown, unranked)
+    # Z4: wiring 15; function 2: m1 17; m2 10; m3 10. practical 37;
+    #     total 18 + 11.9 + 7 + 7 = 43.90
+    # awards of 3 ranked, floor: 10 % -> 0 -> min 1; 20 % -> 0 -> min 1; 30 % -> 0.
+    assert result.output.splitlines() == [
+        "rank,contestant,total,award,theory,m1,m2,m3,exam,wiring,function,plc,faults,"
+        "safety,titles,status,complete,group:practical",
+        "1,Z1,82.87,一等奖,80.00,35.10,24.00,25.00,80.00,26.10,9.00,24.00,25.00,0.00,,ok,"
+        "yes,84.10",
+        "2,Z2,66.90,二等奖,90.00,37.00,20.00,0.00,90.00,27.00,10.00,20.00,20.00,0.00,,ok,"
+        "yes,57.00",
+        "3,Z4,43.90,,60.00,17.00,10.00,10.00,60.00,15.00,2.00,10.00,10.00,0.00,,ok,yes,"
+        "37.00",
+        "disqualified,Z3,58.10,,70.00,18.00,15.00,20.00,70.00,18.00,0.00,15.00,30.00,"
+        "-10.00,,disqualified,no,53.00",
+    ]
