@@ -327,6 +327,13 @@ def _awards(rule: Rule) -> Found:
                 and level.min_count > level.max_count):
             out.append((loc + ("min_count",), f"min_count {level.min_count} > max_count "
                                               f"{level.max_count}"))
+    scores = {c.id for c in rule.components} | {g.id for g in rule.groups}
+    for key, items in (("levels", rule.awards.levels), ("titles", rule.awards.titles)):
+        for i, item in enumerate(items):
+            for ref in item.min_scores:
+                if ref not in scores:
+                    out.append((("awards", key, i, "min_scores", ref),
+                                f"unknown ref '{ref}' (a component or a group)"))
     if rule.awards.basis == "percent":
         total = sum((lv.percent or Decimal(0) for lv in rule.awards.levels), Decimal(0))
         if total > 100:

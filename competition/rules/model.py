@@ -242,6 +242,7 @@ class AwardLevel(_Model):
     min_count: int | None = Field(None, ge=0)   # at least this many places ...
     max_count: int | None = Field(None, ge=0)   # ... and at most this many
     complete_only: bool = False                 # only entries with every mark
+    min_scores: dict[str, Decimal] = {}         # component/group id -> its minimum
 
 
 class Title(_Model):
@@ -249,6 +250,7 @@ class Title(_Model):
     name_en: str = ""
     top: int = Field(ge=1)
     min_total: Decimal | None = None
+    min_scores: dict[str, Decimal] = {}
 
 
 class Awards(_Model):

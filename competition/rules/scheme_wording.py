@@ -310,6 +310,13 @@ def _tie_text(spec: str, comps: dict, crits: dict) -> str:
     return f"{crit['name']}得分{'高' if high else '低'}者优先"
 
 
+def _minima(minima: dict, data: dict) -> str:
+    """理论不低于60分、实操不低于60分."""
+    names = {c["id"]: c["name"] for c in data["components"]}
+    names.update({g["id"]: g["name"] for g in data.get("groups", [])})
+    return "、".join(f"{names.get(k, k)}不低于{n(v)}分" for k, v in minima.items())
+
+
 def awards_line(data: dict) -> str:
     """奖项设置：一等奖1名（总成绩不低于80分）……；“县技术能手”：前3名且不低于85分."""
     awards = data.get("awards") or {}
@@ -327,6 +334,8 @@ def awards_line(data: dict) -> str:
             size += f"，至多{lv['max_count']}名"
         if lv.get("complete_only"):
             size += "，限成绩完整者"
+        if lv.get("min_scores"):
+            size += "，" + _minima(lv["min_scores"], data)
         floor = f"，总成绩不低于{n(lv['min_total'])}分" if lv.get("min_total") is not None else ""
         levels.append(f"{lv['name']}{size}（{floor.lstrip('，')}）" if floor else
                       f"{lv['name']}{size}")
@@ -336,5 +345,7 @@ def awards_line(data: dict) -> str:
     text += "；达不到某奖项最低分者依次评定较低奖项"
     for t in awards.get("titles", []):
         floor = f"且总成绩不低于{n(t['min_total'])}分" if t.get("min_total") is not None else ""
+        if t.get("min_scores"):
+            floor += "且" + _minima(t["min_scores"], data)
         text += f"；前{t['top']}名{floor}者授予“{t['name']}”称号"
     return text

@@ -115,9 +115,21 @@ def assign_awards(rule: Any, ranked: list, entries: int | None = None) -> None:
         for level in levels[start:]:
             if level.complete_only and not row.complete:
                 continue
+            if level.min_scores and not _meets(row, level.min_scores):
+                continue
             if level.min_total is None or row.total >= level.min_total:
                 row.award = level.name
                 break
     for row in ranked:
         row.titles = tuple(t.name for t in awards.titles if row.rank <= t.top and (
-            t.min_total is None or row.total >= t.min_total))
+            t.min_total is None or row.total >= t.min_total) and (
+            not t.min_scores or _meets(row, t.min_scores)))
+
+
+def _meets(row: Any, minima: dict) -> bool:
+    """Every named component or group reaches its minimum (理论、实操均须达到60分)."""
+    for ref, minimum in minima.items():
+        value = row.components.get(ref, row.groups.get(ref))
+        if value is None or value < minimum:
+            return False
+    return True

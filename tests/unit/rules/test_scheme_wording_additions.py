@@ -14,7 +14,9 @@ DATA = {
     "criteria": [{"id": "run", "name": "绕桩", "kind": "timed", "component": "m1"}],
     "awards": {"basis": "percent", "percent_of": "entries",
                "levels": [{"name": "一等奖", "percent": 10, "min_count": 1,
-                           "max_count": 3, "complete_only": True}]},
+                           "max_count": 3, "complete_only": True,
+                           "min_scores": {"theory": 60, "practical": 60}}],
+               "titles": [{"name": "技术能手", "top": 3, "min_scores": {"m1": 30}}]},
 }
 
 
@@ -27,7 +29,9 @@ def test_tie_break_names_groups_and_attempts():
 def test_truncated_total_and_award_counts():
     assert scoring_line(DATA).endswith("去尾保留2位小数")
     assert awards_line(DATA).startswith(
-        "奖项设置：一等奖取参赛人数的10%，至少1名，至多3名，限成绩完整者")
+        "奖项设置：一等奖取参赛人数的10%，至少1名，至多3名，限成绩完整者，"
+        "理论不低于60分、实操不低于60分")
+    assert awards_line(DATA).endswith("前3名且模块一不低于30分者授予“技术能手”称号")
 
 
 def test_zeroes_partial_items_asymmetric_count_and_time_steps():

@@ -559,3 +559,26 @@ def test_a_group_in_sum_mode_adds_its_components_contributions():
     row = compute_standings(rule(body, components=comps),
                             marks(("e", "v", 80), ("e", "r", 50))).row("e")
     assert str(row.groups["weld"]) == "30.00" and row.total == D("30.00")
+
+
+# ------------------------------------------------------------------ minimum per component
+def test_award_needs_the_minimum_in_each_named_component_or_group():
+    # 理论、实操均须达到60分方可获奖. theory 30 %, practical (group of m1..m3) 70 %.
+    # A: theory 50, modules 38/28/28 (practical 94): total 15 + 26.6 + 19.6 + 19.6 = 80.80,
+    #    rank 1 but theory 50 < 60: no first prize, and no lower level either (same rule)
+    # B: theory 70, modules 30/20/20 (practical 70): 21 + 21 + 14 + 14 = 70.00: first prize
+    #    is for rank 1 only -> B (rank 2) gets second prize; title needs practical >= 75
+    r = rule(ZHENXING_CRITERIA, mode="weighted", components=ZHENXING,
+             awards='[awards]\nlevels = [\n'
+                    '{ name = "一", count = 1, min_scores = { theory = 60, practical = 60 } },\n'
+                    '{ name = "二", count = 1, min_scores = { theory = 60, practical = 60 } } ]\n'
+                    'titles = [ { name = "能手", top = 2, min_scores = { practical = 75 } } ]')
+    st = compute_standings(r, marks(*module_marks("A", 50, 38, 28, 28),
+                                    *module_marks("B", 70, 30, 20, 20)))
+    assert [(row.entry, row.rank, row.total, row.award, row.titles) for row in st.rows] == [
+        ("A", 1, D("80.80"), None, ("能手",)), ("B", 2, D("70.00"), "二", ())]
+    with pytest.raises(RuleError) as info:
+        rule(ZHENXING_CRITERIA, mode="weighted", components=ZHENXING,
+             awards='[awards]\nlevels = [ { name = "一", count = 1, min_scores = { x = 1 } } ]')
+    assert "awards.levels[#1].min_scores.x: unknown ref 'x' (a component or a group)" in str(
+        info.value)
