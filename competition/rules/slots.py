@@ -66,7 +66,7 @@ def _checklist(crit) -> list[Slot]:
     """A yes/no item is a "check" (1 done, 0 not); an item with a `step` (partial credit)
     is a "mark" from 0 to its points."""
     return [Slot(f"{crit.id}.{t.id}", crit.id, t.name, "check", Decimal(0), Decimal(1),
-                 Decimal(1), crit.attempts, label_en=t.name_en) if t.step is None else
+                 Decimal(1), crit.attempts, label_en=t.name_en) if not t.partial else
             Slot(f"{crit.id}.{t.id}", crit.id, t.name, "mark", Decimal(0), t.points, t.step,
                  crit.attempts, label_en=t.name_en) for t in crit.items]
 

@@ -94,7 +94,7 @@ class Plan:
     memos: dict                   # name -> memo dict (see entries.py)
     relative: tuple[int, ...]     # positions in `criteria` of kinds that need every entry
     groups: tuple[GroupPlan, ...] = ()
-    component_groups: tuple["GroupValue", ...] = ()
+    component_groups: tuple[GroupValue, ...] = ()
     zero_refs: dict[str, ZeroPlan] | None = None   # a `zeroes` ref -> what it zeroes
 
     @property

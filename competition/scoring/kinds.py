@@ -153,7 +153,7 @@ def checklist(crit: Any, marks: list) -> Part:
             complete = False
         if not got:
             continue
-        if item.step is not None:   # partial credit: the judges' mean, in [0, points]
+        if item.partial:   # partial credit: the judges' mean, in [0, points]
             given = min(item.points, max(ZERO, mean(got)))
             points += given
             done += given == item.points
