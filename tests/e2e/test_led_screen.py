@@ -51,3 +51,44 @@ def test_the_led_page_says_so_when_the_connection_is_lost(live_server, new_page)
     page.evaluate("window.ledScreen.live.socket.io.engine.close()")
     page.wait_for_selector("#lost", state="visible")
     page.wait_for_selector("#lost", state="hidden", timeout=15000)   # and reconnects
+
+
+def test_the_public_results_page_updates_live_on_a_phone(live_server, new_page):
+    ev = build_event(n_entries=4, blind=False)
+    page = new_page(390, 844)
+    page.goto(f"{live_server.url}/results/mini")
+    page.wait_for_selector("[data-status]:has-text('实时')")
+    store_mark(ev, 3, "exam", "90")           # 90 x 30% + 14 = 41.00
+    page.wait_for_function(
+        "document.querySelector('.results tbody tr .name').textContent === '测试选手4'")
+    first = page.eval_on_selector(".results tbody tr", "tr => tr.innerText")
+    assert "41.00" in first
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+
+
+def test_the_ceremony_reveal_shows_rows_from_the_bottom_up_on_the_led(live_server, new_page):
+    from competition import live
+    from competition.services import live_admin
+    ev = build_event(n_entries=3, blind=True)
+    for i, value in enumerate(["60", "90", "70"]):
+        store_mark(ev, i, "exam", value)
+    page = new_page(1920, 1080)
+    page.goto(f"{live_server.url}/screen/trade/mini")
+    page.wait_for_function("document.querySelectorAll('#rows .led-row').length === 3")
+    trade = live_admin.begin_reveal(live.load_trade(ev["trade"].id), ev["organiser"])
+    page.wait_for_function("document.querySelectorAll('#rows .hidden-row').length === 3")
+    assert page.is_visible("#reveal-tag")
+    live_admin.reveal_next(trade, ev["organiser"])
+    page.wait_for_function("document.querySelectorAll('#rows .hidden-row').length === 2")
+    last = page.eval_on_selector("#rows .led-row:last-child", "li => li.innerText")
+    assert "测试选手1" in last and "revealed" in page.get_attribute(
+        "#rows .led-row:last-child", "class")
+
+
+def test_a_rotation_moves_on_to_the_next_trade(live_server, new_page):
+    ev = build_event(n_entries=2, blind=False)
+    build_event(n_entries=2, code="mini2", competition=ev["competition"])
+    page = new_page(768, 384)
+    page.goto(f"{live_server.url}/screen/rotate?trades=mini,mini2&seconds=5&page=3")
+    page.wait_for_selector("#where:has-text('1/2')")
+    page.wait_for_selector("#where:has-text('2/2')", timeout=15000)
