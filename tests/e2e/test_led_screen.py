@@ -92,3 +92,21 @@ def test_a_rotation_moves_on_to_the_next_trade(live_server, new_page):
     page.goto(f"{live_server.url}/screen/rotate?trades=mini,mini2&seconds=5&page=3")
     page.wait_for_selector("#where:has-text('1/2')")
     page.wait_for_selector("#where:has-text('2/2')", timeout=15000)
+
+
+def test_the_organisers_live_page_counts_marks_as_they_come_in(live_server, new_page):
+    ev = build_event(n_entries=2, blind=False)
+    page = new_page(1280, 800)
+    page.goto(f"{live_server.url}/auth/login")
+    page.fill("input[name=username]", ev["organiser"].username)
+    page.fill("input[name=password]", "pw-1234")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/admin/live/")
+    row = f"#trade-{ev['trade'].id}"
+    page.wait_for_selector("[data-live-progress] [data-status]:has-text('实时')")
+    assert page.inner_text(f"{row} [data-marks]") == "0 / 12"
+    assert "flash" not in (page.get_attribute(row, "class") or "")
+    store_mark(ev, 0, "exam", "80")
+    page.wait_for_function(
+        f"document.querySelector('{row} [data-marks]').textContent === '1 / 12'")
+    assert page.inner_text(f"{row} [data-version]") == "1"
