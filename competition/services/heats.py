@@ -11,48 +11,19 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from flask import has_request_context
-from flask_babel import gettext
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AuditLog, Heat, JudgeAssignment, Role, Trade, User, utcnow
 from . import standings
+from .errors import Conflict, Forbidden, NotFound, ServiceError, _
 from .rules import rule_for
 
 REASON_MIN_LENGTH = 4
 
 
-def _(text: str, **values) -> str:
-    """gettext in a request (the user's language); plain English outside one (CLI, jobs)."""
-    if has_request_context():
-        return gettext(text, **values)
-    return text % values if values else text
-
-
-class JudgingError(Exception):
-    """A refused judging action: ``message`` for the user, ``field`` at fault."""
-    status = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-    def to_dict(self) -> dict:
-        return {"error": self.message, "field": self.field}
-
-
-class Forbidden(JudgingError):
-    status = 403
-
-
-class NotFound(JudgingError):
-    status = 404
-
-
-class Conflict(JudgingError):
-    status = 409
+# JudgingError is the name the judging code and its routes use for every refusal.
+JudgingError = ServiceError
 
 
 # --- who may do what -------------------------------------------------------------------

@@ -12,50 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import has_request_context
-from flask_babel import gettext
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import AuditLog, Competition, Contestant, Entry, Team, Trade, User, utcnow
+from .errors import Conflict, Forbidden, NotFound, ServiceError, _  # noqa: F401 (re-exported)
 from ..registration import (Context, Registration, Report, RowError, TradeRef,
                             validate_rows, validate_workbook)
 
-def _(message: str, **params) -> str:
-    """gettext in a request; the English text (formatted) in the CLI, where the
-    app's locale selector has no request to read."""
-    if has_request_context():
-        return gettext(message, **params)
-    return message % params if params else message
-
-
 EDITABLE = ("name", "gender", "id_number", "employer", "phone", "grade", "team")
-
-
-class ServiceError(Exception):
-    """A refused action: ``message`` for the user, ``field`` at fault."""
-    status = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-    def to_dict(self) -> dict:
-        return {"error": self.message, "field": self.field}
-
-
-class NotFound(ServiceError):
-    status = 404
-
-
-class Conflict(ServiceError):
-    status = 409
-
-
-class Forbidden(ServiceError):
-    status = 403
 
 
 class ImportRefused(ServiceError):

@@ -17,27 +17,13 @@ from ..models import Certificate, Competition, Heat, Job, Role, Trade
 from ..rules import RuleError
 from ..services import document_jobs as jobs
 from ..services import documents as svc
-from ..services.queries import current_competition, trade_by_code
 from .auth import roles_required
+from .lookup import competition_or_404 as _competition, trade_or_404 as _trade
 
 bp = Blueprint("documents", __name__, url_prefix="/admin/documents")
 verify_bp = Blueprint("verify", __name__)
 PDF, XLSX = "application/pdf", \
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _competition():
-    comp = current_competition(request.args.get("competition"))
-    if comp is None:
-        abort(404)
-    return comp
-
-
-def _trade(code: str):
-    trade = trade_by_code(_competition(), code)
-    if trade is None:
-        abort(404)
-    return trade
 
 
 def _certificate(serial: str) -> Certificate:

@@ -4,6 +4,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..services.errors import ServiceError
+
 
 def _messages():
     return {
@@ -21,6 +23,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(err):
         return _render(400, _("The form has expired; reload the page and try again."))
+
+    @app.errorhandler(ServiceError)
+    def refused(err: ServiceError):
+        """A service's refusal that its route did not handle: its message and status."""
+        if request.path.startswith("/api/"):
+            return jsonify(err.to_dict()), err.status
+        return _render(err.status, err.message)
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

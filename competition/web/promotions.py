@@ -13,8 +13,8 @@ from ..models import Promotion, Role
 from ..promotion import PolicyError, describe
 from ..rules import RuleError
 from ..services import promotions as svc
-from ..services.queries import current_competition, trade_by_code
 from .auth import roles_required
+from .lookup import competition_or_404 as _competition, trade_or_404 as _trade
 
 bp = Blueprint("promotions", __name__, url_prefix="/admin/promotions")
 
@@ -23,20 +23,6 @@ STATUS_LABELS = {"proposed": "Proposed", "confirmed": "Confirmed", "excluded": "
                  "not_promoted": "Not promoted"}
 EXPORTS = {"xlsx": ("晋级名单.xlsx", False), "xlsx-masked": ("晋级名单-脱敏.xlsx", True),
            "pdf": ("晋级名单.pdf", False), "pdf-masked": ("晋级名单-公示.pdf", True)}
-
-
-def _competition():
-    comp = current_competition(request.args.get("competition"))
-    if comp is None:
-        abort(404)
-    return comp
-
-
-def _trade(code: str):
-    trade = trade_by_code(_competition(), code)
-    if trade is None:
-        abort(404)
-    return trade
 
 
 def _flash_error(err: svc.PromotionError) -> None:

@@ -18,20 +18,13 @@ from ..models import Contestant, Role, Trade
 from ..registration import SheetError, template_workbook
 from ..registration.grades import label as grade_label
 from ..services import registration as svc
-from ..services.queries import current_competition
 from .auth import roles_required
+from .lookup import competition_or_404 as _competition
 
 bp = Blueprint("registration", __name__, url_prefix="/admin/registration")
 PAGE_SIZE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 20 * 1024 * 1024
-
-
-def _competition():
-    comp = current_competition(request.args.get("competition"))
-    if comp is None:
-        abort(404)
-    return comp
 
 
 def _trades(comp):

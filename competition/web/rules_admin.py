@@ -1,12 +1,13 @@
 """The organiser's view of the scoring rules bound to the trades."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..models import Role
-from ..services.queries import current_competition, trade_by_code
+from ..services.queries import current_competition
 from ..services.trades import RuleBindError, rebind_rule, rule_status
 from .auth import roles_required
+from .lookup import trade_or_404 as _trade_or_404
 
 bp = Blueprint("rules_admin", __name__, url_prefix="/admin/rules")
 
@@ -57,10 +58,3 @@ def rebind(code: str):
         flash(_("%(trade)s now uses the current rule file.", trade=trade.name))
     return redirect(url_for("rules_admin.index"))
 
-
-def _trade_or_404(code: str):
-    comp = current_competition()
-    trade = trade_by_code(comp, code) if comp else None
-    if trade is None:
-        abort(404)
-    return trade

@@ -18,20 +18,12 @@ from ..models import Bracket, Entry, Heat, Role, Stage
 from ..registration.drawsheet import DrawRow, DrawSheet, to_pdf, to_xlsx
 from ..services import brackets as bracket_svc
 from ..services import draws as svc
-from ..services.queries import current_competition, trade_by_code
 from ..services.registration import ServiceError
 from .auth import roles_required
+from .lookup import trade_or_404 as _trade
 
 bp = Blueprint("stages", __name__, url_prefix="/admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _trade(code: str):
-    comp = current_competition(request.args.get("competition"))
-    trade = trade_by_code(comp, code) if comp else None
-    if trade is None:
-        abort(404)
-    return trade
 
 
 def _stage(stage_id: int) -> Stage:
