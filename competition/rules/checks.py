@@ -296,7 +296,7 @@ def _tie_break(rule: Rule) -> Found:
     refs |= {g.id for g in rule.groups}
     refs |= {c.id for c in rule.criteria} | {c.id + ".raw" for c in rule.criteria}
     for c in rule.criteria:   # one attempt's points / raw value: crit@2, crit.raw@2
-        for a in range(1, c.attempts + 1) if c.attempts > 1 else ():
+        for a in [*range(1, c.attempts + 1), "second"] if c.attempts > 1 else ():
             refs |= {f"{c.id}.raw@{a}"}
             if not (c.kind == "timed" and c.mode == "relative"):
                 refs |= {f"{c.id}@{a}"}

@@ -302,7 +302,8 @@ def _tie_text(spec: str, comps: dict, crits: dict) -> str:
     crit_id, _, raw = ref.partition(".")
     crit = crits.get(crit_id, {"name": crit_id, "kind": ""})
     if attempt:
-        crit = {**crit, "name": f"第{attempt}次{crit['name']}"}
+        which = "次好一次" if attempt == "second" else f"第{attempt}次"
+        crit = {**crit, "name": f"{which}{crit['name']}"}
     if raw and crit["kind"] == "timed":
         return f"{crit['name']}用时{'长' if high else '短'}者优先"
     if raw:

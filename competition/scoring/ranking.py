@@ -32,13 +32,15 @@ def _getter(ref: str, desc: bool, component_ids: set[str],
     elif ref in group_ids:
         def value(row):
             return row.groups.get(ref)
-    elif "@" in ref:   # one attempt: crit@2 (its points), crit.raw@2 (its raw value)
-        crit, _, attempt = ref.partition("@")
+    elif "@" in ref:   # one attempt: crit@2 (its points), crit.raw@2 (its raw value),
+        crit, _, attempt = ref.partition("@")   # crit@second: the second-best attempt
         crit, raw = (crit[:-4], 1) if crit.endswith(".raw") else (crit, 0)
-        number = int(attempt)
 
         def value(row):
-            got = row.attempts.get(crit, {}).get(number)
+            tries = row.attempts.get(crit)
+            if not tries:
+                return None
+            got = second_best(tries) if attempt == "second" else tries.get(int(attempt))
             return None if got is None else got[raw]
     elif ref.endswith(".raw"):
         crit = ref[:-4]
@@ -53,6 +55,19 @@ def _getter(ref: str, desc: bool, component_ids: set[str],
         v = value(row)
         return (1, 0) if v is None else (0, -v if desc else v)
     return key
+
+
+def second_best(tries: dict[int, tuple]) -> tuple | None:
+    """The second-best of {attempt: (points, raw)}: by points, highest first (the earlier
+    attempt first on equal points); when points are not per attempt (a relative time), by
+    raw value, shortest first."""
+    if len(tries) < 2:
+        return None
+    if any(p is None for p, _ in tries.values()):
+        order = sorted(tries.items(), key=lambda t: (t[1][1] is None, t[1][1] or 0, t[0]))
+    else:
+        order = sorted(tries.items(), key=lambda t: (-t[1][0], t[0]))
+    return order[1][1]
 
 
 def rank_rows(rule: Any, rows: list) -> list:

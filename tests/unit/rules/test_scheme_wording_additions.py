@@ -7,7 +7,8 @@ from competition.rules.scheme_wording import _count, _timed
 DATA = {
     "trade": {"code": "t", "name": "T"},
     "scoring": {"mode": "weighted", "total_rounding": "down",
-                "tie_break": ["practical desc", "m1 desc", "run.raw@2 asc"]},
+                "tie_break": ["practical desc", "m1 desc", "run.raw@2 asc",
+                              "run@second desc"]},
     "groups": [{"id": "practical", "name": "实操"}],
     "components": [{"id": "theory", "name": "理论", "weight": 30},
                    {"id": "m1", "name": "模块一", "weight": 70, "group": "practical"}],
@@ -23,7 +24,7 @@ DATA = {
 def test_tie_break_names_groups_and_attempts():
     assert tie_break_line(DATA) == (
         "排名办法：总成绩高者名次在前；总成绩相同时，依次比较：实操成绩高者优先、"
-        "模块一成绩高者优先、第2次绕桩用时短者优先；仍相同者名次并列")
+        "模块一成绩高者优先、第2次绕桩用时短者优先、次好一次绕桩得分高者优先；仍相同者名次并列")
 
 
 def test_truncated_total_and_award_counts():

@@ -582,3 +582,19 @@ def test_award_needs_the_minimum_in_each_named_component_or_group():
              awards='[awards]\nlevels = [ { name = "一", count = 1, min_scores = { x = 1 } } ]')
     assert "awards.levels[#1].min_scores.x: unknown ref 'x' (a component or a group)" in str(
         info.value)
+
+
+def test_tie_break_on_the_second_best_attempt():
+    # the better of two runs counts; equal: the other run decides (两次取好；相同比另一次)
+    # e1 runs 50 s (10) and 70 s (9); e2 55 s (10) and 58 s (10); e3 one run 40 s (10)
+    rows = RUNS + [("e3", "run", 40, None, 1)]
+    st = compute_standings(runs('"run@second desc", "run.raw@second asc"'), marks(*rows))
+    # second-best points: e2 10, e1 9, e3 none (sorts last)
+    assert [(r.entry, r.rank) for r in st.rows] == [("e2", 1), ("e1", 2), ("e3", 3)]
+    # a relative time: second-best by time, the second shortest
+    r = rule(crit("t", "timed", 'mode = "relative"\nmax = 10\nattempts = 2'),
+             scoring='tie_break = ["t.raw@second asc"]')
+    st = compute_standings(r, marks(("a", "t", 60, None, 1), ("a", "t", 90, None, 2),
+                                    ("b", "t", 80, None, 1), ("b", "t", 60, None, 2)))
+    # both best 60 s (10 points); second: b 80 < a 90
+    assert [(row.entry, row.rank) for row in st.rows] == [("b", 1), ("a", 2)]
