@@ -259,7 +259,9 @@ def formula(data: dict) -> str:
     comps = data["components"]
     if data.get("scoring", {}).get("mode", "weighted") == "weighted":
         return "总成绩＝" + "＋".join(f"{c['name']}×{n(c['weight'])}%" for c in comps)
-    return "总成绩＝" + "＋".join(c["name"] for c in comps)
+    return "总成绩＝" + "＋".join(
+        f"{c['name']}×{n(Decimal(str(c['factor'])) * 100)}%" if c.get("factor") is not None
+        else c["name"] for c in comps)
 
 
 def scoring_line(data: dict) -> str:

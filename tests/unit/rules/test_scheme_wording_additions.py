@@ -1,7 +1,8 @@
 """Marking-scheme wording of the format additions (groups, attempts, awards, rounding,
 zeroes, partial items, asymmetric count, 30-second steps)."""
-from competition.rules.scheme_wording import (awards_line, item_standard, scoring_line,
-                                              tie_break_line, violation_standard)
+from competition.rules.scheme_wording import (awards_line, formula, item_standard,
+                                              scoring_line, tie_break_line,
+                                              violation_standard)
 from competition.rules.scheme_wording import _count, _timed
 
 DATA = {
@@ -44,3 +45,9 @@ def test_zeroes_partial_items_asymmetric_count_and_time_steps():
         {"max": 30, "base": 20, "reference": 12, "per_unit": 1, "per_unit_below": 2}, {})
     assert "超时每30秒扣0.5分（不足30秒按30秒计）" in _timed(
         {"max": 10, "limit": 600, "deduction_per_minute": 0.5, "deduction_unit": 30}, {})
+
+
+def test_sum_mode_component_factor_in_the_formula():
+    data = {"scoring": {"mode": "sum"},
+            "components": [{"id": "v", "name": "外观", "factor": 0.125}, {"id": "o", "name": "其他"}]}
+    assert formula(data) == "总成绩＝外观×12.5%＋其他"
