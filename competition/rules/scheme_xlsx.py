@@ -167,7 +167,11 @@ def _write_criterion(ws, row: int, seq: int, crit: dict, data: dict) -> int:
 
 def _write_total(ws, row: int, data: dict) -> int:
     weighted = data.get("scoring", {}).get("mode", "weighted") == "weighted"
-    total = 100 if weighted else sum(Decimal(str(c["max"])) for c in data["components"])
+    total = 100 if weighted else sum(
+        (Decimal(str(c["max"])) if "max" in c else
+         sum((_effective_max(k) for k in data["criteria"] if k["component"] == c["id"]),
+             Decimal(0)))
+        for c in data["components"])
     _put(ws, row, ("", "合计", _num(total), w.formula(data), ""), "total", None, bold=True)
     return row + 1
 
@@ -220,8 +224,9 @@ def _effective_max(crit: dict) -> Decimal:
     if crit["kind"] == "judged":
         if crit.get("aggregate") == "trimmed_sum":
             value *= crit.get("judges", 1) - 2 * crit.get("trim", 0)
-        if crit.get("difficulty"):
-            value *= Decimal(str(crit["difficulty"]["max"]))
+        difficulty = crit.get("difficulty")
+        if difficulty and not difficulty.get("cap"):   # a capped difficulty counts max once
+            value *= Decimal(str(difficulty["max"]))
     return value
 
 
