@@ -62,6 +62,12 @@ def bench_app():
     from competition.services.marks import record_mark
 
     app = create_app({"SOCKETIO_TCP_NODELAY": os.environ.get("BENCH_NODELAY", "1") == "1"})
+    if os.environ.get("BENCH_WAL_AUTOCHECKPOINT"):   # experiment: checkpoints off the path
+        from sqlalchemy import event
+        pages = int(os.environ["BENCH_WAL_AUTOCHECKPOINT"])
+        with app.app_context():
+            event.listen(db.engine, "connect",
+                         lambda conn, _r: conn.execute(f"PRAGMA wal_autocheckpoint={pages}"))
     last: dict = {}
     emit = socketio.emit
 
@@ -76,11 +82,13 @@ def bench_app():
     def mark():
         t0 = time.time()
         d = request.get_json()
-        record_mark(db.session.get(User, d["judge"]), entry_id=d["entry"],
-                    address=d["criterion"], value=d["value"], client_id=uuid.uuid4().hex)
+        result = record_mark(db.session.get(User, d["judge"]), entry_id=d["entry"],
+                             address=d["criterion"], value=d["value"],
+                             client_id=uuid.uuid4().hex)
         version = db.session.scalar(db.select(Trade.standings_version)
                                     .where(Trade.id == d["trade"]))
-        return jsonify({"t0": t0, "version": version, "emitted": last.get("emitted", t0)})
+        return jsonify({"t0": t0, "version": version, "emitted": last.get("emitted", t0),
+                        "status": result.status})
 
     @bp.post("/bench/bare")
     def bare():
@@ -234,25 +242,32 @@ async def run_config(name: str, setup: dict, db_path: Path, args, logdir: Path) 
             else:
                 raise RuntimeError((logdir / f"{name}.log").read_text()[-2000:])
             arrivals: dict = defaultdict(dict)
-            clients = await connect_clients(socketio, url, setup["trade"], args.clients, arrivals)
+            clients = await connect_clients(socketio, url, setup["trade"], args.clients, arrivals,
+                                            args.stagger)
             await asyncio.sleep(1)
             lat = {"mark": [], "bare": []}
             server_ms, delivery = [], []
+            round_max: dict = {"mark": [], "bare": []}
             missing = {"mark": 0, "bare": 0}
             payload_size = []
             rng = random.Random(7)
             cpu0 = cpu_seconds(proc.pid)
-            value = 60.0
+            current = setup.setdefault("current", {})   # entry -> theory mark, all runs
             for rnd in range(args.rounds):
                 order = ("mark", "bare") if rnd % 2 == 0 else ("bare", "mark")
                 for kind in order:
                     if kind == "mark":
-                        value = 50.0 + (value + 7.5) % 50      # always a new value
-                        body = {"judge": setup["judge"], "entry": rng.choice(setup["entries"]),
+                        entry = rng.choice(setup["entries"])
+                        value = rng.choice([v / 2 for v in range(100, 200)
+                                            if v / 2 != current.get(entry)])
+                        current[entry] = value                 # always a new value
+                        body = {"judge": setup["judge"], "entry": entry,
                                 "criterion": "theory_exam", "value": str(value),
                                 "trade": setup["trade"]}
                         async with http.post(url + "/bench/mark", json=body) as r:
                             res = await r.json()
+                        if res["status"] not in ("created", "updated"):
+                            raise RuntimeError(f"the mark changed nothing: {res}")
                         key = ("v", res["version"])
                         server_ms.append((res["emitted"] - res["t0"]) * 1000)
                     else:
@@ -263,6 +278,8 @@ async def run_config(name: str, setup: dict, db_path: Path, args, logdir: Path) 
                     got = await wait_all(arrivals, key, args.clients)
                     missing[kind] += args.clients - len(got)
                     lat[kind].extend((t - res["t0"]) * 1000 for t in got.values())
+                    if got:
+                        round_max[kind].append(round((max(got.values()) - res["t0"]) * 1000))
                     if kind == "mark":
                         delivery.extend((t - res["emitted"]) * 1000 for t in got.values())
                     if kind == "mark" and got:
@@ -289,10 +306,14 @@ async def run_config(name: str, setup: dict, db_path: Path, args, logdir: Path) 
             **{f"{k}_{m}": round(f(v), 1) for k, v in lat.items() if v
                for m, f in (("p50", lambda x: pct(x, 50)), ("p90", lambda x: pct(x, 90)),
                             ("p99", lambda x: pct(x, 99)), ("max", max))},
-            "missing": missing}
+            "missing": missing, "round_max_ms": round_max}
 
 
-async def connect_clients(socketio, url, trade_id, n, arrivals):
+async def connect_clients(socketio, url, trade_id, n, arrivals, stagger=0.0):
+    """Connect n clients in batches of 20, spread over ``stagger`` seconds. Clients that
+    connect within one second keep their engine.io heartbeats (every 25 s) in step: the
+    server then handles 200 pongs at once, a stall of ~130 ms for whatever request
+    arrives at that moment. Screens in a venue connect at different times."""
     clients = []
 
     def make(i):
@@ -318,6 +339,8 @@ async def connect_clients(socketio, url, trade_id, n, arrivals):
         await asyncio.gather(*(c.connect(url, transports=["websocket"]) for c in batch))
         await asyncio.gather(*(c.emit("join", {"trade": trade_id}) for c in batch))
         clients.extend(batch)
+        if stagger:
+            await asyncio.sleep(stagger * 20 / n)
     return clients
 
 
@@ -341,6 +364,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=60)
     ap.add_argument("--entries", type=int, default=30)
     ap.add_argument("--pause", type=float, default=0.2)
+    ap.add_argument("--stagger", type=float, default=0.0,
+                    help="spread the clients' connections over this many seconds")
     ap.add_argument("--configs", default=",".join(CONFIGS))
     ap.add_argument("--json", help="also write the results to this file")
     ap.add_argument("--nice", type=int, default=0,
