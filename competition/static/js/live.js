@@ -36,7 +36,8 @@
     var id = snap.trade.id, cur = this.snaps[id];
     if (cur && snap.version < cur.version) return;
     this.snaps[id] = snap;
-    this.handlers.update(id, snap, movedKeys(snap.rows), cur || null);
+    // A first snapshot (joining, or after a reload) highlights nothing.
+    this.handlers.update(id, snap, cur ? movedKeys(snap.rows) : {}, cur || null);
   };
 
   LiveStandings.prototype._diff = function (diff) {
