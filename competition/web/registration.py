@@ -92,15 +92,6 @@ def _forget_old_uploads(max_age_s: int = 24 * 3600) -> None:
             old.unlink(missing_ok=True)
 
 
-def _upload_path(token: str) -> Path:
-    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
-        abort(404)
-    path = _upload_dir() / f"{token}.xlsx"
-    if not path.is_file():
-        abort(404)
-    return path
-
-
 def _options():
     return {"team": request.form.get("team") == "1",
             "default_trade": request.form.get("default_trade") or None}
@@ -144,7 +135,14 @@ def confirm(token: str):
     """Import the uploaded sheet: every row, or (good_only=1) the good rows only. The file
     is validated again (the database may have changed meanwhile)."""
     comp = _competition()
-    path = _upload_path(token)
+    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        abort(404)
+    path = _upload_dir() / f"{token}.xlsx"
+    if not path.is_file():
+        # the Back button and a second click, or an upload left for a day: not a bare 404
+        flash(_("This sheet has already been imported, or the check has expired (after a "
+                "day). See the contestants below, or upload the file again."))
+        return redirect(url_for(".contestants"))
     good_only = request.form.get("good_only") == "1"
     try:
         result = svc.import_sheet(comp, path.read_bytes(), current_user, good_only=good_only,

@@ -64,6 +64,20 @@ def test_the_organiser_can_import_the_good_rows_only(client, auth, ev):
     assert log.user_id == ev["organiser"].id
 
 
+def test_confirming_the_same_check_twice_says_so_instead_of_a_bare_404(client, auth, ev):
+    """The Back button after an import, then the import button again: the sheet was
+    imported once; the organiser is told so and lands on the contestants list."""
+    auth.login("org")
+    page = upload(client, bad_sheet()).get_data(as_text=True)
+    token = page.split("/admin/registration/import/")[1].split('"')[0]
+    client.post(f"/admin/registration/import/{token}", data={"good_only": "1"})
+    resp = client.post(f"/admin/registration/import/{token}", data={"good_only": "1"},
+                       follow_redirects=True)
+    assert resp.status_code == 200 and count() == 2
+    assert "已经导入过" in resp.get_data(as_text=True)
+    assert client.post("/admin/registration/import/not-a-token").status_code == 404
+
+
 def test_a_clean_sheet_imports_every_row_with_grades_as_codes(client, auth, ev):
     auth.login("org")
     page = upload(client, workbook([person_row(i) for i in range(1, 11)])).get_data(as_text=True)
