@@ -180,8 +180,9 @@
   var $ = function (id) { return document.getElementById(id); };
 
   function describe(item) {
+    // item.shown: the value as the judge saw it (✓ Done, 12:30); older queues lack it
     return t('lot') + ' ' + (item.lot || '?') + ' · ' + (item.label || item.criterion) +
-      ' = ' + item.value;
+      ' = ' + (item.shown || item.value);
   }
 
   function render() {
@@ -264,6 +265,13 @@
   document.querySelectorAll('form[action$="/auth/logout"]').forEach(function (f) {
     f.addEventListener('submit', function (ev) {
       var n = queue().length;
+      if (navigator.onLine === false) {
+        // signing out needs the server: without a connection the browser would show its
+        // own error page instead of the marks
+        ev.preventDefault();
+        window.alert(t('offline_logout'));
+        return;
+      }
       if (n && !window.confirm(t('unsent_logout').replace('{n}', String(n)))) {
         ev.preventDefault();
       }
@@ -432,6 +440,12 @@
       var r = rest.toFixed(decimals(String(seconds)) > 0 ? 1 : 0);
       return m + ':' + (rest < 10 ? '0' : '') + r;
     }
+    function shownValue(slot, value) {
+      var input = slot.getAttribute('data-input');
+      if (input === 'time') { return formatTime(value); }
+      var chosen = slot.querySelector('.choice[aria-pressed="true"]');
+      return input === 'check' && chosen ? chosen.textContent.trim() : value;
+    }
     function same(a, b) {
       if (a === undefined || a === null || a === '') { return b === undefined || b === null || b === ''; }
       if (b === undefined || b === null || b === '') { return false; }
@@ -466,6 +480,7 @@
                     criterion: slot.getAttribute('data-address'),
                     attempt: Number(slot.getAttribute('data-attempt')), value: value,
                     lot: e.lot_number, label: slot.getAttribute('data-label'),
+                    shown: shownValue(slot, value),
                     at: new Date().toISOString()});
       });
       if (firstBad) {
@@ -516,6 +531,7 @@
         var gaps = missing(current);
         var state = form.querySelector('[data-field="state"]');
         state.textContent = locked ? t('locked') : (gaps.length ? t('missing') + ': ' + gaps.length : '✓ ' + t('complete'));
+        state.classList.toggle('complete', !locked && !gaps.length);
       }
     }
 
