@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import Entry, Mark, Role, Trade, User
 from ..services import heats as heat_service
 from ..services import marks as mark_service
-from ..services.login_tokens import TOKEN_HOURS, issue_tokens
+from ..services.login_tokens import TOKEN_HOURS, issue_tokens, trade_judges
 from ..services.rules import rule_for
 from ..services.scoresheets import heat_discrepancies, heat_entries, heat_progress
 from .auth import roles_required
@@ -64,10 +64,17 @@ def chief_heat(heat_id: int):
                                                    User.active.is_(True))
                                 .order_by(User.username)).all()
     assigned = {a.user_id: a for a in heat.assignments}
+    # The trade's own judges (bound to the trade, or judging any of its heats) come first
+    # with their criteria; every other judge of the event only by name, folded away: a
+    # county event has 150+ judges and the chief judge picks from a handful.
+    own = {j.id for j in trade_judges(trade)} | set(assigned)
+    own_judges = [j for j in judges if j.id in own or j.trade_id == trade.id]
+    other_judges = [j for j in judges if j not in own_judges]
     locked_by = db.session.get(User, heat.locked_by_id) if heat.locked_by_id else None
     return render_template(
         "judge/chief_heat.html", heat=heat, trade=trade, progress=heat_progress(heat),
-        discrepancies=heat_discrepancies(heat), entries=heat_entries(heat), judges=judges,
+        discrepancies=heat_discrepancies(heat), entries=heat_entries(heat),
+        judges=own_judges, other_judges=other_judges,
         assigned=assigned, criteria=rule_for(trade).criteria, locked_by=locked_by,
         is_chief=heat_service.chief_of(current_user, trade),
         may_assign=heat_service.chief_of(current_user, trade)

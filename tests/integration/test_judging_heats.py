@@ -215,3 +215,24 @@ def test_the_chief_judge_pages_render(event, client, auth):
                 f"/judge/chief/heat/{event['heat'].id}/entry/{event['entries'][0].id}"):
         assert client.get(url).status_code == 200, url
     assert client.get(f"/judge/chief/heat/{event['heat'].id}/audit.pdf").status_code == 404
+
+
+def test_the_assignment_list_shows_the_trades_own_judges_and_folds_the_others(event, client,
+                                                                            auth):
+    j1, j2, j3 = event["judges"]
+    heat_service.assign_judges(event["chief"], event["heat"].id, {j1.id: None})
+    outsider = create_user("other_trade_j9", Role.JUDGE, display_name="别的工种裁判")
+    auth.login(event["chief"].username)
+    page = client.get(f"/judge/chief/heat/{event['heat'].id}").get_data(as_text=True)
+    own, _, folded = page.partition('class="other-judges"')
+    assert f'name="criteria_{j1.id}"' in own       # assigned: with its criteria
+    assert f'name="criteria_{outsider.id}"' not in page
+    assert "别的工种裁判" in folded and "别的工种裁判" not in own
+    # a folded judge can still be picked; then marks every criterion
+    r = client.post(f"/judge/chief/heat/{event['heat'].id}/assign",
+                    data={"judge": [str(j1.id), str(outsider.id)]})
+    assert r.status_code == 303
+    db.session.expire_all()
+    heat = db.session.get(Heat, event["heat"].id)
+    assert sorted((a.user_id, a.criteria) for a in heat.assignments) == [
+        (j1.id, None), (outsider.id, None)]
