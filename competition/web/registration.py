@@ -215,7 +215,49 @@ def edit(cid: int):
             return redirect(url_for(".contestants", q=c.id_number))
     return render_template("registration/contestant_form.html", competition=comp,
                            trades=_trades(comp), values=values, error=error, field=field,
-                           contestant=c, history=svc.history(c)), 400 if error else 200
+                           contestant=c, history=_history_rows(svc.history(c)),
+                           grade_labels=_grade_choices(comp)), 400 if error else 200
+
+
+def _grade_choices(comp) -> list[str]:
+    from ..registration.grades import ladder_labels
+    return ladder_labels((comp.settings or {}).get("grade_ladder"))
+
+
+def _history_rows(history) -> list[tuple]:
+    """Each audit row with its old and new values in the organiser's words: field labels
+    instead of the stored keys, grade labels instead of codes (L4), team names instead of
+    ids, 是/否 instead of True/False, local times instead of ISO strings."""
+    from datetime import datetime
+
+    from flask_babel import format_datetime
+
+    from ..models import Team
+    labels = {"name": _("Name"), "gender": _("Gender"), "id_number": _("ID number"),
+              "employer": _("Employer"), "phone": _("Mobile"), "grade": _("Grade"),
+              "team_id": _("Team"), "withdrawn": _("Withdrawn"),
+              "withdrawn_at": _("Withdrawn at"), "reason": _("Reason")}
+
+    def value(key, v):
+        if v is None or v == "":
+            return "—"
+        if isinstance(v, bool):
+            return _("Yes") if v else _("No")
+        if key == "grade":
+            return _grade_label(v)
+        if key == "team_id":
+            team = db.session.get(Team, v)
+            return team.name if team else str(v)
+        if key == "withdrawn_at":
+            try:
+                return format_datetime(datetime.fromisoformat(v), "yyyy-MM-dd HH:mm")
+            except (TypeError, ValueError):
+                return str(v)
+        return str(v)
+
+    def items(d):
+        return [(labels.get(k, k), value(k, v)) for k, v in (d or {}).items() if k != "entries"]
+    return [(h, items(h.old), items(h.new)) for h in history]
 
 
 def _next() -> str | None:

@@ -47,6 +47,19 @@ def test_an_edit_records_the_old_and_new_values(client, auth, ev):
     assert log.reason == "选手更正"
 
 
+def test_the_history_speaks_the_organisers_words(client, auth, ev):
+    """Field labels, grade labels and 是/否 in the history, not keys, codes and True/False."""
+    c = svc.add_contestant(ev["competition"], fields(), ev["organiser"])
+    auth.login("org")
+    client.post(f"/admin/registration/{c.id}/edit", data={**fields(), "grade": "二级"})
+    client.post(f"/admin/registration/{c.id}/withdraw", data={"reason": "因病"})
+    page = client.get(f"/admin/registration/{c.id}/edit").get_data(as_text=True)
+    assert "现技能等级</span> 三级/高级工" in page and "二级/技师" in page
+    assert "已退赛</span> 是" in page
+    for raw in ("L3", "True", "False", ">grade<", ">withdrawn<"):
+        assert raw not in page
+
+
 def test_an_edit_cannot_make_a_duplicate(ev):
     svc.add_contestant(ev["competition"], fields(1), ev["organiser"])
     other = svc.add_contestant(ev["competition"], fields(2), ev["organiser"])
