@@ -95,6 +95,8 @@ def load_demo(size: DemoSize | None = None, reset: bool = False) -> tuple[Compet
     _check_rules(rules)
     for path, data in rules:
         _build_trade(comp, path, data, size, rng, users)
+    from .demo_teams import build_safety_contest   # the team trades and a bracket
+    build_safety_contest(comp, users, marks=size.marks)
     db.session.commit()
     return comp, True
 
@@ -300,3 +302,6 @@ def demo_command(contestants: int | None, reset: bool, no_marks: bool) -> None:
     click.echo(f"  judges         <trade code>_j1, _j2 ... / PIN {PASSWORDS['judge']}   e.g. lathe_j1")
     click.echo(f"  arbitration    arbitration / {PASSWORDS['arbitration']}")
     click.echo(f"  LED screens    screen / {PASSWORDS['screen']}")
+    from .demo_teams import QUIZ_TRADE
+    click.echo(f"Team trades (安全生产和劳动保护知识竞赛): 40 teams of 4; the quiz bracket is on "
+               f"/brackets/ (chief_{QUIZ_TRADE}) and the LED page /screen/bracket/<id>.")
