@@ -233,18 +233,16 @@ def chief_signin_codes(trade_id: int):
     trade = db.session.get(Trade, trade_id)
     if trade is None:
         abort(404)
-    base = (current_app_base() or request.host_url).rstrip("/")
+    # never the server PC's own 127.0.0.1: a tablet cannot open it (same rule as the
+    # certificates' QR codes: PUBLIC_BASE_URL, else the LAN address, same port)
+    from ..services.certificates import base_url
+    base = base_url()
     cards = [{"judge": judge, "url": f"{base}{url_for('judge_token.token_login', token=token)}"}
              for judge, token in issue_tokens(current_user, trade_id)]
     for card in cards:
         card["svg"] = qr_svg(card["url"])
     return render_template("judge/signin_codes.html", trade=trade, cards=cards,
                            hours=TOKEN_HOURS)
-
-
-def current_app_base() -> str | None:
-    from flask import current_app
-    return current_app.config.get("PUBLIC_BASE_URL")
 
 
 def _int(value) -> int | None:

@@ -157,3 +157,17 @@ def test_every_openapi_reference_resolves_and_every_path_is_served(app, client):
         assert path in served, path
         for method, operation in operations.items():
             assert operation["responses"], (path, method)
+
+
+def test_codes_printed_on_the_server_pc_carry_its_lan_address_not_loopback(world, client,
+                                                                           app, monkeypatch):
+    """The chief judge prints the sheet on the server PC itself (http://127.0.0.1:5000):
+    a tablet cannot open 127.0.0.1, so the codes carry the PC's LAN address, same port."""
+    from competition import netinfo
+    monkeypatch.setattr(netinfo, "lan_addresses", lambda: ["192.168.7.20"])
+    ev, _users = world
+    client.post("/auth/login", data={"username": ev["chief"].username, "password": "pw-1234"},
+                base_url="http://127.0.0.1:5000")
+    page = client.post(f"/judge/chief/trade/{ev['trade'].id}/signin-codes",
+                       base_url="http://127.0.0.1:5000").get_data(as_text=True)
+    assert "http://192.168.7.20:5000/auth/token/" in page and "127.0.0.1" not in page
