@@ -146,6 +146,16 @@ def compute_draw(stage: Stage, seed: str, options: dict):
     prefs = {int(k): v for k, v in (options.get("preferences") or {}).items()}
     entrants = [Entrant(e.id, e.employer, prefs.get(e.id)) for e in entries]
     slots = [HeatSlot(h.id, h.workstations) for h in heats]
+    # the two problems an organiser meets, in their words (the pure core speaks English)
+    why = None
+    capacity = sum(h.workstations or 0 for h in heats)
+    if not heats:
+        why = _("the stage has no heats yet; add a heat first.")
+    elif len(entrants) > capacity:
+        why = _("%(n)d entrants, but the heats have %(total)d workstations; add a heat or "
+                "more workstations.", n=len(entrants), total=capacity)
+    if why:
+        raise ServiceError(_("The draw cannot be made: %(why)s", why=why), "heats")
     try:
         return draw(entrants, slots, seed, spread_employers=bool(options.get("spread_employers")),
                     fill=options.get("fill", "balanced")), entries

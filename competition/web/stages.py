@@ -113,11 +113,15 @@ def _drawn_entries(stage: Stage) -> list[Entry]:
 def draw_page(stage_id: int):
     """The stage's draw: the seed, each heat's workstations, the re-run check."""
     stage = _stage(stage_id)
-    mismatches = None
+    mismatches = verify_error = None
     if request.args.get("verify") and stage.draw_seed:
-        mismatches = svc.verify_draw(stage)
+        try:
+            mismatches = svc.verify_draw(stage)
+        except ServiceError as err:  # entries or heats changed so much that no re-run fits
+            verify_error = err.message
     return render_template("registration/draw.html", stage=stage, entries=_drawn_entries(stage),
-                           options=svc.last_draw_options(stage) or {}, mismatches=mismatches)
+                           options=svc.last_draw_options(stage) or {}, mismatches=mismatches,
+                           verify_error=verify_error)
 
 
 @bp.post("/stages/<int:stage_id>/draw")

@@ -87,10 +87,40 @@ def test_too_few_workstations_is_refused_and_nothing_changes(client, auth, ev):
     client.post(f"/admin/stages/{stage.id}/heats", data={"name": "第1场", "workstations": 5})
     resp = client.post(f"/admin/stages/{stage.id}/draw", data={"seed": "x"},
                        follow_redirects=True)
-    assert "无法抽签" in resp.get_data(as_text=True)
+    page = resp.get_data(as_text=True)
+    assert "无法抽签" in page and "23 名参赛者，但各场次共只有 5 个工位" in page
+    assert "do not fit" not in page
     db.session.refresh(stage)
     assert stage.draw_seed is None
     assert db.session.scalar(select(Entry.heat_id).where(Entry.heat_id.is_not(None))) is None
+
+
+def test_a_stage_without_heats_says_so_in_chinese(client, auth, ev):
+    auth.login("org")
+    client.post("/admin/trades/lathe/stages", data={"name": "预赛"})
+    stage = db.session.scalar(select(Stage))
+    page = client.post(f"/admin/stages/{stage.id}/draw", data={"seed": "x"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "本赛段还没有场次" in page and "no heats" not in page
+
+
+def test_the_rerun_check_after_a_late_entrant_explains_instead_of_failing(client, auth, ev):
+    """A contestant registered after the draw and entered into the stage: the seed can no
+    longer reproduce the draw (or even fit it); the draw page says so, with a way back."""
+    auth.login("org")
+    client.post("/admin/trades/lathe/stages", data={"name": "预赛"})
+    stage = db.session.scalar(select(Stage))
+    client.post(f"/admin/stages/{stage.id}/heats", data={"name": "第1场", "workstations": 23})
+    client.post(f"/admin/stages/{stage.id}/draw", data={"seed": "x"})
+    reg.add_contestant(ev["competition"], {**dict(zip(
+        ("name", "gender", "id_number", "employer", "phone", "trade", "grade"),
+        person_row(30))), "trade": "lathe"}, ev["organiser"])
+    client.post(f"/admin/stages/{stage.id}/enter")
+    resp = client.get(f"/admin/stages/{stage.id}/draw?verify=1")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "现在无法按种子重抽核对" in page and "24 名参赛者" in page
+    assert "/admin/trades/lathe/stages" in page
 
 
 def test_the_draw_sheet_exports_as_xlsx_and_pdf(client, auth, ev):

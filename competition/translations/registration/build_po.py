@@ -284,6 +284,21 @@ ZH = {
     "No brackets for you yet.": "暂无您可录入结果的对阵表。",
     "Registrations changed while importing; nothing was imported. Check the sheet again.":
         "导入过程中报名数据发生了变化，未导入任何数据。请重新检查报名表。",
+    "This sheet has already been imported, or the check has expired (after a day). See the "
+    "contestants below, or upload the file again.":
+        "这份报名表已经导入过，或检查结果已过期（超过一天）。请查看下方的选手名单，或重新上传报名表。",
+    "No row can be imported: fix the rows listed below and upload the file again.":
+        "没有可以导入的行：请按下列问题修改报名表后重新上传。",
+    "Yes": "是",
+    "No": "否",
+    "Withdrawn at": "退赛时间",
+    "(from the ID number)": "（按身份证号判断）",
+    "the stage has no heats yet; add a heat first.": "本赛段还没有场次，请先添加场次。",
+    "%(n)d entrants, but the heats have %(total)d workstations; add a heat or more "
+    "workstations.": "%(n)d 名参赛者，但各场次共只有 %(total)d 个工位，请添加场次或增加工位数。",
+    "The re-run from the seed cannot be made now (entries or heats changed since the draw): "
+    "%(why)s": "抽签后参赛者或场次有变动，现在无法按种子重抽核对。%(why)s",
+    "%(trade)s: stages and heats": "%(trade)s 赛段与场次",
 }
 
 
