@@ -164,26 +164,49 @@ def _audit_headers() -> list[str]:
             _("Judge"), _("Old"), _("New"), _("Reason")]
 
 
+def _action_labels() -> dict[str, str]:
+    return {"mark.create": _("Mark entered"), "mark.update": _("Mark changed by its judge"),
+            "mark.correct": _("Correction"), "mark.appeal": _("Appeal re-score"),
+            "appeal.decision": _("Appeal decision"), "heat.assign": _("Judges assigned"),
+            "heat.lock": _("Signed off"), "heat.unlock": _("Unlocked")}
+
+
 def _audit_rows(heat) -> list[dict]:
+    """The heat's audit trail in the chief judge's words: actions, criteria and judges by
+    name (the codes stay in the database)."""
     users = {u.id: u.username for u in db.session.scalars(select(User))}
+    labels = {s.address: s.label for s in rule_for(heat.stage.trade).slots()}
+    actions = _action_labels()
     out = []
     for row in heat_service.heat_audit(heat):
         ref = row.new or row.old or {}
+        criterion = ref.get("criterion") or ""
         out.append({
             "at": format_datetime(row.at, "yyyy-MM-dd HH:mm:ss") if row.at else "",
-            "user": users.get(row.user_id, ""), "action": row.action,
-            "lot": ref.get("lot") or "", "criterion": ref.get("criterion") or "",
+            "user": users.get(row.user_id, ""), "action": actions.get(row.action, row.action),
+            "lot": ref.get("lot") or "", "criterion": labels.get(criterion, criterion),
             "attempt": ref.get("attempt") or "",
             "judge": users.get(ref.get("judge"), "") if ref.get("judge") else "",
-            "old": _brief(row.old), "new": _brief(row.new), "reason": row.reason or ""})
+            "old": _brief(row.old, users), "new": _brief(row.new, users),
+            "reason": row.reason or ""})
     return out
 
 
-def _brief(value) -> str:
+def _brief(value, users: dict | None = None) -> str:
     if not value:
         return ""
     if "value" in value:
-        return str(value["value"])
+        return "" if value["value"] is None else str(value["value"])
+    if "judges" in value:   # heat.assign: {user id: criteria or None (all)}
+        users = users or {}
+        return "; ".join(
+            f"{users.get(int(k), k)}: {', '.join(v) if v else _('all criteria')}"
+            for k, v in (value["judges"] or {}).items()) or _("nobody")
+    if "decision" in value:
+        return {"upheld": _("Upheld"), "rejected": _("Rejected")}.get(value["decision"],
+                                                                     value["decision"])
+    if "locked" in value:
+        return _("Signed off") if value["locked"] else _("Not signed off")
     return ", ".join(f"{k}={v}" for k, v in value.items())
 
 

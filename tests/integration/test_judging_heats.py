@@ -151,8 +151,10 @@ def test_every_change_appears_in_the_audit_log_with_old_and_new_values(event, cl
                      ("mark.correct", "42", "43"), ("mark.correct", "43", None)]
     auth.login(event["chief"].username)
     page = client.get(f"/judge/chief/heat/{event['heat'].id}/audit").get_data(as_text=True)
-    for text in ("mark.update", "42", "43", "补录漏评项目", "录错选手，删除"):
+    for text in ("裁判修改评分", "裁判长更正", "解除锁定", "42", "43", "补录漏评项目",
+                 "录错选手，删除"):
         assert text in page
+    assert "mark.update" not in page   # the chief judge reads actions in words
     csv_text = client.get(f"/judge/chief/heat/{event['heat'].id}/audit.csv").get_data(
         as_text=True)
     assert csv_text.startswith("\ufeff时间,操作人,操作") and "复核更正" in csv_text
@@ -215,6 +217,9 @@ def test_the_chief_judge_pages_render(event, client, auth):
                 f"/judge/chief/heat/{event['heat'].id}/entry/{event['entries'][0].id}"):
         assert client.get(url).status_code == 200, url
     assert client.get(f"/judge/chief/heat/{event['heat'].id}/audit.pdf").status_code == 404
+    # an open heat's state reads 未签字确认, not the button's 打开 ("Open")
+    home = client.get("/judge/chief").get_data(as_text=True)
+    assert '<span class="badge warn">未签字确认</span>' in home
 
 
 def test_the_assignment_list_shows_the_trades_own_judges_and_folds_the_others(event, client,
