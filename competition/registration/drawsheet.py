@@ -57,6 +57,12 @@ def to_xlsx(sheet: DrawSheet) -> bytes:
     for i, w in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = w
     ws.freeze_panes = "A4"
+    # printed on A4 by the clerk: the column heads on every page, the width on one page
+    ws.print_title_rows = "3:3"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.append([])
     ws.append(["抽签人：", "", "监督人：", "", "", "日期："])
     out = BytesIO()

@@ -133,6 +133,7 @@ def test_the_draw_sheet_exports_as_xlsx_and_pdf(client, auth, ev):
     assert "抽签表" in ws["A1"].value and "sheet" in ws["A2"].value
     assert [c.value for c in ws[3]] == ["抽签号", "场次", "赛场", "时间", "工位号", "姓名", "单位"]
     assert ws.max_row >= 3 + 23
+    assert ws.print_title_rows == "$3:$3" and ws.page_setup.fitToWidth == 1  # prints on A4
     resp = client.get(f"/admin/stages/{stage.id}/draw.pdf")
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
     from pypdf import PdfReader
