@@ -299,6 +299,9 @@ ZH = {
     "The re-run from the seed cannot be made now (entries or heats changed since the draw): "
     "%(why)s": "抽签后参赛者或场次有变动，现在无法按种子重抽核对。%(why)s",
     "%(trade)s: stages and heats": "%(trade)s 赛段与场次",
+    "no marks (absent)": "无成绩（缺考）",
+    "disqualified": "取消资格",
+    "marking not complete": "评分未完成",
 }
 
 
