@@ -51,7 +51,9 @@ def chief_home():
         rows.append({"heat": heat, "trade": heat.stage.trade, "expected": expected,
                      "entered": entered, "judges": len(progress),
                      "discrepancies": len(heat_discrepancies(heat))})
-    return render_template("judge/chief_home.html", rows=rows)
+    heading = (_("Arbitration panel") if current_user.has_role(Role.ARBITRATION)
+               else _("Chief judge"))
+    return render_template("judge/chief_home.html", rows=rows, heading=heading)
 
 
 @bp.get("/chief/heat/<int:heat_id>")
@@ -140,7 +142,8 @@ def chief_correct(heat_id: int):
         kind=form.get("kind", "correction"), mark_id=_int(form.get("mark_id")),
         entry_id=entry_id, address=form.get("criterion"),
         attempt=_int(form.get("attempt")) or 1, judge_id=_int(form.get("judge_id")))
-    flash(_("The correction is recorded."))
+    flash(_("The appeal re-score is recorded.") if form.get("kind") == "appeal"
+          else _("The correction is recorded."))
     return _back(heat_id, entry_id)
 
 

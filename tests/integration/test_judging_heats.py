@@ -241,3 +241,14 @@ def test_the_assignment_list_shows_the_trades_own_judges_and_folds_the_others(ev
     heat = db.session.get(Heat, event["heat"].id)
     assert sorted((a.user_id, a.criteria) for a in heat.assignments) == [
         (j1.id, None), (outsider.id, None)]
+
+
+def test_the_arbitration_panel_reads_its_own_words(event, client, auth):
+    create_user("panel", Role.ARBITRATION)
+    stored = mark(event, value="30").mark
+    auth.login("panel")
+    assert "<h1>仲裁组</h1>" in client.get("/judge/chief").get_data(as_text=True)
+    r = client.post(f"/judge/chief/heat/{event['heat'].id}/correct", follow_redirects=True,
+                    data={"mark_id": stored.id, "entry_id": event["entries"][0].id,
+                          "kind": "appeal", "value": "38", "reason": "申诉成立，重新评分"})
+    assert "申诉重评已记录" in r.get_data(as_text=True)
