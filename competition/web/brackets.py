@@ -72,7 +72,7 @@ def result(match_id: int):
         db.session.rollback()
         if request.accept_mimetypes.best == "application/json":
             return jsonify(err.to_dict()), err.status
-        flash(err.message)
+        flash(err.message, "error")
         return redirect(url_for(".page", bracket_id=match.bracket_id)), 303
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"ok": True})

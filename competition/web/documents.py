@@ -38,10 +38,11 @@ def _send(render, filename: str, mimetype: str):
     try:
         render(buf)
     except RuleError:
-        flash(_("The trade's scoring rule is not valid; fix it on the scoring rules page."))
+        flash(_("The trade's scoring rule is not valid; fix it on the scoring rules page."),
+              "error")
         return redirect(url_for("documents.index"))
     except svc.DocumentError as err:
-        flash(_(err.message, **err.params))
+        flash(_(err.message, **err.params), "error")
         return redirect(url_for("documents.index"))
     buf.seek(0)
     return send_file(buf, mimetype=mimetype, as_attachment=True, download_name=filename)
@@ -91,7 +92,7 @@ def issue(code: str):
     except RuleError:
         abort(409)
     except svc.DocumentError as err:
-        flash(_(err.message, **err.params))
+        flash(_(err.message, **err.params), "error")
     else:
         flash(_("%(n)d certificate(s) issued.", n=len(issued)))
     return redirect(url_for("documents.trade_page", code=code))
@@ -124,7 +125,7 @@ def void(serial: str):
     try:
         svc.void_certificate(cert, current_user, request.form.get("reason", ""))
     except svc.DocumentError as err:
-        flash(_(err.message, **err.params))
+        flash(_(err.message, **err.params), "error")
     else:
         flash(_("Certificate %(serial)s is void.", serial=serial))
     return redirect(url_for("documents.trade_page", code=cert_trade_code(cert)))
@@ -138,7 +139,7 @@ def reissue(serial: str):
     try:
         new = svc.reissue_certificate(cert, current_user, request.form.get("reason", ""))
     except svc.DocumentError as err:
-        flash(_(err.message, **err.params))
+        flash(_(err.message, **err.params), "error")
     else:
         flash(_("Certificate %(old)s is void; %(new)s replaces it.", old=serial,
                 new=new.serial))

@@ -26,7 +26,7 @@ EXPORTS = {"xlsx": ("晋级名单.xlsx", False), "xlsx-masked": ("晋级名单-�
 
 
 def _flash_error(err: svc.PromotionError) -> None:
-    flash(_(err.message, **err.params))
+    flash(_(err.message, **err.params), "error")
 
 
 @bp.get("/")
@@ -66,7 +66,7 @@ def set_policy():
         flash(_("The promotion policy is now: %(name)s", name=policy.name))
     except PolicyError as err:
         flash(_("The promotion policy is not valid: %(problems)s",
-                problems="; ".join(str(p) for p in err.problems)))
+                problems="; ".join(str(p) for p in err.problems)), "error")
     except svc.PromotionError as err:
         _flash_error(err)
     return redirect(url_for(".index"))
@@ -111,11 +111,11 @@ def propose_all():
             failed.append(trade.name)
         except PolicyError as err:
             flash(_("The promotion policy is not valid: %(problems)s",
-                    problems="; ".join(str(p) for p in err.problems)))
+                    problems="; ".join(str(p) for p in err.problems)), "error")
             return redirect(url_for(".index"))
     flash(_("Proposed the lists of %(n)d trades.", n=done))
     if failed:
-        flash(_("Could not propose: %(trades)s", trades="、".join(failed)))
+        flash(_("Could not propose: %(trades)s", trades="、".join(failed)), "error")
     return redirect(url_for(".index"))
 
 
@@ -131,10 +131,10 @@ def propose(code: str):
         _flash_error(err)
     except PolicyError as err:
         flash(_("The promotion policy is not valid: %(problems)s",
-                problems="; ".join(str(p) for p in err.problems)))
+                problems="; ".join(str(p) for p in err.problems)), "error")
     except RuleError as err:
         flash(_("The scoring rule of this trade is not valid: %(problems)s",
-                problems="; ".join(str(p) for p in err.problems)))
+                problems="; ".join(str(p) for p in err.problems)), "error")
     return redirect(url_for(".trade_page", code=code))
 
 

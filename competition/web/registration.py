@@ -141,7 +141,7 @@ def confirm(token: str):
     if not path.is_file():
         # the Back button and a second click, or an upload left for a day: not a bare 404
         flash(_("This sheet has already been imported, or the check has expired (after a "
-                "day). See the contestants below, or upload the file again."))
+                "day). See the contestants below, or upload the file again."), "error")
         return redirect(url_for(".contestants"))
     good_only = request.form.get("good_only") == "1"
     try:
@@ -154,7 +154,7 @@ def confirm(token: str):
                                filename=request.form.get("filename", ""), error=err.message,
                                message=svc.row_error_message), 409
     except (SheetError, svc.Conflict) as err:
-        flash(sheet_error_message(err) if isinstance(err, SheetError) else err.message)
+        flash(sheet_error_message(err) if isinstance(err, SheetError) else err.message, "error")
         return redirect(url_for(".upload"))
     path.unlink(missing_ok=True)
     flash(_("%(n)d contestants imported; %(bad)d rows skipped.", n=result.imported,
@@ -281,7 +281,7 @@ def withdraw(cid: int):
         svc.withdraw_contestant(c, current_user, request.form.get("reason", ""))
         flash(_("%(name)s has withdrawn.", name=c.name))
     except svc.ServiceError as err:
-        flash(err.message)
+        flash(err.message, "error")
     return redirect(_next() or url_for(".contestants"))
 
 
@@ -294,5 +294,5 @@ def reinstate(cid: int):
         svc.reinstate_contestant(c, current_user, request.form.get("reason", ""))
         flash(_("%(name)s is registered again.", name=c.name))
     except svc.ServiceError as err:
-        flash(err.message)
+        flash(err.message, "error")
     return redirect(_next() or url_for(".contestants"))

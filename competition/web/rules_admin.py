@@ -53,7 +53,7 @@ def rebind(code: str):
     try:
         rebind_rule(trade, current_user, request.form.get("reason", ""))
     except RuleBindError as exc:
-        flash(_("The rule was not changed: %(error)s", error=str(exc)))
+        flash(_("The rule was not changed: %(error)s", error=str(exc)), "error")
     else:
         flash(_("%(trade)s now uses the current rule file.", trade=trade.name))
     return redirect(url_for("rules_admin.index"))

@@ -65,7 +65,7 @@ def add_stage(code: str):
         svc.create_stage(trade, request.form.get("name", ""), current_user,
                          format=request.form.get("format", "ranked"))
     except ServiceError as err:
-        flash(err.message)
+        flash(err.message, "error")
     return redirect(url_for(".stages", code=code))
 
 
@@ -83,9 +83,9 @@ def add_heat(stage_id: int):
                         request.form.get("workstations", type=int) or 0, current_user,
                         venue=request.form.get("venue", ""), starts_at=starts)
     except ValueError:
-        flash(_("The start time is not a date and time."))
+        flash(_("The start time is not a date and time."), "error")
     except ServiceError as err:
-        flash(err.message)
+        flash(err.message, "error")
     return redirect(url_for(".stages", code=stage.trade.code))
 
 
@@ -97,7 +97,7 @@ def delete_heat(heat_id: int):
     try:
         svc.delete_heat(heat, current_user)
     except ServiceError as err:
-        flash(err.message)
+        flash(err.message, "error")
     return redirect(url_for(".stages", code=code))
 
 
@@ -139,7 +139,7 @@ def run_draw(stage_id: int):
         flash(_("Drawn with seed %(seed)s.", seed=stage.draw_seed))
     except ServiceError as err:
         db.session.rollback()
-        flash(err.message)
+        flash(err.message, "error")
     return redirect(url_for(".draw_page", stage_id=stage.id))
 
 
@@ -159,7 +159,7 @@ def enter(stage_id: int):
         n = svc.enter_registered(stage, current_user)
         flash(_("%(n)d entrants added to the stage.", n=n))
     except ServiceError as err:
-        flash(err.message)
+        flash(err.message, "error")
     return redirect(url_for(".draw_page", stage_id=stage.id))
 
 
@@ -232,7 +232,7 @@ def confirm_advancement(stage_id: int):
         flash(_("%(n)d entrants advance to the next stage.", n=len(created)))
     except ServiceError as err:
         db.session.rollback()
-        flash(err.message)
+        flash(err.message, "error")
     return redirect(url_for(".stages", code=stage.trade.code))
 
 
@@ -259,7 +259,7 @@ def seeds(stage_id: int):
             flash(_("Seeds saved."))
     except ServiceError as err:
         db.session.rollback()
-        flash(err.message)
+        flash(err.message, "error")
     return redirect(url_for(".draw_page", stage_id=stage.id))
 
 
@@ -279,6 +279,6 @@ def create_bracket(stage_id: int):
             points={k: request.form[k] for k in ("win", "draw", "loss") if request.form.get(k)})
     except ServiceError as err:
         db.session.rollback()
-        flash(err.message)
+        flash(err.message, "error")
         return redirect(url_for(".stages", code=stage.trade.code))
     return redirect(url_for("brackets.page", bracket_id=b.id))

@@ -34,7 +34,7 @@ def create():
                                      request.form.get("display_name", ""),
                                      request.form.get("password") or None, trade)
     except UserError as exc:
-        flash(_("Not saved: %(field)s: %(error)s", field=exc.field, error=str(exc)))
+        flash(_user_error(exc), "error")
         return redirect(url_for("users_admin.index"))
     return _show_created([(user, password)])
 
@@ -45,12 +45,12 @@ def batch_judges():
     """Create N judge accounts for a trade, each with its own PIN."""
     trade = _trade(request.form.get("trade"))
     if trade is None:
-        flash(_("Not saved: %(field)s: %(error)s", field="trade", error=_("choose a trade")))
+        flash(_("Not saved: choose the trade of the judges."), "error")
         return redirect(url_for("users_admin.index"))
     try:
         made = create_judges(current_user, trade, int(request.form.get("count") or 0))
-    except (UserError, ValueError) as exc:
-        flash(_("Not saved: %(field)s: %(error)s", field="count", error=str(exc)))
+    except (UserError, ValueError):
+        flash(_("Not saved: give a number of judges between 1 and 50."), "error")
         return redirect(url_for("users_admin.index"))
     return _show_created(made)
 
@@ -71,8 +71,26 @@ def toggle_active(user_id: int):
     try:
         set_active(current_user, user, request.form.get("active") == "1")
     except UserError as exc:
-        flash(_("Not saved: %(field)s: %(error)s", field=exc.field, error=str(exc)))
+        flash(_user_error(exc), "error")
     return redirect(url_for("users_admin.index"))
+
+
+def _user_error(exc: UserError) -> str:
+    """The organiser's words for what the account service refused (it speaks English)."""
+    text = str(exc)
+    if exc.field == "username" and text.endswith("is taken"):
+        return _("Not saved: the username %(u)s is taken; choose another.",
+                 u=request.form.get("username", ""))
+    known = {
+        "username": _("Not saved: a username has 2 to 64 letters, digits, '_', '.' or '-' "
+                      "(no spaces, no Chinese characters)."),
+        "role": _("Not saved: choose a role."),
+        "password": _("Not saved: a password has at least 4 characters."),
+        "count": _("Not saved: give a number of judges between 1 and 50."),
+        "user": _("You cannot deactivate your own account."),
+    }
+    return known.get(exc.field) or _("Not saved: %(field)s: %(error)s", field=exc.field,
+                                      error=text)
 
 
 def _trade(code: str | None):

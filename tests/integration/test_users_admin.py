@@ -28,8 +28,14 @@ def test_a_taken_username_is_refused_and_nothing_is_saved(app, client, auth):
     before = db.session.scalar(select(db.func.count(User.id)))
     response = client.post("/admin/users/", data={"username": ev["judges"][0].username,
                                                   "role": "judge"}, follow_redirects=True)
-    assert "username" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    # in the organiser's language, shown as an error (not a green "done" banner)
+    assert f"用户名 {ev['judges'][0].username} 已被占用" in page and "is taken" not in page
+    assert 'class="flash error"' in page
     assert db.session.scalar(select(db.func.count(User.id))) == before
+    page = client.post("/admin/users/judges", data={"trade": "mini", "count": "80"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "裁判人数应为1到50" in page
 
 
 def test_a_deactivated_judge_cannot_sign_in(app, client, auth):
