@@ -3,13 +3,15 @@
 Two trades of the demo competition, ruled by competition/demo_rules/ (not scoring_rules/,
 which holds the 41 trades of the skill competition):
 
-- ``safety_team`` 笔试与实操 (one stage, 初赛): 40 teams of 4 from fictional employers (示例县…). Every member
-  sits the written test and the practical; each team also does the team round (a team
-  entry of the same stage, marked on the same sheet). Team score: the best 3 of the 4
-  members' totals plus the team round (competition settings ``team_scoring``). All marked.
-- ``safety_quiz`` 知识竞赛 (one bracket stage, 小组赛与淘汰赛): the same 40 teams on stage, 8 round-robin groups of 5 feeding
-  a knockout of 16 with a third-place match, seeded by the team standings of the written
-  stage. Groups and the round of 16 are played, the quarter-finals half: under way.
+- ``safety_team`` 笔试与实操 (one stage, 初赛): 40 teams of 4 from fictional employers
+  (示例县…). Every member sits the written test and the practical; each team also does
+  the team round (a team entry of the same stage, marked on the same sheet). Team score:
+  the best 3 of the 4 members' totals plus the team round (competition settings
+  ``team_scoring``). All marked.
+- ``safety_quiz`` 知识竞赛 (one bracket stage, 小组赛与淘汰赛): the same 40 teams on
+  stage, 8 round-robin groups of 5 feeding a knockout of 16 with a third-place match,
+  seeded by the team standings of the written stage. Groups and the round of 16 are
+  played, the quarter-finals half: under way.
 
 Why two trades and not two stages of one: a team bracket stage gets its teams only as the
 first stage of its trade (draws.enter_registered); advancement carries an individual
