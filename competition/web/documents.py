@@ -82,6 +82,35 @@ def trade_page(code: str):
                            today=date.today())
 
 
+@bp.post("/<code>/publish")
+@roles_required(Role.ORGANISER)
+def publish(code: str):
+    """Publish a trade's results (公布成绩), or take the publication back: names appear on
+    the public page and screens of a blind trade, the bulletin and certificates carry the
+    date. Audited; the trade's screens are updated."""
+    from ..models import AuditLog, utcnow
+    from ..services.standings import trade_changed
+    trade = _trade(code)
+    want = request.form.get("published") == "1"
+    if bool(trade.published) != want:
+        old = {"published": bool(trade.published),
+               "at": trade.results_published_at.isoformat() if trade.results_published_at
+               else None}
+        trade.published = want
+        trade.results_published_at = utcnow() if want else None
+        db.session.add(AuditLog(user_id=current_user.id,
+                                action="results.publish" if want else "results.unpublish",
+                                object_type="trade", object_id=trade.id,
+                                competition_id=trade.competition_id, trade_id=trade.id,
+                                old=old, new={"published": want},
+                                reason=(request.form.get("reason") or "").strip()[:500] or None))
+        db.session.commit()
+        trade_changed(trade.id)
+    flash(_("The results of %(trade)s are published.", trade=trade.name) if want
+          else _("The publication of %(trade)s is taken back.", trade=trade.name))
+    return redirect(url_for("documents.trade_page", code=code))
+
+
 @bp.post("/<code>/issue")
 @roles_required(Role.ORGANISER)
 def issue(code: str):

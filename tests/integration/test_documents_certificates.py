@@ -241,3 +241,24 @@ def test_the_qr_address_is_one_a_phone_on_the_venue_network_can_open(
     app.config["PUBLIC_BASE_URL"] = "https://cert.example.org/"
     with app.test_request_context("/", base_url=f"http://{host}"):
         assert certificates.base_url() == "https://cert.example.org"
+
+
+def test_the_organiser_publishes_a_trades_results_from_its_documents_page(demo, admin,
+                                                                          client, auth):
+    """Without this button the page warned 'not published yet' forever: nothing set it."""
+    t = trade(demo)
+    auth.login("admin", "demo-admin")
+    page = client.get("/admin/documents/lathe").get_data(as_text=True)
+    assert "成绩尚未公布" in page and "/admin/documents/lathe/publish" in page
+    resp = client.post("/admin/documents/lathe/publish", data={"published": "1"},
+                       follow_redirects=True)
+    page = resp.get_data(as_text=True)
+    db.session.refresh(t)
+    assert t.published and t.results_published_at is not None
+    assert "成绩已公布" in page and "成绩尚未公布" not in page
+    client.post("/admin/documents/lathe/publish", data={"published": "0"})
+    db.session.refresh(t)
+    assert not t.published and t.results_published_at is None
+    actions = db.session.scalars(select(AuditLog.action).where(
+        AuditLog.object_type == "trade", AuditLog.trade_id == t.id)).all()
+    assert "results.publish" in actions and "results.unpublish" in actions
