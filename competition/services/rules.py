@@ -23,9 +23,20 @@ def rule_for(trade: Trade):
     return _parse(text, trade.rule_file or f"trade:{trade.code}")
 
 
+BUILTIN_RULES = Path(__file__).resolve().parent.parent / "demo_rules"
+
+
+def rule_path(name: str) -> Path:
+    """Where a trade's rule file is: the configured rules folder (RULES_DIR), else the
+    rules that ship with the demo (competition/demo_rules, the safety contest)."""
+    configured = Path(current_app.config["RULES_DIR"]) / name
+    builtin = BUILTIN_RULES / name
+    return configured if configured.is_file() or not builtin.is_file() else builtin
+
+
 def read_rule_file(name: str) -> str:
-    """The text of a rule file in the configured rules folder."""
-    return (Path(current_app.config["RULES_DIR"]) / name).read_text(encoding="utf-8")
+    """The text of a trade's rule file (see rule_path). Raises OSError if missing."""
+    return rule_path(name).read_text(encoding="utf-8")
 
 
 def rule_digest(text: str) -> str:

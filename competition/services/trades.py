@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import current_app
 
 from ..extensions import db
 from ..models import AuditLog, Trade, User
-from .rules import read_rule_file, rule_digest
+from .rules import read_rule_file, rule_digest, rule_path
 from .standings import trade_changed
 
 
@@ -29,9 +27,9 @@ class RuleStatus:
 
 
 def rule_status(trade: Trade) -> RuleStatus:
-    """Compare the rule text bound to the trade with the file in RULES_DIR."""
+    """Compare the rule text bound to the trade with its rule file."""
     from ..rules import RuleError, parse_rule
-    path = Path(current_app.config["RULES_DIR"]) / trade.rule_file
+    path = rule_path(trade.rule_file)
     file_text = path.read_text(encoding="utf-8") if path.is_file() else None
     problems: list[str] = []
     if file_text is not None:

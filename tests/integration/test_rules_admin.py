@@ -59,3 +59,14 @@ def test_the_chief_judge_downloads_the_marking_scheme_of_the_bound_rule(app, cli
     ws = load_workbook(io.BytesIO(response.data)).worksheets[0]
     text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
     assert "作品质量" in text and "安全文明生产" in text and "裁判长" in text
+
+
+def test_trades_ruled_by_the_builtin_demo_rules_show_their_file(app, client, auth, tmp_path):
+    from competition.services.rules import BUILTIN_RULES
+    ev = build_event(n_entries=1)
+    ev["trade"].rule_file = "safety_team.toml"
+    ev["trade"].rule_text = (BUILTIN_RULES / "safety_team.toml").read_text(encoding="utf-8")
+    db.session.commit()
+    auth.login(ev["organiser"].username)
+    page = client.get("/admin/rules/").get_data(as_text=True)
+    assert "已绑定，为最新" in page and "文件缺失" not in page
