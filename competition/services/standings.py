@@ -124,6 +124,10 @@ def trade_changed(trade_id: int) -> None:
         live.publish_trade(trade)
     except Exception:  # noqa: BLE001 - the write is done; screens resync
         log.exception("publishing standings of trade %s failed", trade_id)
+    # A confirmed promotion list made from earlier results is flagged for review now,
+    # not silently recomputed (issue 8).
+    from .promotions import refresh_review_flags
+    refresh_review_flags(trade.competition)
 
 
 def bump_version(trade_id: int) -> None:
