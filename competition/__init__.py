@@ -80,7 +80,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-                      message_queue=app.config["REDIS_URL"], cors_allowed_origins=[])
+                      message_queue=app.config["REDIS_URL"],
+                      channel=app.config.get("SOCKETIO_CHANNEL", "competition"),
+                      cors_allowed_origins=[])
 
     @app.context_processor
     def inject_globals():

@@ -31,6 +31,9 @@ class Config:
         self.CJK_FONT_PATH = env.get("CJK_FONT_PATH") or None
         self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or None
         self.SOCKETIO_ASYNC_MODE = env.get("SOCKETIO_ASYNC_MODE", "threading")
+        # Redis pub/sub ignores database numbers: installations sharing one Redis need
+        # their own channel name.
+        self.SOCKETIO_CHANNEL = env.get("SOCKETIO_CHANNEL", "competition")
         self.BABEL_DEFAULT_LOCALE = env.get("BABEL_DEFAULT_LOCALE", "zh_CN")
         self.BABEL_DEFAULT_TIMEZONE = env.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
         self.LANGUAGES = ["zh_CN", "en"]

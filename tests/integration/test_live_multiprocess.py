@@ -63,6 +63,8 @@ def _start_server(db_url: str, redis_url: str, tmp_path, name: str, mode: str):
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url,
            "SECRET_KEY": "multiprocess-test-secret-key", "SOCKETIO_ASYNC_MODE": mode,
+           # both processes of this test share one channel, no other run does
+           "SOCKETIO_CHANNEL": f"competition-test-{tmp_path.name}",
            "RULES_DIR": os.environ.get("RULES_DIR", "scoring_rules")}
     worker = (["-k", _gevent_worker()] if mode == "gevent" else ["--threads", "20"])
     with open(tmp_path / f"{name}.log", "w") as log:
