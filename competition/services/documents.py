@@ -56,7 +56,7 @@ def trade_results(trade: Trade, *, with_marks: bool = False) -> TradeResults:
     who = {int(k): (e.lot_number or "", e.display_name) for k, e in ts.entries.items()}
     marks = (_judge_marks(ts.stage.id, who, rule) if with_marks and ts.stage is not None
              else ())
-    published = trade.results_published_at.date() if trade.results_published_at else None
+    published = _local(trade.results_published_at).date() if trade.results_published_at else None
     return TradeResults(
         code=trade.code, name=trade.name, stage=ts.stage.name if ts.stage else "",
         criteria=[Column(c.id, c.name, c.max) for c in crits],
@@ -100,7 +100,20 @@ def results_data(comp: Competition, progress=None) -> ResultsData:
         if progress:
             progress(n)
     return ResultsData(comp.name, trades, comp.organiser,
-                       datetime.now(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M"))
+                       _local(datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M"))
+
+
+def _local(moment: datetime) -> datetime:
+    """A stored time in the venue's time zone (BABEL_DEFAULT_TIMEZONE, Asia/Shanghai by
+    default), not the server's: a Debian server often runs on UTC, which put the workbook's
+    "generated at" and a heat's start 8 hours early, and dates a day off after 16:00 UTC."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app, has_app_context
+    name = (current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None)
+    if moment.tzinfo is None:   # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(ZoneInfo(name or "Asia/Shanghai"))
 
 
 def write_results_workbook(comp: Competition, out, data: ResultsData | None = None) -> None:
@@ -117,7 +130,7 @@ def bulletin_data(trade: Trade, published_on: date | None = None,
     ({"appeal_days": 3, "appeal_to": "...", "issuer": "..."})."""
     comp = trade.competition
     conf = (comp.settings or {}).get("bulletin", {})
-    published_on = published_on or (trade.results_published_at.date()
+    published_on = published_on or (_local(trade.results_published_at).date()
                                     if trade.results_published_at else date.today())
     if not appeal_deadline:
         due = published_on + timedelta(days=int(conf.get("appeal_days", 3)))
@@ -148,7 +161,7 @@ def score_sheet_data(heat: Heat) -> ScoreSheetData:
         judges.append(label)
         if a.criteria:
             judge_columns[label] = list(a.criteria)
-    starts = heat.starts_at.astimezone().strftime("%Y-%m-%d %H:%M") if heat.starts_at else ""
+    starts = _local(heat.starts_at).strftime("%Y-%m-%d %H:%M") if heat.starts_at else ""
     return ScoreSheetData(
         competition=trade.competition.name, trade=trade.name, stage=heat.stage.name,
         heat=heat.name, venue=heat.venue, starts_at=starts, judges=judges,

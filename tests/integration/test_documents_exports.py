@@ -162,3 +162,14 @@ def test_the_results_workbook_can_be_written_as_a_background_job(demo, client, a
         assert wb.sheetnames[0] == "汇总" and "车工" in wb.sheetnames
         wb.close()
     assert "成绩表" in client.get("/admin/documents/").get_data(as_text=True)
+
+
+def test_document_times_are_the_venues_not_the_servers(demo, app):
+    """A server on UTC printed 02:53 for a workbook made at 10:53 in the venue."""
+    from datetime import datetime, timezone
+
+    from competition.services.documents import _local
+    with app.app_context():
+        at = _local(datetime(2026, 11, 25, 17, 30, tzinfo=timezone.utc))
+        assert (at.day, at.hour) == (26, 1)                # Asia/Shanghai by default
+        assert _local(datetime(2026, 11, 25, 2, 53)).hour == 10  # SQLite: naive UTC
