@@ -34,6 +34,9 @@ class Config:
         # Redis pub/sub ignores database numbers: installations sharing one Redis need
         # their own channel name.
         self.SOCKETIO_CHANNEL = env.get("SOCKETIO_CHANNEL", "competition")
+        self.SOCKETIO_TCP_NODELAY = env.get("SOCKETIO_TCP_NODELAY", "1").lower() not in (
+            "0", "false", "off", "no")
+        self.PASSWORD_HASH_METHOD = env.get("PASSWORD_HASH_METHOD", "scrypt")
         self.BABEL_DEFAULT_LOCALE = env.get("BABEL_DEFAULT_LOCALE", "zh_CN")
         self.BABEL_DEFAULT_TIMEZONE = env.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
         self.LANGUAGES = ["zh_CN", "en"]
