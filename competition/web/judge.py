@@ -91,6 +91,8 @@ def js_strings() -> dict:
         "no_connection": _("no connection"),
         "no_storage": _("This browser does not keep unsent marks: do not reload or close "
                         "this page until they are sent."),
+        "last_lot": _("This is the last lot; every lot has its marks."),
+        "back_to_missing": _("Past the last lot: this lot still misses marks."),
         "offline_logout": _("No connection: signing out needs the server. Your marks stay "
                             "on this tablet; sign out when the connection is back."),
         "unsent_logout": _("{n} marks have not reached the server yet. They stay on this "

@@ -156,6 +156,23 @@ def test_invalid_input_is_refused_on_the_tablet_with_the_reason(lan_server, new_
     assert db.session.scalars(select(Mark)).all() == []
 
 
+def test_next_lot_past_the_last_goes_back_to_a_lot_still_missing_marks(lan_server, new_page):
+    """'Next lot' on the last lot used to do nothing at all."""
+    ev = build_event(n_entries=12, n_judges=1)
+    page = new_page(1024, 768)
+    sign_in(page, lan_server.url, ev["judges"][0].username)
+    page.goto(f"{lan_server.url}/judge/heat/{ev['heat'].id}")
+    first, last = ev["entries"][0], ev["entries"][-1]
+    page.click(f'.entry-tile[data-entry="{last.id}"]')
+    page.click("#next-entry")
+    assert page.get_attribute(f'.entry-tile[data-entry="{first.id}"]', "aria-pressed") == "true"
+    assert "漏评" in page.text_content("#form-message")
+    # tiles keep their height in the scrolling list (they used to shrink, and a name
+    # under the lot number spilled onto the next tile)
+    tile = page.locator(f'.entry-tile[data-entry="{first.id}"]')
+    assert tile.evaluate("t => t.scrollHeight <= t.clientHeight + 1")
+
+
 def test_a_correction_keeps_the_old_value_in_the_audit_log(lan_server, new_page):
     from competition.models import AuditLog
     ev = build_event(n_entries=1, n_judges=1)

@@ -573,7 +573,16 @@
     $('next-entry').addEventListener('click', function () {
       var ids = tiles.map(function (tile) { return Number(tile.getAttribute('data-entry')); });
       var i = ids.indexOf(current);
-      if (i >= 0 && i + 1 < ids.length) { select(ids[i + 1]); }
+      if (i >= 0 && i + 1 < ids.length) { select(ids[i + 1]); return; }
+      // past the last lot: back to the first lot still missing marks, or say so
+      if (Object.keys(dirty).length && !locked && !saveForm()) { return; }
+      var gap = ids.filter(function (id) { return id !== current && missing(id).length; })[0];
+      if (gap !== undefined) {
+        select(gap, true);
+        message(t('back_to_missing'), 'bad');
+      } else if (!missing(current).length) {
+        message(t('last_lot'), 'ok');
+      }
     });
     tiles.forEach(function (tile) {
       tile.addEventListener('click', function () { select(Number(tile.getAttribute('data-entry'))); });
