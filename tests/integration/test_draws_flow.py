@@ -218,3 +218,13 @@ def test_a_preferred_heat_chosen_on_the_draw_page_is_honoured_and_recorded(clien
 
 def draws_verify(stage):
     return svc.verify_draw(stage)
+
+
+def test_the_advancement_page_renders_in_english_too(client, auth, ev):
+    """'or top %' was formatted by gettext in English: a 500 on the page."""
+    auth.login("org")
+    stage = stage_with_heats(client)
+    resp = client.get(f"/admin/stages/{stage.id}/advancement?lang=en")
+    assert resp.status_code == 200 and 'placeholder="or top %"' in resp.get_data(as_text=True)
+    resp = client.get(f"/admin/stages/{stage.id}/advancement?lang=zh_CN")
+    assert resp.status_code == 200 and "或前百分之几" in resp.get_data(as_text=True)

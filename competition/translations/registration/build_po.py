@@ -107,7 +107,7 @@ ZH = {
     "Champion": "冠军",
     "Advancement": "晋级",
     "Top N": "前 N 名",
-    "or top %": "或前百分之几",
+    "or top %%": "或前百分之几",
     "Top percent": "前百分比",
     "A tie at the cut-off": "晋级线上并列",
     "A tie at the cut-off: all tied advance": "晋级线上并列：并列者全部晋级",
