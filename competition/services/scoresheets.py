@@ -46,12 +46,30 @@ def criterion_info(crit) -> dict:
     if crit.kind == "measured" and crit.nominal is not None:
         info["accept_min"] = _num(crit.nominal + crit.lower)
         info["accept_max"] = _num(crit.nominal + crit.upper)
+    if crit.kind == "measured" and crit.outside == "bands" and crit.bands \
+            and not any(b.when for b in crit.bands):
+        # the points the judge's value earns, as printed on the sheet; a zero tolerance
+        # around the nominal ("accepted 1.0–1.0") says nothing beside them
+        info["bands"] = [{"range": _range_text(b), "points": _num(b.points)}
+                         for b in crit.bands]
+        if crit.lower == 0 and crit.upper == 0:
+            info.pop("accept_min", None)
+            info.pop("accept_max", None)
     if crit.kind == "checklist":
         info["points"] = {i.id: _num(i.points) for i in crit.items}
     if crit.kind == "deductions":
         info["points"] = {v.code: (_num(v.points) if not v.veto else v.veto)
                           for v in crit.violations}
     return info
+
+
+def _range_text(r) -> str:
+    """1 ≤ x < 2, x > 3, x < 0: a band's range as a judge reads it."""
+    low = (f"{_num(r.from_)} {'≤' if r.from_inclusive else '<'} ") if r.from_ is not None else ""
+    high = (f" {'≤' if r.to_inclusive else '<'} {_num(r.to)}") if r.to is not None else ""
+    if low and not high:
+        return f"x {'≥' if r.from_inclusive else '>'} {_num(r.from_)}"
+    return f"{low}x{high}" if (low or high) else "x"
 
 
 def slot_dict(slot) -> dict:
