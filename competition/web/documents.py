@@ -291,7 +291,9 @@ def layout():
         try:
             svc.save_certificate_layout(comp, current_user, json.loads(text))
         except json.JSONDecodeError as err:
-            error = _("Not valid JSON: %(problem)s", problem=str(err))
+            error = _("Not valid JSON: a mistake near line %(line)d, column %(col)d (check the "
+                      "double quotes, commas and brackets there; no comma after the last item).",
+                      line=err.lineno, col=err.colno)
         except svc.DocumentError as err:
             error = _(err.message, **err.params)
         else:

@@ -173,3 +173,10 @@ def test_document_times_are_the_venues_not_the_servers(demo, app):
         at = _local(datetime(2026, 11, 25, 17, 30, tzinfo=timezone.utc))
         assert (at.day, at.hour) == (26, 1)                # Asia/Shanghai by default
         assert _local(datetime(2026, 11, 25, 2, 53)).hour == 10  # SQLite: naive UTC
+
+
+def test_a_layout_typo_is_pointed_at_in_chinese(demo, client, auth):
+    auth.login("admin", "demo-admin")
+    page = client.post("/admin/documents/layout", data={"layout": '{"fields": {"a": 1,}}'}
+                       ).get_data(as_text=True)
+    assert "第 1 行第 20 列附近有错误" in page and "Expecting" not in page
