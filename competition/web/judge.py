@@ -59,9 +59,8 @@ def token_login(token: str):
     """Sign a judge in with a one-time link (the printed QR code)."""
     user = consume_token(token)
     if user is None:
-        message = _("This sign-in code has expired or was already used. "
-                    "Ask the chief judge for a new one, or sign in with your PIN.")
-        return render_template("error.html", code=410, message=message), 410
+        # a judge at the venue: offer the PIN sign-in right here, not the front page
+        return render_template("judge/token_expired.html"), 410
     if current_user.is_authenticated:
         logout_user()
     login_user(user, remember=True)

@@ -267,8 +267,13 @@ def chief_signin_codes(trade_id: int):
              for judge, token in issue_tokens(current_user, trade_id)]
     for card in cards:
         card["svg"] = qr_svg(card["url"])
+    from datetime import timedelta
+
+    from ..models import utcnow
+    # printed on every card: the header with the hours is not printed
+    valid_until = format_datetime(utcnow() + timedelta(hours=TOKEN_HOURS), "MM-dd HH:mm")
     return render_template("judge/signin_codes.html", trade=trade, cards=cards,
-                           hours=TOKEN_HOURS)
+                           hours=TOKEN_HOURS, valid_until=valid_until)
 
 
 def _int(value) -> int | None:

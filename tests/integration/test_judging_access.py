@@ -107,7 +107,10 @@ def test_a_qr_sign_in_link_works_once(world, client):
     assert r.status_code == 302 and r.headers["Location"].endswith("/judge/")
     assert client.get("/judge/").status_code == 200
     client.post("/auth/logout")
-    assert client.get(f"/auth/token/{token}").status_code == 410
+    used = client.get(f"/auth/token/{token}")
+    assert used.status_code == 410
+    # the judge is offered the PIN sign-in right there
+    assert 'href="/auth/login?next=/judge/"' in used.get_data(as_text=True)
     assert client.get("/judge/").status_code == 302
 
 
@@ -131,6 +134,7 @@ def test_the_printed_codes_use_the_host_the_chief_judge_used(world, client, app)
                     base_url="http://192.168.1.10:5000")
     page = r.get_data(as_text=True)
     assert "<svg" in page and "http://192.168.1.10:5000/auth/token/" in page
+    assert "仅可使用一次，有效期至" in page      # printed on each card
     app.config["PUBLIC_BASE_URL"] = "http://jineng.example.lan"
     page = client.post(f"/judge/chief/trade/{ev['trade'].id}/signin-codes",
                        base_url="http://192.168.1.10:5000").get_data(as_text=True)
