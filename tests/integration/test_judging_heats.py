@@ -252,3 +252,10 @@ def test_the_arbitration_panel_reads_its_own_words(event, client, auth):
                     data={"mark_id": stored.id, "entry_id": event["entries"][0].id,
                           "kind": "appeal", "value": "38", "reason": "申诉成立，重新评分"})
     assert "申诉重评已记录" in r.get_data(as_text=True)
+
+
+def test_signing_off_with_marks_missing_warns_first(event, client, auth):
+    mark(event)
+    auth.login(event["chief"].username)
+    page = client.get(f"/judge/chief/heat/{event['heat'].id}").get_data(as_text=True)
+    assert "项评分未录入" in page and "window.confirm(" in page
