@@ -121,6 +121,8 @@ def test_the_rerun_check_after_a_late_entrant_explains_instead_of_failing(client
     assert resp.status_code == 200
     assert "现在无法按种子重抽核对" in page and "24 名参赛者" in page
     assert "/admin/trades/lathe/stages" in page
+    page = client.get("/admin/trades/lathe/stages").get_data(as_text=True)
+    assert "1 名参赛者未分入任何场次" in page
 
 
 def test_the_draw_sheet_exports_as_xlsx_and_pdf(client, auth, ev):

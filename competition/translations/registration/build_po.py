@@ -302,6 +302,8 @@ ZH = {
     "no marks (absent)": "无成绩（缺考）",
     "disqualified": "取消资格",
     "marking not complete": "评分未完成",
+    "%(n)d entrants are in no heat: they were entered after the draw (see the draw page).":
+        "%(n)d 名参赛者未分入任何场次：他们是在抽签后加入的（见抽签页）。",
 }
 
 
