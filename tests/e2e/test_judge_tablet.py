@@ -285,7 +285,8 @@ def test_screenshots_of_the_chief_judge_pages(lan_server, new_page):
         assert tablet.is_visible(f'a[href$="/judge/heat/{ev["heat"].id}"]')
         response = tablet.goto(link)          # the code works once
         assert response.status == 410
-        assert tablet.locator(".error-page").count() == 1
+        # a used code offers the PIN sign-in right there
+        assert tablet.locator(".token-expired a[href*='/auth/login']").count() == 1
         assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
