@@ -336,6 +336,10 @@
     function setSlot(slot, value) {
       var input = valueInput(slot);
       input.value = value === undefined || value === null ? '' : String(value);
+      // a stored time is seconds; show it as the judge types it (m:ss), same precision
+      if (slot.getAttribute('data-input') === 'time' && /^\d+(\.\d+)?$/.test(input.value)) {
+        input.value = formatTime(input.value);
+      }
       syncChoices(slot);
       echoTime(slot);
     }
@@ -350,7 +354,9 @@
       var echo = slot.querySelector('.time-echo');
       if (!echo) { return; }
       var parsed = parseValue(slot, valueInput(slot).value);
-      echo.textContent = parsed.ok && parsed.value !== '' ? '= ' + formatTime(parsed.value) : '';
+      var shown = parsed.ok && parsed.value !== '' ? formatTime(parsed.value) : '';
+      // "= 2:05" only when the judge typed seconds; not beside "2:05" itself
+      echo.textContent = shown && shown !== valueInput(slot).value.trim() ? '= ' + shown : '';
     }
     function showError(slot, message) {
       var p = slot.querySelector('.slot-error');
@@ -437,7 +443,7 @@
       var s = Number(seconds);
       var m = Math.floor(s / 60);
       var rest = s - m * 60;
-      var r = rest.toFixed(decimals(String(seconds)) > 0 ? 1 : 0);
+      var r = rest.toFixed(decimals(String(seconds)));   // keep every decimal: 65.25 -> 1:05.25
       return m + ':' + (rest < 10 ? '0' : '') + r;
     }
     function shownValue(slot, value) {
