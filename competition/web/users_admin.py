@@ -34,8 +34,14 @@ def create():
                                      request.form.get("display_name", ""),
                                      request.form.get("password") or None, trade)
     except UserError as exc:
+        db.session.rollback()
         flash(_user_error(exc), "error")
-        return redirect(url_for("users_admin.index"))
+        # the form again with what was typed (not a blank one after a redirect)
+        users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
+        comp = current_competition()
+        return render_template("admin/users.html", users=users, roles=[r.value for r in Role],
+                               trades=comp.trades if comp else [], created=None,
+                               form=request.form), 400
     return _show_created([(user, password)])
 
 

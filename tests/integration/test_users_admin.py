@@ -27,8 +27,10 @@ def test_a_taken_username_is_refused_and_nothing_is_saved(app, client, auth):
     auth.login(ev["organiser"].username)
     before = db.session.scalar(select(db.func.count(User.id)))
     response = client.post("/admin/users/", data={"username": ev["judges"][0].username,
-                                                  "role": "judge"}, follow_redirects=True)
+                                                  "display_name": "张示例", "role": "judge"},
+                           follow_redirects=True)
     page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'value="张示例"' in page  # what was typed stays
     # in the organiser's language, shown as an error (not a green "done" banner)
     assert f"用户名 {ev['judges'][0].username} 已被占用" in page and "is taken" not in page
     assert 'class="flash error"' in page
