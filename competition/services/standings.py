@@ -31,13 +31,21 @@ class TradeStandings:
 
 
 def default_stage(trade: Trade) -> Stage | None:
-    """The stage whose results are the trade's results: the last one that has entries."""
+    """The stage whose results are the trade's results: the last one that has marks
+    (a final drawn but not yet scored leaves the preliminary's results on the screens),
+    else the last one that has entries."""
     stages = db.session.scalars(select(Stage).where(Stage.trade_id == trade.id)
                                 .order_by(Stage.seq)).all()
+    if not stages:
+        return None
+    ids = [s.id for s in stages]
+    with_marks = set(db.session.scalars(
+        select(Entry.stage_id).join(Mark, Mark.entry_id == Entry.id)
+        .where(Entry.stage_id.in_(ids)).distinct()).all())
     with_entries = set(db.session.scalars(
-        select(Entry.stage_id).where(Entry.stage_id.in_([s.id for s in stages]))
-        .distinct()).all()) if stages else set()
-    return ([s for s in stages if s.id in with_entries] or stages or [None])[-1]
+        select(Entry.stage_id).where(Entry.stage_id.in_(ids)).distinct()).all())
+    return ([s for s in stages if s.id in with_marks]
+            or [s for s in stages if s.id in with_entries] or stages)[-1]
 
 
 @dataclass(frozen=True)
