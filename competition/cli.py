@@ -12,6 +12,8 @@ def register(app: Flask) -> None:
     from .demo import demo_command
     app.cli.add_command(demo_command)
     app.cli.add_command(serve_command)
+    app.cli.add_command(create_competition_command)
+    app.cli.add_command(create_user_command)
     from .rules.cli import rules_cli
     app.cli.add_command(rules_cli)
     from .rules.scheme_xlsx import export_scheme_cmd, import_scheme_cmd
@@ -39,3 +41,47 @@ def serve_command(host: str, port: int) -> None:
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     socketio.run(current_app._get_current_object(), host=host, port=port,
                  allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
+
+
+@click.command("create-competition")
+@click.option("--code", required=True, help="A short code, e.g. C13-2026.")
+@click.option("--name", required=True, help="e.g. 第十三届职工技能大赛")
+@click.option("--year", required=True, type=int)
+@click.option("--organiser", default="", help="The issuing bodies, as printed on certificates.")
+@click.option("--trades", default="", help="Trade codes to include (default: every rule file).")
+def create_competition_command(code: str, name: str, year: int, organiser: str,
+                               trades: str) -> None:
+    """Create a real competition with its trades bound to the rule files (RULES_DIR)."""
+    from flask_migrate import upgrade
+
+    from .services.errors import ServiceError
+    from .services.setup import create_competition
+    upgrade()
+    try:
+        comp = create_competition(code, name, year, organiser,
+                                  [t.strip() for t in trades.split(",") if t.strip()] or None)
+    except ServiceError as exc:
+        raise click.ClickException(f"{exc.field}: {exc.message}") from None
+    click.echo(f"Created {comp.name} ({comp.code}) with {len(comp.trades)} trades.")
+    click.echo("Next: flask --app competition create-user --username NAME --role organiser,"
+               " then sign in and add stages, heats, judges and registrations.")
+
+
+@click.command("create-user")
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice(
+    ["organiser", "chief_judge", "judge", "arbitration", "screen"]))
+@click.option("--name", "display_name", default="")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Asked for when not given.")
+def create_user_command(username: str, role: str, display_name: str, password: str) -> None:
+    """Create an account from the server's command line (e.g. the first organiser)."""
+    from flask_migrate import upgrade
+
+    from .services.users import UserError, create_user
+    upgrade()
+    try:
+        user, _ = create_user(None, username, role, display_name, password)
+    except UserError as exc:
+        raise click.ClickException(f"{exc.field}: {exc}") from None
+    click.echo(f"Created {user.role} account {user.username}.")

@@ -24,13 +24,14 @@ def new_pin(digits: int = 6) -> str:
     return "".join(secrets.choice("0123456789") for _ in range(digits))
 
 
-def _audit(actor: User, action: str, user: User, new: dict | None = None,
+def _audit(actor: User | None, action: str, user: User, new: dict | None = None,
            reason: str | None = None) -> None:
-    db.session.add(AuditLog(user_id=actor.id, action=action, object_type="user",
+    """``actor`` None: done from the command line on the server."""
+    db.session.add(AuditLog(user_id=getattr(actor, "id", None), action=action, object_type="user",
                             object_id=user.id, new=new, reason=reason))
 
 
-def create_user(actor: User, username: str, role: str, display_name: str = "",
+def create_user(actor: User | None, username: str, role: str, display_name: str = "",
                 password: str | None = None, trade: Trade | None = None) -> tuple[User, str]:
     """Create an account; returns it with its password (generated as a 6-digit PIN when
     none is given). Raises UserError naming the field at fault; nothing is saved then."""
