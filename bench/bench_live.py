@@ -62,6 +62,9 @@ def bench_app():
     from competition.services.marks import record_mark
 
     app = create_app({"SOCKETIO_TCP_NODELAY": os.environ.get("BENCH_NODELAY", "1") == "1"})
+    if os.environ.get("BENCH_GC", "tuned") == "tuned":   # as `flask serve` and gunicorn.conf.py
+        from competition.gctune import tune_gc
+        tune_gc()
     if os.environ.get("BENCH_WAL_AUTOCHECKPOINT"):   # experiment: checkpoints off the path
         from sqlalchemy import event
         pages = int(os.environ["BENCH_WAL_AUTOCHECKPOINT"])

@@ -37,6 +37,8 @@ def serve_command(host: str, port: int) -> None:
     from .extensions import socketio
     from .netinfo import print_addresses
     print_addresses(port)
+    from .gctune import tune_gc
+    tune_gc()
     # Flask refuses app.run() inside a `flask` command unless told it is deliberate.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     socketio.run(current_app._get_current_object(), host=host, port=port,
