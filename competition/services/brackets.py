@@ -351,6 +351,9 @@ def _num(d: Decimal | None) -> str | None:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+score_text = _num   # the routes' name for it (the flash after a saved result)
+
+
 def _side(names, entry_id):
     return None if entry_id is None else {"id": entry_id, "name": names.get(entry_id, "")}
 
@@ -381,8 +384,11 @@ def bracket_view(bracket: Bracket) -> dict:
     final = next((m for m in ko if m.round == rounds_total and m.slot == 0), None)
     groups = []
     for name, rows in group_tables(bracket).items():
-        groups.append({"name": name, "table": [
-            {"id": r.key, "name": names.get(r.key, ""), "rank": r.rank, "played": r.played,
+        # before the group's first result everyone would share rank 1: show no rank yet
+        started = any(r.played for r in rows)
+        groups.append({"name": name, "started": started, "table": [
+            {"id": r.key, "name": names.get(r.key, ""), "rank": r.rank if started else None,
+             "played": r.played,
              "won": r.won, "drawn": r.drawn, "lost": r.lost, "scored": _num(r.scored),
              "conceded": _num(r.conceded), "difference": _num(r.difference),
              "points": _num(r.points)}

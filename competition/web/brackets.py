@@ -4,6 +4,7 @@ Socket.IO room and refetches on a "bracket" event, and polls the JSON as a fallb
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
@@ -76,7 +77,23 @@ def result(match_id: int):
         return redirect(url_for(".page", bracket_id=match.bracket_id)), 303
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"ok": True})
+    flash(_saved_message(match))
     return redirect(url_for(".page", bracket_id=match.bracket_id), 303)
+
+
+def _saved_message(match) -> str:
+    """What was stored, in the words of the page: 供电公司队 3 : 1 公安局队."""
+    from ..models import Entry
+
+    def name(entry_id):
+        entry = db.session.get(Entry, entry_id) if entry_id else None
+        return entry.display_name if entry is not None else "—"
+    if match.score_a is None:   # a walkover: no score
+        return _("Result saved: %(name)s moves on by walkover.",
+                 name=name(match.winner_entry_id))
+    return _("Result saved: %(a)s %(sa)s : %(sb)s %(b)s.", a=name(match.entry_a_id),
+             sa=svc.score_text(match.score_a), sb=svc.score_text(match.score_b),
+             b=name(match.entry_b_id))
 
 
 @bp.get("/brackets/<int:bracket_id>.json")
