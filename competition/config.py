@@ -29,6 +29,12 @@ class Config:
         self.RULES_DIR = env.get("RULES_DIR", str(PROJECT_ROOT / "scoring_rules"))
         self.EXPORT_DIR = env.get("EXPORT_DIR", "")  # default: <instance>/exports
         self.CJK_FONT_PATH = env.get("CJK_FONT_PATH") or None
+        # Background jobs' files (EXPORT_DIR/jobs) of jobs finished longer ago are deleted
+        # when a new job starts, or by `flask export clean-jobs`.
+        self.JOB_FILES_MAX_AGE_DAYS = float(env.get("JOB_FILES_MAX_AGE_DAYS", "7"))
+        # Scanned certificate blanks (PNG/JPEG) uploaded on the layout page.
+        self.CERTIFICATE_BACKGROUND_MAX_BYTES = int(env.get("CERTIFICATE_BACKGROUND_MAX_BYTES",
+                                                            str(8 * 1024 * 1024)))
         self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or None
         self.SOCKETIO_ASYNC_MODE = env.get("SOCKETIO_ASYNC_MODE", "threading")
         # Redis pub/sub ignores database numbers: installations sharing one Redis need

@@ -7,6 +7,7 @@
                     [--appeal-deadline "2026年11月28日17:00"] [--appeal-to "大赛仲裁组"]
     export score-sheets --heat ID --out FILE.pdf
     export sample-certificate --out FILE.pdf [--layout LAYOUT.json]
+    export clean-jobs [--days 7]       (delete old background jobs' files)
 """
 from __future__ import annotations
 
@@ -161,3 +162,19 @@ def score_sheets_cmd(heat_id, out):
         raise click.ClickException(f"no heat {heat_id}")
     pages = svc.write_score_sheets(heat, out)
     click.echo(f"{pages} page(s) of score sheets written to {out}")
+
+
+@export_cli.command("clean-jobs")
+@click.option("--days", type=click.FloatRange(min=0), default=None,
+              help="Delete files of jobs finished more than this many days ago "
+                   "(default: JOB_FILES_MAX_AGE_DAYS, 7).")
+@with_appcontext
+def clean_jobs_cmd(days):
+    """Delete old background jobs' files in EXPORT_DIR/jobs (never a running job's)."""
+    from datetime import timedelta
+
+    from .services import document_jobs as jobs
+    deleted = jobs.clean_job_files(timedelta(days=days) if days is not None else None)
+    for path in deleted:
+        click.echo(f"deleted {path}")
+    click.echo(f"{len(deleted)} old job file(s) deleted")

@@ -20,16 +20,30 @@ from exports.data import CertificateData, chinese_date
 
 from ..extensions import db
 from ..models import AuditLog, Certificate, Competition, Entry, Trade, User, utcnow
+from .errors import ServiceError, _
 from .standings import trade_standings
 
 
-class DocumentError(Exception):
-    """A document action that cannot be done. ``message`` is an English msgid with
-    %(name)s placeholders filled from ``params``; ``status`` is the HTTP status."""
+class DocumentError(ServiceError):
+    """A document action that cannot be done. ``msgid`` is an English msgid with
+    %(name)s placeholders filled from ``params``; ``message`` is it translated (in a
+    request) and filled; ``status`` is the HTTP status. A route that does not catch it
+    gets the app's ServiceError page: the message with this status, never a 500."""
+    status = 409
 
-    def __init__(self, message: str, status: int = 409, **params):
-        super().__init__(message % params if params else message)
-        self.message, self.status, self.params = message, status, params
+    def __init__(self, message: str, status: int = 409, field: str | None = None,
+                 **params):
+        self.msgid, self.params = message, params
+        super().__init__(message % params if params else message, field)
+        self.status = status
+
+    @property
+    def message(self) -> str:
+        return _(self.msgid, **self.params)
+
+    @message.setter
+    def message(self, _value: str) -> None:
+        """ServiceError sets the English text; the message is made from msgid on read."""
 
 
 def _font_path() -> str | None:

@@ -5,16 +5,20 @@ own app context. A certificate job issues the missing certificates of the chosen
 (phase "issue": progress counts trades) and renders every current certificate into one PDF
 (phase "render": progress counts pages); a results job computes each trade's standings
 (phase "standings": progress counts trades) and writes the workbook. Files go to
-EXPORT_DIR/jobs/.
+EXPORT_DIR/jobs/; clean_job_files() deletes those of jobs finished more than
+JOB_FILES_MAX_AGE_DAYS ago (each new job runs it first), never a running job's.
 """
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import traceback
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import Competition, Job, Trade, User, utcnow
@@ -46,6 +50,11 @@ def start_results_job(comp: Competition, user: User | None, *,
 
 
 def _start(job: Job, run_in_thread: bool) -> Job:
+    try:
+        clean_job_files()
+    except OSError:  # a file that cannot be deleted now is tried again next time
+        log.exception("cleaning old job files failed")
+        db.session.rollback()
     db.session.add(job)
     db.session.commit()
     app = current_app._get_current_object()
@@ -131,4 +140,69 @@ def job_state(job: Job) -> dict:
     return {"id": job.id, "status": job.status, "progress": job.progress, "total": job.total,
             "phase": (job.params or {}).get("phase", ""),
             "percent": percent, "error": (job.error or "").splitlines()[-1:] or None,
-            "done": job.status in ("done", "failed")}
+            "done": job.status in ("done", "failed"), "file_deleted": file_deleted(job)}
+
+
+JOB_FILE = re.compile(r"^(?:certificates|results)-(\d+)\.(?:pdf|xlsx)$")
+FINISHED = ("done", "failed")
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite gives naive UTC datetimes back."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def clean_job_files(max_age: timedelta | None = None, now: datetime | None = None
+                    ) -> list[Path]:
+    """Delete the files in EXPORT_DIR/jobs of jobs that finished more than ``max_age``
+    ago (default JOB_FILES_MAX_AGE_DAYS) and whose file is that old too; a file whose job
+    row is gone goes once the file is that old. A queued or running job's file, a
+    recently finished one's, and files this module did not name are never touched.
+    The jobs keep their row (the page says the file was deleted). Returns what was
+    deleted."""
+    if max_age is None:
+        max_age = timedelta(days=current_app.config.get("JOB_FILES_MAX_AGE_DAYS", 7))
+    now = now or utcnow()
+    folder = docs.export_dir() / "jobs"
+    if not folder.is_dir():
+        return []
+    candidates = {}
+    for path in folder.iterdir():
+        match = JOB_FILE.match(path.name)
+        if match and path.is_file():
+            candidates[path] = int(match.group(1))
+    if not candidates:
+        return []
+    rows = {j.id: j for j in db.session.scalars(
+        select(Job).where(Job.id.in_(set(candidates.values()))))}
+    deleted = []
+    for path, job_id in sorted(candidates.items()):
+        job = rows.get(job_id)
+        if job is not None:
+            finished = _aware(job.finished_at)
+            if job.status not in FINISHED or finished is None or now - finished < max_age:
+                continue
+        try:
+            modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+        except FileNotFoundError:
+            continue
+        if now - modified < max_age:
+            continue
+        path.unlink(missing_ok=True)
+        deleted.append(path)
+        if job is not None and job.result_path and Path(job.result_path) == path:
+            job.result_path = None
+            job.params = {**(job.params or {}), "file_deleted_at": now.isoformat()}
+    if deleted:
+        db.session.commit()
+        log.info("deleted %d old job file(s) from %s", len(deleted), folder)
+    return deleted
+
+
+def file_deleted(job: Job) -> bool:
+    """The job finished, but its file was cleaned up (or is gone)."""
+    if job.status != "done":
+        return False
+    return not job.result_path or not Path(job.result_path).is_file()

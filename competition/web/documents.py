@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
-                   send_file, url_for)
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
+                   request, send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -42,7 +42,7 @@ def _send(render, filename: str, mimetype: str):
               "error")
         return redirect(url_for("documents.index"))
     except svc.DocumentError as err:
-        flash(_(err.message, **err.params), "error")
+        flash(err.message, "error")
         return redirect(url_for("documents.index"))
     buf.seek(0)
     return send_file(buf, mimetype=mimetype, as_attachment=True, download_name=filename)
@@ -121,7 +121,7 @@ def issue(code: str):
     except RuleError:
         abort(409)
     except svc.DocumentError as err:
-        flash(_(err.message, **err.params), "error")
+        flash(err.message, "error")
     else:
         flash(_("%(n)d certificate(s) issued.", n=len(issued)))
     return redirect(url_for("documents.trade_page", code=code))
@@ -154,7 +154,7 @@ def void(serial: str):
     try:
         svc.void_certificate(cert, current_user, request.form.get("reason", ""))
     except svc.DocumentError as err:
-        flash(_(err.message, **err.params), "error")
+        flash(err.message, "error")
     else:
         flash(_("Certificate %(serial)s is void.", serial=serial))
     return redirect(url_for("documents.trade_page", code=cert_trade_code(cert)))
@@ -168,7 +168,7 @@ def reissue(serial: str):
     try:
         new = svc.reissue_certificate(cert, current_user, request.form.get("reason", ""))
     except svc.DocumentError as err:
-        flash(_(err.message, **err.params), "error")
+        flash(err.message, "error")
     else:
         flash(_("Certificate %(old)s is void; %(new)s replaces it.", old=serial,
                 new=new.serial))
@@ -225,8 +225,12 @@ def job_state(job_id: int):
 @roles_required(Role.ORGANISER)
 def job_download(job_id: int):
     job = _job(job_id)
-    if job.status != "done" or not job.result_path:
+    if job.status != "done":
         abort(409)
+    if jobs.file_deleted(job):
+        raise svc.DocumentError("The file of this job was deleted %(days)s days after the job "
+                                "finished; start the job again.", 410,
+                                days=f"{current_app.config['JOB_FILES_MAX_AGE_DAYS']:g}")
     if job.kind == jobs.RESULTS_KIND:
         return send_file(job.result_path, mimetype=XLSX, as_attachment=True,
                          download_name=f"成绩表-{job.id}.xlsx")
@@ -295,7 +299,7 @@ def layout():
                       "double quotes, commas and brackets there; no comma after the last item).",
                       line=err.lineno, col=err.colno)
         except svc.DocumentError as err:
-            error = _(err.message, **err.params)
+            error = err.message
         else:
             flash(_("Certificate layout saved."))
             return redirect(url_for("documents.layout"))
