@@ -88,6 +88,19 @@ class JudgeMark:
 
 
 @dataclass
+class OverallRow:
+    """One contestant's line in a trade's overall results over several stages."""
+    rank: int | None
+    name: str
+    employer: str
+    stages: list[tuple[int | None, Decimal | None]] = field(default_factory=list)
+    # (rank, total) in each of TradeResults.stage_results, same order; (None, None): not in it
+    award: str | None = None
+    title: str | None = None
+    remark: str = ""                  # e.g. 预赛未晋级, 决赛缺考
+
+
+@dataclass
 class TradeResults:
     code: str
     name: str
@@ -97,6 +110,10 @@ class TradeResults:
     rows: list[ResultRow] = field(default_factory=list)
     marks: Iterable[JudgeMark] = ()   # may be a generator (read once)
     published_at: date | str | None = None
+    # A trade run in several stages: each stage's own results (first stage first; their
+    # marks are the detail sheet's) and the overall ranking over them. Empty: one stage.
+    stage_results: list["TradeResults"] = field(default_factory=list)
+    overall: list[OverallRow] = field(default_factory=list)
 
 
 @dataclass

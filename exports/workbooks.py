@@ -2,7 +2,9 @@
 
 Sheets: 汇总 (one line per trade), one sheet per trade (rank, lot, name, employer, each
 criterion, each component, total, award, title, remark) and 评分明细 (every judge's mark,
-split over several sheets beyond Excel's row limit). Every sheet: a title row and a header
+split over several sheets beyond Excel's row limit). A trade run in several stages gets
+its overall ranking (最终排名: each stage's rank and total side by side) on the trade's
+sheet and a sheet per stage after it ("车工-预赛", "车工-决赛"; the remark says who went on). Every sheet: a title row and a header
 row frozen and repeated on each printed page, widths from the content, A4, fit to width,
 page numbers in the footer. Numbers are written as numbers (Decimal), never as text.
 """
@@ -39,7 +41,12 @@ def write_results_workbook(data: ResultsData, out: str | os.PathLike | BinaryIO)
     names: set[str] = set()
     _summary_sheet(wb, data, _sheet_name("汇总", names))
     for trade in data.trades:
-        _trade_sheet(wb, data, trade, _sheet_name(trade.name, names))
+        if trade.stage_results:
+            _overall_sheet(wb, data, trade, _sheet_name(trade.name, names))
+            for stage in trade.stage_results:
+                _trade_sheet(wb, data, stage, _sheet_name(f"{trade.name}-{stage.stage}", names))
+        else:
+            _trade_sheet(wb, data, trade, _sheet_name(trade.name, names))
     _detail_sheets(wb, data, names)
     wb.save(os.fspath(out) if isinstance(out, os.PathLike) else out)
 
@@ -139,14 +146,15 @@ def _summary_sheet(wb: Workbook, data: ResultsData, name: str) -> None:
                    landscape=False, widths=widths)
     for trade in data.trades:
         totals = [r.total for r in trade.rows if r.total is not None]
+        people = trade.overall or trade.rows   # several stages: everyone who took part
         counts = {a: 0 for a in awards}
-        for r in trade.rows:
+        for r in people:
             if r.award in counts:
                 counts[r.award] += 1
         mean = ((sum(totals) / len(totals)).quantize(Decimal("0.01"), ROUND_HALF_UP)
                 if totals else None)
-        sheet.append([trade.name, trade.code, len(trade.rows),
-                      sum(1 for r in trade.rows if r.rank is not None),
+        sheet.append([trade.name, trade.code, len(people),
+                      sum(1 for r in people if r.rank is not None),
                       *(counts[a] for a in awards), max(totals, default=None), mean,
                       chinese_date(trade.published_at) or None])
     if data.generated_at:
@@ -157,7 +165,7 @@ def _summary_sheet(wb: Workbook, data: ResultsData, name: str) -> None:
 def _award_names(trades: list[TradeResults]) -> list[str]:
     seen: dict[str, None] = {}
     for trade in trades:
-        for row in trade.rows:
+        for row in trade.overall or trade.rows:
             if row.award:
                 seen.setdefault(row.award)
     return list(seen)
@@ -189,6 +197,30 @@ def _trade_sheet(wb: Workbook, data: ResultsData, trade: TradeResults, name: str
             row.total, row.award, row.title, row.status or None])
 
 
+def _overall_sheet(wb: Workbook, data: ResultsData, trade: TradeResults, name: str) -> None:
+    """The overall ranking of a trade run in several stages: rank, name, employer, then
+    each stage's rank and total (the last stage first), award, title, remark."""
+    order = list(range(len(trade.stage_results)))[::-1]
+    stage_heads = [h for i in order for h in (f"{trade.stage_results[i].stage}名次",
+                                              f"{trade.stage_results[i].stage}总分")]
+    headers = ["名次", "姓名", "单位", *stage_heads, "奖项", "称号", "备注"]
+    numeric = set(range(4, 3 + len(stage_heads), 2))
+    widths = [max(display_width(h), 4) for h in headers]
+    award_col = len(headers) - 3
+    for row in trade.overall:
+        for col, value in ((1, row.name), (2, row.employer), (award_col, row.award),
+                           (award_col + 1, row.title), (award_col + 2, row.remark)):
+            widths[col] = max(widths[col], display_width(value))
+    title = " ".join(x for x in (data.competition, trade.name, "最终排名") if x)
+    sheet = _Sheet(wb, name, title, headers, numeric, freeze_cols=3, widths=widths)
+    sheet.ws.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{len(trade.overall) + 2}"
+    for row in trade.overall:
+        sheet.append([row.rank, row.name, row.employer,
+                      *(v for i in order for v in (row.stages[i] if i < len(row.stages)
+                                                   else (None, None))),
+                      row.award, row.title, row.remark or None])
+
+
 def _heading(name: str, max_value: Decimal | None) -> str:
     return f"{name}\n({max_value:g})" if max_value is not None else name
 
@@ -216,9 +248,13 @@ def _detail_sheets(wb: Workbook, data: ResultsData, taken: set[str]) -> None:
 
 def _detail_rows(trades: list[TradeResults]) -> Iterator[list]:
     for trade in trades:
-        for mark in trade.marks:
-            yield [trade.name, mark.lot, mark.name, mark.criterion, mark.judge, mark.attempt,
-                   as_number(mark.value)]
+        # several stages: each stage's marks, the stage named with the trade: 车工（预赛）
+        parts = ([(f"{trade.name}（{s.stage}）", s.marks) for s in trade.stage_results]
+                 or [(trade.name, trade.marks)])
+        for label, marks in parts:
+            for mark in marks:
+                yield [label, mark.lot, mark.name, mark.criterion, mark.judge, mark.attempt,
+                       as_number(mark.value)]
 
 
 def as_number(value: str | Decimal | None):

@@ -12,19 +12,20 @@ from typing import Iterable
 
 from sqlalchemy import select
 
-from exports.data import (BulletinData, Column, JudgeMark, ResultRow, ResultsData,
-                          ScoreSheetData, TradeResults, chinese_date)
+from exports.data import (BulletinData, Column, JudgeMark, OverallRow, ResultRow,
+                          ResultsData, ScoreSheetData, TradeResults, chinese_date)
 
 from ..extensions import db
-from ..models import Competition, Entry, Heat, Mark, Trade, User
+from ..models import Competition, Entry, Heat, Mark, Stage, Trade, User
 from .certificates import (  # noqa: F401  (one import for the web layer and the CLI)
     Awarded, DocumentError, Verification, _font_path, awarded, base_url, certificate_data,
     certificate_layout, current_certificates, export_dir, issue_certificates,
     reissue_certificate, sample_certificate, save_certificate_layout, serial_prefix,
     split_bodies, verify, verify_url, void_certificate, write_certificates,
 )
+from .results import StageResult, overall, stage_result, stage_results
 from .rules import rule_for
-from .standings import trade_standings
+from .standings import default_stage
 
 log = logging.getLogger(__name__)
 STATUS_TEXT = {"disqualified": "取消资格", "absent": "缺考"}
@@ -32,36 +33,94 @@ STATUS_TEXT = {"disqualified": "取消资格", "absent": "缺考"}
 
 # --- results as plain data ---------------------------------------------------------------
 
-def trade_results(trade: Trade, *, with_marks: bool = False) -> TradeResults:
-    """The trade's standings as exports.data.TradeResults, in rank order (unranked last).
+def trade_results(trade: Trade, stage: Stage | None = None, *,
+                  with_marks: bool = False) -> TradeResults:
+    """One stage's results (default: the trade's results stage, services.standings.
+    default_stage) as exports.data.TradeResults, in rank order (unranked last). A stage
+    followed by another decides who goes on, not the awards: its rows carry no award and
+    the remark 晋级<next stage> for those who went on.
     Raises competition.rules.RuleError if the trade's rule does not validate."""
-    ts = trade_standings(trade)
+    stage = stage or default_stage(trade)
+    if stage is None:
+        return _results_of(trade, None, with_marks)
+    return _results_of(trade, stage_result(trade, stage), with_marks)
+
+
+def _results_of(trade: Trade, res: StageResult | None, with_marks: bool) -> TradeResults:
     rule = rule_for(trade)
     crits = [c for c in rule.criteria]
     rows = []
-    for row in ts.standings.rows:
+    ts = res.standings if res is not None else None
+    went_on = f"晋级{res.next_stage.name}" if res is not None and res.next_stage else ""
+    for row in ts.standings.rows if ts is not None else ():
         entry = ts.entries.get(row.entry)
         if entry is None:
             continue
         ok = row.status == "ok"
+        deciding = res.next_stage is None
+        remark = STATUS_TEXT.get(row.status, "")
+        if row.entry in res.advanced:
+            remark = "、".join(x for x in (remark, went_on) if x)
         rows.append(ResultRow(
             rank=row.rank, lot=entry.lot_number or "", name=entry.display_name,
             employer=entry.employer,
             criteria={c.id: row.criteria.get(c.id) for c in crits} if ok else {},
             components=dict(row.components) if ok else {},
-            total=row.total if ok else None, award=row.award,
-            title="、".join(row.titles) or None, status=STATUS_TEXT.get(row.status, "")))
+            total=row.total if ok else None, award=row.award if deciding else None,
+            title=("、".join(row.titles) or None) if deciding else None, status=remark))
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.lot))
     # plain values now: a commit before the marks are read would expire the entries
-    who = {int(k): (e.lot_number or "", e.display_name) for k, e in ts.entries.items()}
-    marks = (_judge_marks(ts.stage.id, who, rule) if with_marks and ts.stage is not None
+    who = ({int(k): (e.lot_number or "", e.display_name) for k, e in ts.entries.items()}
+           if ts is not None else {})
+    marks = (_judge_marks(ts.stage.id, who, rule) if with_marks and ts is not None
              else ())
     published = _local(trade.results_published_at).date() if trade.results_published_at else None
     return TradeResults(
-        code=trade.code, name=trade.name, stage=ts.stage.name if ts.stage else "",
+        code=trade.code, name=trade.name, stage=res.stage.name if res is not None else "",
         criteria=[Column(c.id, c.name, c.max) for c in crits],
         components=[Column(c.id, c.name, c.max) for c in rule.components],
         rows=rows, marks=marks, published_at=published)
+
+
+def trade_workbook_results(trade: Trade, *, with_marks: bool = False) -> TradeResults:
+    """The trade's part of the results workbook: its results stage's results and, when
+    more than one stage has entrants, every stage's results and the overall ranking
+    (the last stage first, then those eliminated earlier by their stage's results; see
+    competition.stages_overall)."""
+    results = stage_results(trade)
+    if len(results) < 2:
+        return trade_results(trade, with_marks=with_marks)
+    current = default_stage(trade)
+    per_stage = [_results_of(trade, r, with_marks) for r in results]
+    main = next((p for r, p in zip(results, per_stage) if r.stage.id == current.id),
+                per_stage[-1])
+    # the detail sheet reads each stage's marks once; the trade's own line must not repeat
+    main = TradeResults(main.code, main.name, main.stage, main.criteria, main.components,
+                        main.rows, (), main.published_at, per_stage,
+                        _overall_rows(results))
+    return main
+
+
+def _overall_rows(results: list[StageResult]) -> list[OverallRow]:
+    out = []
+    last = len(results) - 1
+    for line in overall(results):
+        place, stage = line.place, results[line.place.stage].stage
+        if place.rank is None:
+            remark = f"{stage.name}{STATUS_TEXT.get(place.status, '')}"
+        elif place.eliminated:
+            remark = f"{stage.name}未晋级"
+        else:
+            remark = ""
+        final_row = line.rows[last] if place.stage == last else None
+        out.append(OverallRow(
+            rank=place.rank, name=line.entry.display_name, employer=line.entry.employer,
+            stages=[(r.rank, r.total if r.status == "ok" else None) if r is not None
+                    else (None, None) for r in line.rows],
+            award=final_row.award if final_row is not None else None,
+            title=("、".join(final_row.titles) or None) if final_row is not None else None,
+            remark=remark))
+    return out
 
 
 def _judge_marks(stage_id: int, who: dict[int, tuple[str, str]], rule
@@ -94,7 +153,7 @@ def results_data(comp: Competition, progress=None) -> ResultsData:
     trades = []
     for n, trade in enumerate(comp.trades, start=1):
         try:
-            trades.append(trade_results(trade, with_marks=True))
+            trades.append(trade_workbook_results(trade, with_marks=True))
         except RuleError as err:
             log.warning("results workbook: trade %s skipped: %s", trade.code, err)
         if progress:
@@ -121,12 +180,23 @@ def write_results_workbook(comp: Competition, out, data: ResultsData | None = No
     write(data or results_data(comp), out)
 
 
+def write_trade_workbook(trade: Trade, out) -> None:
+    """The results workbook of one trade: its summary line, its overall ranking and a
+    sheet per stage (or its one results sheet), its judges' marks."""
+    from exports.workbooks import write_results_workbook as write
+    comp = trade.competition
+    write(ResultsData(comp.name, [trade_workbook_results(trade, with_marks=True)],
+                      comp.organiser,
+                      _local(datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M")), out)
+
+
 # --- bulletins and score sheets ----------------------------------------------------------
 
 def bulletin_data(trade: Trade, published_on: date | None = None,
-                  appeal_deadline: str | None = None, appeal_to: str | None = None
-                  ) -> BulletinData:
-    """The trade's bulletin; defaults from Competition.settings["bulletin"]
+                  appeal_deadline: str | None = None, appeal_to: str | None = None,
+                  stage: Stage | None = None) -> BulletinData:
+    """The bulletin of the trade's ``stage`` (default: its results stage); defaults from
+    Competition.settings["bulletin"]
     ({"appeal_days": 3, "appeal_to": "...", "issuer": "..."})."""
     comp = trade.competition
     conf = (comp.settings or {}).get("bulletin", {})
@@ -136,7 +206,7 @@ def bulletin_data(trade: Trade, published_on: date | None = None,
         due = published_on + timedelta(days=int(conf.get("appeal_days", 3)))
         appeal_deadline = f"{chinese_date(due)}{conf.get('appeal_time', '17:00')}"
     return BulletinData(
-        competition=comp.name, trade=trade_results(trade), published_on=published_on,
+        competition=comp.name, trade=trade_results(trade, stage), published_on=published_on,
         appeal_deadline=appeal_deadline,
         appeal_to=appeal_to or conf.get("appeal_to") or "大赛仲裁组",
         issuer=conf.get("issuer") or f"{comp.name}组委会")
