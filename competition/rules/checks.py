@@ -15,8 +15,8 @@ Found = list[tuple[tuple, str]]
 
 def cross_check(rule: Rule) -> Found:
     found: Found = []
-    for check in (_duplicates, _groups, _components, _criteria, _attempt_groups, _zeroes,
-                  _tie_break, _awards):
+    for check in (_duplicates, _groups, _components, _judge_totals, _criteria,
+                  _attempt_groups, _zeroes, _tie_break, _awards):
         found.extend(check(rule))
     return found
 
@@ -66,11 +66,51 @@ def _groups(rule: Rule) -> Found:
     return out
 
 
+def _judge_totals(rule: Rule) -> Found:
+    """A component with judge_totals adds up each judge's marks over its judged criteria
+    (single attempt, no difficulty) and aggregates the judges' totals."""
+    out: Found = []
+    for i, comp in enumerate(rule.components):
+        loc = ("components", i)
+        if comp.judge_totals is None:
+            if comp.trim:
+                out.append((loc + ("trim",), "trim applies to judge_totals = 'trimmed_mean'"))
+            continue
+        judged = [c for c in rule.criteria_of(comp.id) if c.kind == "judged"]
+        if not judged:
+            out.append((loc + ("judge_totals",), f"component '{comp.id}' has no judged "
+                                                 f"criteria to total per judge"))
+            continue
+        if comp.judge_totals == "trimmed_mean":
+            judges = max(c.judges for c in judged)
+            if not comp.trim:
+                out.append((loc + ("trim",), "judge_totals = 'trimmed_mean' needs trim >= 1"))
+            elif 2 * comp.trim >= judges:
+                out.append((loc + ("trim",), f"trimming {comp.trim} highest and {comp.trim} "
+                                             f"lowest of {judges} judges leaves no total"))
+        elif comp.trim:
+            out.append((loc + ("trim",), f"trim applies to judge_totals = 'trimmed_mean', "
+                                         f"not '{comp.judge_totals}'"))
+        for crit in judged:
+            j = rule.criteria.index(crit)
+            if crit.attempts != 1 or crit.difficulty is not None:
+                out.append((("criteria", j), f"'{crit.id}' is totalled per judge "
+                            f"(component '{comp.id}' has judge_totals): one attempt and no "
+                            f"difficulty"))
+            if crit.aggregate == "trimmed_sum":
+                out.append((("criteria", j, "aggregate"), f"'{crit.id}' is totalled per judge "
+                            f"(component '{comp.id}' has judge_totals): its own aggregate is "
+                            f"only shown, use mean, trimmed_mean or median"))
+    return out
+
+
 def _zeroes(rule: Rule) -> Found:
     """A violation's `zeroes` names criteria, components or groups."""
     out: Found = []
     known = ({c.id for c in rule.criteria} | {c.id for c in rule.components}
              | {g.id for g in rule.groups})
+    with_totals = {c.id for c in rule.components if c.judge_totals is not None}
+    totalled = {c.id for c in rule.criteria if c.kind == "judged" and c.component in with_totals}
     for i, crit in enumerate(rule.criteria):
         if crit.kind != "deductions":
             continue
@@ -79,6 +119,10 @@ def _zeroes(rule: Rule) -> Found:
                 if ref not in known:
                     out.append((("criteria", i, "violations", j, "zeroes", k),
                                 f"unknown ref '{ref}' (a criterion, a component or a group)"))
+                elif ref in totalled:
+                    out.append((("criteria", i, "violations", j, "zeroes", k),
+                                f"'{ref}' is totalled per judge (judge_totals): zero its "
+                                f"component instead"))
     return out
 
 
@@ -234,8 +278,29 @@ def _check_bands(crit: Measured) -> Found:
 
 def _check_timed(crit: Timed) -> Found:
     out: Found = []
-    if crit.mode == "limit" and crit.limit is None:
-        out.append((("limit",), "required when mode = 'limit'"))
+    if crit.mode in ("limit", "linear") and crit.limit is None:
+        out.append((("limit",), f"required when mode = '{crit.mode}'"))
+    if crit.mode == "linear":
+        if crit.zero_at is None:
+            out.append((("zero_at",), "required when mode = 'linear'"))
+        elif crit.limit is not None and crit.zero_at <= crit.limit:
+            out.append((("zero_at",), f"zero_at {_n(crit.zero_at)} must be above the limit "
+                                      f"{_n(crit.limit)}"))
+    elif crit.zero_at is not None:
+        out.append((("zero_at",), f"zero_at is for mode = 'linear', not '{crit.mode}'"))
+    if crit.mode == "rank" and crit.per_place is None:
+        out.append((("per_place",), "required when mode = 'rank'"))
+    elif crit.mode != "rank" and crit.per_place is not None:
+        out.append((("per_place",), f"per_place is for mode = 'rank', not '{crit.mode}'"))
+    if crit.max == 0 and crit.mode != "limit":
+        out.append((("max",), f"max = 0 (a penalty only) needs mode = 'limit', "
+                              f"not '{crit.mode}'"))
+    if crit.penalty_only and not crit.deduction_per_minute:
+        out.append((("deduction_per_minute",), "max = 0 (a penalty only) needs a "
+                                               "deduction_per_minute > 0"))
+    if crit.cap is not None and not crit.penalty_only:
+        out.append((("cap",), "cap is for a penalty only (max = 0, mode = 'limit'); "
+                              "otherwise the points stop at 0"))
     if crit.hard_limit is not None and crit.limit is not None and crit.hard_limit < crit.limit:
         out.append((("hard_limit",), f"hard limit {_n(crit.hard_limit)} is below "
                                      f"the limit {_n(crit.limit)}"))
@@ -298,7 +363,7 @@ def _tie_break(rule: Rule) -> Found:
     for c in rule.criteria:   # one attempt's points / raw value: crit@2, crit.raw@2
         for a in [*range(1, c.attempts + 1), "second"] if c.attempts > 1 else ():
             refs |= {f"{c.id}.raw@{a}"}
-            if not (c.kind == "timed" and c.mode == "relative"):
+            if not (c.kind == "timed" and c.mode in ("relative", "rank")):
                 refs |= {f"{c.id}@{a}"}
     for i, text in enumerate(rule.scoring.tie_break):
         parts = text.split()
@@ -314,15 +379,24 @@ def _tie_break(rule: Rule) -> Found:
 
 def _awards(rule: Rule) -> Found:
     out: Found = []
-    for i, level in enumerate(rule.awards.levels):
+    levels = rule.awards.levels
+    # Levels may mix counts and percents (金银铜各1名, 优胜奖 up to 50 %); a basis that no
+    # level uses is a mistake. `basis` picks when a level gives both.
+    key = "percent" if rule.awards.basis == "percent" else "count"
+    mixed = any(getattr(lv, key) is not None for lv in levels)
+    for i, level in enumerate(levels):
         loc = ("awards", "levels", i)
         if level.count is None and level.percent is None:
-            out.append((loc, f"level '{level.name}' has neither count nor percent"))
-        elif rule.awards.basis == "count" and level.count is None:
-            out.append((loc + ("count",), f"level '{level.name}' needs a count (basis = 'count')"))
-        elif rule.awards.basis == "percent" and level.percent is None:
+            # every remaining place: a score threshold (min_total) or "其余选手" (last level)
+            if i != len(levels) - 1 and level.min_total is None and not level.min_scores:
+                out.append((loc, f"level '{level.name}' has neither count nor percent: it "
+                                 f"takes every remaining place, so it needs a min_total "
+                                 f"(or min_scores) or must be the last level"))
+        elif rule.awards.basis == "percent" and level.percent is None and not mixed:
             out.append((loc + ("percent",),
                         f"level '{level.name}' needs a percent (basis = 'percent')"))
+        elif rule.awards.basis == "count" and level.count is None and not mixed:
+            out.append((loc + ("count",), f"level '{level.name}' needs a count (basis = 'count')"))
         if (level.min_count is not None and level.max_count is not None
                 and level.min_count > level.max_count):
             out.append((loc + ("min_count",), f"min_count {level.min_count} > max_count "
@@ -334,7 +408,12 @@ def _awards(rule: Rule) -> Found:
                 if ref not in scores:
                     out.append((("awards", key, i, "min_scores", ref),
                                 f"unknown ref '{ref}' (a component or a group)"))
-    if rule.awards.basis == "percent":
+    if rule.awards.percent_cumulative:
+        percents = [lv.percent for lv in levels if lv.percent is not None]
+        if percents != sorted(percents):
+            out.append((("awards", "levels"), "with percent_cumulative each level's percent "
+                        "is the share up to it: they must not decrease"))
+    elif rule.awards.basis == "percent":
         total = sum((lv.percent or Decimal(0) for lv in rule.awards.levels), Decimal(0))
         if total > 100:
             out.append((("awards", "levels"), f"percents sum to {_n(total)}, more than 100"))

@@ -41,6 +41,13 @@ class Scoring(_Model):
     total_rounding: Rounding | None = None
     component_rounding: Rounding | None = None
     criterion_rounding: Rounding | None = None  # a criterion's own `rounding` wins
+    # Optional: round each component's weighted contribution (score / max x weight; in sum
+    # mode score x factor) before they are added up (理论30%折算分 + 实操70%折算分).
+    # None: contributions are not rounded, only the total is.
+    contribution_decimals: int | None = Field(None, ge=0, le=6)
+    contribution_rounding: Rounding | None = None
+    # standard: 1, 2, 2, 4 (competition ranking); dense: 1, 2, 2, 3
+    rank_method: Literal["standard", "dense"] = "standard"
 
 
 class Group(_Model):
@@ -61,6 +68,10 @@ class Component(_Model):
     max: Decimal | None = Field(None, ge=0)   # None: the sum of its criteria's max
     group: Id | None = None                   # a [[groups]] id
     factor: Decimal | None = Field(None, gt=0)  # sum mode: contribution = score x factor
+    # Optional: the judged criteria of this component are totalled per judge first and the
+    # judges' totals aggregated (去掉一个最高分和一个最低分 applied to each judge's total).
+    judge_totals: Literal["mean", "trimmed_mean", "median"] | None = None
+    trim: int = Field(0, ge=0)
 
 
 class _Criterion(_Model):
@@ -182,12 +193,23 @@ class Checklist(_Criterion):
 
 class Timed(_Criterion):
     kind: Literal["timed"]
-    mode: Literal["limit", "relative"] = "limit"
+    # limit: full points up to `limit`, then deductions; relative: max x fastest / own;
+    # linear: full points up to `limit`, falling linearly to 0 at `zero_at`;
+    # rank: by time among the entries: the fastest max, each place below `per_place` less
+    mode: Literal["limit", "relative", "linear", "rank"] = "limit"
     limit: Decimal | None = Field(None, gt=0)
     deduction_per_minute: Decimal = Field(Decimal(0), ge=0)
     hard_limit: Decimal | None = Field(None, gt=0)
     over_hard_limit: Literal["zero", "component_zero", "disqualify"] = "zero"
     deduction_unit: Decimal = Field(Decimal(60), gt=0)   # seconds per deduction step
+    zero_at: Decimal | None = Field(None, gt=0)   # linear: 0 points at this time
+    per_place: Decimal | None = Field(None, gt=0)  # rank: points lost per place
+    cap: Decimal | None = Field(None, gt=0)       # max = 0 (a penalty only): at most this
+
+    @property
+    def penalty_only(self) -> bool:
+        """max = 0 in limit mode: overtime subtracts from the component (超时扣分)."""
+        return self.max == 0 and self.mode == "limit"
 
 
 class Count(_Criterion):
@@ -259,6 +281,9 @@ class Awards(_Model):
     # percents of the ranked finishers (default) or of every entry listed (参赛人数:
     # absent and disqualified ones too)
     percent_of: Literal["finishers", "entries"] = "finishers"
+    # false: each level's percent is its own share (10 %, 20 %, 30 %); true: a level's
+    # percent is the share of positions up to and including it (前10%, 前30%, 前60%)
+    percent_cumulative: bool = False
     levels: list[AwardLevel] = []
     titles: list[Title] = []
 

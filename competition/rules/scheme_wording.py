@@ -44,6 +44,10 @@ def component_heading(index: int, comp: dict, weighted: bool) -> str:
     parts = [f"权重{n(comp['weight'])}%"] if weighted and "weight" in comp else []
     if comp.get("max") is not None:
         parts.append(f"满分{n(comp['max'])}分")
+    if comp.get("judge_totals"):
+        how = {"mean": "取平均分", "median": "取中位数",
+               "trimmed_mean": "去掉{k}个最高分和{k}个最低分后取平均分"}[comp["judge_totals"]]
+        parts.append("各裁判评分先分别合计，" + how.format(k=comp.get("trim", 0)))
     return f"{ordinal}、{comp['name']}" + (f"（{'，'.join(parts)}）" if parts else "")
 
 
@@ -55,7 +59,8 @@ def method(crit: dict) -> str:
             return "成绩录入"
         return "评价分" if n(crit.get("scale_max", crit["max"])) == "3" else "裁判评分"
     if kind == "timed":
-        return "计时" if crit.get("mode", "limit") == "limit" else "计时（相对）"
+        return {"limit": "计时", "linear": "计时", "relative": "计时（相对）",
+                "rank": "计时（排名）"}[crit.get("mode", "limit")]
     return METHOD_TEXT[kind]
 
 
@@ -181,11 +186,24 @@ def _checklist(crit: dict, components: dict) -> str:
 
 
 def _timed(crit: dict, components: dict) -> str:
-    if crit.get("mode", "limit") == "relative":
+    mode = crit.get("mode", "limit")
+    if mode == "relative":
         return f"得分＝{n(crit['max'])}×最短用时÷本人用时（按有效用时计算）"
+    if mode == "rank":
+        return (f"按用时排名，用时最短者得{n(crit['max'])}分，名次每后一名减"
+                f"{n(crit['per_place'])}分（用时相同名次并列），减完为止")
+    if mode == "linear":
+        return (f"用时不超过{duration(crit['limit'])}得满分，用时达到"
+                f"{duration(crit['zero_at'])}得0分，其间按用时线性计分")
     per_minute = Decimal(str(crit.get("deduction_per_minute", 0)))
-    text = f"限时{duration(crit['limit'])}，在规定时间内完成得满分"
     unit = duration(crit.get("deduction_unit", 60))
+    if Decimal(str(crit["max"])) == 0:
+        text = (f"限时{duration(crit['limit'])}；超时每{unit}从{_component_name(crit, components)}"
+                f"成绩中扣{n(per_minute)}分（不足{unit}按{unit}计）")
+        if crit.get("cap") is not None:
+            text += f"，最多扣{n(crit['cap'])}分"
+        return text
+    text = f"限时{duration(crit['limit'])}，在规定时间内完成得满分"
     if per_minute:
         text += f"；超时每{unit}扣{n(per_minute)}分（不足{unit}按{unit}计），扣完为止"
     if crit.get("hard_limit") is not None:
@@ -272,6 +290,10 @@ def scoring_line(data: dict) -> str:
         text = f"计分办法：{formula(data)}（各部分先折算为百分制，满分100分）"
     else:
         text = f"计分办法：{formula(data)}（各项得分直接相加）"
+    if scoring.get("contribution_decimals") is not None:
+        part = scoring.get("contribution_rounding") or scoring.get("rounding", "half_up")
+        text += (f"，各部分折算分{'去尾' if part == 'down' else '四舍五入'}保留"
+                 f"{scoring['contribution_decimals']}位小数后相加")
     total_rounding = scoring.get("total_rounding") or scoring.get("rounding", "half_up")
     text += f"，{'去尾' if total_rounding == 'down' else '四舍五入'}保留{decimals}位小数"
     if data["trade"].get("blind"):
@@ -288,6 +310,8 @@ def tie_break_line(data: dict) -> str:
     text = "排名办法：总成绩高者名次在前"
     if parts:
         text += "；总成绩相同时，依次比较：" + "、".join(parts)
+    if data.get("scoring", {}).get("rank_method") == "dense":
+        return text + "；仍相同者名次并列，其后名次顺延一位"
     return text + "；仍相同者名次并列"
 
 
@@ -329,8 +353,14 @@ def awards_line(data: dict) -> str:
     levels = []
     for lv in awards.get("levels", []):
         whom = "参赛人数" if awards.get("percent_of") == "entries" else "有效成绩人数"
-        size = (f"{lv['count']}名" if basis == "count"
-                else f"取{whom}的{n(lv['percent'])}%")
+        if lv.get("count") is None and lv.get("percent") is None:
+            size = "（名额不限）" if lv.get("min_total") is not None else "（其余选手）"
+        elif lv.get("count") is not None and (basis == "count" or lv.get("percent") is None):
+            size = f"{lv['count']}名"
+        elif awards.get("percent_cumulative"):
+            size = f"至{whom}的前{n(lv['percent'])}%"
+        else:
+            size = f"取{whom}的{n(lv['percent'])}%"
         if lv.get("min_count") is not None:
             size += f"，至少{lv['min_count']}名"
         if lv.get("max_count") is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from operator import attrgetter
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from functools import partial
 from typing import Any, Callable, Iterable
 
@@ -60,6 +61,10 @@ class CompPlan:
     max: Decimal
     weight: Decimal
     divisor: Decimal              # contribution = score x weight / divisor
+    # judge_totals: the aggregate of the judges' totals over `judged` (positions in
+    # Plan.criteria; each with the Fraction that turns a mark into points)
+    judge_totals: Callable | None = None
+    judged: tuple[tuple[int, Fraction], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,8 @@ class Plan:
     groups: tuple[GroupPlan, ...] = ()
     component_groups: tuple[GroupValue, ...] = ()
     zero_refs: dict[str, ZeroPlan] | None = None   # a `zeroes` ref -> what it zeroes
+    round_contribution: Callable[[Decimal], Decimal] | None = None
+    in_judge_totals: frozenset[int] = frozenset()   # criteria counted by judge_totals
 
     @property
     def needs_field(self) -> bool:
@@ -118,10 +125,12 @@ def _compile(rule: Any) -> Plan:
     for comp in rule.components:
         cmax = comp.max if comp.max is not None else sum(
             (c.effective_max() for c in rule.criteria_of(comp.id)), ZERO)
+        totals = _judge_totals(rule, comp)
         if sc.mode == "weighted":
-            comps.append(CompPlan(comp.id, cmax, comp.weight, cmax))
+            comps.append(CompPlan(comp.id, cmax, comp.weight, cmax, *totals))
         else:
-            comps.append(CompPlan(comp.id, cmax, comp.factor or Decimal(1), Decimal(1)))
+            comps.append(CompPlan(comp.id, cmax, comp.factor or Decimal(1), Decimal(1),
+                                  *totals))
     addresses = {}
     for slot in rule.slots():
         addresses[slot.address] = split_address(slot.address) + (False,)
@@ -133,10 +142,71 @@ def _compile(rule: Any) -> Plan:
                                               {c.id for c in rule.components_of(g.id)}],
                                           sc.mode == "weighted")
                              for g in rule.groups)
+    round_contribution = None
+    if sc.contribution_decimals is not None:
+        round_contribution = quantizer(sc.contribution_decimals,
+                                       sc.contribution_rounding or sc.rounding)
+    in_judge_totals = frozenset(i for cp in comps for i, _ in cp.judged)
     return Plan(crits, tuple(comps),
                 quantizer(sc.component_decimals, sc.component_rounding or sc.rounding),
                 quantizer(sc.decimals, sc.total_rounding or sc.rounding), addresses, {}, {},
-                relative, _groups(crits), component_groups, _zero_refs(rule))
+                relative, _groups(crits), component_groups, _zero_refs(rule),
+                round_contribution, in_judge_totals)
+
+
+def judge_totals_members(rule: Any, comp: Any) -> list[Any]:
+    """The criteria a component's judge_totals adds up per judge: its judged criteria
+    (the checks allow only single-attempt ones without difficulty)."""
+    return [c for c in rule.criteria_of(comp.id) if c.kind == "judged"]
+
+
+def _judge_totals(rule: Any, comp: Any) -> tuple:
+    """(aggregate of the judges' totals, ((position, points per mark), ...)) or ()."""
+    if comp.judge_totals is None:
+        return ()
+    members = {id(c) for c in judge_totals_members(rule, comp)}
+    judged = tuple((i, Fraction(c.max * c.factor) / Fraction(c.scale))
+                   for i, c in enumerate(rule.criteria) if id(c) in members)
+    return partial(_FRACTION_AGGREGATES[comp.judge_totals], trim=comp.trim), judged
+
+
+def _fraction_mean(values: list, trim: int = 0) -> Fraction:
+    kept = sorted(values)
+    if trim and len(kept) > 2 * trim:
+        kept = kept[trim:len(kept) - trim]
+    return sum(kept, Fraction(0)) / len(kept)
+
+
+def _fraction_median(values: list, trim: int = 0) -> Fraction:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+_FRACTION_AGGREGATES = {"mean": lambda values, trim: _fraction_mean(values),
+                        "trimmed_mean": _fraction_mean, "median": _fraction_median}
+
+
+def judge_totals(plan: "Plan", first: dict) -> dict[str, Decimal]:
+    """component id -> the aggregate of its judges' totals, for the components with
+    judge_totals. A judge's total is the sum over the component's judged criteria of
+    mark x max / scale_max x factor (a criterion the judge did not mark adds 0); exact
+    (fractions) until the result, which the component then rounds."""
+    out = {}
+    for comp in plan.components:
+        if comp.judge_totals is None:
+            continue
+        totals: dict = {}
+        for i, per_mark in comp.judged:
+            for sub, judge, value in first.get(plan.criteria[i].id, ()):
+                if sub is None:
+                    totals[judge] = totals.get(judge, 0) + Fraction(value) * per_mark
+        if totals:
+            agg = comp.judge_totals(list(totals.values()))
+            out[comp.id] = Decimal(agg.numerator) / Decimal(agg.denominator)
+        else:
+            out[comp.id] = ZERO
+    return out
 
 
 def _group_value(group: Any, members: list[CompPlan], weighted: bool) -> GroupValue:

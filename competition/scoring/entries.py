@@ -12,7 +12,7 @@ from itertools import chain
 from operator import attrgetter
 from typing import Any, Iterable
 
-from .compiled import Plan, resolve
+from .compiled import Plan, judge_totals, resolve
 from .groups import choose
 from .kinds import Part
 
@@ -24,14 +24,17 @@ class Scored:
     """One entry's criterion parts (plan.criteria order; relative kinds unfinished), its
     stray addresses, and the row templates built from them (keyed by the relative
     criteria's finished points, () when the rule has none)."""
-    __slots__ = ("parts", "stray", "rows", "attempts")
+    __slots__ = ("parts", "stray", "rows", "attempts", "judge_totals")
 
-    def __init__(self, parts: tuple, stray: tuple[str, ...], attempts: dict | None = None):
+    def __init__(self, parts: tuple, stray: tuple[str, ...], attempts: dict | None = None,
+                 judge_totals: dict | None = None):
         self.parts = parts
         self.stray = stray
         self.rows: dict[tuple, Any] = {}
         # members of attempt groups chosen later (relative members): position -> {a: Part}
         self.attempts = attempts or {}
+        # components with judge_totals: component id -> the judges' totals aggregated
+        self.judge_totals = judge_totals
 
 
 def by_entry(marks: Iterable[Any]) -> dict[str, list]:
@@ -65,7 +68,8 @@ def score_entry(plan: Plan, marks: list) -> Scored:
             for i, part in choose(plan, group, {i: attempts.pop(i) for i in group.members}
                                   ).items():
                 parts[i] = part
-    return Scored(tuple(parts), stray, attempts)
+    totals = judge_totals(plan, first) if plan.in_judge_totals else None
+    return Scored(tuple(parts), stray, attempts, totals)
 
 
 def score_entries(plan: Plan, grouped: dict[str, list]) -> dict[str, Scored]:

@@ -9,6 +9,7 @@ finished by a FINALIZERS entry once every entry's raw value is known.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from decimal import ROUND_CEILING, Decimal
 from typing import Any, Callable
 
@@ -172,11 +173,20 @@ def timed(crit: Any, marks: list) -> Part:
     if crit.hard_limit is not None and t > crit.hard_limit:
         veto = None if crit.over_hard_limit == "zero" else crit.over_hard_limit
         return Part(ZERO, t, veto=veto, notes=(f"{crit.id}: over the hard limit",))
-    if crit.mode == "relative":
+    if crit.mode in ("relative", "rank"):
         return Part(None, t)
     if t <= crit.limit:
         return Part(crit.max, t)
+    if crit.mode == "linear":   # max at the limit, 0 at zero_at
+        if t >= crit.zero_at:
+            return Part(ZERO, t)
+        return Part(crit.max * (crit.zero_at - t) / (crit.zero_at - crit.limit), t)
     units = ((t - crit.limit) / crit.deduction_unit).to_integral_value(ROUND_CEILING)
+    if crit.max == 0:   # a penalty only: subtracts from the component, at most `cap`
+        lost = units * crit.deduction_per_minute
+        if crit.cap is not None:
+            lost = min(crit.cap, lost)
+        return Part(-lost, t, deducted=lost)
     lost = min(crit.max, units * crit.deduction_per_minute)
     return Part(crit.max - lost, t, deducted=ZERO)
 
@@ -188,6 +198,19 @@ def relative_times(crit: Any, parts: dict[str, Part]) -> None:
     for part in parts.values():
         if part.points is None:
             part.points = crit.max * fastest / part.raw if fastest and part.raw else ZERO
+
+
+def ranked_times(crit: Any, parts: dict[str, Part]) -> None:
+    """Timed rank: the fastest gets max, each place below it `per_place` less (never
+    below 0); equal times share a place (1, 2, 2, 4)."""
+    times = sorted(p.raw for p in parts.values() if p.points is None and p.raw is not None)
+    for part in parts.values():
+        if part.points is None:
+            if part.raw is None:
+                part.points = ZERO
+            else:
+                place = bisect_left(times, part.raw)   # entries strictly faster
+                part.points = max(ZERO, crit.max - place * crit.per_place)
 
 
 def count(crit: Any, marks: list) -> Part:
@@ -250,9 +273,12 @@ FINALIZERS: dict[str, Callable[[Any, dict[str, Part]], None]] = {}
 def finalizer_for(crit: Any) -> Callable | None:
     if crit.kind == "timed" and crit.mode == "relative":
         return relative_times
+    if crit.kind == "timed" and crit.mode == "rank":
+        return ranked_times
     return FINALIZERS.get(crit.kind)
 
 
 def lower_is_better(crit: Any) -> bool:
-    """For attempts 'best' of a relative time: the shortest time is the best attempt."""
-    return crit.kind == "timed" and crit.mode == "relative"
+    """For attempts 'best' of a time scored against the others (relative, rank): the
+    shortest time is the best attempt."""
+    return crit.kind == "timed" and crit.mode in ("relative", "rank")

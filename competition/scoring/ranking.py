@@ -80,11 +80,12 @@ def rank_rows(rule: Any, rows: list) -> list:
 
     ranked = sorted((r for r in rows if r.status == "ok"), key=lambda r: r.entry)
     ranked.sort(key=full_key)
+    dense = rule.scoring.rank_method == "dense"
     previous, rank = None, 0
     for position, row in enumerate(ranked, start=1):
         key = full_key(row)
         if key != previous:
-            rank, previous = position, key
+            rank, previous = (rank + 1 if dense else position), key
         row.rank = rank
     rest = sorted((r for r in rows if r.status != "ok"),
                   key=lambda r: (r.status != "disqualified", r.entry))
@@ -93,21 +94,30 @@ def rank_rows(rule: Any, rows: list) -> list:
     return ranked + rest
 
 
+UNLIMITED = 10 ** 9   # a level with neither count nor percent: every remaining place
+
+
 def level_limits(awards: Any, finishers: int) -> list[int]:
     """The cumulative last position each award level covers. A level's number of places
-    (its count, or its percent rounded) is raised to min_count and lowered to max_count."""
+    (its count, or its percent rounded) is raised to min_count and lowered to max_count.
+    With percent_cumulative a percent is the share of positions up to and including the
+    level: its places are that share, rounded, less the positions already covered."""
     limits, reach = [], 0
     for level in awards.levels:
-        if level.count is not None and (awards.basis == "count" or level.percent is None):
+        if level.count is None and level.percent is None:
+            n = UNLIMITED
+        elif level.count is not None and (awards.basis == "count" or level.percent is None):
             n = level.count
         else:
             exact = level.percent * finishers / Decimal(100)
             n = int(exact.to_integral_value(_ROUNDING[awards.percent_rounding]))
+            if awards.percent_cumulative:
+                n = max(0, n - reach)
         if level.min_count is not None:
             n = max(n, level.min_count)
         if level.max_count is not None:
             n = min(n, level.max_count)
-        reach += n
+        reach = min(UNLIMITED, reach + n)
         limits.append(reach)
     return limits
 

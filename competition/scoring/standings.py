@@ -37,9 +37,19 @@ class Row:
     # criteria with attempts > 1: {crit: {attempt: (points, raw)}} (factor and rounding
     # applied to the points; None for a relative time's points)
     attempts: dict[str, dict[int, tuple]] = field(default_factory=dict)
+    # with scoring.contribution_decimals: component id -> its rounded weighted
+    # contribution (score / max x weight, or score x factor), which the total adds up
+    contributions: dict[str, Decimal] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-friendly: decimals as strings."""
+        """JSON-friendly: decimals as strings ("contributions" only when the rule rounds
+        them)."""
+        out = self._to_dict()
+        if self.contributions:
+            out["contributions"] = {k: str(v) for k, v in self.contributions.items()}
+        return out
+
+    def _to_dict(self) -> dict[str, Any]:
         return {
             "entry": self.entry, "rank": self.rank, "status": self.status,
             "total": str(self.total),
@@ -121,7 +131,8 @@ def _compute(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None,
         if template is None:
             if len(s.rows) > 8:
                 s.rows.clear()
-            template = s.rows[key] = _row(plan, entry, merged_parts(plan, s, done), s.stray)
+            template = s.rows[key] = _row(plan, entry, merged_parts(plan, s, done), s.stray,
+                                          s.judge_totals)
         rows.append(_copy(template, entry in dq))
     rows = rank_rows(rule, rows)
     assign_awards(rule, [r for r in rows if r.rank is not None], len(rows))
@@ -132,18 +143,24 @@ def _copy(t: Row, disqualified: bool) -> Row:
     return Row(t.entry, None, "disqualified" if disqualified else t.status, t.total,
                dict(t.components), dict(t.criteria), dict(t.raw), t.deductions, None, (),
                t.complete, t.notes, dict(t.groups),
-               {k: dict(v) for k, v in t.attempts.items()} if t.attempts else {})
+               {k: dict(v) for k, v in t.attempts.items()} if t.attempts else {},
+               dict(t.contributions))
 
 
-def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...]) -> Row:
+def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...],
+         judge_totals: dict | None = None) -> Row:
     row = Row(entry)
     comp_sum = {c.id: ZERO for c in plan.components}
+    if judge_totals:   # these components start from their judges' totals aggregated
+        comp_sum.update(judge_totals)
+    in_totals = plan.in_judge_totals
     comp_veto: set[str] = set()
     veto, complete, notes, deducted, zeroes = None, True, [], ZERO, ()
-    for cp, part in zip(plan.criteria, parts):
+    for i, (cp, part) in enumerate(zip(plan.criteria, parts)):
         row.criteria[cp.id] = part.points
         row.raw[cp.id] = part.raw
-        comp_sum[cp.component] += part.points
+        if not in_totals or i not in in_totals:
+            comp_sum[cp.component] += part.points
         deducted += part.deducted
         complete = complete and part.complete
         notes.extend(part.notes)
@@ -164,7 +181,10 @@ def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...])
         score = ZERO if comp.id in comp_veto else min(comp.max, max(ZERO, comp_sum[comp.id]))
         score = plan.round_component(score)
         row.components[comp.id] = score
-        total += score * comp.weight / comp.divisor   # multiply first: exact when it can be
+        contribution = score * comp.weight / comp.divisor   # multiply first: exact if it can
+        if plan.round_contribution is not None:
+            contribution = row.contributions[comp.id] = plan.round_contribution(contribution)
+        total += contribution
     for g in plan.component_groups:
         value = sum((row.components[c] * k for c, k in zip(g.members, g.scale)), ZERO)
         row.groups[g.id] = plan.round_component(

@@ -67,8 +67,10 @@ CASES = [
     ('name = "车工"\n', '\n',
      "lathe.toml:3: trade.name: required"),
     ('{ name = "一等奖", name_en = "First prize", count = 1, min_total = 80 },',
-     '{ name = "一等奖", name_en = "First prize", min_total = 80 },',
-     "lathe.toml:97: awards.levels[#1]: level '一等奖' has neither count nor percent"),
+     '{ name = "一等奖", name_en = "First prize" },',
+     "lathe.toml:97: awards.levels[#1]: level '一等奖' has neither count nor percent: it "
+     "takes every remaining place, so it needs a min_total (or min_scores) or must be the "
+     "last level"),
     ('mode = "weighted"', 'mode = weighted',
      "lathe.toml:10: toml: Invalid value (at line 10, column 8)"),
     ("step = 0.5\naggregate", "step = 0.75\naggregate",
