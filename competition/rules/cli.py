@@ -35,12 +35,23 @@ def check_command(paths: tuple[Path, ...]) -> None:
     click.echo(f"{valid} rules valid")
 
 
+def _ids(values: tuple[str, ...]) -> list[str]:
+    """Repeated options and comma-separated lists alike: -d A01 -d A02 or -d A01,A02."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
 @rules_cli.command("compute")
 @click.argument("rule_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("marks_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def compute_command(rule_file: Path, marks_file: Path) -> None:
-    """Print CSV standings for the marks in MARKS_FILE (CSV or xlsx, long form: contestant,
-    criterion, attempt, judge, value). Any bad row: every bad row on stderr, exit 1."""
+@click.option("--disqualified", "-d", multiple=True, metavar="IDS",
+              help="Contestants disqualified by the organisers (no rank, no award).")
+@click.option("--absent", "-a", multiple=True, metavar="IDS",
+              help="Contestants listed but without marks (shown as absent).")
+def compute_command(rule_file: Path, marks_file: Path, disqualified: tuple[str, ...],
+                    absent: tuple[str, ...]) -> None:
+    """Print CSV standings for the marks in MARKS_FILE (CSV or xlsx; long form: contestant,
+    criterion, attempt, judge, value; or wide form: contestant and one column per mark,
+    headed address[judge]#attempt). Any bad row: every bad row on stderr, exit 1."""
     from . import RuleError, load_rule
     from .marks_file import read_marks
     try:
@@ -55,25 +66,31 @@ def compute_command(rule_file: Path, marks_file: Path) -> None:
             click.echo(error, err=True)
         sys.exit(1)
     from ..scoring import compute_standings
-    click.echo(standings_csv(rule, compute_standings(rule, marks)), nl=False)
+    entries = list(dict.fromkeys([m.entry for m in marks] + _ids(absent) + _ids(disqualified)))
+    standings = compute_standings(rule, marks, entries, disqualified=_ids(disqualified))
+    click.echo(standings_csv(rule, standings), nl=False)
 
 
 def standings_csv(rule, standings) -> str:
     """rank, contestant, total, award, one column per component, one per criterion; then
-    titles (joined by "; "), status (ok | disqualified | absent), complete (yes | no) and
-    one column per component group (group ids prefixed "group:")."""
+    titles (joined by "; "), status (ok | disqualified | absent), complete (yes | no), one
+    column per component group (group ids prefixed "group:") and, when the rule rounds
+    them (contribution_decimals), each component's weighted contribution ("weighted:")."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     comps = [c.id for c in rule.components]
     crits = [c.id for c in rule.criteria]
     groups = [g.id for g in rule.groups]
+    weighted = comps if rule.scoring.contribution_decimals is not None else []
     writer.writerow(["rank", "contestant", "total", "award", *comps, *crits,
-                     "titles", "status", "complete", *(f"group:{g}" for g in groups)])
+                     "titles", "status", "complete", *(f"group:{g}" for g in groups),
+                     *(f"weighted:{c}" for c in weighted)])
     for row in standings.rows:
         rank = row.rank if row.rank is not None else row.status
         writer.writerow([rank, row.entry, row.total, row.award or "",
                          *(row.components.get(c, "") for c in comps),
                          *(row.criteria.get(c, "") for c in crits),
                          "; ".join(row.titles), row.status, "yes" if row.complete else "no",
-                         *(row.groups.get(g, "") for g in groups)])
+                         *(row.groups.get(g, "") for g in groups),
+                         *(row.contributions.get(c, "") for c in weighted)])
     return out.getvalue()

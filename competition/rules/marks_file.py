@@ -1,17 +1,29 @@
-"""Read a long-form marks file (CSV or xlsx) for `rules compute`.
+"""Read a marks file (CSV or xlsx) for `rules compute`, in long or wide form.
 
-Columns (header row, any order, case-insensitive): contestant, criterion, attempt
-(optional, default 1), judge (empty when none), value. Every row is checked with
-scoring.validate_mark; errors name the row number as a spreadsheet shows it (header = 1).
+Long form (a `criterion` column): one mark per row. Columns (header row, any order,
+case-insensitive): contestant, criterion, attempt (optional, default 1), judge (empty
+when none), value.
+
+Wide form (neither a `criterion` nor a `value` column): one row per contestant, as results sheets are laid
+out. A `contestant` column, then one column per mark, headed by its address, with the
+judge in brackets and the attempt after '#' when there is one: `exam`, `wiring[j1]`,
+`roughness.s1[j2]`, `run#2`, `poles[j1]#2`. An empty cell is no mark.
+
+Every mark is checked with scoring.validate_mark; errors name the row number as a
+spreadsheet shows it (header = 1) and, in wide form, the column heading.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
 REQUIRED = ("contestant", "criterion", "value")
+_WIDE = re.compile(r"^(?P<address>[^\[\]#\s]+)"      # exam, roughness.s1, run
+                   r"(?:\[(?P<judge>[^\]]*)\])?"       # [j1]
+                   r"(?:#(?P<attempt>\d+))?$")          # #2
 
 
 def read_marks(rule: Any, path: Path) -> tuple[list, list[str]]:
@@ -19,9 +31,12 @@ def read_marks(rule: Any, path: Path) -> tuple[list, list[str]]:
     from ..scoring import MarkError, MarkIn, validate_mark
     rows = _rows(path)
     try:
-        header = [str(h or "").strip().lower() for h in next(rows)]
+        cells = [str(h or "").strip() for h in next(rows)]
     except StopIteration:
         return [], [f"{path}: empty file"]
+    header = [c.lower() for c in cells]
+    if "contestant" in header and "criterion" not in header and "value" not in header:
+        return _wide(rule, cells, header.index("contestant"), rows)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         return [], [f"row 1: missing column(s): {', '.join(missing)}"]
@@ -43,6 +58,44 @@ def read_marks(rule: Any, path: Path) -> tuple[list, list[str]]:
             continue
         marks.append(MarkIn(get["contestant"], get["criterion"], value,
                             get.get("judge") or None, attempt))
+    return marks, errors
+
+
+def _wide(rule: Any, header: list[str], who: int, rows: Iterator[list]) -> tuple[list, list]:
+    """Wide form: a column per mark, headed `address[judge]#attempt`."""
+    from ..scoring import MarkError, MarkIn, validate_mark
+    columns, errors = [], []
+    for i, heading in enumerate(header):
+        if i == who or not heading:
+            continue
+        m = _WIDE.match(heading)
+        if m is None:
+            errors.append(f"row 1: column '{heading}': expected an address, optionally with "
+                          f"[judge] and #attempt (e.g. wiring[j1], run#2)")
+            continue
+        columns.append((i, heading, m["address"], m["judge"] or None,
+                        int(m["attempt"] or 1)))
+    if errors:
+        return [], errors
+    marks = []
+    for number, cells in enumerate(rows, start=2):
+        cells = [("" if c is None else str(c).strip()) for c in cells]
+        cells += [""] * (len(header) - len(cells))
+        if not any(cells):
+            continue
+        contestant = cells[who]
+        if not contestant:
+            errors.append(f"row {number}: contestant: empty")
+            continue
+        for i, heading, address, judge, attempt in columns:
+            if cells[i] == "":
+                continue
+            try:
+                value = validate_mark(rule, address, cells[i], attempt)
+            except MarkError as exc:
+                errors.append(f"row {number}: column '{heading}': {exc.field}: {exc.message}")
+                continue
+            marks.append(MarkIn(contestant, address, value, judge, attempt))
     return marks, errors
 
 

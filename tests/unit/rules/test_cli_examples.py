@@ -1,0 +1,120 @@
+"""`flask rules compute` end to end on the worked examples in scoring_rules/examples/:
+the rule file, a marks file (CSV or xlsx, long or wide form) and the expected standings,
+computed by hand below. This is the path an outsider takes to check a published result."""
+import csv
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from competition import create_app
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "scoring_rules" / "examples"
+
+
+@pytest.fixture
+def runner(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True,
+                      "RULES_DIR": str(tmp_path)})
+    return app.test_cli_runner()
+
+
+def compute(runner, name, marks=None, *options):
+    marks = marks or EXAMPLES / f"{name}_marks.csv"
+    result = runner.invoke(args=["rules", "compute", str(EXAMPLES / f"{name}.toml"),
+                                 str(marks), *options])
+    return result
+
+
+@pytest.mark.parametrize("name, options", [
+    ("theory_practical", ("--absent", "E06", "-d", "E07")),
+    ("worldskills", ()),
+    ("cooking_judge_totals", ()),
+])
+def test_each_example_reproduces_its_expected_standings(runner, name, options):
+    result = compute(runner, name, None, *options)
+    assert result.exit_code == 0, result.output
+    assert result.output == (EXAMPLES / f"{name}_expected.csv").read_text(encoding="utf-8")
+
+
+def rows_of(output):
+    return {r["contestant"]: r for r in csv.DictReader(output.splitlines())}
+
+
+def test_theory_practical_worked_by_hand(runner):
+    # E01: theory 80.15 x 30 % = 24.045 -> 24.05; practical wiring (55+56+54)/3 = 55,
+    #   function 30+20+20 = 70, safety 20, overtime 5300 s (in time) 0 -> 145 / 150 x 70 =
+    #   67.666.. -> 67.67; total 91.72 (rounding only the total would give 91.71)
+    # E02: 92 x 0.3 = 27.60; 51 + 50 + (20 - 2) - 2 (5500 s: 100 s over = 2 started
+    #   minutes) = 117 -> 54.60; total 82.20
+    # E03: 22.65 + 143 -> 66.733.. -> 66.73 = 89.38
+    # E04: live work: practical 0 (veto component_zero) -> 26.40
+    # E05: 18.00 + (41 + 40 + 20 - 10 (6200 s: 14 minutes over, capped at 10)) = 91 ->
+    #   42.466.. -> 42.47 = 60.47
+    # 5 finishers: 一等奖 10 % = 0.5 -> 1 (half up; at least 1), 二等奖 20 % = 1,
+    # 三等奖 30 % = 1.5 -> 2: positions 1 | 2 | 3-4; E04 (5th) none.
+    rows = rows_of(compute(runner, "theory_practical", None, "-a", "E06", "-d", "E07").output)
+    got = {e: (r["rank"], r["total"], r["award"], r["weighted:theory"],
+               r["weighted:practical"]) for e, r in rows.items()}
+    assert got == {
+        "E01": ("1", "91.72", "一等奖", "24.05", "67.67"),
+        "E03": ("2", "89.38", "二等奖", "22.65", "66.73"),
+        "E02": ("3", "82.20", "三等奖", "27.60", "54.60"),
+        "E05": ("4", "60.47", "三等奖", "18.00", "42.47"),
+        "E04": ("5", "26.40", "", "26.40", "0.00"),
+        "E07": ("disqualified", "98.19", "", "28.50", "69.69"),
+        "E06": ("absent", "0", "", "", ""),
+    }
+
+
+def test_worldskills_worked_by_hand(runner):
+    # C1: dimensions 2 + 2 + 0 = 4; hole 10.05 in 10..10.1 -> 2; finish (2+2+3)/3 / 3 x 4
+    #   = 28/9 = 3.111.. -> 3.11; appearance (3+2+2)/3 / 3 x 3 = 2.333.. -> 2.33; = 11.44
+    # C2: 6; 10.12 out of tolerance -> 0; (1+2+1)/3 / 3 x 4 = 16/9 -> 1.78; 2 -> 2.00; 9.78
+    rows = rows_of(compute(runner, "worldskills").output)
+    assert (rows["C1"]["total"], rows["C2"]["total"]) == ("11.44", "9.78")
+    assert [rows["C1"][c] for c in ("a1", "a2", "a3", "a4")] == ["4.00", "2.00", "3.11", "2.33"]
+
+
+def test_cooking_worked_by_hand(runner):
+    # K1 judges' totals 86, 93, 80, 89, 86 -> drop 93 and 80 -> 87.00; time 1500 s is
+    #   second -> 10 - 1 = 9; total 96.00
+    # K2 totals 87, 90, 86, 82, 90 -> drop one 90 and 82 -> 263/3 = 87.666..; no cap -2 ->
+    #   85.666.. -> 85.67; fastest -> 10; total 95.67
+    rows = rows_of(compute(runner, "cooking_judge_totals").output)
+    assert [(rows[k]["rank"], rows[k]["dish"], rows[k]["time"], rows[k]["total"])
+            for k in ("K1", "K2")] == [("1", "87.00", "9.00", "96.00"),
+                                       ("2", "85.67", "10.00", "95.67")]
+
+
+def test_a_wide_xlsx_gives_the_same_standings_as_the_csv(runner, tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    with open(EXAMPLES / "theory_practical_marks.csv", encoding="utf-8") as f:
+        for i, row in enumerate(csv.reader(f)):
+            ws.append([c if i == 0 or j == 0 or c == "" else float(c)
+                       for j, c in enumerate(row)])
+    wb.save(tmp_path / "marks.xlsx")
+    result = compute(runner, "theory_practical", tmp_path / "marks.xlsx", "-a", "E06",
+                     "-d", "E07")
+    assert result.exit_code == 0, result.output
+    assert result.output == (EXAMPLES / "theory_practical_expected.csv").read_text(
+        encoding="utf-8")
+
+
+def test_wide_form_errors_name_row_and_column(runner, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("contestant,exam,wiring[j1],bogus,wiring[j2]#3\nE01,101,55,1,2\n,1,1,1,1\n",
+                   encoding="utf-8")
+    result = compute(runner, "theory_practical", bad)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "row 2: column 'exam': value: 101 is above the maximum 100",
+        "row 2: column 'bogus': criterion: unknown criterion 'bogus'",
+        "row 2: column 'wiring[j2]#3': attempt: attempt 3 is not between 1 and 1",
+        "row 3: contestant: empty",
+    ]
+    bad.write_text("contestant,wiring[j1\nE01,5\n", encoding="utf-8")
+    result = compute(runner, "theory_practical", bad)
+    assert result.exit_code == 1
+    assert "row 1: column 'wiring[j1': expected an address" in result.output
