@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import AuditLog, Entry, Heat, Mark, Role, User
+from ..models import AuditLog, Entry, Heat, Mark, Role, Stage, User
 from . import standings
 from .heats import (Conflict, _, Forbidden, JudgingError, NotFound, audit, heat_trade,
                     judging_criteria, require_assignment, require_chief, require_reason)
@@ -107,7 +108,10 @@ def _find(entry_id: int, address: str, attempt: int, judge_id: int | None) -> Ma
 
 
 def _entry_and_heat(entry_id) -> tuple[Entry, Heat]:
-    entry = db.session.get(Entry, entry_id) if isinstance(entry_id, int) else None
+    # One round trip for the entry, its heat, stage and trade (every mark needs all four).
+    entry = (db.session.get(Entry, entry_id, options=[
+        joinedload(Entry.heat).joinedload(Heat.stage).joinedload(Stage.trade)])
+        if isinstance(entry_id, int) else None)
     if entry is None or entry.heat is None:
         raise NotFound(_("No such entry."), "entry_id")
     return entry, entry.heat
@@ -183,8 +187,10 @@ def _record(judge, entry_id, address, value, attempt, client_id, note) -> MarkRe
         audit(judge, "mark.update", heat, object_type="mark", object_id=mark.id,
               old=old, new=_audit_value(mark))
         status = "updated"
+    trade_id = trade.id          # read before the commit expires the trade
+    standings.bump_in_transaction(trade_id)
     db.session.commit()
-    standings.trade_changed(trade.id)
+    standings.trade_changed(trade_id, bumped=True)
     return MarkResult(mark, status)
 
 

@@ -33,19 +33,25 @@ class TradeStandings:
 def default_stage(trade: Trade) -> Stage | None:
     """The stage whose results are the trade's results: the last one that has marks
     (a final drawn but not yet scored leaves the preliminary's results on the screens),
-    else the last one that has entries."""
+    else the last one that has entries.
+
+    One query for a one-stage trade (most trades; on every mark's path), and for the others
+    an EXISTS per stage kind that stops at the first match instead of scanning all marks."""
     stages = db.session.scalars(select(Stage).where(Stage.trade_id == trade.id)
                                 .order_by(Stage.seq)).all()
-    if not stages:
-        return None
+    if len(stages) <= 1:
+        return stages[0] if stages else None
     ids = [s.id for s in stages]
-    with_marks = set(db.session.scalars(
-        select(Entry.stage_id).join(Mark, Mark.entry_id == Entry.id)
-        .where(Entry.stage_id.in_(ids)).distinct()).all())
-    with_entries = set(db.session.scalars(
-        select(Entry.stage_id).where(Entry.stage_id.in_(ids)).distinct()).all())
-    return ([s for s in stages if s.id in with_marks]
-            or [s for s in stages if s.id in with_entries] or stages)[-1]
+    by_id = {s.id: s for s in stages}
+    has_marks = (select(Entry.id).join(Mark, Mark.entry_id == Entry.id)
+                 .where(Entry.stage_id == Stage.id).exists())
+    has_entries = select(Entry.id).where(Entry.stage_id == Stage.id).exists()
+    for condition in (has_marks, has_entries):
+        found = db.session.scalar(select(Stage.id).where(Stage.id.in_(ids), condition)
+                                  .order_by(Stage.seq.desc()).limit(1))
+        if found is not None:
+            return by_id[found]
+    return stages[-1]
 
 
 @dataclass(frozen=True)
@@ -116,14 +122,16 @@ def trade_standings(trade: Trade, stage: Stage | None = None) -> TradeStandings:
     return _compute(trade, stage, {str(e.id): e for e in entries if e.status != "withdrawn"})
 
 
-def trade_changed(trade_id: int) -> None:
+def trade_changed(trade_id: int, *, bumped: bool = False) -> None:
     """Call after committing a change to a trade's marks, entries or locks: bumps the
     standings version and publishes the new snapshot to the trade's screens.
+    ``bumped=True``: the committed transaction already bumped it (bump_in_transaction()).
 
     Publishing problems (Redis down...) are logged, never raised: the change is stored,
     and screens catch up on their next resync."""
     db.session.commit()   # nothing pending is expected; never publish uncommitted data
-    bump_version(trade_id)
+    if not bumped:
+        bump_version(trade_id)
     trade = db.session.get(Trade, trade_id, populate_existing=True)
     if trade is None:
         return
@@ -136,6 +144,17 @@ def trade_changed(trade_id: int) -> None:
     # not silently recomputed (issue 8).
     from .promotions import refresh_review_flags
     refresh_review_flags(trade.competition)
+
+
+def bump_in_transaction(trade_id: int) -> None:
+    """Bump the trade's standings version inside the caller's transaction, before its
+    commit: the change and the version that names it become visible together, in one
+    durable commit (no second commit, and no version a crash could hand out twice).
+    Concurrent writers of the same trade wait for each other on the trade's row (SQLite
+    serialises all writers anyway). Then call trade_changed(trade_id, bumped=True)."""
+    db.session.execute(update(Trade).where(Trade.id == trade_id)
+                       .values(standings_version=Trade.standings_version + 1)
+                       .execution_options(synchronize_session=False))
 
 
 def bump_version(trade_id: int) -> None:
