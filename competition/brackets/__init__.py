@@ -6,6 +6,7 @@ from .elimination import (BracketError, Knockout, KnockoutMatch, bracket_size, r
                           seed_order)
 from .groups import knockout_seeding, split_into_groups
 from .rng import SeededRandom, new_seed
+from .seating import free_workstations, next_free_workstation, next_lot, same_lot
 from .roundrobin import PointsSystem, Result, RoundRobinError, TableRow, schedule, table
 from .teams import TeamRule, TeamScore, team_score, team_standings
 
@@ -15,5 +16,6 @@ __all__ = [
     "KnockoutMatch", "bracket_size", "round_name", "seed_order", "knockout_seeding",
     "split_into_groups", "SeededRandom", "new_seed", "PointsSystem", "Result",
     "RoundRobinError", "TableRow", "schedule", "table", "TeamRule", "TeamScore",
-    "team_score", "team_standings",
+    "team_score", "team_standings", "free_workstations", "next_free_workstation",
+    "next_lot", "same_lot",
 ]

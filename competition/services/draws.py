@@ -75,6 +75,31 @@ def create_heat(stage: Stage, name: str, workstations: int, user: User | None, *
     return heat
 
 
+def set_workstations(heat: Heat, workstations, user: User | None) -> Heat:
+    """Change a heat's number of workstations (a spare bench for a late entrant). Never
+    below a workstation in use. Raises ServiceError naming "workstations"."""
+    try:
+        n = int(str(workstations).strip())
+    except (TypeError, ValueError):
+        n = 0
+    if not 1 <= n <= 1000:
+        raise ServiceError(_("Workstations: a number from 1 to 1000."), "workstations")
+    used = db.session.scalar(select(func.max(Entry.workstation))
+                             .where(Entry.heat_id == heat.id)) or 0
+    if n < used:
+        raise Conflict(_("Workstation %(w)d of %(heat)s is in use; the heat needs at least "
+                         "%(w)d workstations.", w=used, heat=heat.name), "workstations")
+    if n != heat.workstations:
+        stage = heat.stage
+        audit(user, "heat.workstations", "heat", heat.id,
+              competition_id=stage.trade.competition_id, trade_id=stage.trade_id,
+              heat_id=heat.id, old={"workstations": heat.workstations},
+              new={"workstations": n})
+        heat.workstations = n
+        db.session.commit()
+    return heat
+
+
 def delete_heat(heat: Heat, user: User | None) -> None:
     """Remove a heat nobody is drawn into. Conflict otherwise."""
     if db.session.scalar(select(func.count(Entry.id)).where(Entry.heat_id == heat.id)):
@@ -121,6 +146,18 @@ def enter_registered(stage: Stage, user: User | None) -> int:
     return len(new)
 
 
+def not_entered(stage: Stage) -> int:
+    """Registered, not withdrawn contestants of the trade who have no entry in ``stage``
+    yet (only the first stage takes them in; later stages come from advancement)."""
+    if not is_first_stage(stage) or (stage.format == "bracket" and team_event(stage.trade)):
+        return 0
+    entered = select(Entry.contestant_id).where(Entry.stage_id == stage.id,
+                                                Entry.contestant_id.is_not(None))
+    return db.session.scalar(select(func.count(Contestant.id)).where(
+        Contestant.trade_id == stage.trade_id, Contestant.withdrawn_at.is_(None),
+        Contestant.id.not_in(entered))) or 0
+
+
 # --- the draw ---------------------------------------------------------------------------
 
 def active_entries(stage: Stage) -> list[Entry]:
@@ -135,13 +172,14 @@ def _check_drawable(stage: Stage) -> None:
     marks = db.session.scalar(select(func.count(Mark.id)).join(Entry, Entry.id == Mark.entry_id)
                               .where(Entry.stage_id == stage.id))
     if marks:
-        raise Conflict(_("Marks have been entered in this stage; the draw cannot change."),
-                       None)
+        raise Conflict(_("Marks have been entered in this stage; the draw cannot change. "
+                         "Seat a late entrant by hand (Seat in the table below)."), None)
 
 
-def compute_draw(stage: Stage, seed: str, options: dict):
-    """The pure draw for the stage's current entries and heats (nothing written)."""
-    entries = active_entries(stage)
+def compute_draw(stage: Stage, seed: str, options: dict, exclude: set[int] = frozenset()):
+    """The pure draw for the stage's current entries (but ``exclude``) and heats (nothing
+    written)."""
+    entries = [e for e in active_entries(stage) if e.id not in exclude]
     heats = list(stage.heats)
     prefs = {int(k): v for k, v in (options.get("preferences") or {}).items()}
     entrants = [Entrant(e.id, e.employer, prefs.get(e.id)) for e in entries]
@@ -210,16 +248,39 @@ def last_draw_options(stage: Stage) -> dict | None:
     return (row.new or {}).get("options") if row is not None else None
 
 
+def hand_seated(stage: Stage) -> dict[int, str]:
+    """Entries seated ("entry.seat") or moved ("entry.move") by hand since the last draw:
+    entry id -> the last such action (services.seating writes them)."""
+    last = db.session.scalar(select(func.max(AuditLog.id)).where(
+        AuditLog.action == "draw.run", AuditLog.object_type == "stage",
+        AuditLog.object_id == stage.id)) or 0
+    ids = set(db.session.scalars(select(Entry.id).where(Entry.stage_id == stage.id)))
+    rows = db.session.execute(select(AuditLog.object_id, AuditLog.action).where(
+        AuditLog.trade_id == stage.trade_id, AuditLog.object_type == "entry",
+        AuditLog.action.in_(("entry.seat", "entry.move")), AuditLog.id > last)
+        .order_by(AuditLog.id)).all()
+    out: dict[int, str] = {}
+    for oid, action in rows:   # seated late, then moved: still not part of the draw
+        if oid in ids:
+            out[oid] = "entry.seat" if out.get(oid) == "entry.seat" else action
+    return out
+
+
 def verify_draw(stage: Stage) -> list[int]:
     """Re-run the recorded draw; the ids of entries whose stored lot, heat or workstation
-    differ from the re-run (empty: the stored draw is what the seed gives)."""
+    differ from the re-run (empty: the stored draw is what the seed gives). Entries
+    seated by hand after the draw were not in it and are left out; entries moved by hand
+    are not counted as differences (hand_seated() lists both)."""
     if not stage.draw_seed:
         raise Conflict(_("This stage has not been drawn."), None)
-    result, entries = compute_draw(stage, stage.draw_seed, last_draw_options(stage) or {})
+    by_hand = hand_seated(stage)
+    late = {k for k, action in by_hand.items() if action == "entry.seat"}
+    result, entries = compute_draw(stage, stage.draw_seed, last_draw_options(stage) or {},
+                                   exclude=late)
     by_id = {e.id: e for e in entries}
     total = len(result.assignments)
-    return [a.key for a in result.assignments
-            if (by_id[a.key].heat_id, by_id[a.key].lot_number, by_id[a.key].workstation)
+    return [a.key for a in result.assignments if a.key not in by_hand
+            and (by_id[a.key].heat_id, by_id[a.key].lot_number, by_id[a.key].workstation)
             != (a.heat, lot_text(a.lot_number, total), a.workstation)]
 
 

@@ -18,6 +18,7 @@ from ..models import Bracket, Entry, Heat, Role, Stage
 from ..registration.drawsheet import DrawRow, DrawSheet, to_pdf, to_xlsx
 from ..services import brackets as bracket_svc
 from ..services import draws as svc
+from ..services import seating
 from ..services.registration import ServiceError
 from .auth import roles_required
 from .lookup import trade_or_404 as _trade
@@ -89,6 +90,25 @@ def add_heat(stage_id: int):
     return redirect(url_for(".stages", code=stage.trade.code))
 
 
+@bp.post("/heats/<int:heat_id>/workstations")
+@roles_required(Role.ORGANISER)
+def heat_workstations(heat_id: int):
+    """Change a heat's number of workstations (e.g. a spare bench for a late entrant)."""
+    heat = db.session.get(Heat, heat_id) or abort(404)
+    try:
+        svc.set_workstations(heat, request.form.get("workstations", ""), current_user)
+        flash(_("%(heat)s now has %(n)d workstations.", heat=heat.name, n=heat.workstations))
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    return redirect(_next() or url_for(".stages", code=heat.stage.trade.code))
+
+
+def _next() -> str | None:
+    target = request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else None
+
+
 @bp.post("/heats/<int:heat_id>/delete")
 @roles_required(Role.ORGANISER)
 def delete_heat(heat_id: int):
@@ -121,7 +141,9 @@ def draw_page(stage_id: int):
             verify_error = err.message
     return render_template("registration/draw.html", stage=stage, entries=_drawn_entries(stage),
                            options=svc.last_draw_options(stage) or {}, mismatches=mismatches,
-                           verify_error=verify_error)
+                           verify_error=verify_error, marked=seating.marked_entries(stage.id),
+                           by_hand=svc.hand_seated(stage) if stage.draw_seed else {},
+                           not_entered=svc.not_entered(stage))
 
 
 @bp.post("/stages/<int:stage_id>/draw")
@@ -141,6 +163,39 @@ def run_draw(stage_id: int):
         db.session.rollback()
         flash(err.message, "error")
     return redirect(url_for(".draw_page", stage_id=stage.id))
+
+
+@bp.route("/entries/<int:entry_id>/seat", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def seat(entry_id: int):
+    """Seat an entry the draw left out (a late entrant) in a heat, or move an entry without
+    marks to another heat or workstation: the next free workstation unless one is typed."""
+    try:
+        entry = seating.get_entry(entry_id)
+    except ServiceError:
+        abort(404)
+    form = {k: (request.form.get(k) or "").strip()
+            for k in ("heat_id", "workstation", "lot_number", "reason")}
+    error = field = None
+    status = 200
+    if request.method == "POST":
+        try:
+            seating.seat_entry(entry.id, form["heat_id"], current_user,
+                               workstation=form["workstation"], lot_number=form["lot_number"],
+                               reason=form["reason"])
+        except ServiceError as err:
+            db.session.rollback()
+            error, field, status = err.message, err.field, err.status
+        else:
+            flash(_("%(name)s: %(heat)s, workstation %(w)d, lot %(lot)s.",
+                    name=entry.display_name, heat=entry.heat.name, w=entry.workstation,
+                    lot=entry.lot_number))
+            return redirect(url_for(".draw_page", stage_id=entry.stage_id))
+    return render_template("registration/seat.html", entry=entry, stage=entry.stage,
+                           choices=seating.heat_choices(entry),
+                           default_lot=seating.default_lot(entry),
+                           marks=seating.mark_count(entry), form=form, error=error,
+                           field=field), status
 
 
 @bp.app_template_filter("local_time")

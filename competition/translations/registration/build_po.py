@@ -13,7 +13,8 @@ from babel.messages.pofile import read_po, write_po
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 SOURCES = ["competition/services/registration.py", "competition/services/draws.py",
-           "competition/services/brackets.py", "competition/web/registration.py",
+           "competition/services/brackets.py", "competition/services/seating.py",
+           "competition/web/registration.py",
            "competition/web/stages.py", "competition/web/brackets.py", "templates/registration/"]
 
 ZH = {
@@ -53,7 +54,8 @@ ZH = {
     "Entries are drawn into this heat; clear the draw first.": "该场次已有抽签选手，不能删除。",
     "Entries of a later stage come from advancement.": "后续赛段的选手来自晋级名单。",
     "A heat of this stage is signed off; the draw cannot change.": "本赛段已有场次成绩锁定，不能重新抽签。",
-    "Marks have been entered in this stage; the draw cannot change.": "本赛段已录入成绩，不能重新抽签。",
+    "Marks have been entered in this stage; the draw cannot change. Seat a late entrant by hand (Seat in the table below).":
+        "本赛段已录入成绩，不能重新抽签；迟到的选手请在下表中点击“安排场次”逐一安排。",
     "The draw cannot be made: %(why)s": "无法抽签：%(why)s",
     "A seed has at most 64 characters.": "抽签种子最多64个字符。",
     "This stage has not been drawn.": "本赛段尚未抽签。",
@@ -304,6 +306,67 @@ ZH = {
     "marking not complete": "评分未完成",
     "%(n)d entrants are in no heat: they were entered after the draw (see the draw page).":
         "%(n)d 名参赛者未分入任何场次：他们是在抽签后加入的（见抽签页）。",
+    # seating by hand, bracket result messages (session 2)
+    "Workstation %(w)d of %(heat)s is in use; the heat needs at least %(w)d workstations.":
+        "%(heat)s 的 %(w)d 号工位正在使用，工位数不能少于 %(w)d 个。",
+    "%(heat)s now has %(n)d workstations.": "%(heat)s 现有 %(n)d 个工位。",
+    "Workstations of %(heat)s": "%(heat)s 的工位数",
+    "Change": "修改",
+    "Every heat of this stage is full or signed off: give a heat one more workstation, or add a heat, on the stages page.":
+        "本赛段所有场次均已满员或已锁定：请在“赛段与场次”页给某个场次增加工位，或新增一个场次。",
+    "%(n)d entrants were seated or moved by hand after the draw (recorded in the audit log with the reason); the re-run from the seed leaves them out.":
+        "%(n)d 名参赛者在抽签后由人工安排或调换了场次（已连同原因记入审计日志）；按种子重抽核对时不计入他们。",
+    'Result saved: %(name)s moves on by walkover.': '结果已保存：%(name)s 弃权胜，晋级下一轮。',
+    'Result saved: %(a)s %(sa)s : %(sb)s %(b)s.': '结果已保存：%(a)s %(sa)s : %(sb)s %(b)s。',
+    'No results yet: places are shown from the first result on.': '尚无比赛结果：录入第一场结果后显示名次。',
+    'No such entry.': '没有这个参赛记录。',
+    'A lot number has at most %(n)d characters.': '抽签号最多 %(n)d 个字符。',
+    "Lot number %(lot)s is already %(name)s's.": '抽签号 %(lot)s 已属于 %(name)s。',
+    '%(name)s has withdrawn or is disqualified; reinstate them first.':
+        '%(name)s 已退赛或被取消资格；请先恢复其参赛资格。',
+    '%(heat)s is signed off; its chief judge must unlock it first.':
+        '%(heat)s 已签字锁定；须由裁判长先解锁。',
+    '%(heat)s, where %(name)s is seated, is signed off; its chief judge must unlock it first.':
+        '%(name)s 所在的 %(heat)s 已签字锁定；须由裁判长先解锁。',
+    '%(name)s already has marks in %(heat)s and cannot change seats; ask the chief judge to correct the marks instead.':
+        '%(name)s 在 %(heat)s 已有评分，不能再调整场次或工位；如需更正，请联系裁判长更正评分。',
+    'Write why the seat is given or changed (e.g. 补报名, 调换场次).':
+        '请填写安排或调整场次的原因（如：补报名、调换场次）。',
+    'Choose a heat of this stage.': '请选择本赛段的一个场次。',
+    'The workstation is a whole number from 1 up.': '工位号须为从 1 起的整数。',
+    'All %(n)d workstations of %(heat)s are taken; choose another heat or add a heat.':
+        '%(heat)s 的 %(n)d 个工位已全部占用；请选择其他场次，或新增一个场次。',
+    '%(heat)s has workstations 1 to %(n)d.': '%(heat)s 的工位号为 1 至 %(n)d。',
+    'Workstation %(w)d of %(heat)s is taken (lot %(lot)s, %(name)s).':
+        '%(heat)s 的 %(w)d 号工位已被占用（抽签号 %(lot)s，%(name)s）。',
+    '%(name)s is already seated there.': '%(name)s 已经在这个场次和工位上。',
+    'That workstation or lot number was just taken; choose again.': '该工位或抽签号刚被占用，请重新选择。',
+    '%(name)s: %(heat)s, workstation %(w)d, lot %(lot)s.':
+        '%(name)s：%(heat)s，%(w)d 号工位，抽签号 %(lot)s。',
+    'Seat in a heat': '安排场次',
+    'Move to another heat': '调换场次',
+    '%(trade)s %(stage)s: draw': '%(trade)s %(stage)s：抽签',
+    'Now: %(heat)s, workstation %(w)s, lot %(lot)s.': '现在：%(heat)s，%(w)s 号工位，抽签号 %(lot)s。',
+    'Not in any heat: judges cannot mark this entrant until they are seated.':
+        '尚未分入任何场次：安排场次之前，裁判无法为其评分。',
+    'This entrant already has %(n)d marks; the seat can no longer change.':
+        '该选手已有 %(n)d 项评分，场次和工位不能再调整。',
+    'signed off': '已签字锁定',
+    '%(free)d of %(n)d workstations free; next free: %(w)d':
+        '共 %(n)d 个工位，空余 %(free)d 个；下一个空余工位：%(w)d 号',
+    'all %(n)d workstations taken': '%(n)d 个工位已全部占用',
+    'empty: the next free one': '留空：下一个空余工位',
+    'empty: %(lot)s': '留空：%(lot)s',
+    'e.g. 补报名, 调换场次': '如：补报名、调换场次',
+    'Move': '调换场次',
+    'Seat': '安排场次',
+    'Seating': '场次安排',
+    'Recorded in the audit log with your name and the reason. The judges of the heat see the entrant on their next page load.':
+        '此操作连同您的姓名和原因记入审计日志。该场次的裁判刷新页面后即可看到这名选手。',
+    '%(n)d entrants are in no heat, so no judge can mark them: seat each one in a heat (“Seat” in the table below).':
+        '%(n)d 名参赛者未分入任何场次，裁判无法为其评分：请在下表中逐一点击“安排场次”。',
+    '%(n)d registered contestants are not in this stage yet: enter them, then seat them in a heat.':
+        '%(n)d 名已报名选手尚未加入本赛段：请先点击“加入已报名选手”，再为其安排场次。',
 }
 
 
