@@ -282,3 +282,53 @@ def test_only_organisers_may_watch_progress(app, client, auth):
     store_mark(ev, 0, "exam", "50")
     (progress,) = [m["args"][0] for m in received(sio, "progress")]
     assert progress["marks"] == 1 and progress["version"] == 1
+
+
+def test_a_judges_mark_and_the_version_naming_it_are_one_commit(app, client, monkeypatch):
+    """The version bump rides in the mark's own transaction: if the server dies right
+    after the commit (before publishing), the stored mark already has its own version,
+    so no later change can be published under the same number with other content."""
+    from competition.services import marks as mark_service
+    from competition.services import standings
+    ev = build_event(n_entries=2, blind=False)
+    sio = join(app, client, ev)
+    sio.get_received()
+    judge, entry = ev["judges"][0], ev["entries"][0]
+    mark_service.record_mark(judge, entry_id=entry.id, address="exam", value="50")
+    (update,) = [m["args"][0] for m in received(sio)]
+    assert update["version"] == 1
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the process died after the commit")
+    monkeypatch.setattr(standings, "trade_changed", crash)
+    with pytest.raises(RuntimeError):
+        mark_service.record_mark(judge, entry_id=entry.id, address="exam", value="60")
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(Trade, ev["trade"].id).standings_version == 2
+    assert db.session.scalar(db.select(Mark.value).where(Mark.entry_id == entry.id)) == "60"
+    assert received(sio) == []
+
+
+def test_a_judges_mark_that_fails_to_store_bumps_no_version(app, client, monkeypatch):
+    from competition.services import marks as mark_service
+    ev = build_event(n_entries=2, blind=False)
+    sio = join(app, client, ev)
+    sio.get_received()
+    real_commit = db.session.commit
+    calls = []
+
+    def failing_commit():
+        calls.append(1)
+        db.session.rollback()
+        raise RuntimeError("the disk is full")
+    monkeypatch.setattr(db.session, "commit", failing_commit)
+    with pytest.raises(RuntimeError):
+        mark_service.record_mark(ev["judges"][0], entry_id=ev["entries"][0].id,
+                                 address="exam", value="50")
+    monkeypatch.setattr(db.session, "commit", real_commit)
+    assert calls
+    db.session.expire_all()
+    assert db.session.get(Trade, ev["trade"].id).standings_version == 0
+    assert db.session.scalar(db.select(db.func.count(Mark.id))) == 0
+    assert received(sio) == []
