@@ -9,18 +9,19 @@ function from final standings to promotions. No Flask, no database.
 Registration sheets: ``parse_grade("三级/高级工") == "L3"`` (GradeError when unreadable).
 """
 from .decide import (
-    BASIS_LABELS, Decision, Finisher, decide, promotion_note, rank_cutoff,
+    BASIS_LABELS, Decision, EarlierPromotion, Finisher, decide, promotion_note, rank_cutoff,
     resolve_one_per_person,
 )
 from .ladder import (
     EIGHT_LEVEL, FIVE_LEVEL, LADDERS, Grade, GradeError, Ladder, get_ladder, parse_grade,
 )
 from .loader import PolicyError, PolicyProblem, load_policy_file, parse_policy
+from .policy import N_, Mismatch, PolicyValueError, mismatch_notes
 from .policy import AwardRule, PassRule, Policy, RankRule, TradePolicy, describe, mismatches
 
 __all__ = [
-    "AwardRule", "BASIS_LABELS", "Decision", "EIGHT_LEVEL", "FIVE_LEVEL", "Finisher", "Grade",
+    "AwardRule", "BASIS_LABELS", "Decision", "EarlierPromotion", "EIGHT_LEVEL", "FIVE_LEVEL", "Finisher", "Grade",
     "GradeError", "LADDERS", "describe", "mismatches", "Ladder", "PassRule", "Policy", "PolicyError", "PolicyProblem",
-    "RankRule", "TradePolicy", "decide", "get_ladder", "load_policy_file", "parse_grade",
+    "Mismatch", "N_", "PolicyValueError", "RankRule", "TradePolicy", "mismatch_notes", "decide", "get_ladder", "load_policy_file", "parse_grade",
     "parse_policy", "promotion_note", "rank_cutoff", "resolve_one_per_person",
 ]

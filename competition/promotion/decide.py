@@ -2,7 +2,13 @@
 Chinese words ("一等奖，由四级/中级工晋升为三级/高级工"). Pure: no Flask, no database.
 
 decide() handles one trade; resolve_one_per_person() applies "at most one promotion per
-person per event" across trades.
+person per event" across trades. "At most one a year" across competitions comes in as
+``promoted_earlier`` (what the database knows of other competitions of the same year).
+
+Team entries: a team's row of the standings is given as one Finisher per member (the
+team's rank, total and award, with ``team`` and ``entry`` set); each member is decided
+on their own current grade and person. When a contestant has several rows (their own
+and their team's), the best decision is kept; percentages count entries, not members.
 """
 from __future__ import annotations
 
@@ -35,6 +41,17 @@ class Finisher:
     award: str | None = None
     status: str = "ok"                         # ok | disqualified | withdrawn | vetoed
     person: str | None = None                  # identity across trades (the ID number)
+    team: str | None = None                    # a team member: the team's name
+    entry: str | None = None                   # the standings row (a team's is shared)
+
+
+@dataclass(frozen=True)
+class EarlierPromotion:
+    """A confirmed promotion of the same person in another competition of the year."""
+    year: int
+    competition: str
+    trade: str
+    grade: str                                 # its label: 三级/高级工
 
 
 @dataclass(frozen=True)
@@ -83,17 +100,33 @@ def fmt(value: Decimal | int | None) -> str:
 def decide(ladder: Ladder, policy: Policy | TradePolicy, rows: Sequence[Finisher],
            current_grades: Mapping[str, str | None], *,
            promoted_elsewhere: Mapping[str, str] | None = None,
+           promoted_earlier: Mapping[str, EarlierPromotion] | None = None,
            component_names: Mapping[str, str] | None = None) -> list[Decision]:
-    """A decision for every row, in the order given.
+    """A decision for every contestant (row key), in the order of their first row.
 
     ``current_grades`` maps a row key to a grade code or spelling (missing or unreadable:
     treated as no grade, and reported). ``promoted_elsewhere`` maps a person to the trade
     where they are already promoted in this event (one promotion per person per event).
+    ``promoted_earlier`` maps a person to a confirmed promotion in another competition of
+    the same calendar year (at most one promotion a year, when the policy says so).
+    A key with several rows (a member's own row and their team's) gets the best decision.
     """
     pol = policy.for_trade(None) if isinstance(policy, Policy) else policy
     ctx = _Context(ladder, pol, rows, promoted_elsewhere or {},
-                   {**COMPONENT_NAMES, **(component_names or {})})
-    return [_decide_one(ctx, row, current_grades.get(row.key)) for row in rows]
+                   {**COMPONENT_NAMES, **(component_names or {})}, promoted_earlier or {})
+    best: dict[str, Decision] = {}
+    for row in rows:
+        d = _decide_one(ctx, row, current_grades.get(row.key))
+        if row.key not in best or _better(ladder, d, best[row.key]):
+            best[row.key] = d
+    return list(best.values())
+
+
+def _better(ladder: Ladder, new: Decision, old: Decision) -> bool:
+    """A promotion beats none; a higher grade beats a lower one; else the first stays."""
+    if new.promoted != old.promoted:
+        return new.promoted
+    return new.promoted and ladder.rank(new.to_grade) > ladder.rank(old.to_grade)
 
 
 @dataclass
@@ -103,10 +136,13 @@ class _Context:
     rows: Sequence[Finisher]
     elsewhere: Mapping[str, str]
     names: Mapping[str, str]
+    earlier: Mapping[str, EarlierPromotion] = field(default_factory=dict)
 
     @property
     def finishers(self) -> int:
-        return sum(1 for r in self.rows if r.rank is not None and r.status == "ok")
+        """Ranked finishers: entries of the standings (a team counts once)."""
+        return len({r.entry or r.key for r in self.rows
+                    if r.rank is not None and r.status == "ok"})
 
 
 def _decide_one(ctx: _Context, row: Finisher, raw_grade: str | None) -> Decision:
@@ -116,8 +152,10 @@ def _decide_one(ctx: _Context, row: Finisher, raw_grade: str | None) -> Decision
                     person=row.person, rank=row.rank, total=row.total, award=row.award,
                     warnings=warnings)
 
+    team = f"{row.team}团体成绩：" if row.team else ""
+
     def no(code: str, text: str) -> Decision:
-        return replace(base, code=code, reason=text + _missing_note(missing))
+        return replace(base, code=code, reason=team + text + _missing_note(missing))
 
     blocked = _blocked(ctx, row, cur)
     if blocked is not None:
@@ -146,7 +184,7 @@ def _decide_one(ctx: _Context, row: Finisher, raw_grade: str | None) -> Decision
     note = {"cap": f"（受本次大赛最高可授予等级{ladder.label(pol.max_grade)}限制）",
             "steps": f"（受单次最多晋升{pol.max_steps}级限制）", None: ""}[limit]
     return replace(base, promoted=True, to_grade=hit.target, basis=hit.basis, code="promoted",
-                   reason=f"{hit.text}，{verb}{note}{_missing_note(missing)}",
+                   reason=f"{team}{hit.text}，{verb}{note}{_missing_note(missing)}",
                    capped=limit is not None, rule_index=hit.index)
 
 
@@ -161,6 +199,14 @@ def _blocked(ctx: _Context, row: Finisher, cur: str | None) -> tuple[str, str] |
     if pol.one_per_person and row.person and row.person in ctx.elsewhere:
         return ("promoted_elsewhere",
                 f"本届大赛已在{ctx.elsewhere[row.person]}晋级，每人每届限晋级一次")
+    if pol.one_per_year and row.person and row.person in ctx.elsewhere:
+        return ("promoted_elsewhere",
+                f"本届大赛已在{ctx.elsewhere[row.person]}晋级，每人每年限晋级一次")
+    if pol.one_per_year and row.person and row.person in ctx.earlier:
+        e = ctx.earlier[row.person]
+        return ("promoted_this_year",
+                f"已于{e.year}年在{e.competition}（{e.trade}）晋级为{e.grade}，"
+                "每人每年限晋级一次")
     if cur is not None and cur == ladder.top.code:
         return "top_grade", f"现有等级{ladder.label(cur)}已是最高等级"
     if pol.max_grade is not None and ladder.rank(cur) >= ladder.rank(pol.max_grade):

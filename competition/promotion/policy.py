@@ -22,19 +22,51 @@ EXCLUSIONS = ("disqualified", "withdrawn", "vetoed")
 Exclusion = Literal["disqualified", "withdrawn", "vetoed"]
 
 
+def N_(msgid: str) -> str:
+    """Marks an English msgid for translation; the web layer translates (the core has no
+    Flask). Problems keep their English ``message`` for the CLI and the logs."""
+    return msgid
+
+
+class PolicyValueError(ValueError):
+    """Raised by the policy's validators: English text, plus the msgid and params."""
+
+    def __init__(self, english: str, msgid: str, **params):
+        super().__init__(english)
+        self.msgid, self.params = msgid, params
+
+
+def _allowed_grades(ladder: Ladder) -> str:
+    return "、".join(g.label for g in ladder.grades)
+
+
 def _grade(value: object, info: ValidationInfo) -> str | None:
     """Normalise a grade spelling to a code on the ladder given in the validation context."""
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise ValueError("must be a grade name such as \"高级工\" or a code such as \"L3\"")
     ladder: Ladder = (info.context or {}).get("ladder") or get_ladder(None)
+    if not isinstance(value, str):
+        raise PolicyValueError(
+            "must be a grade name such as \"高级工\" or a code such as \"L3\"",
+            N_('must be a grade in double quotes, such as "三级/高级工", "高级工" or "L3" '
+               "(typed: %(value)s); the grades: %(allowed)s"),
+            value=str(value), allowed=_allowed_grades(ladder))
     try:
         code = ladder.parse(value)
     except GradeError as exc:
-        raise ValueError(str(exc)) from None
+        try:
+            get_ladder("eight").parse(value)
+            msgid = N_('"%(value)s" is not on the %(ladder)s ladder of this policy; its '
+                       "grades: %(allowed)s")
+        except GradeError:
+            msgid = N_('"%(value)s" is not a skill grade; the grades: %(allowed)s')
+        raise PolicyValueError(str(exc), msgid, value=value,
+                               ladder="五级" if ladder.code == "five" else "八级",
+                               allowed=_allowed_grades(ladder)) from None
     if code is None:
-        raise ValueError(f"'{value}' names no grade")
+        raise PolicyValueError(f"'{value}' names no grade",
+                               N_('"%(value)s" names no grade; the grades: %(allowed)s'),
+                               value=value, allowed=_allowed_grades(ladder))
     return code
 
 
@@ -57,7 +89,10 @@ class _RuleBase(_Strict):
     @model_validator(mode="after")
     def _steps_or_grant(self):
         if (self.steps is None) == (self.grant is None):
-            raise ValueError("give exactly one of 'steps' (grades up) or 'grant' (a grade)")
+            raise PolicyValueError(
+                "give exactly one of 'steps' (grades up) or 'grant' (a grade)",
+                N_("give exactly one of steps (how many grades up) or grant (the grade to "
+                   'certify, such as "三级/高级工")'))
         return self
 
 
@@ -77,7 +112,10 @@ class RankRule(_RuleBase):
     @model_validator(mode="after")
     def _top_or_percent(self):
         if (self.top is None) == (self.top_percent is None):
-            raise ValueError("give exactly one of 'top' or 'top_percent'")
+            raise PolicyValueError(
+                "give exactly one of 'top' or 'top_percent'",
+                N_("give exactly one of top (the first N places) or top_percent (the first "
+                   "X per cent of the ranked finishers)"))
         return self
 
 
@@ -89,7 +127,10 @@ class PassRule(_RuleBase):
     @model_validator(mode="after")
     def _needs_grant(self):
         if self.grant is None or self.steps is not None:
-            raise ValueError("a pass rule certifies a target level: give 'grant', not 'steps'")
+            raise PolicyValueError(
+                "a pass rule certifies a target level: give 'grant', not 'steps'",
+                N_('a pass rule certifies a level: give grant (such as grant = "三级/高级工"), '
+                   "not steps"))
         return self
 
 
@@ -101,6 +142,7 @@ class TradeOverride(_Strict):
     max_grade: str | None = None
     max_steps: int | None = Field(default=None, ge=1)
     exclude: list[Exclusion] | None = None
+    team_members: bool | None = None
     rules: list[Rule] | None = None
 
     normalise_grades = field_validator("max_grade", mode="before")(_grade)
@@ -113,6 +155,8 @@ class Policy(_Strict):
     max_grade: str | None = None        # the highest grade this event may grant (cap)
     max_steps: int | None = Field(default=None, ge=1)  # at most this many grades at once
     one_per_person: bool = True         # at most one promotion per person per event
+    one_per_year: bool = True           # ... and per calendar year across competitions
+    team_members: bool = True           # a team entry's result counts for each member
     exclude: list[Exclusion] = Field(default_factory=lambda: list(EXCLUSIONS))
     rules: list[Rule] = Field(min_length=1)
     trades: dict[str, TradeOverride] = Field(default_factory=dict)
@@ -128,7 +172,8 @@ class Policy(_Strict):
             name=self.name, ladder=get_ladder(self.ladder), trade=trade_code,
             max_grade=pick("max_grade"), max_steps=pick("max_steps"),
             one_per_person=self.one_per_person, exclude=tuple(pick("exclude")),
-            rules=tuple(pick("rules")))
+            rules=tuple(pick("rules")), one_per_year=self.one_per_year,
+            team_members=pick("team_members"))
 
 
 @dataclass(frozen=True)
@@ -142,6 +187,8 @@ class TradePolicy:
     one_per_person: bool
     exclude: tuple[str, ...]
     rules: tuple[AwardRule | RankRule | PassRule, ...]
+    one_per_year: bool = True
+    team_members: bool = True
 
 
 def describe(policy: TradePolicy, component_names: dict[str, str] | None = None) -> list[str]:
@@ -175,24 +222,56 @@ def describe(policy: TradePolicy, component_names: dict[str, str] | None = None)
         lines.append(f"每次最多晋升{policy.max_steps}级")
     if policy.one_per_person:
         lines.append("每人每届限晋级一次")
+    if policy.one_per_year:
+        lines.append("每人每年限晋级一次（含本年度其他赛事）")
+    if not policy.team_members:
+        lines.append("团体成绩不计入成员个人晋级")
     return lines
 
 
-def mismatches(policy: TradePolicy, award_names: list[str],
-               component_ids: list[str]) -> list[str]:
+@dataclass(frozen=True)
+class Mismatch:
+    """A part of a trade's policy that cannot match the trade's scoring rule: ``str()``
+    is the English `field: message`; ``msgid`` and ``params`` for the web layer."""
+    field: str
+    message: str
+    msgid: str
+    params: dict
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+def mismatch_notes(policy: TradePolicy, award_names: list[str],
+                   component_ids: list[str]) -> list[Mismatch]:
     """What in a trade's policy cannot match that trade's scoring rule: award names it does
     not award, pass marks for components it does not have. Such a rule would silently
     promote no one, so the organiser is told."""
     out = []
+    awards, comps = "、".join(award_names) or "无", "、".join(component_ids)
     for i, rule in enumerate(policy.rules, start=1):
         if rule.kind == "award":
             for name in rule.awards:
                 if name not in award_names:
-                    out.append(f"rules[#{i}]: '{name}' is not an award of this trade "
-                               f"(its awards: {', '.join(award_names) or 'none'})")
+                    out.append(Mismatch(
+                        f"rules[#{i}]", f"'{name}' is not an award of this trade "
+                        f"(its awards: {', '.join(award_names) or 'none'})",
+                        N_('"%(award)s" is not an award of this trade, so this rule '
+                           "promotes no one; its awards: %(awards)s"),
+                        {"award": name, "awards": awards}))
         elif rule.kind == "pass":
             for cid in rule.pass_marks:
                 if cid not in component_ids:
-                    out.append(f"rules[#{i}].pass_marks.{cid}: this trade has no component "
-                               f"'{cid}' (its components: {', '.join(component_ids)})")
+                    out.append(Mismatch(
+                        f"rules[#{i}].pass_marks.{cid}", f"this trade has no component "
+                        f"'{cid}' (its components: {', '.join(component_ids)})",
+                        N_('this trade has no component "%(component)s", so this rule '
+                           "promotes no one; its components: %(components)s"),
+                        {"component": cid, "components": comps}))
     return out
+
+
+def mismatches(policy: TradePolicy, award_names: list[str],
+               component_ids: list[str]) -> list[str]:
+    """mismatch_notes() as English lines."""
+    return [str(m) for m in mismatch_notes(policy, award_names, component_ids)]

@@ -26,49 +26,70 @@ EXPORTS = {"xlsx": ("晋级名单.xlsx", False), "xlsx-masked": ("晋级名单-�
 
 
 def _flash_error(err: svc.PromotionError) -> None:
-    flash(_(err.message, **err.params), "error")
+    flash(err.message, "error")
+
+
+def _flash_policy(err: PolicyError) -> None:
+    flash(_("The promotion policy is not valid: %(problems)s",
+            problems="；".join(svc.problem_text(p) for p in err.problems)), "error")
 
 
 @bp.get("/")
 @roles_required(Role.ORGANISER)
 def index():
     """Every trade with its list's state; flagged lists first in the organiser's eye."""
-    comp = _competition()
+    return _index_page(_competition())
+
+
+def _index_page(comp, typed: dict | None = None, typed_problems: list[str] | None = None,
+                status: int = 200):
+    """The index; ``typed`` is a refused policy form (kept as the organiser typed it),
+    ``typed_problems`` why it was refused (in the user's language)."""
     svc.refresh_review_flags(comp)
     policy, problems = None, []
     try:
         policy = svc.competition_policy(comp)
     except PolicyError as err:
-        problems = [str(p) for p in err.problems]
+        problems = [svc.problem_text(p) for p in err.problems]
     lists = [svc.trade_list(t) for t in comp.trades]
     words = describe(policy.for_trade(None)) if policy else []
     settings = comp.settings or {}
+    own = settings.get("promotion_policy") or settings.get("promotion_policy_own", "")
+    form = {"source": "text" if settings.get("promotion_policy") else "file",
+            "file": settings.get("promotion_policy_file") or svc.DEFAULT_POLICY,
+            "text": own, "ladder": settings.get("grade_ladder", "five")}
+    form.update(typed or {})
     return render_template("promotions/index.html", competition=comp, policy=policy,
                            problems=problems, lists=lists, policy_words=words,
                            shipped=sorted(p.name for p in svc.POLICY_DIR.glob("*.toml")),
-                           current_file=settings.get("promotion_policy_file")
-                           or ("" if settings.get("promotion_policy") else svc.DEFAULT_POLICY),
-                           own_text=settings.get("promotion_policy", ""),
-                           ladder_code=settings.get("grade_ladder", "five"))
+                           form=form, typed_problems=typed_problems or []), status
 
 
 @bp.post("/policy")
 @roles_required(Role.ORGANISER)
 def set_policy():
     """Choose a shipped policy, or paste the competition's own policy (TOML); validated
-    first, so a policy with problems changes nothing and its problems are listed."""
+    first, so a policy with problems changes nothing: the page comes back with the text as
+    typed and each problem in words (line, column or field, what is wrong and allowed)."""
     comp = _competition()
-    own = request.form.get("text", "").strip()
+    own = request.form.get("text", "")
+    source = request.form.get("source") or ("text" if own.strip() else "file")
+    typed = {"source": source, "text": own, "file": request.form.get("file", ""),
+             "ladder": request.form.get("ladder") or (comp.settings or {}).get(
+                 "grade_ladder", "five")}
     try:
-        policy = svc.set_policy(comp, current_user, file=None if own else
-                                request.form.get("file"), text=own or None,
+        if source == "text" and not own.strip():
+            raise svc.PromotionError("paste the policy text, or choose a shipped policy", 400,
+                                     field="text")
+        policy = svc.set_policy(comp, current_user,
+                                file=request.form.get("file") if source == "file" else None,
+                                text=own if source == "text" else None,
                                 ladder=request.form.get("ladder") or None)
-        flash(_("The promotion policy is now: %(name)s", name=policy.name))
     except PolicyError as err:
-        flash(_("The promotion policy is not valid: %(problems)s",
-                problems="; ".join(str(p) for p in err.problems)), "error")
+        return _index_page(comp, typed, [svc.problem_text(p) for p in err.problems], 400)
     except svc.PromotionError as err:
-        _flash_error(err)
+        return _index_page(comp, typed, [err.message], err.status)
+    flash(_("The promotion policy is now: %(name)s", name=policy.name))
     return redirect(url_for(".index"))
 
 
@@ -86,9 +107,9 @@ def trade_page(code: str):
                                    for r in lst.rows if r.status != "confirmed")
     try:
         words = describe(svc.competition_policy(trade.competition).for_trade(trade.code))
-        warnings = svc.policy_mismatches(trade)
+        warnings = [svc.problem_text(m) for m in svc.policy_mismatches(trade)]
     except (PolicyError, RuleError) as err:
-        words, warnings = [], [str(p) for p in err.problems]
+        words, warnings = [], [svc.problem_text(p) for p in err.problems]
     return render_template("promotions/trade.html", trade=trade, lst=lst, rows=rows,
                            ladder=ladder, basis_labels=BASIS_UI, policy_words=words,
                            policy_warnings=warnings,
@@ -110,8 +131,7 @@ def propose_all():
         except (svc.PromotionError, RuleError):
             failed.append(trade.name)
         except PolicyError as err:
-            flash(_("The promotion policy is not valid: %(problems)s",
-                    problems="; ".join(str(p) for p in err.problems)), "error")
+            _flash_policy(err)
             return redirect(url_for(".index"))
     flash(_("Proposed the lists of %(n)d trades.", n=done))
     if failed:
@@ -130,8 +150,7 @@ def propose(code: str):
     except svc.PromotionError as err:
         _flash_error(err)
     except PolicyError as err:
-        flash(_("The promotion policy is not valid: %(problems)s",
-                problems="; ".join(str(p) for p in err.problems)), "error")
+        _flash_policy(err)
     except RuleError as err:
         flash(_("The scoring rule of this trade is not valid: %(problems)s",
                 problems="; ".join(str(p) for p in err.problems)), "error")

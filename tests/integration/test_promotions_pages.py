@@ -94,10 +94,11 @@ def test_the_organiser_chooses_or_writes_the_policy_on_the_page(demo, client, au
     assert "晋级办法已设为：全国职业技能大赛晋级办法" in html
     assert "一等奖、二等奖、三等奖：认定为二级/技师" in html
     bad = 'version = 1\nname = "本届"\n[[rules]]\nkind = "rank"\ntop = 3\n'
-    client.post("/admin/promotions/policy", data={"text": bad, "ladder": "five"})
-    html = client.get("/admin/promotions/").get_data(as_text=True)
-    assert ("competition:DEMO13:3: rules[#1]: give exactly one of &#39;steps&#39; (grades up) "
-            "or &#39;grant&#39; (a grade)") in html
+    resp = client.post("/admin/promotions/policy", data={"text": bad, "ladder": "five"})
+    assert resp.status_code == 400                  # refused on the page, typed text kept
+    html = resp.get_data(as_text=True)
+    assert ("第 3 行，rules[#1]：steps（晋升几级）和 grant（认定的等级，如 &#34;三级/高级工&#34;）"
+            "须且只能填写其中一项") in html
     db.session.refresh(demo)
     assert demo.settings["promotion_policy_file"] == "national_contest.toml"   # unchanged
     good = bad + "steps = 1\n"
@@ -112,4 +113,4 @@ def test_the_trade_page_warns_when_the_policy_names_awards_the_trade_does_not_gi
     auth.login("admin", "demo-admin")
     client.post("/admin/promotions/policy", data={"file": "province_contest.toml"})
     html = client.get("/admin/promotions/forklift").get_data(as_text=True)
-    assert "不会使任何人晋级" in html and "&#39;金牌&#39; is not an award of this trade" in html
+    assert "不会使任何人晋级" in html and "“金牌”不是本工种的奖项" in html

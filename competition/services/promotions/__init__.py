@@ -10,7 +10,8 @@ Every write records AuditLog rows and commits once.
 """
 from .decisions import (
     ACTIVE, DEFAULT_POLICY, POLICY_DIR, PromotionError, TradeList, competition_ladder,
-    competition_policy, policy_mismatches, trade_decisions, trade_finishers,
+    competition_policy, policy_mismatches, problem_text, promoted_this_year, trade_decisions,
+    trade_finishers,
 )
 from .documents import export_data, promotion_note, write_exports
 from .lists import (
@@ -21,6 +22,6 @@ from .lists import (
 __all__ = [
     "ACTIVE", "DEFAULT_POLICY", "POLICY_DIR", "PromotionError", "TradeList", "competition_ladder",
     "competition_policy", "confirm", "exclude", "export_data", "include", "keep_after_review",
-    "policy_mismatches", "promotion_note", "propose", "refresh_review_flags", "set_policy", "trade_decisions", "trade_finishers",
+    "policy_mismatches", "problem_text", "promoted_this_year", "promotion_note", "propose", "refresh_review_flags", "set_policy", "trade_decisions", "trade_finishers",
     "trade_list", "write_exports",
 ]

@@ -29,24 +29,34 @@ def promotion_note(contestant_id: int) -> str | None:
 
 def export_data(comp: Competition, trade: Trade | None = None):
     """The confirmed promotions of the competition (or one trade) as plain data for
-    exports.promotions. Raises PromotionError if nothing is confirmed or a list is flagged
-    for review (the results changed after confirmation)."""
+    exports.promotions. A confirmed list that promotes nobody is part of it: the list
+    says so in its notes ("车工：经确认，本工种无人晋级。"), so an empty list can be printed
+    and signed. Raises PromotionError if no list is confirmed or a list is flagged for
+    review (the results changed after confirmation)."""
     from exports.promotions import PromotionListData, PromotionListRow
 
     from ...promotion import BASIS_LABELS
     refresh_review_flags(comp)
     stmt = (select(Promotion).join(Trade, Trade.id == Promotion.trade_id)
-            .where(Promotion.competition_id == comp.id, Promotion.status == "confirmed")
+            .where(Promotion.competition_id == comp.id,
+                   (Promotion.status == "confirmed") | Promotion.confirmed_at.is_not(None))
             .order_by(Trade.id, Promotion.id))
     if trade is not None:
         stmt = stmt.where(Promotion.trade_id == trade.id)
-    rows = db.session.scalars(stmt).all()
-    if not rows:
-        raise PromotionError("no confirmed promotions to export")
-    flagged = sorted({r.contestant.trade.name for r in rows if r.needs_review})
+    listed = db.session.scalars(stmt).all()
+    if not listed:
+        raise PromotionError("no confirmed promotion list to export")
+    flagged = sorted({r.contestant.trade.name for r in listed if r.needs_review})
     if flagged:
         raise PromotionError("the results changed after confirmation; review the list of: "
                              "%(trades)s", trades="、".join(flagged))
+    rows = [r for r in listed if r.status == "confirmed"]
+    trades: dict[int, Trade] = {}
+    for r in listed:
+        trades.setdefault(r.trade_id, r.contestant.trade)
+    promoted = {r.trade_id for r in rows}
+    notes = tuple(f"{t.name}：经确认，本工种无人晋级（{sum(1 for r in listed if r.trade_id == tid)}"
+                  "人参与判定）。" for tid, t in trades.items() if tid not in promoted)
     ladder = competition_ladder(comp)
     results = {}
     out = []
@@ -54,7 +64,9 @@ def export_data(comp: Competition, trade: Trade | None = None):
         t = p.contestant.trade
         if t.id not in results:
             finishers, _, _ = trade_finishers(t)
-            results[t.id] = {f.key: f for f in finishers}
+            results[t.id] = {}
+            for f in finishers:       # a member's own row before their team's
+                results[t.id].setdefault(f.key, f)
         f = results[t.id].get(str(p.contestant_id))
         comps = f.components if f else {}
         out.append(PromotionListRow(
@@ -67,7 +79,7 @@ def export_data(comp: Competition, trade: Trade | None = None):
             total=f.total if f else None, reason=p.reason))
     bodies = tuple(b for b in (comp.organiser or "").replace("　", " ").split() if b)
     return PromotionListData(competition=comp.name, rows=out, bodies=bodies,
-                             date=utcnow().date())
+                             date=utcnow().date(), notes=notes)
 
 
 def write_exports(comp: Competition, out_dir: str | Path, trade: Trade | None = None

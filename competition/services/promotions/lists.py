@@ -74,6 +74,9 @@ def include(promotion: Promotion, user: User) -> None:
     """Undo an exclusion (before confirmation). Raises PromotionError."""
     if promotion.status != "excluded":
         raise PromotionError("only an excluded promotion can be put back")
+    if promotion.confirmed_at is not None:
+        raise PromotionError("the promotion list of this trade is confirmed; reopen it "
+                             "with a reason to propose it again")
     old = _snapshot(promotion)
     promotion.status, promotion.exclusion_reason = "proposed", None
     _audit(user, "promotion.include", promotion, old, _snapshot(promotion), None)
@@ -81,27 +84,54 @@ def include(promotion: Promotion, user: User) -> None:
 
 
 def confirm(trade: Trade, user: User) -> TradeList:
-    """Confirm a trade's proposed list: each proposed row becomes the contestant's confirmed
-    promotion (AuditLog on the contestant). Raises PromotionError if there is no proposed
-    list or the standings changed since it was proposed."""
+    """Confirm a trade's proposed list as a whole. Each proposed row becomes the
+    contestant's confirmed promotion (AuditLog on the contestant); every other row (not
+    promoted, excluded) is stamped as confirmed with the list, so a list that promotes
+    nobody can be confirmed: the record then says the trade's results promote no one
+    (AuditLog "promotion.confirm_list" on the trade, with the counts).
+    Raises PromotionError if there is no list, it is already confirmed, the standings
+    changed since it was proposed, or someone on it was promoted in another competition of
+    the same year since (see decisions.promoted_this_year)."""
     lst = trade_list(trade)
-    pending = [r for r in lst.rows if r.status == "proposed"]
-    if not pending:
-        raise PromotionError("there is no proposed promotion to confirm")
+    if not lst.rows:
+        raise PromotionError("there is no promotion list to confirm: propose it first")
+    if lst.confirmed:
+        raise PromotionError("the promotion list of this trade is already confirmed")
     db.session.refresh(trade)
     if any(r.standings_version != trade.standings_version for r in lst.rows):
         raise PromotionError("the results changed after this list was proposed; propose it "
                              "again before confirming")
+    pending = [r for r in lst.rows if r.status == "proposed"]
+    from .decisions import promoted_this_year
+    if pending:
+        earlier = promoted_this_year(trade.competition,
+                                     {r.contestant.id_number for r in pending})
+        clash = sorted({r.contestant.name for r in pending
+                        if r.contestant.id_number in earlier})
+        if clash:
+            raise PromotionError(
+                "%(names)s was promoted in another competition of %(year)s since this list "
+                "was proposed (at most one promotion a year); propose the list again",
+                names="、".join(clash), year=trade.competition.year)
     now = utcnow()
-    for row in pending:
+    for row in lst.rows:
         old = _snapshot(row)
-        row.status, row.confirmed_at, row.confirmed_by_id = "confirmed", now, user.id
+        row.confirmed_at, row.confirmed_by_id = now, user.id
+        if row.status != "proposed":
+            continue
+        row.status = "confirmed"
         db.session.add(AuditLog(
             user_id=user.id, action="promotion.confirm", object_type="contestant",
             object_id=row.contestant_id, competition_id=row.competition_id,
             trade_id=row.trade_id, old={"grade": row.from_grade, "promotion": old},
             new={"grade": row.to_grade, "basis": row.basis, "reason": row.reason,
                  "standings_version": row.standings_version}))
+    db.session.add(AuditLog(
+        user_id=user.id, action="promotion.confirm_list", object_type="trade",
+        object_id=trade.id, competition_id=trade.competition_id, trade_id=trade.id,
+        new={"promoted": len(pending), "decided": len(lst.rows),
+             "excluded": sum(1 for r in lst.rows if r.status == "excluded"),
+             "standings_version": trade.standings_version}))
     db.session.commit()
     return trade_list(trade)
 
@@ -173,10 +203,14 @@ def set_policy(comp: Competition, user: User | None, *, file: str | None = None,
                           ladder=get_ladder(settings.get("grade_ladder")))
     keys = ("promotion_policy_file", "promotion_policy", "grade_ladder")
     old = {k: (comp.settings or {}).get(k) for k in keys}
-    settings.pop("promotion_policy", None)
+    own = settings.pop("promotion_policy", None)
     settings.pop("promotion_policy_file", None)
     settings["promotion_policy_file" if file else "promotion_policy"] = \
         Path(file).name if file else text
+    if file and own:       # the competition's own text is kept (not used) for next time
+        settings["promotion_policy_own"] = own
+    elif not file:
+        settings.pop("promotion_policy_own", None)
     comp.settings = settings
     db.session.add(AuditLog(user_id=_uid(user), action="promotion.policy",
                             object_type="competition", object_id=comp.id,

@@ -107,6 +107,7 @@ def test_a_policy_reads_back_in_words():
         "本次大赛最高可授予二级/技师",
         "每次最多晋升1级",
         "每人每届限晋级一次",
+        "每人每年限晋级一次（含本年度其他赛事）",
     ]
     passing = load_policy_file(POLICY_DIR / "county_pass_at_level.toml")
     assert describe(passing.for_trade(None))[0] == "以赛代评（理论≥60分、实操≥60分）：认定为三级/高级工"
