@@ -78,6 +78,32 @@ def template():
     return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
 
 
+@bp.get("/contestants.xlsx")
+@roles_required(Role.ORGANISER)
+def roster():
+    """The contestants list (报名名单) as Excel: ?trade=<code> for one trade (else all, with
+    a sheet per trade), ?masked=1 for the copy with ID numbers and phones masked."""
+    from datetime import datetime, timezone
+
+    from flask_babel import format_datetime
+
+    from ..services.roster import roster_workbook
+    comp = _competition()
+    code = (request.args.get("trade") or "").strip()
+    trade = None
+    if code:
+        trade = next((t for t in _trades(comp) if t.code == code), None)
+        if trade is None:
+            flash(_("There is no trade with the code %(code)s.", code=code), "error")
+            return redirect(url_for(".contestants"))
+    masked = request.args.get("masked") == "1"
+    data = roster_workbook(comp, trade, masked=masked, generated_at=format_datetime(
+        datetime.now(timezone.utc), "yyyy-MM-dd HH:mm"))
+    name = "报名名单" + (f"-{trade.name}" if trade else "") + ("-脱敏" if masked else "")
+    return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True,
+                     download_name=f"{name}.xlsx")
+
+
 def _upload_dir() -> Path:
     path = Path(current_app.instance_path) / "uploads"
     path.mkdir(parents=True, exist_ok=True)

@@ -307,6 +307,11 @@ ZH = {
     "%(n)d entrants are in no heat: they were entered after the draw (see the draw page).":
         "%(n)d 名参赛者未分入任何场次：他们是在抽签后加入的（见抽签页）。",
     # seating by hand, bracket result messages (session 2)
+    "There is no trade with the code %(code)s.": "没有代码为 %(code)s 的工种。",
+    "Contestants list (Excel)": "报名名单（Excel）",
+    "Contestants list (Excel, masked ID numbers and phones)": "报名名单（Excel，身份证号和手机号脱敏）",
+    "Choose a trade below to export that trade only; without one, every trade (one sheet each).":
+        "在下方选择工种后只导出该工种；不选则导出全部工种（每个工种一个工作表）。",
     "Workstation %(w)d of %(heat)s is in use; the heat needs at least %(w)d workstations.":
         "%(heat)s 的 %(w)d 号工位正在使用，工位数不能少于 %(w)d 个。",
     "%(heat)s now has %(n)d workstations.": "%(heat)s 现有 %(n)d 个工位。",
