@@ -57,7 +57,10 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("admin.*", {ORG}),
     ("rules_admin.*", {ORG}),
     ("users_admin.*", {ORG}),
+    ("registration.roster", {ORG}),               # 报名名单 xlsx: full ID numbers and phones
     ("registration.*", {ORG}),
+    ("stages.seat", {ORG}),                       # seating by hand (late entrants)
+    ("stages.heat_workstations", {ORG}),
     ("stages.*", {ORG}),
     ("live_admin.*", {ORG}),
     ("documents.*", {ORG}),
