@@ -112,9 +112,6 @@ def overall(results: list[StageResult]) -> list[OverallLine]:
 
 # --- the public results page ----------------------------------------------------------------
 
-_public_cache: dict[tuple, dict] = {}
-
-
 def public_stages(trade: Trade, names_visible: bool) -> dict:
     """What the public results page shows beside the live table of the current stage
     (default_stage), cached per standings version:
@@ -127,12 +124,14 @@ def public_stages(trade: Trade, names_visible: bool) -> dict:
     Rows are services.standings.public_rows (no ID numbers; names hidden unless
     ``names_visible``) plus ``advanced``. A stage followed by another shows who went on,
     never awards: its awards are not the trade's."""
+    from flask import current_app
+    cache = current_app.extensions.setdefault("competition_public_stages", {})  # per app
     key = (trade.id, trade.standings_version, names_visible)
-    if key not in _public_cache:
-        if len(_public_cache) > 256:
-            _public_cache.clear()
-        _public_cache[key] = _public_stages(trade, names_visible)
-    return _public_cache[key]
+    if key not in cache:
+        if len(cache) > 256:
+            cache.clear()
+        cache[key] = _public_stages(trade, names_visible)
+    return cache[key]
 
 
 def _public_stages(trade: Trade, names_visible: bool) -> dict:
