@@ -247,6 +247,16 @@ def results_workbook():
                  XLSX)
 
 
+@bp.get("/<code>/results.xlsx")
+@roles_required(Role.ORGANISER)
+def trade_results_workbook(code: str):
+    """One trade's results workbook: its overall ranking and a sheet per stage (or its one
+    results sheet), and its judges' marks."""
+    trade = _trade(code)
+    return _send(lambda out: svc.write_trade_workbook(trade, out), f"{trade.name}-成绩表.xlsx",
+                 XLSX)
+
+
 @bp.get("/<code>/bulletin.pdf")
 @roles_required(Role.ORGANISER)
 def bulletin(code: str):
@@ -257,11 +267,15 @@ def bulletin(code: str):
             if request.args.get("published_on") else None
     except ValueError:
         abort(400)
+    stage = None
+    if request.args.get("stage"):   # a stage's bulletin (default: the results stage)
+        stage = next((s for s in trade.stages
+                      if str(s.id) == request.args["stage"]), None) or abort(404)
     kw = {"published_on": published,
           "appeal_deadline": request.args.get("appeal_deadline", "").strip() or None,
-          "appeal_to": request.args.get("appeal_to", "").strip() or None}
-    return _send(lambda out: svc.write_bulletin(trade, out, **kw), f"{trade.name}-成绩公示.pdf",
-                 PDF)
+          "appeal_to": request.args.get("appeal_to", "").strip() or None, "stage": stage}
+    name = f"{trade.name}{stage.name if stage else ''}-成绩公示.pdf"
+    return _send(lambda out: svc.write_bulletin(trade, out, **kw), name, PDF)
 
 
 @bp.get("/heats/<int:heat_id>/score-sheets.pdf")

@@ -52,6 +52,7 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("brackets.page", {ORG, JUDGE, CHIEF}),       # where match results are entered
     ("brackets.result", {ORG, JUDGE, CHIEF}),
     ("documents.score_sheets", {ORG, CHIEF}),     # the paper fallback, printed by either
+    ("documents.trade_results_workbook", {ORG}),  # a trade's workbook: overall + per stage
     ("rules_admin.bound_text", {ORG, CHIEF}),
     ("rules_admin.scheme", {ORG, CHIEF}),
     ("admin.*", {ORG}),
