@@ -220,3 +220,17 @@ def test_a_full_heat_gets_a_spare_workstation_for_the_late_entrant(client, auth,
                 reason="补报名").status_code == 302
     db.session.expire_all()
     assert db.session.get(Entry, late.id).workstation == 6
+
+
+@pytest.mark.parametrize("lang, text", [("en", "Seat in a heat"), ("zh_CN", "安排场次")])
+def test_the_seating_pages_render_in_both_languages(client, auth, ev, lang, text):
+    auth.login("org")
+    late = ev["late"]
+    resp = client.get(f"/admin/entries/{late.id}/seat?lang={lang}")
+    assert resp.status_code == 200 and text in resp.get_data(as_text=True)
+    resp = seat(client, late, heat_id=ev["heats"][0].id, workstation="99", reason="补报名")
+    assert resp.status_code == 400
+    resp = client.get(f"/admin/stages/{ev['stage'].id}/draw?lang={lang}&verify=1")
+    assert resp.status_code == 200
+    resp = client.get(f"/admin/trades/lathe/stages?lang={lang}")
+    assert resp.status_code == 200
