@@ -2,8 +2,8 @@
 
     export certificates --trade CODE --out FILE.pdf   (issues missing certificates first)
     export certificates --all --out FILE.pdf
-    export results --out FILE.xlsx
-    export bulletin --trade CODE --out FILE.pdf [--published-on 2026-11-25]
+    export results --out FILE.xlsx [--trade CODE]  (several stages: overall + a sheet each)
+    export bulletin --trade CODE --out FILE.pdf [--stage 初赛] [--published-on 2026-11-25]
                     [--appeal-deadline "2026年11月28日17:00"] [--appeal-to "大赛仲裁组"]
     export score-sheets --heat ID --out FILE.pdf
     export sample-certificate --out FILE.pdf [--layout LAYOUT.json]
@@ -119,14 +119,31 @@ def _with_rule(fn, trade):
 
 
 @export_cli.command("results")
+@click.option("--trade", "trade_code", default=None, help="Only this trade.")
 @competition_option
 @out_option
 @with_appcontext
-def results_cmd(competition_code, out):
-    """The results workbook (成绩表) of the competition."""
+def results_cmd(trade_code, competition_code, out):
+    """The results workbook (成绩表) of the competition, or of one trade. A trade run in
+    several stages gets its overall ranking and a sheet per stage."""
     from .services import documents as svc
-    svc.write_results_workbook(_competition(competition_code), out)
+    comp = _competition(competition_code)
+    if trade_code:
+        svc.write_trade_workbook(_trade(comp, trade_code), out)
+    else:
+        svc.write_results_workbook(comp, out)
     click.echo(f"results workbook written to {out}")
+
+
+def _stage(trade, wanted: str | None):
+    """The trade's stage named ``wanted`` (its name, e.g. 初赛, or its number), or None."""
+    if not wanted:
+        return None
+    for stage in trade.stages:
+        if wanted in (stage.name, str(stage.seq)):
+            return stage
+    raise click.ClickException(f"no stage {wanted!r} in {trade.code}; stages: "
+                               + ", ".join(f"{s.seq} {s.name}" for s in trade.stages))
 
 
 @export_cli.command("bulletin")
@@ -134,17 +151,22 @@ def results_cmd(competition_code, out):
 @click.option("--published-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
 @click.option("--appeal-deadline", default=None, help="Text, e.g. 2026年11月28日17:00")
 @click.option("--appeal-to", default=None, help="Who takes appeals, e.g. 大赛仲裁组（302室）")
+@click.option("--stage", "stage_name", default=None,
+              help="A stage's name or number (default: the stage on the screens).")
 @competition_option
 @out_option
 @with_appcontext
-def bulletin_cmd(trade_code, published_on, appeal_deadline, appeal_to, competition_code, out):
-    """The results bulletin (成绩公示) of a trade."""
+def bulletin_cmd(trade_code, published_on, appeal_deadline, appeal_to, stage_name,
+                 competition_code, out):
+    """The results bulletin (成绩公示) of a trade (of one of its stages)."""
     from .rules import RuleError
     from .services import documents as svc
     trade = _trade(_competition(competition_code), trade_code)
+    stage = _stage(trade, stage_name)
     try:
         svc.write_bulletin(trade, out, published_on=published_on.date() if published_on
-                           else None, appeal_deadline=appeal_deadline, appeal_to=appeal_to)
+                           else None, appeal_deadline=appeal_deadline, appeal_to=appeal_to,
+                           stage=stage)
     except RuleError as err:
         raise click.ClickException(f"the rule of {trade.code} is not valid: {err}") from None
     click.echo(f"bulletin written to {out}")

@@ -52,3 +52,21 @@ def test_only_the_organiser_downloads_a_trade_workbook(app, client, auth):
     build_two_stage()
     auth.login("chief_mini")
     assert client.get("/admin/documents/mini/results.xlsx").status_code == 403
+
+
+def test_the_export_commands_write_a_trade_workbook_and_a_stage_bulletin(app, runner, tmp_path):
+    build_two_stage()
+    out = tmp_path / "mini.xlsx"
+    result = runner.invoke(args=["export", "results", "--trade", "mini", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert load_workbook(out).sheetnames == ["汇总", "测试工种", "测试工种-初赛", "测试工种-决赛",
+                                             "评分明细"]
+    pdf = tmp_path / "b.pdf"
+    result = runner.invoke(args=["export", "bulletin", "--trade", "mini", "--stage", "初赛",
+                                 "--out", str(pdf)])
+    assert result.exit_code == 0, result.output
+    assert "初赛成绩公示" in "".join(p.extract_text().replace("\n", "")
+                                 for p in PdfReader(str(pdf)).pages)
+    result = runner.invoke(args=["export", "bulletin", "--trade", "mini", "--stage", "半决赛",
+                                 "--out", str(pdf)])
+    assert result.exit_code != 0 and "1 初赛, 2 决赛" in result.output
