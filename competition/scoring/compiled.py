@@ -10,6 +10,7 @@ from operator import attrgetter
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import partial
+from itertools import chain
 from typing import Any, Callable, Iterable
 
 from .aggregate import ATTEMPT_AGGREGATES, ZERO
@@ -44,6 +45,13 @@ class CritPlan:
     finalize: Callable | None
     per_attempt: Callable[[list | None, dict | None], dict[int, Part]]
     group: str | None
+    # A single attempt outside any attempt_group (the usual case): score is then just
+    # single(crit, marks), and the points are x factor (unless 1) and quantized to
+    # `exp` with `mode`, inline in entries.score_entry.
+    single: Callable[[Any, Any], Part] | None = None
+    exp: Decimal = Decimal(1)
+    mode: str = ROUND_HALF_UP
+    unit_factor: bool = True
 
 
 @dataclass(frozen=True)
@@ -287,8 +295,10 @@ def _crit_plan(crit: Any, default_decimals: int, default_rounding: str) -> CritP
         return out
 
     decimals = crit.decimals if crit.decimals is not None else default_decimals
+    single = kind if attempts == 1 and crit.attempt_group is None else None
     return CritPlan(crit.id, crit, crit.component, crit.factor, quantizer(decimals, rounding),
-                    score, finalizer_for(crit), per_attempt, crit.attempt_group)
+                    score, finalizer_for(crit), per_attempt, crit.attempt_group, single,
+                    Decimal(1).scaleb(-decimals), ROUNDINGS[rounding], crit.factor == 1)
 
 
 def merge_attempts(out: Part, parts: dict, missing: bool) -> None:
@@ -306,14 +316,22 @@ def resolve(plan: Plan, marks: Iterable[Any]) -> tuple[dict, dict, tuple[str, ..
     """One entry's marks -> (criterion id -> [(sub, judge, value)] of attempt 1,
     criterion id -> {attempt: [...]} of later attempts, the stray addresses: unknown to
     the rule or with an unreadable value). Text values become Decimal, except violation
-    codes. This loop runs once per mark: keep it lean."""
+    codes."""
+    return resolve_flat(plan, tuple(chain.from_iterable(map(_FIELDS, marks))))
+
+
+def resolve_flat(plan: Plan, flat: tuple) -> tuple[dict, dict, tuple[str, ...]]:
+    """resolve() from the marks' fields laid flat: (address, judge, attempt, value,
+    address, judge, ...), the entry's memo key (entries.py) that is built anyway.
+    This loop runs once per mark: keep it lean."""
     first: dict = {}
     more: dict = {}
     stray: list[str] = []
     addresses = plan.addresses
     numbers = plan.numbers
     get_first = first.get
-    for address, judge, attempt, value in map(_FIELDS, marks):
+    fields = iter(flat)
+    for address, judge, attempt, value in zip(fields, fields, fields, fields):
         target = addresses.get(address)
         if target is None:
             stray.append(address)

@@ -12,7 +12,7 @@ from itertools import chain
 from operator import attrgetter
 from typing import Any, Iterable
 
-from .compiled import Plan, judge_totals, resolve
+from .compiled import Plan, judge_totals, resolve_flat
 from .groups import choose
 from .kinds import Part
 
@@ -50,11 +50,20 @@ def by_entry(marks: Iterable[Any]) -> dict[str, list]:
     return out
 
 
-def score_entry(plan: Plan, marks: list) -> Scored:
-    first, more, stray = resolve(plan, marks)
+def score_entry(plan: Plan, flat: tuple) -> Scored:
+    """Score one entry from its marks' fields laid flat (its memo key without the id)."""
+    first, more, stray = resolve_flat(plan, flat)
     parts: list = []
     attempts: dict[int, dict] = {}
+    get = first.get
     for i, cp in enumerate(plan.criteria):
+        if cp.single is not None:   # one attempt, no attempt_group: the usual case
+            part = cp.single(cp.crit, get(cp.id) or ())
+            if cp.finalize is None:
+                points = part.points if cp.unit_factor else part.points * cp.factor
+                part.points = points.quantize(cp.exp, rounding=cp.mode)
+            parts.append(part)
+            continue
         if cp.group is not None:
             attempts[i] = cp.per_attempt(first.get(cp.id), more.get(cp.id) if more else None)
             parts.append(None)
@@ -77,10 +86,11 @@ def score_entries(plan: Plan, grouped: dict[str, list]) -> dict[str, Scored]:
     memo = plan.memos.setdefault("entries", {})
     out, keys = {}, []
     for entry, marks in grouped.items():
-        key = (entry, tuple(chain.from_iterable(map(_FIELDS, marks))))
+        flat = tuple(chain.from_iterable(map(_FIELDS, marks)))
+        key = (entry, flat)
         hit = memo.get(key)
         if hit is None:
-            hit = memo[key] = score_entry(plan, marks)
+            hit = memo[key] = score_entry(plan, flat)
         out[entry] = hit
         keys.append(key)
     if len(memo) > _MEMO_SLACK * len(out) + 64:

@@ -56,12 +56,23 @@ def judged(crit: Any, marks: list, round_mean: Callable | None = None) -> Part:
     if not values:
         return Part(ZERO, None, complete=False, notes=(f"{crit.id}: no marks",))
     notes: tuple = ()
-    agg = AGGREGATES[crit.aggregate](values, crit.trim)
+    how = crit.aggregate
+    if how == "mean" or how == "trimmed_mean":   # the usual cases, without a second pass
+        kept = values if how == "mean" else trimmed(values, crit.trim)
+        total = sum(kept, ZERO)
+        agg = total / len(kept)
+    else:
+        kept = None
+        agg = AGGREGATES[how](values, crit.trim)
     if round_mean is not None:   # aggregate_decimals: the judges' mean is rounded first
         agg = round_mean(agg)
         points = agg * crit.max / crit.scale
+    elif kept is not None:
+        # sum x max / (n x scale_max), dividing last so that an exact result stays exact
+        # (a mean of three marks x 30 / 10 must not become 21.99..9)
+        points = total * crit.max / (len(kept) * crit.scale)
     else:
-        points = _scaled(crit, values, agg)
+        points = agg * crit.max / crit.scale
     complete = judges >= crit.judges
     if not complete:
         notes = (f"{crit.id}: {judges} of {crit.judges} marks",)
@@ -76,15 +87,6 @@ def judged(crit: Any, marks: list, round_mean: Callable | None = None) -> Part:
         if crit.difficulty.cap and points > crit.max:
             points = crit.max
     return Part(points, agg, complete=complete, notes=notes)
-
-
-def _scaled(crit: Any, values: list, agg: Decimal) -> Decimal:
-    """agg x max / scale_max, dividing last so that an exact result stays exact
-    (a mean of three marks x 30 / 10 must not become 21.99..9)."""
-    if crit.aggregate in ("mean", "trimmed_mean"):
-        kept = trimmed(values, crit.trim) if crit.aggregate == "trimmed_mean" else values
-        return sum(kept, ZERO) * crit.max / (len(kept) * crit.scale)
-    return agg * crit.max / crit.scale
 
 
 def measured(crit: Any, marks: list) -> Part:
@@ -144,9 +146,14 @@ _OUTSIDE = {"zero": _zero, "per_unit": _per_unit, "linear": _linear, "bands": _b
 
 def checklist(crit: Any, marks: list) -> Part:
     votes: dict[str, list[Decimal]] = {}
+    get = votes.get
     for sub, _, v in marks:
         if sub is not None:
-            votes.setdefault(sub, []).append(v)
+            got = get(sub)
+            if got is None:
+                votes[sub] = [v]
+            else:
+                got.append(v)
     points, done, complete = ZERO, 0, True
     for item in crit.items:
         got = votes.get(item.id, ())

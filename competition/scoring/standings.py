@@ -156,19 +156,25 @@ def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...],
     in_totals = plan.in_judge_totals
     comp_veto: set[str] = set()
     veto, complete, notes, deducted, zeroes = None, True, [], ZERO, ()
+    criteria, raws = row.criteria, row.raw
     for i, (cp, part) in enumerate(zip(plan.criteria, parts)):
-        row.criteria[cp.id] = part.points
-        row.raw[cp.id] = part.raw
+        criteria[cp.id] = part.points
+        raws[cp.id] = part.raw
         if not in_totals or i not in in_totals:
             comp_sum[cp.component] += part.points
-        deducted += part.deducted
-        complete = complete and part.complete
-        notes.extend(part.notes)
+        if part.deducted is not ZERO:   # the shared default: nothing deducted
+            deducted += part.deducted
+        if not part.complete:
+            complete = False
+        if part.notes:
+            notes.extend(part.notes)
         if part.zeroes:
             zeroes += part.zeroes
         if part.tries is not None:
             row.attempts[cp.id] = {a: (None if p is None else cp.round(p * cp.factor), raw)
                                    for a, (p, raw) in part.tries.items()}
+        if part.veto is None:
+            continue
         if part.veto == "component_zero":
             comp_veto.add(cp.component)
         elif VETO_ORDER[part.veto] > VETO_ORDER[veto]:
