@@ -1,12 +1,12 @@
 """The contestants list (报名名单) as an xlsx workbook, from plain rows.
 
-Pure: openpyxl only, no Flask, no database. Written in write-only mode (10,000 rows in
-about a second), like the results workbook: a title row and a header row frozen and
-repeated on every printed page, column widths from the content (CJK characters count
-twice), filter buttons on the header, A4 landscape fitted to the page width, page numbers
-in the footer. ID numbers and phones are text cells (Excel would drop digits of a
-number: they are written as strings); in the masked copy (脱敏, to pass on or post) they read 3201**********1234 and
-139****5678, as everywhere else in the system.
+Pure: openpyxl and the exports helpers, no Flask, no database. Written in write-only
+mode like the results workbook: a title row and a header row frozen and repeated on every
+printed page, column widths from the content (CJK characters count twice), filter
+buttons on the header, A4 landscape fitted to the page width, page numbers in the
+footer. ID numbers and phones are written as strings, so Excel keeps every digit; in the
+masked copy (脱敏, to pass on or post) they read 3201**********1234 and 139****5678, as
+everywhere else in the system. 10,000 contestants: see bench/README.md.
 """
 from __future__ import annotations
 
@@ -20,12 +20,17 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+# one rule each for the whole project: CJK counts twice in a width, 3201**********1234,
+# a valid unique sheet name (the results workbook's and the promotion list's helpers)
+from exports.promotions import mask_id
+from exports.workbooks import _sheet_name as sheet_name
+from exports.workbooks import display_width
+
 HEADERS = ("序号", "抽签号", "姓名", "性别", "身份证号", "工作单位", "手机号", "工种",
            "赛段", "场次", "赛场", "工位号", "现技能等级", "队名", "状态")
 MAX_WIDTH = 40
 _THIN = Side(style="thin", color="999999")
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
-_BAD_SHEET_CHARS = "[]:*?/\\"
 
 
 @dataclass(frozen=True)
@@ -53,27 +58,12 @@ class RosterSheet:
     rows: Sequence[RosterRow]
 
 
-def mask_id(id_number: str) -> str:
-    """3201**********1234 (the same rule as models.mask_id_number)."""
-    if not id_number:
-        return ""
-    if len(id_number) <= 8:
-        return "*" * len(id_number)
-    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
-
-
 def mask_phone(phone: str) -> str:
     """13912345678 -> 139****5678; short numbers keep only their last two digits."""
     phone = (phone or "").strip()
     if len(phone) >= 7:
         return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
     return "*" * max(0, len(phone) - 2) + phone[-2:] if phone else ""
-
-
-def display_width(value) -> int:
-    """Columns a value needs in Excel: CJK characters count twice."""
-    text = "" if value is None else str(value)
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def cells(i: int, row: RosterRow, masked: bool) -> list:
@@ -91,17 +81,6 @@ def column_widths(rows: Iterable[RosterRow], masked: bool) -> list[int]:
             if w > widths[col]:
                 widths[col] = w
     return [min(max(w + 2, 6), MAX_WIDTH) for w in widths]
-
-
-def sheet_name(wanted: str, taken: set[str]) -> str:
-    """A valid, unique sheet name: none of []:*?/\\, at most 31 characters."""
-    base = "".join("_" if ch in _BAD_SHEET_CHARS else ch for ch in wanted).strip("'") or "Sheet"
-    name, n = base[:31], 2
-    while name.lower() in taken:
-        suffix = f"({n})"
-        name, n = base[:31 - len(suffix)] + suffix, n + 1
-    taken.add(name.lower())
-    return name
 
 
 def roster_xlsx(sheets: Sequence[RosterSheet], *, masked: bool = False,
