@@ -51,6 +51,9 @@ def test_a_late_entrant_is_seated_at_the_next_free_workstation_and_judged(client
     page = client.post(f"/admin/stages/{stage.id}/draw", data={"seed": "x"},
                        follow_redirects=True).get_data(as_text=True)
     assert "不能重新抽签；迟到的选手请在下表中点击“安排场次”" in page
+    page = client.get("/admin/trades/lathe/stages").get_data(as_text=True)
+    assert "1 名参赛者未分入任何场次" in page and "为他们安排场次" in page
+    assert f'href="/admin/stages/{stage.id}/draw"' in page
     page = client.get(f"/admin/stages/{stage.id}/draw").get_data(as_text=True)
     assert "1 名参赛者未分入任何场次，裁判无法为其评分" in page
     assert f'href="/admin/entries/{late.id}/seat"' in page

@@ -307,6 +307,7 @@ ZH = {
     "%(n)d entrants are in no heat: they were entered after the draw (see the draw page).":
         "%(n)d 名参赛者未分入任何场次：他们是在抽签后加入的（见抽签页）。",
     # seating by hand, bracket result messages (session 2)
+    "Seat them in a heat": "为他们安排场次",
     "There is no trade with the code %(code)s.": "没有代码为 %(code)s 的工种。",
     "Contestants list (Excel)": "报名名单（Excel）",
     "Contestants list (Excel, masked ID numbers and phones)": "报名名单（Excel，身份证号和手机号脱敏）",
