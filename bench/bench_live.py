@@ -82,8 +82,18 @@ def bench_app():
     socketio.emit = recording_emit
     bp = Blueprint("bench", __name__)
 
+    @bp.post("/bench/login")
+    def login():
+        """Sign the bench's tablet in as the judge (not measured), like a QR sign-in."""
+        from flask_login import login_user
+        from flask_wtf.csrf import generate_csrf
+        login_user(db.session.get(User, request.get_json()["judge"]))
+        return jsonify({"csrf_token": generate_csrf()})
+
     @bp.post("/bench/mark")
     def mark():
+        """The old in-process path (the service without HTTP routing, session or CSRF),
+        kept for comparison: --mark-path service."""
         t0 = time.time()
         d = request.get_json()
         result = record_mark(db.session.get(User, d["judge"]), entry_id=d["entry"],
@@ -94,6 +104,11 @@ def bench_app():
         return jsonify({"t0": t0, "version": version, "emitted": last.get("emitted", t0),
                         "status": result.status})
 
+    @bp.get("/bench/last")
+    def last_emit():
+        return jsonify({"emitted": last.get("emitted"),
+                        "version": (last.get("payload") or {}).get("version")})
+
     @bp.post("/bench/bare")
     def bare():
         t0 = time.time()
@@ -101,6 +116,18 @@ def bench_app():
         socketio.emit("bench", {"round": d["round"], "payload": last.get("payload")},
                       to=trade_room(d["trade"]))
         return jsonify({"t0": t0})
+
+    @app.before_request
+    def stamp():
+        from flask import g
+        g.bench_t0 = time.time()
+
+    @app.after_request
+    def stamp_response(response):
+        from flask import g
+        response.headers["X-Bench-T0"] = repr(getattr(g, "bench_t0", 0.0))
+        response.headers["X-Bench-Emitted"] = repr(last.get("emitted") or 0.0)
+        return response
 
     csrf.exempt(bp)
     app.register_blueprint(bp)
@@ -233,7 +260,8 @@ async def run_config(name: str, setup: dict, db_path: Path, args, logdir: Path) 
     proc = start_server(name, db_path, port, logdir)
     url = f"http://127.0.0.1:{port}"
     try:
-        async with aiohttp.ClientSession() as http:  # noqa: SIM117
+        jar = aiohttp.CookieJar(unsafe=True)   # keep the session cookie of 127.0.0.1
+        async with aiohttp.ClientSession(cookie_jar=jar) as http:  # noqa: SIM117
             for _ in range(300):
                 try:
                     async with http.get(url + "/api/trades/lathe/standings") as r:
@@ -264,9 +292,16 @@ async def run_config(name: str, setup: dict, db_path: Path, args, logdir: Path) 
                 gc.collect()
                 gc.freeze()
                 gc.disable()
+            token = None
+            if args.mark_path == "api":
+                async with http.post(url + "/bench/login", json={"judge": setup["judge"]}) as r:
+                    token = (await r.json())["csrf_token"]
+            sent_at: dict = {}
+            lat_sent = {"mark": [], "bare": []}
             for rnd in range(-args.warmup, args.rounds):
                 if rnd == 0:   # the warm-up rounds (first diff, caches) are not counted
                     lat = {"mark": [], "bare": []}
+                    lat_sent = {"mark": [], "bare": []}
                     server_ms, delivery, payload_size = [], [], []
                     round_max = {"mark": [], "bare": []}
                     missing = {"mark": 0, "bare": 0}
@@ -278,23 +313,43 @@ async def run_config(name: str, setup: dict, db_path: Path, args, logdir: Path) 
                         value = rng.choice([v / 2 for v in range(100, 200)
                                             if v / 2 != current.get(entry)])
                         current[entry] = value                 # always a new value
-                        body = {"judge": setup["judge"], "entry": entry,
-                                "criterion": "theory_exam", "value": str(value),
-                                "trade": setup["trade"]}
-                        async with http.post(url + "/bench/mark", json=body) as r:
-                            res = await r.json()
+                        sent = time.time()
+                        if args.mark_path == "api":   # the tablet's own request
+                            body = {"entry_id": entry, "criterion": "theory_exam",
+                                    "value": str(value), "client_id": uuid.uuid4().hex}
+                            async with http.post(url + "/api/marks", json=body,
+                                                 headers={"X-CSRFToken": token}) as r:
+                                res = await r.json()
+                                t0 = float(r.headers["X-Bench-T0"])
+                                emitted = float(r.headers["X-Bench-Emitted"])
+                            if r.status not in (200, 201):
+                                raise RuntimeError(f"the API refused the mark: {res}")
+                            res = {"status": res["status"], "t0": t0, "emitted": emitted,
+                                   "version": None}
+                            async with http.get(url + "/bench/last") as r2:
+                                res["version"] = (await r2.json())["version"]
+                        else:
+                            body = {"judge": setup["judge"], "entry": entry,
+                                    "criterion": "theory_exam", "value": str(value),
+                                    "trade": setup["trade"]}
+                            async with http.post(url + "/bench/mark", json=body) as r:
+                                res = await r.json()
                         if res["status"] not in ("created", "updated"):
                             raise RuntimeError(f"the mark changed nothing: {res}")
                         key = ("v", res["version"])
                         server_ms.append((res["emitted"] - res["t0"]) * 1000)
+                        sent_at[key] = sent
                     else:
+                        sent = time.time()
                         async with http.post(url + "/bench/bare",
                                              json={"round": rnd, "trade": setup["trade"]}) as r:
                             res = await r.json()
                         key = ("b", rnd)
+                        sent_at[key] = sent
                     got = await wait_all(arrivals, key, args.clients)
                     missing[kind] += args.clients - len(got)
                     lat[kind].extend((t - res["t0"]) * 1000 for t in got.values())
+                    lat_sent[kind].extend((t - sent_at[key]) * 1000 for t in got.values())
                     if got:
                         round_max[kind].append(round((max(got.values()) - res["t0"]) * 1000))
                     if kind == "mark":
@@ -320,7 +375,9 @@ async def run_config(name: str, setup: dict, db_path: Path, args, logdir: Path) 
             "mark_server_p99": round(pct(server_ms, 99), 1),
             "mark_delivery_p50": round(pct(delivery, 50), 1) if delivery else None,
             "mark_delivery_p99": round(pct(delivery, 99), 1) if delivery else None,
-            "load_avg": os.getloadavg()[0],
+            "load_avg": os.getloadavg()[0], "mark_path": args.mark_path,
+            **{f"{k}_from_send_{m}": round(pct(v, q), 1) for k, v in lat_sent.items() if v
+               for m, q in (("p50", 50), ("p99", 99))},
             **{f"{k}_{m}": round(f(v), 1) for k, v in lat.items() if v
                for m, f in (("p50", lambda x: pct(x, 50)), ("p90", lambda x: pct(x, 90)),
                             ("p99", lambda x: pct(x, 99)), ("max", max))},
@@ -387,6 +444,10 @@ def main() -> None:
     ap.add_argument("--pause", type=float, default=0.2)
     ap.add_argument("--stagger", type=float, default=0.0,
                     help="spread the clients' connections over this many seconds")
+    ap.add_argument("--mark-path", choices=("api", "service"), default="api",
+                    help="api: the tablet's POST /api/marks (session, CSRF, routing, the "
+                         "service, the JSON answer); service: the service called by a bench "
+                         "endpoint (session 1's method)")
     ap.add_argument("--warmup", type=int, default=5,
                     help="rounds run first and not counted")
     ap.add_argument("--client-gc", choices=("off", "on"), default="off",

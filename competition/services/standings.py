@@ -8,10 +8,11 @@ names hidden while a trade is blind); trade_progress() counts marks in vs expect
 """
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -37,8 +38,7 @@ def default_stage(trade: Trade) -> Stage | None:
 
     One query for a one-stage trade (most trades; on every mark's path), and for the others
     an EXISTS per stage kind that stops at the first match instead of scanning all marks."""
-    stages = db.session.scalars(select(Stage).where(Stage.trade_id == trade.id)
-                                .order_by(Stage.seq)).all()
+    stages = db.session.scalars(_trade_stages(), {"trade_id": trade.id}).all()
     if len(stages) <= 1:
         return stages[0] if stages else None
     ids = [s.id for s in stages]
@@ -71,12 +71,7 @@ def live_trade_standings(trade: Trade) -> TradeStandings:
     stage = default_stage(trade)
     if stage is None:
         return trade_standings(trade, None)
-    rows = db.session.connection().execute(
-        select(Entry.id, Entry.status, Entry.lot_number, Contestant.name, Contestant.employer,
-               Team.name.label("team"), Team.employer.label("team_employer"))
-        .outerjoin(Contestant, Contestant.id == Entry.contestant_id)
-        .outerjoin(Team, Team.id == Entry.team_id)
-        .where(Entry.stage_id == stage.id, Entry.status != "withdrawn")).all()
+    rows = db.session.connection().execute(_live_entries(), {"stage_id": stage.id}).all()
     info = {str(r.id): EntryInfo(r.id, r.status, r.lot_number,
                                  (r.name if r.name is not None else r.team) or "",
                                  (r.employer if r.name is not None else r.team_employer) or "")
@@ -87,14 +82,45 @@ def live_trade_standings(trade: Trade) -> TradeStandings:
 _marks_seen: dict[int, dict[tuple, object]] = {}   # stage id -> {mark row: MarkIn}
 
 
+# The live path's statements are built once: constructing a select() and its cache key
+# costs more Python than running it on SQLite (about a third of a mark's recompute).
+@functools.cache
+def _live_entries():
+    from ..models import Contestant, Team
+    return (select(Entry.id, Entry.status, Entry.lot_number, Contestant.name,
+                   Contestant.employer, Team.name.label("team"),
+                   Team.employer.label("team_employer"))
+            .outerjoin(Contestant, Contestant.id == Entry.contestant_id)
+            .outerjoin(Team, Team.id == Entry.team_id)
+            .where(Entry.stage_id == bindparam("stage_id"), Entry.status != "withdrawn"))
+
+
+@functools.cache
+def _stage_marks():
+    return (select(Mark.entry_id, Mark.criterion, Mark.value, Mark.judge_id, Mark.attempt)
+            .join(Entry, Entry.id == Mark.entry_id)
+            .where(Entry.stage_id == bindparam("stage_id")))
+
+
+@functools.cache
+def _trade_stages():
+    return (select(Stage).where(Stage.trade_id == bindparam("trade_id"))
+            .order_by(Stage.seq))
+
+
+@functools.cache
+def _bump():
+    table = Trade.__table__
+    return (table.update().where(table.c.id == bindparam("trade_id"))
+            .values(standings_version=table.c.standings_version + 1))
+
+
 def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
     from ..scoring import MarkIn, compute_standings
     # A Core query (no ORM row processing) and MarkIns reused from the last computation
     # of this stage: between two versions almost every mark is the same. A MarkIn is
     # fully determined by its row, so a reused one is always right.
-    rows = db.session.connection().execute(
-        select(Mark.entry_id, Mark.criterion, Mark.value, Mark.judge_id, Mark.attempt)
-        .join(Entry, Entry.id == Mark.entry_id).where(Entry.stage_id == stage.id)).all()
+    rows = db.session.connection().execute(_stage_marks(), {"stage_id": stage.id}).all()
     seen, fresh = _marks_seen.get(stage.id, {}), {}
     for r in rows:
         key = tuple(r)
@@ -152,9 +178,7 @@ def bump_in_transaction(trade_id: int) -> None:
     durable commit (no second commit, and no version a crash could hand out twice).
     Concurrent writers of the same trade wait for each other on the trade's row (SQLite
     serialises all writers anyway). Then call trade_changed(trade_id, bumped=True)."""
-    db.session.execute(update(Trade).where(Trade.id == trade_id)
-                       .values(standings_version=Trade.standings_version + 1)
-                       .execution_options(synchronize_session=False))
+    db.session.connection().execute(_bump(), {"trade_id": trade_id})
 
 
 def bump_version(trade_id: int) -> None:
