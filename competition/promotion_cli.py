@@ -83,14 +83,15 @@ def propose_command(comp_code, trade_codes, confirm, username, reopen_reason) ->
     for trade in _trades(comp, trade_codes):
         try:
             lst = svc.propose(trade, user, reopen_reason)
-            if confirm and any(r.status == "proposed" for r in lst.rows):
+            if confirm and lst.rows:       # a list promoting no one is confirmed too
                 lst = svc.confirm(trade, user)
         except (svc.PromotionError, RuleError) as err:
             click.echo(f"{trade.code}: {err}", err=True)
             continue
         except PolicyError as err:
             raise click.ClickException(str(err)) from None
-        state = ("confirmed" if lst.confirmed else "proposed" if lst.promoted
+        state = ("confirmed, no one promoted" if lst.confirmed_empty
+                 else "confirmed" if lst.confirmed else "proposed" if lst.promoted
                  else "no one to promote")
         click.echo(f"{trade.code}\t{trade.name}\t{len(lst.promoted)} promoted of "
                    f"{len(lst.rows)}\t{state}")

@@ -13,6 +13,7 @@ and their team's), the best decision is kept; percentages count entries, not mem
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Mapping, Sequence
 
@@ -138,7 +139,7 @@ class _Context:
     names: Mapping[str, str]
     earlier: Mapping[str, EarlierPromotion] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def finishers(self) -> int:
         """Ranked finishers: entries of the standings (a team counts once)."""
         return len({r.entry or r.key for r in self.rows

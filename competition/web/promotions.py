@@ -103,8 +103,8 @@ def trade_page(code: str):
     ladder = svc.competition_ladder(trade.competition)
     order = {"confirmed": 0, "proposed": 1, "excluded": 2, "not_promoted": 3}
     rows = sorted(lst.rows, key=lambda r: (order.get(r.status, 9), r.id))
-    stale = bool(lst.rows) and any(r.standings_version != trade.standings_version
-                                   for r in lst.rows if r.status != "confirmed")
+    stale = not lst.confirmed and any(r.standings_version != trade.standings_version
+                                      for r in lst.rows)
     try:
         words = describe(svc.competition_policy(trade.competition).for_trade(trade.code))
         warnings = [svc.problem_text(m) for m in svc.policy_mismatches(trade)]

@@ -310,3 +310,12 @@ def test_a_promotion_refusal_is_a_service_error_shown_with_its_status(app):
         resp = app.make_response(app.handle_user_exception(err))
         assert resp.status_code == 409
         assert "本工种的晋级名单已经确认" in resp.get_data(as_text=True)
+
+
+def test_the_cli_confirms_a_list_that_promotes_no_one(app, runner):
+    ev = event(NOBODY)
+    result = runner.invoke(args=["promotion", "propose", "--confirm", "--user",
+                                 ev["organiser"].username, "--trade", ev["trade"].code])
+    assert result.exit_code == 0, result.output
+    assert "0 promoted of 4\tconfirmed, no one promoted" in result.output
+    assert svc.trade_list(ev["trade"]).confirmed_empty
