@@ -81,6 +81,11 @@ def test_an_empty_list_is_confirmed_audited_shown_and_printed(app, client, auth,
 
     trade_changed(trade.id)                  # results changed after the empty list
     assert svc.trade_list(trade).needs_review
+    assert client.get(f"/admin/promotions/export/pdf?trade={trade.code}").status_code == 302
+    svc.keep_after_review(trade, org, "更正不影响名次")
+    lst = svc.trade_list(trade)
+    assert lst.confirmed_empty and not lst.needs_review
+    assert client.get(f"/admin/promotions/export/pdf?trade={trade.code}").status_code == 200
 
 
 def test_a_list_with_nobody_to_decide_still_cannot_be_confirmed(app):
