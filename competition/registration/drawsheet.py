@@ -12,6 +12,8 @@ from typing import Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from exports.workbooks import display_width
+
 COLUMNS = ("抽签号", "场次", "赛场", "时间", "工位号", "姓名", "单位")
 WIDTHS = (8, 10, 22, 21, 7, 12, 30)
 
@@ -39,6 +41,19 @@ class DrawSheet:
                 row.workstation if row.workstation is not None else "", row.name, row.employer)
 
 
+XLSX_MAX_WIDTH = 40
+
+
+def xlsx_widths(sheet: DrawSheet) -> list[int]:
+    """Column widths from the content (CJK counts twice), at least the old fixed ones,
+    at most 40: a long venue is no longer cut off at the next column."""
+    widths = list(WIDTHS)
+    for row in sheet.rows:
+        for i, value in enumerate(sheet.cells(row)):
+            widths[i] = max(widths[i], min(display_width(value) + 2, XLSX_MAX_WIDTH))
+    return widths
+
+
 def to_xlsx(sheet: DrawSheet) -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -54,8 +69,13 @@ def to_xlsx(sheet: DrawSheet) -> bytes:
         cell.border = Border(bottom=thin)
     for row in sheet.rows:
         ws.append(list(sheet.cells(row)))
-    for i, w in enumerate(WIDTHS):
+    for i, w in enumerate(xlsx_widths(sheet)):
         ws.column_dimensions[chr(ord("A") + i)].width = w
+    if any(display_width(r.venue) > XLSX_MAX_WIDTH or display_width(r.employer) > XLSX_MAX_WIDTH
+           for r in sheet.rows):   # the rare very long text wraps inside its cell
+        wrap = Alignment(wrap_text=True, vertical="center")
+        for cells in ws.iter_rows(min_row=4, min_col=3, max_col=7):
+            cells[0].alignment = cells[4].alignment = wrap
     ws.freeze_panes = "A4"
     # printed on A4 by the clerk: the column heads on every page, the width on one page
     ws.print_title_rows = "3:3"

@@ -62,3 +62,17 @@ def test_the_pdf_keeps_every_character_and_escapes_markup():
     text = "".join(p.extract_text() for p in reader.pages).replace("\n", "")
     assert LONG_VENUE in text.replace(" ", "") and "A&B <实训楼>" in text
     assert len(reader.pages) >= 1
+
+
+def test_the_xlsx_venue_column_is_as_wide_as_the_venue_and_wraps_beyond_40():
+    from openpyxl import load_workbook
+
+    from competition.registration.drawsheet import to_xlsx
+    ws = load_workbook(BytesIO(to_xlsx(sheet(["示例县第一机械厂培训中心二号车间"])))).active
+    assert ws.column_dimensions["C"].width == 2 * 16 + 2                # 32 display columns
+    assert not ws["C4"].alignment.wrap_text
+    ws = load_workbook(BytesIO(to_xlsx(sheet([VERY_LONG])))).active
+    assert ws.column_dimensions["C"].width == 40 and ws["C4"].alignment.wrap_text
+    assert ws["C4"].value == VERY_LONG
+    ws = load_workbook(BytesIO(to_xlsx(sheet(["示例县工人文化宫"])))).active
+    assert ws.column_dimensions["C"].width == 22                        # as before
