@@ -47,8 +47,20 @@ def _ids(values: tuple[str, ...]) -> list[str]:
               help="Contestants disqualified by the organisers (no rank, no award).")
 @click.option("--absent", "-a", multiple=True, metavar="IDS",
               help="Contestants listed but without marks (shown as absent).")
+@click.option("--teams", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Roster (CSV or xlsx: team, contestant): print team standings instead.")
+@click.option("--team-method", type=click.Choice(["sum", "mean", "best"]), default="sum",
+              show_default=True, help="How members' totals make the team's score.")
+@click.option("--best-of", type=click.IntRange(min=1), help="With --team-method best: k.")
+@click.option("--missing-as-zero", is_flag=True,
+              help="With --team-method mean: a member without a total counts as 0.")
+@click.option("--team-tie-break", multiple=True, metavar="COMPONENT",
+              help="Equal team totals: the counted members' sum of this component, "
+                   "higher first (repeatable, in order).")
 def compute_command(rule_file: Path, marks_file: Path, disqualified: tuple[str, ...],
-                    absent: tuple[str, ...]) -> None:
+                    absent: tuple[str, ...], teams: Path | None, team_method: str,
+                    best_of: int | None, missing_as_zero: bool,
+                    team_tie_break: tuple[str, ...]) -> None:
     """Print CSV standings for the marks in MARKS_FILE (CSV or xlsx; long form: contestant,
     criterion, attempt, judge, value; or wide form: contestant and one column per mark,
     headed address[judge]#attempt). Any bad row: every bad row on stderr, exit 1."""
@@ -66,9 +78,35 @@ def compute_command(rule_file: Path, marks_file: Path, disqualified: tuple[str, 
             click.echo(error, err=True)
         sys.exit(1)
     from ..scoring import compute_standings
+    roster = None
+    if teams is not None:
+        roster = _roster(rule, teams, team_method, best_of, team_tie_break)
     entries = list(dict.fromkeys([m.entry for m in marks] + _ids(absent) + _ids(disqualified)))
     standings = compute_standings(rule, marks, entries, disqualified=_ids(disqualified))
-    click.echo(standings_csv(rule, standings), nl=False)
+    if roster is None:
+        click.echo(standings_csv(rule, standings), nl=False)
+        return
+    from ..brackets import TeamRule
+    from .teams_file import team_csv
+    click.echo(team_csv(standings, roster, TeamRule(team_method, best_of, missing_as_zero),
+                        team_tie_break), nl=False)
+
+
+def _roster(rule, path: Path, method: str, best_of: int | None,
+            tie_break: tuple[str, ...]) -> dict[str, list[str]]:
+    """The roster, or every problem on stderr and exit 1."""
+    from .teams_file import read_roster
+    roster, errors = read_roster(path)
+    if method == "best" and best_of is None:
+        errors.append("--team-method best needs --best-of K")
+    known = [c.id for c in rule.components]
+    errors += [f"--team-tie-break: unknown component '{ref}' (one of: {', '.join(known)})"
+               for ref in tie_break if ref not in known]
+    if errors:
+        for error in errors:
+            click.echo(error, err=True)
+        sys.exit(1)
+    return roster
 
 
 def standings_csv(rule, standings) -> str:

@@ -118,3 +118,75 @@ def test_wide_form_errors_name_row_and_column(runner, tmp_path):
     result = compute(runner, "theory_practical", bad)
     assert result.exit_code == 1
     assert "row 1: column 'wiring[j1': expected an address" in result.output
+
+
+TEAM_RULE = """version = 1
+[trade]
+code = "team_example"
+name = "团体（示例）"
+[scoring]
+mode = "sum"
+[[components]]
+id = "theory"
+name = "理论"
+[[components]]
+id = "practical"
+name = "实操"
+[[criteria]]
+id = "exam"
+component = "theory"
+name = "理论考试"
+kind = "judged"
+max = 100
+[[criteria]]
+id = "task"
+component = "practical"
+name = "实操"
+kind = "judged"
+max = 100
+"""
+
+
+def team_files(tmp_path):
+    (tmp_path / "team.toml").write_text(TEAM_RULE, encoding="utf-8")
+    (tmp_path / "marks.csv").write_text(
+        "contestant,exam,task\nP1,40,50\nP2,30,60\nP3,20,70\nP4,25,65\nP5,10,20\n"
+        "T1,5,5\n", encoding="utf-8")
+    (tmp_path / "roster.csv").write_text(
+        "team,contestant\nT1,P1\nT1,P2\nT2,P3\nT2,P4\nT2,P5\n", encoding="utf-8")
+    return [str(tmp_path / "team.toml"), str(tmp_path / "marks.csv"),
+            "--teams", str(tmp_path / "roster.csv")]
+
+
+def test_team_standings_sum_of_members_plus_team_rounds(runner, tmp_path):
+    # T1: P1 90 + P2 90 = 180, its own round (marks under "T1") 10 -> 190
+    # T2: P3 90 + P4 90 + P5 30 = 210
+    result = runner.invoke(args=["rules", "compute", *team_files(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "rank,team,total,members_part,rounds_part,counted,members",
+        "1,T2,210.00,210.00,0.00,P3; P4; P5,P3: 90.00; P4: 90.00; P5: 30.00",
+        "2,T1,190.00,180.00,10.00,P1; P2,P1: 90.00; P2: 90.00",
+    ]
+
+
+def test_team_best_of_with_a_tie_broken_by_the_members_practical(runner, tmp_path):
+    # best 2 of each team: T1 P1 + P2 = 180, T2 P3 + P4 = 180; mean not used. Without the
+    # round T1 would tie; with it T1 190 leads. Drop the round (-d T1) to see the tie:
+    # equal 180; the counted members' practical: T1 50 + 60 = 110, T2 70 + 65 = 135 -> T2
+    args = team_files(tmp_path) + ["--team-method", "best", "--best-of", "2", "-d", "T1"]
+    result = runner.invoke(args=["rules", "compute", *args])
+    assert [line.split(",")[:3] for line in result.output.splitlines()[1:]] == [
+        ["1", "T1", "180.00"], ["1", "T2", "180.00"]]
+    result = runner.invoke(args=["rules", "compute", *args, "--team-tie-break", "practical"])
+    assert [line.split(",")[:3] for line in result.output.splitlines()[1:]] == [
+        ["1", "T2", "180.00"], ["2", "T1", "180.00"]]
+
+
+def test_team_options_are_checked(runner, tmp_path):
+    args = team_files(tmp_path) + ["--team-method", "best", "--team-tie-break", "pract"]
+    result = runner.invoke(args=["rules", "compute", *args])
+    assert result.exit_code == 1
+    assert "--team-method best needs --best-of K" in result.output
+    assert "--team-tie-break: unknown component 'pract' (one of: theory, practical)" \
+        in result.output
