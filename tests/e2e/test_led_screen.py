@@ -1,5 +1,7 @@
 """The LED page in Chromium at 1920x480: a mark stored on the server moves a row on the
 screen without a reload, and the page fits the strip without scrollbars."""
+import re
+
 import pytest
 
 from competition.services.marks import record_mark
@@ -109,4 +111,5 @@ def test_the_organisers_live_page_counts_marks_as_they_come_in(live_server, new_
     store_mark(ev, 0, "exam", "80")
     page.wait_for_function(
         f"document.querySelector('{row} [data-marks]').textContent === '1 / 12'")
-    assert page.inner_text(f"{row} [data-version]") == "1"
+    assert page.get_attribute(row, "data-version") == "1"
+    assert re.fullmatch(r"\d\d:\d\d:\d\d", page.inner_text(f"{row} [data-last-change]"))

@@ -151,16 +151,16 @@
     socket.on("progress", function (p) {
       var row = document.getElementById("trade-" + p.trade_id);
       if (!row) return;
-      var version = row.querySelector("[data-version]");
-      var changed = version.textContent.trim() !== String(p.version);
+      var changed = row.getAttribute("data-version") !== String(p.version);
       var pct = p.expected ? Math.round(100 * p.marks / p.expected) : 0;
       row.querySelector("[data-marks]").textContent = p.marks + " / " + p.expected;
       row.querySelector("[data-bar]").style.width = pct + "%";
       row.querySelector("[data-heats]").textContent = p.heats_locked + " / " + p.heats;
-      version.textContent = p.version;
+      row.setAttribute("data-version", String(p.version));
       row.querySelector("[data-state]").textContent =
         p.reveal_count !== null ? t.reveal : p.frozen ? t.frozen : t.live;
       if (!changed) return;
+      row.querySelector("[data-last-change]").textContent = clock();
       row.classList.add("flash");
       setTimeout(function () { row.classList.remove("flash"); }, 1500);
     });
