@@ -140,11 +140,12 @@ def _public_stages(trade: Trade, names_visible: bool) -> dict:
     out = {"current": None, "earlier": []}
     if current is None or len(stages) < 2:
         return out
-    res = stage_result(trade, current)
-    out["current"] = {"name": current.name,
-                      "next": res.next_stage.name if res.next_stage else None,
-                      "advanced": [r for r in _stage_rows(res, names_visible)
-                                   if r["advanced"]]}
+    nxt = next_stage(trade, current)
+    out["current"] = {"name": current.name, "next": nxt.name if nxt else None, "advanced": []}
+    if nxt is not None:   # the live table shows the ranking; this is who went on from it
+        res = stage_result(trade, current)
+        out["current"]["advanced"] = [r for r in _stage_rows(res, names_visible)
+                                      if r["advanced"]]
     for stage in reversed([s for s in result_stages(trade) if s.seq < current.seq]):
         res = stage_result(trade, stage)
         out["earlier"].append({
