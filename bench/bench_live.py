@@ -439,10 +439,10 @@ def main() -> None:
         return
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=200)
-    ap.add_argument("--rounds", type=int, default=60)
+    ap.add_argument("--rounds", type=int, default=100)
     ap.add_argument("--entries", type=int, default=30)
     ap.add_argument("--pause", type=float, default=0.2)
-    ap.add_argument("--stagger", type=float, default=0.0,
+    ap.add_argument("--stagger", type=float, default=20.0,
                     help="spread the clients' connections over this many seconds")
     ap.add_argument("--mark-path", choices=("api", "service"), default="api",
                     help="api: the tablet's POST /api/marks (session, CSRF, routing, the "

@@ -12,7 +12,7 @@ def test_the_live_bench_runs_and_every_client_gets_every_message(tmp_path):
     out = tmp_path / "live.json"
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "bench_live.py"), "--clients", "4",
-         "--rounds", "2", "--warmup", "1", "--pause", "0.05",
+         "--rounds", "2", "--warmup", "1", "--pause", "0.05", "--stagger", "0",
          "--configs", "gevent-gunicorn,threading-werkzeug-nodelay", "--json", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stderr[-3000:]
