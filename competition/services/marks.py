@@ -224,8 +224,10 @@ def correct_mark(actor: User, *, heat_id: int, reason: str | None, value,
         audit(actor, action, heat, object_type="mark", object_id=mark.id, old=old,
               new=None, reason=text_reason)
         db.session.delete(mark)
+        trade_id = trade.id
+        standings.bump_in_transaction(trade_id)
         db.session.commit()
-        standings.trade_changed(trade.id)
+        standings.trade_changed(trade_id, bumped=True)
         return MarkResult(None, "deleted")
     rule = rule_for(trade)
     address = mark.criterion if mark else address
@@ -245,8 +247,10 @@ def correct_mark(actor: User, *, heat_id: int, reason: str | None, value,
     new = dict(_audit_value(mark), kind=kind)
     audit(actor, action, heat, object_type="mark", object_id=mark.id, old=old, new=new,
           reason=text_reason)
+    trade_id = trade.id
+    standings.bump_in_transaction(trade_id)
     db.session.commit()
-    standings.trade_changed(trade.id)
+    standings.trade_changed(trade_id, bumped=True)
     return MarkResult(mark, "updated" if old else "created")
 
 
