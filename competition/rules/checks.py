@@ -141,6 +141,12 @@ def _components(rule: Rule) -> Found:
             out.append((("components", i), "weight is required in weighted mode"))
         if weighted and comp.max is not None and comp.max == 0:
             out.append((("components", i, "max"), "must be > 0 in weighted mode"))
+        if comp.scale_to is not None and crits and total == 0:
+            out.append((("components", i, "scale_to"), "a component worth 0 points cannot "
+                        "be rescaled"))
+        if comp.scale_to is not None and comp.group is not None:
+            out.append((("components", i, "scale_to"), "a component of a group cannot be "
+                        "rescaled (give the group a max instead)"))
         if weighted and comp.factor is not None:
             out.append((("components", i, "factor"), "a component factor is for sum mode "
                         "(in weighted mode the weight scales the component)"))

@@ -72,6 +72,9 @@ class Component(_Model):
     # judges' totals aggregated (去掉一个最高分和一个最低分 applied to each judge's total).
     judge_totals: Literal["mean", "trimmed_mean", "median"] | None = None
     trim: int = Field(0, ge=0)
+    # Optional: the component's score is shown converted to this scale (按百分制折算:
+    # 100) before it is rounded: score = sum / max x scale_to
+    scale_to: Decimal | None = Field(None, gt=0)
 
 
 class _Criterion(_Model):

@@ -73,6 +73,7 @@ class CompPlan:
     # Plan.criteria; each with the Fraction that turns a mark into points)
     judge_totals: Callable | None = None
     judged: tuple[tuple[int, Fraction], ...] = ()
+    scale_to: Decimal | None = None   # the score is shown as sum / max x scale_to
 
 
 @dataclass(frozen=True)
@@ -133,12 +134,13 @@ def _compile(rule: Any) -> Plan:
     for comp in rule.components:
         cmax = comp.max if comp.max is not None else sum(
             (c.effective_max() for c in rule.criteria_of(comp.id)), ZERO)
-        totals = _judge_totals(rule, comp)
-        if sc.mode == "weighted":
-            comps.append(CompPlan(comp.id, cmax, comp.weight, cmax, *totals))
+        totals = _judge_totals(rule, comp) or (None, ())
+        if sc.mode == "weighted":   # a rescaled score is out of scale_to
+            comps.append(CompPlan(comp.id, cmax, comp.weight, comp.scale_to or cmax, *totals,
+                                  comp.scale_to))
         else:
             comps.append(CompPlan(comp.id, cmax, comp.factor or Decimal(1), Decimal(1),
-                                  *totals))
+                                  *totals, comp.scale_to))
     addresses = {}
     for slot in rule.slots():
         addresses[slot.address] = split_address(slot.address) + (False,)

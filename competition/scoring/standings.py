@@ -185,6 +185,8 @@ def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...],
     total = ZERO
     for comp in plan.components:
         score = ZERO if comp.id in comp_veto else min(comp.max, max(ZERO, comp_sum[comp.id]))
+        if comp.scale_to is not None:   # 按百分制折算: converted, then rounded
+            score = score * comp.scale_to / comp.max
         score = plan.round_component(score)
         row.components[comp.id] = score
         contribution = score * comp.weight / comp.divisor   # multiply first: exact if it can

@@ -364,3 +364,38 @@ def test_disqualified_and_absent_get_no_rank_and_no_award():
         ("E2", 1, "ok", "一等奖"), ("E1", None, "disqualified", None),
         ("E9", None, "absent", None)]
     assert isinstance(st.row("E2").total, Decimal)
+
+
+def test_practical_converted_to_100_points_and_rounded_before_weighting():
+    # 实操满分150分，按百分制折算（保留1位小数）后乘以70%:
+    # practical 100 of 150 -> 100 x 100 / 150 = 66.666.. -> 66.7; x 70 % = 46.69;
+    # theory 80.0 x 30 % = 24; total 70.69.
+    # Without scale_to the component stays 100.0 (of 150) and the weighted part is exact:
+    # 100 / 150 x 70 = 46.666.. -> total 70.666.. -> 70.67.
+    comps = TP.replace('max = 150\n', 'max = 150\nscale_to = 100\n')
+    body = (crit("exam", "judged", "max = 100\nstep = 0.5", component="theory")
+            + crit("task", "judged", "max = 150\nstep = 0.5", component="practical"))
+    m = marks(("E1", "exam", "80"), ("E1", "task", "100"))
+    scaled = rule(body, mode="weighted", components=comps, scoring="component_decimals = 1")
+    row = compute_standings(scaled, m).row("E1")
+    assert row.components == {"theory": D("80.0"), "practical": D("66.7")}
+    assert row.total == D("70.69")
+    plain = rule(body, mode="weighted", components=TP, scoring="component_decimals = 1")
+    row = compute_standings(plain, m).row("E1")
+    assert row.components == {"theory": D("80.0"), "practical": D("100.0")}
+    assert row.total == D("70.67")
+    # min_scores and tie-breaks see the converted score: 实操成绩（百分制）不低于60分
+    awards = '[awards]\nlevels = [ { name = "一等奖", count = 1, min_scores = { practical = 66.7 } } ]'
+    r = rule(body, mode="weighted", components=comps, scoring="component_decimals = 1",
+             awards=awards)
+    assert compute_standings(r, m).row("E1").award == "一等奖"
+
+
+def test_scale_to_is_refused_inside_a_group():
+    comps = ('[[groups]]\nid = "p"\nname = "P"\n' + TP.replace(
+        'max = 150\n', 'max = 150\nscale_to = 100\ngroup = "p"\n'))
+    body = (crit("exam", "judged", "max = 100", component="theory")
+            + crit("task", "judged", "max = 150", component="practical"))
+    with pytest.raises(RuleError) as err:
+        rule(body, mode="weighted", components=comps)
+    assert "a component of a group cannot be rescaled" in str(err.value)
