@@ -171,7 +171,10 @@ def _action_labels() -> dict[str, str]:
     return {"mark.create": _("Mark entered"), "mark.update": _("Mark changed by its judge"),
             "mark.correct": _("Correction"), "mark.appeal": _("Appeal re-score"),
             "appeal.decision": _("Appeal decision"), "heat.assign": _("Judges assigned"),
-            "heat.lock": _("Signed off"), "heat.unlock": _("Unlocked")}
+            "heat.lock": _("Signed off"), "heat.unlock": _("Unlocked"),
+            "entry.seat": _("Contestant seated by the organiser"),
+            "entry.move": _("Contestant moved by the organiser"),
+            "heat.workstations": _("Number of workstations changed")}
 
 
 def _audit_rows(heat) -> list[dict]:
@@ -210,6 +213,13 @@ def _brief(value, users: dict | None = None) -> str:
                                                                      value["decision"])
     if "locked" in value:
         return _("Signed off") if value["locked"] else _("Not signed off")
+    if "workstation" in value:   # entry.seat / entry.move: where the contestant sits
+        if value.get("heat") is None:
+            return _("not seated")
+        return _("%(heat)s, workstation %(w)s, lot %(lot)s", heat=value.get("heat_name") or "",
+                 w=value.get("workstation") or "-", lot=value.get("lot") or "-")
+    if "workstations" in value:
+        return _("%(n)s workstations", n=value["workstations"])
     return ", ".join(f"{k}={v}" for k, v in value.items())
 
 

@@ -259,3 +259,21 @@ def test_signing_off_with_marks_missing_warns_first(event, client, auth):
     auth.login(event["chief"].username)
     page = client.get(f"/judge/chief/heat/{event['heat'].id}").get_data(as_text=True)
     assert "项评分未录入" in page and "window.confirm(" in page
+
+
+def test_the_chief_reads_the_organisers_seating_in_words(event, client, auth):
+    """Seating by hand and a change of workstations show in the heat's audit trail as
+    sentences, not as codes and dictionaries."""
+    from competition.services import draws, seating
+    late = event["entries"][2]
+    late.heat_id, late.workstation = None, None
+    db.session.commit()
+    seating.seat_entry(late.id, event["heat"].id, event["organiser"], workstation="7",
+                       reason="补报名")
+    draws.set_workstations(db.session.get(Heat, event["heat"].id), 25, event["organiser"])
+    auth.login(event["chief"].username)
+    page = client.get(f"/judge/chief/heat/{event['heat'].id}/audit").get_data(as_text=True)
+    for text in ("组委会安排场次", "未安排场次", "第1场，7号工位", "工位数调整", "25个工位",
+                 "补报名"):
+        assert text in page, text
+    assert "entry.seat" not in page and "heat_name" not in page
