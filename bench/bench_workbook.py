@@ -1,10 +1,14 @@
 """Benchmark: the results workbook for 10,000 contestants (target < 20 s).
 
-    .venv/bin/python bench/bench_workbook.py [N] [--floor]
+    .venv/bin/python bench/bench_workbook.py [N] [--floor] [--one-stage] [--final-percent P]
 
 41 trades, 8 criteria and 2 components per trade, and a detail sheet with every judge's
 mark (5 judges x 4 judged criteria + 4 single values = 24 marks a contestant: 240,000 rows
-for 10,000). --floor: bare openpyxl write_only of the same cells, no styles, no widths.
+for 10,000). Every trade runs in two stages: a preliminary of all its contestants and a
+final of its top 30 (the demo's advancement rule: 1,230 finalists, 29,520 more marks), so
+each trade has its overall ranking, a preliminary sheet and a final sheet.
+--final-percent P: the top P % go on instead (20: 2,000 finalists). --one-stage: one stage
+per trade, as before. --floor: bare openpyxl write_only of the same cells, no styles, no widths.
 """
 from __future__ import annotations
 
@@ -18,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from exports.data import Column, JudgeMark, ResultRow, ResultsData, TradeResults  # noqa: E402
+from exports.data import (Column, JudgeMark, OverallRow, ResultRow, ResultsData,  # noqa: E402
+                          TradeResults)
 from exports.workbooks import write_results_workbook  # noqa: E402
 
 TRADES = 41
@@ -28,7 +33,7 @@ COMPONENTS = [Column("theory", "理论知识", Decimal(100)),
 AWARDS = ["一等奖", "二等奖", "三等奖", "优秀奖"] + [None] * 6
 
 
-def trade(t: int, n: int) -> TradeResults:
+def trade(t: int, n: int, stage: str = "决赛") -> TradeResults:
     rows = []
     for i in range(n):
         crit = {c.id: Decimal(f"{(i * 7 + k) % 100 / 10:.2f}") for k, c in enumerate(CRITERIA)}
@@ -37,8 +42,28 @@ def trade(t: int, n: int) -> TradeResults:
             employer=f"示例县第{i % 97 + 1}机械厂", criteria=crit,
             components={"theory": Decimal("80.5"), "practical": Decimal("77.25")},
             total=Decimal("78.23"), award=AWARDS[min(i, 9)]))
-    return TradeResults(f"t{t:02d}", f"工种{t:02d}", "决赛", CRITERIA, COMPONENTS, rows,
+    return TradeResults(f"t{t:02d}", f"工种{t:02d}", stage, CRITERIA, COMPONENTS, rows,
                         marks(rows))
+
+
+FINAL = {"top": 30, "percent": None}
+
+
+def two_stage_trade(t: int, n: int) -> TradeResults:
+    """A preliminary of n, its top 30 (or top P %) in the final, and the overall ranking."""
+    going_on = (max(1, n * FINAL["percent"] // 100) if FINAL["percent"]
+                else min(n, FINAL["top"]))
+    prelim, final = trade(t, n, "预赛"), trade(t, going_on)
+    for row in prelim.rows[:len(final.rows)]:
+        row.award, row.status = None, "晋级决赛"
+    for row in prelim.rows[len(final.rows):]:
+        row.award = None
+    overall = [OverallRow(r.rank, r.name, r.employer, [(None, None), (r.rank, r.total)],
+                          r.award, r.title) for r in final.rows]
+    overall += [OverallRow(r.rank, r.name, r.employer, [(r.rank, r.total), (None, None)],
+                           remark="预赛未晋级") for r in prelim.rows[len(final.rows):]]
+    return TradeResults(final.code, final.name, final.stage, CRITERIA, COMPONENTS,
+                        final.rows, (), None, [prelim, final], overall)
 
 
 def marks(rows):
@@ -51,43 +76,61 @@ def marks(rows):
             yield JudgeMark(row.lot, row.name, CRITERIA[k].name, "裁判1", "29.985")
 
 
-def data(n: int) -> ResultsData:
+def data(n: int, stages: bool = True) -> ResultsData:
     per, extra = divmod(n, TRADES)
+    make = two_stage_trade if stages else trade
     return ResultsData("第十三届职工技能大赛",
-                       [trade(t, per + (t < extra)) for t in range(TRADES)])
+                       [make(t, per + (t < extra)) for t in range(TRADES)])
 
 
 def floor(d: ResultsData, path: str) -> None:
     from openpyxl import Workbook
     wb = Workbook(write_only=True)
     for tr in d.trades:
-        ws = wb.create_sheet(tr.name)
-        for r in tr.rows:
-            ws.append([r.rank, r.lot, r.name, r.employer, *r.criteria.values(),
-                       *r.components.values(), r.total, r.award, r.title, r.status])
+        if tr.overall:
+            ws = wb.create_sheet(tr.name)
+            for r in tr.overall:
+                ws.append([r.rank, r.name, r.employer, *(v for s in r.stages for v in s),
+                           r.award, r.title, r.remark])
+        for part in tr.stage_results or [tr]:
+            ws = wb.create_sheet(f"{tr.name}-{part.stage}")
+            for r in part.rows:
+                ws.append([r.rank, r.lot, r.name, r.employer, *r.criteria.values(),
+                           *r.components.values(), r.total, r.award, r.title, r.status])
     ws = wb.create_sheet("评分明细")
     for tr in d.trades:
-        for m in tr.marks:
-            ws.append([tr.name, m.lot, m.name, m.criterion, m.judge, m.attempt,
-                       Decimal(m.value)])
+        for part in tr.stage_results or [tr]:
+            for m in part.marks:
+                ws.append([tr.name, m.lot, m.name, m.criterion, m.judge, m.attempt,
+                           Decimal(m.value)])
     wb.save(path)
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    argv = sys.argv[1:]
+    if "--final-percent" in argv:
+        at = argv.index("--final-percent")
+        FINAL["percent"] = int(argv[at + 1])
+        del argv[at:at + 2]
+    args = [a for a in argv if not a.startswith("--")]
     n = int(args[0]) if args else 10_000
-    d = data(n)
+    stages = "--one-stage" not in argv
+    d = data(n, stages)
     out = os.path.join(tempfile.mkdtemp(), "results.xlsx")
-    t0 = time.perf_counter()
-    if "--floor" in sys.argv:
+    t0, c0 = time.perf_counter(), time.process_time()
+    if "--floor" in argv:
         floor(d, out)
         label = "bare openpyxl write_only floor"
     else:
         write_results_workbook(d, out)
         label = "write_results_workbook"
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{label}: {n} contestants ({n * 24} marks) in {elapsed:.1f} s, "
+    marks = sum(len(p.rows) for tr in d.trades for p in tr.stage_results or [tr]) * 24
+    finalists = (f"top {FINAL['percent']} %" if FINAL["percent"] else f"top {FINAL['top']}")
+    label += f", two stages ({finalists} in the final)" if stages else ", one stage"
+    print(f"{label}: {n} contestants ({marks} marks) in {elapsed:.1f} s "
+          f"(CPU {cpu:.1f} s, load {os.getloadavg()[0]:.1f}), "
           f"peak RSS {rss:.0f} MB, file {os.path.getsize(out) / 1e6:.1f} MB")
 
 
