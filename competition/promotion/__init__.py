@@ -20,8 +20,9 @@ from .policy import N_, Mismatch, PolicyValueError, mismatch_notes
 from .policy import AwardRule, PassRule, Policy, RankRule, TradePolicy, describe, mismatches
 
 __all__ = [
-    "AwardRule", "BASIS_LABELS", "Decision", "EarlierPromotion", "EIGHT_LEVEL", "FIVE_LEVEL", "Finisher", "Grade",
-    "GradeError", "LADDERS", "describe", "mismatches", "Ladder", "PassRule", "Policy", "PolicyError", "PolicyProblem",
-    "Mismatch", "N_", "PolicyValueError", "RankRule", "TradePolicy", "mismatch_notes", "decide", "get_ladder", "load_policy_file", "parse_grade",
-    "parse_policy", "promotion_note", "rank_cutoff", "resolve_one_per_person",
+    "AwardRule", "BASIS_LABELS", "Decision", "EIGHT_LEVEL", "EarlierPromotion", "FIVE_LEVEL",
+    "Finisher", "Grade", "GradeError", "LADDERS", "Ladder", "Mismatch", "N_", "PassRule",
+    "Policy", "PolicyError", "PolicyProblem", "PolicyValueError", "RankRule", "TradePolicy",
+    "decide", "describe", "get_ladder", "load_policy_file", "mismatch_notes", "mismatches",
+    "parse_grade", "parse_policy", "promotion_note", "rank_cutoff", "resolve_one_per_person",
 ]

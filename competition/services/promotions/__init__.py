@@ -22,6 +22,7 @@ from .lists import (
 __all__ = [
     "ACTIVE", "DEFAULT_POLICY", "POLICY_DIR", "PromotionError", "TradeList", "competition_ladder",
     "competition_policy", "confirm", "exclude", "export_data", "include", "keep_after_review",
-    "policy_mismatches", "problem_text", "promoted_this_year", "promotion_note", "propose", "refresh_review_flags", "set_policy", "trade_decisions", "trade_finishers",
-    "trade_list", "write_exports",
+    "policy_mismatches", "problem_text", "promoted_this_year", "promotion_note", "propose",
+    "refresh_review_flags", "set_policy", "trade_decisions", "trade_finishers", "trade_list",
+    "write_exports",
 ]

@@ -7,11 +7,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ...extensions import db
-from ..errors import ServiceError, _
 from ...models import Competition, Contestant, Promotion, Trade
 from ...promotion import (
-    EIGHT_LEVEL, Decision, EarlierPromotion, Finisher, GradeError, Ladder, Policy, decide, get_ladder, load_policy_file, parse_policy,
+    EIGHT_LEVEL, Decision, EarlierPromotion, Finisher, GradeError, Ladder, Policy, decide,
+    get_ladder, load_policy_file, parse_policy,
 )
+from ..errors import ServiceError, _
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "promotion_policies"
 DEFAULT_POLICY = "county_default.toml"
