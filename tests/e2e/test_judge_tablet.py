@@ -203,6 +203,31 @@ def test_a_correction_keeps_the_old_value_in_the_audit_log(lan_server, new_page)
     assert page.is_disabled("#save-marks") or page.is_hidden("#save-marks")
 
 
+
+def test_a_contestant_seated_while_the_page_is_open_is_offered_on_the_tablet(lan_server,
+                                                                             new_page):
+    """The organiser seats a late entrant in the heat while the judge's page is open: the
+    tablet's sheet refresh notices, says so in Chinese, and one tap shows the new tile."""
+    from competition.services import seating
+    ev = build_event(n_entries=2, n_judges=1)
+    late = ev["entries"][1]
+    late.heat_id, late.workstation = None, None
+    db.session.commit()
+    page = new_page(1024, 768)
+    sign_in(page, lan_server.url, ev["judges"][0].username)
+    page.goto(f"{lan_server.url}/judge/heat/{ev['heat'].id}")
+    assert page.locator(f'.entry-tile[data-entry="{late.id}"]').count() == 0
+    assert page.is_hidden("#entries-changed-banner")
+    seating.seat_entry(late.id, ev["heat"].id, ev["organiser"], reason="补报名")
+    page.context.set_offline(True)
+    page.context.set_offline(False)          # 'online' re-reads the sheet
+    page.wait_for_selector("#entries-changed-banner", state="visible", timeout=10000)
+    assert "组委会调整了本场次的选手名单" in page.inner_text("#entries-changed-banner")
+    page.click("#entries-changed-reload")
+    page.wait_for_selector(f'.entry-tile[data-entry="{late.id}"]')
+    assert page.is_hidden("#entries-changed-banner")
+
+
 VIEWPORTS = [(1024, 768), (768, 1024), (1280, 800), (800, 1280)]
 
 

@@ -618,6 +618,9 @@
           fresh.entries.forEach(function (e) {
             if (entries[e.id]) { entries[e.id].marks = e.marks; }
           });
+          var known = Object.keys(entries).sort().join(',');
+          var now = fresh.entries.map(function (e) { return String(e.id); }).sort().join(',');
+          if (known !== now) { entriesChanged(); }
           if (current !== null && !Object.keys(dirty).length) {
             var values = effective(current);
             slots.forEach(function (slot) { setSlot(slot, values[slot.getAttribute('data-key')]); });
@@ -625,6 +628,17 @@
           if (fresh.heat.locked && !locked) { lock(); }
           refreshProgress();
         }, function () { /* offline: try later */ });
+    }
+    /* A contestant seated (or moved) by the organiser after this page was loaded: the
+       tiles are drawn by the server, so offer a reload; nothing is waiting to be sent
+       (refreshSheet only runs with an empty queue), so a reload loses nothing. */
+    function entriesChanged() {
+      var banner = document.getElementById('entries-changed-banner');
+      if (!banner || !banner.hidden) { return; }
+      banner.hidden = false;
+      document.getElementById('entries-changed-reload').addEventListener('click', function () {
+        window.location.reload();
+      });
     }
     setInterval(refreshSheet, 60000);
     window.addEventListener('online', function () { setTimeout(refreshSheet, 3000); });
