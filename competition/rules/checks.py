@@ -315,6 +315,12 @@ def _check_timed(crit: Timed) -> Found:
 
 def _check_count(crit) -> Found:
     out: Found = []
+    if crit.relative:
+        if crit.attempts != 1:
+            out.append((("attempts",), "a relative count has a single attempt"))
+        return out
+    if crit.per_unit is None:
+        return [(("per_unit",), "required (unless relative = true)")]
     if crit.cap is not None and crit.cap > crit.max:
         out.append((("cap",), f"cap {_n(crit.cap)} exceeds max {_n(crit.max)}"))
     cap = crit.max if crit.cap is None else crit.cap

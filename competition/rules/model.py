@@ -219,11 +219,14 @@ class Count(_Criterion):
     kind: Literal["count"]
     base: Decimal = Decimal(0)
     reference: Decimal = Decimal(0)
-    per_unit: Decimal
+    per_unit: Decimal | None = None   # required unless relative
     per_unit_below: Decimal | None = None   # below the reference (default: per_unit)
     floor: Decimal = Decimal(0)
     cap: Decimal | None = None
     step: Decimal | None = Field(None, gt=0)
+    # points = max x own / the best count among the entries (产量分 = 本人产量 ÷ 最高产量 ×
+    # 满分); base, reference, per_unit, floor and cap do not apply
+    relative: bool = False
 
 
 class Adjustment(_Criterion):

@@ -44,6 +44,8 @@ def component_heading(index: int, comp: dict, weighted: bool) -> str:
     parts = [f"权重{n(comp['weight'])}%"] if weighted and "weight" in comp else []
     if comp.get("max") is not None:
         parts.append(f"满分{n(comp['max'])}分")
+    if comp.get("scale_to") is not None:
+        parts.append(f"得分折算为{n(comp['scale_to'])}分制")
     if comp.get("judge_totals"):
         how = {"mean": "取平均分", "median": "取中位数",
                "trimmed_mean": "去掉{k}个最高分和{k}个最低分后取平均分"}[comp["judge_totals"]]
@@ -216,6 +218,8 @@ def _timed(crit: dict, components: dict) -> str:
 
 
 def _count(crit: dict, components: dict) -> str:
+    if crit.get("relative"):
+        return f"得分＝{n(crit['max'])}×本人数量÷最高数量"
     base = Decimal(str(crit.get("base", 0)))
     ref = Decimal(str(crit.get("reference", 0)))
     per = Decimal(str(crit["per_unit"]))

@@ -220,11 +220,24 @@ def ranked_times(crit: Any, parts: dict[str, Part]) -> None:
                 part.points = max(ZERO, crit.max - place * crit.per_place)
 
 
+def relative_counts(crit: Any, parts: dict[str, Part]) -> None:
+    """Count relative: points = max x own / the highest count among the entries (0 when
+    nobody counted more than 0)."""
+    counts = [p.raw for p in parts.values() if p.points is None and p.raw is not None]
+    best = max(counts) if counts else None
+    for part in parts.values():
+        if part.points is None:
+            part.points = (crit.max * max(ZERO, part.raw) / best
+                           if best and best > 0 and part.raw is not None else ZERO)
+
+
 def count(crit: Any, marks: list) -> Part:
     values = _plain(marks)
     if not values:
         return Part(ZERO, None, complete=False, notes=(f"{crit.id}: not counted",))
     value = values[0] if len(values) == 1 else mean(values)
+    if crit.relative:   # finished by relative_counts once every entry is counted
+        return Part(None, value)
     cap = crit.max if crit.cap is None else crit.cap
     per_unit = crit.per_unit
     if value < crit.reference and crit.per_unit_below is not None:
@@ -282,6 +295,8 @@ def finalizer_for(crit: Any) -> Callable | None:
         return relative_times
     if crit.kind == "timed" and crit.mode == "rank":
         return ranked_times
+    if crit.kind == "count" and crit.relative:
+        return relative_counts
     return FINALIZERS.get(crit.kind)
 
 

@@ -399,3 +399,21 @@ def test_scale_to_is_refused_inside_a_group():
     with pytest.raises(RuleError) as err:
         rule(body, mode="weighted", components=comps)
     assert "a component of a group cannot be rescaled" in str(err.value)
+
+
+def test_count_relative_to_the_best():
+    # 产量分 = 本人产量 ÷ 最高产量 × 20: 40 pieces (the most) -> 20; 30 -> 15; 25 -> 12.5;
+    # none counted -> 0 and incomplete
+    r = rule(crit("output", "count", "max = 20\nrelative = true\nstep = 1")
+             + crit("work", "judged", "max = 10"))
+    st = compute_standings(r, marks(("E1", "output", "40"), ("E2", "output", "30"),
+                                    ("E3", "output", "25"), ("E4", "work", "5")))
+    assert [st.row(e).criteria["output"] for e in ("E1", "E2", "E3", "E4")] == [
+        D("20.00"), D("15.00"), D("12.50"), D("0.00")]
+    assert not st.row("E4").complete
+
+
+def test_count_needs_per_unit_unless_relative():
+    with pytest.raises(RuleError) as err:
+        rule(crit("output", "count", "max = 20"))
+    assert "per_unit: required (unless relative = true)" in str(err.value)
