@@ -7,9 +7,11 @@ stage go on to the next, and neither the rule format nor Stage declares any carr
 scores into a later stage, so none is done: each stage is ranked on its own marks.
 
 Ranks are standard competition ranks (1, 2, 2, 4) over the combined order: a tie inside
-a stage stays a tie, and the first contestant eliminated in the preliminary is ranked
-after every contestant ranked in the final. A contestant without a rank in the stage
-where their run ended (absent, disqualified) gets no overall rank and is listed last.
+a stage stays a tie, and the places of everyone who reached a later stage come first: with
+30 finalists, the best contestant eliminated in the preliminary is 31st, even while the
+final is not scored yet or when a finalist was absent from it. A contestant without a rank
+in the stage where their run ended (absent, disqualified, not scored yet) gets no overall
+rank and is listed after those ranked in that stage, still ahead of earlier stages.
 """
 from __future__ import annotations
 
@@ -36,23 +38,22 @@ class OverallPlace:
 
 def overall_ranking(stages: Sequence[Sequence[StagePlace]]) -> list[OverallPlace]:
     """``stages`` in order (first stage first), each that stage's places. Returns every
-    contestant once: ranked ones best first (the last stage's, then each earlier stage's
-    eliminated contestants), then the unranked ones (latest stage first)."""
+    contestant once: the last stage's contestants (ranked ones best first, then the
+    unranked), then each earlier stage's eliminated contestants in the same way."""
     last: dict[Hashable, tuple[int, StagePlace]] = {}
     for index, places in enumerate(stages):
         for place in places:
             last[place.key] = (index, place)
     final = len(stages) - 1
-    ranked: list[OverallPlace] = []
-    unranked: list[OverallPlace] = []
+    out: list[OverallPlace] = []
     for index in range(final, -1, -1):
         group = [p for i, p in last.values() if i == index]
         in_order = sorted((p for p in group if p.rank is not None), key=lambda p: p.rank)
-        offset, overall, previous = len(ranked), 0, None
+        offset, overall, previous = len(out), 0, None   # everyone in later stages first
         for position, p in enumerate(in_order, start=1):
             if p.rank != previous:          # a tie keeps the rank of its first member
                 overall, previous = offset + position, p.rank
-            ranked.append(OverallPlace(p.key, overall, index, index < final, p.status))
-        unranked.extend(OverallPlace(p.key, None, index, index < final, p.status)
-                        for p in group if p.rank is None)
-    return ranked + unranked
+            out.append(OverallPlace(p.key, overall, index, index < final, p.status))
+        out.extend(OverallPlace(p.key, None, index, index < final, p.status)
+                   for p in group if p.rank is None)
+    return out

@@ -29,6 +29,7 @@ from .standings import default_stage
 
 log = logging.getLogger(__name__)
 STATUS_TEXT = {"disqualified": "取消资格", "absent": "缺考"}
+NOT_SCORED = "待评分"   # "absent" in a stage nobody has been scored in yet
 
 
 # --- results as plain data ---------------------------------------------------------------
@@ -52,13 +53,15 @@ def _results_of(trade: Trade, res: StageResult | None, with_marks: bool) -> Trad
     rows = []
     ts = res.standings if res is not None else None
     went_on = f"晋级{res.next_stage.name}" if res is not None and res.next_stage else ""
+    scored = ts is not None and _scored(ts.standings.rows)
     for row in ts.standings.rows if ts is not None else ():
         entry = ts.entries.get(row.entry)
         if entry is None:
             continue
         ok = row.status == "ok"
         deciding = res.next_stage is None
-        remark = STATUS_TEXT.get(row.status, "")
+        remark = STATUS_TEXT.get(row.status, "") if scored or row.status != "absent" \
+            else NOT_SCORED
         if row.entry in res.advanced:
             remark = "、".join(x for x in (remark, went_on) if x)
         rows.append(ResultRow(
@@ -101,12 +104,19 @@ def trade_workbook_results(trade: Trade, *, with_marks: bool = False) -> TradeRe
     return main
 
 
+def _scored(rows) -> bool:
+    return any(r.rank is not None for r in rows)
+
+
 def _overall_rows(results: list[StageResult]) -> list[OverallRow]:
     out = []
     last = len(results) - 1
+    scored = [_scored(r.standings.standings.rows) for r in results]
     for line in overall(results):
         place, stage = line.place, results[line.place.stage].stage
-        if place.rank is None:
+        if place.rank is None and place.status == "absent" and not scored[place.stage]:
+            remark = f"{stage.name}{NOT_SCORED}"
+        elif place.rank is None:
             remark = f"{stage.name}{STATUS_TEXT.get(place.status, '')}"
         elif place.eliminated:
             remark = f"{stage.name}未晋级"

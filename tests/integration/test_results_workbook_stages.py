@@ -35,9 +35,10 @@ def test_a_two_stage_trade_has_its_overall_ranking_and_a_sheet_per_stage(app):
     assert got == [
         (1, "测试选手3", 1, 81, 3, 35, "一等奖", "县技术能手", None),
         (2, "测试选手1", 2, 74.5, 1, 41, "二等奖", None, None),
-        (3, "测试选手4", None, None, 4, 32, None, None, "初赛未晋级"),
-        (4, "测试选手5", None, None, 5, 29, None, None, "初赛未晋级"),
         (None, "测试选手2", None, None, 2, 38, None, None, "决赛缺考"),
+        # three finalists ahead: the best contestant not going on is 4th
+        (4, "测试选手4", None, None, 4, 32, None, None, "初赛未晋级"),
+        (5, "测试选手5", None, None, 5, 29, None, None, "初赛未晋级"),
         (None, "测试选手6", None, None, None, None, None, None, "初赛缺考"),
     ]
     assert overall["E3"].number_format == "0.00" and overall.freeze_panes == "D3"
@@ -78,10 +79,15 @@ def test_a_drawn_but_unscored_final_still_gets_its_sheet_and_the_preliminary_sho
     ev = build_two_stage(final_marks=False)
     wb = workbook_of(ev["trade"])
     assert wb.sheetnames == ["汇总", TRADE, f"{TRADE}-初赛", f"{TRADE}-决赛", "评分明细"]
-    # the final has no results yet: the finalists are unranked, the eliminated follow
+    # the final has no results yet: the finalists come first, unranked, 决赛待评分; the
+    # contestants not going on keep the places after them
     got = [(r[0], r[1], r[-1]) for r in rows(wb[TRADE])]
-    assert got[:2] == [(1, "测试选手4", "初赛未晋级"), (2, "测试选手5", "初赛未晋级")]
-    assert {r[1] for r in got[2:5]} == {"测试选手1", "测试选手2", "测试选手3"}
+    assert [r[0] for r in got[:3]] == [None] * 3 and {r[-1] for r in got[:3]} == {"决赛待评分"}
+    assert {r[1] for r in got[:3]} == {"测试选手1", "测试选手2", "测试选手3"}
+    assert got[3:] == [(4, "测试选手4", "初赛未晋级"), (5, "测试选手5", "初赛未晋级"),
+                       (None, "测试选手6", "初赛缺考")]
+    final = rows(wb[f"{TRADE}-决赛"])
+    assert [r[-1] for r in final] == ["待评分"] * 3
 
 
 def test_a_trade_whose_final_has_no_entrants_yet_reads_as_one_stage(app):

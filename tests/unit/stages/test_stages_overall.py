@@ -28,15 +28,23 @@ def test_ties_stay_ties_in_both_parts():
         ("x", 1), ("y", 1), ("z", 3), ("p", 4), ("q", 5), ("r", 5), ("s", 7)]
 
 
-def test_a_finalist_without_a_final_result_is_unranked_and_listed_last():
-    # b qualified but was absent in the final; d was disqualified in the preliminary
+def test_a_finalist_without_a_final_result_is_unranked_but_keeps_a_finalists_place():
+    # b qualified but was absent in the final: no rank, listed after a, and the best
+    # eliminated contestant c is 3rd (two finalists ahead); d was disqualified earlier
     prelim = [StagePlace("a", 1), StagePlace("b", 2), StagePlace("c", 3),
               StagePlace("d", None, "disqualified")]
     final = [StagePlace("a", 1), StagePlace("b", None, "absent")]
     out = overall_ranking([prelim, final])
-    assert ranks(out) == [("a", 1), ("c", 2), ("b", None), ("d", None)]
-    assert out[2] == OverallPlace("b", None, 1, False, "absent")
+    assert ranks(out) == [("a", 1), ("b", None), ("c", 3), ("d", None)]
+    assert out[1] == OverallPlace("b", None, 1, False, "absent")
     assert out[3] == OverallPlace("d", None, 0, True, "disqualified")
+
+
+def test_before_the_final_is_scored_the_finalists_still_come_first():
+    prelim = [StagePlace(k, r) for r, k in enumerate("abcd", start=1)]
+    final = [StagePlace("a", None, "absent"), StagePlace("b", None, "absent")]
+    assert ranks(overall_ranking([prelim, final])) == [
+        ("a", None), ("b", None), ("c", 3), ("d", 4)]
 
 
 def test_one_stage_is_its_own_ranking():
@@ -66,5 +74,7 @@ def test_everyone_is_listed_once_and_finalists_never_rank_below_the_eliminated(p
     assert sorted(p.key for p in out) == list(range(len(prelim)))
     got = [p.rank for p in out if p.rank is not None]
     assert got == sorted(got)
-    worst_final = max((p.rank for p in out if not p.eliminated and p.rank), default=0)
-    assert all(p.rank > worst_final for p in out if p.eliminated and p.rank)
+    # every finalist is listed before every eliminated contestant, whose ranks come after
+    # all the finalists' places
+    assert [p.eliminated for p in out] == sorted(p.eliminated for p in out)
+    assert all(p.rank > len(final) for p in out if p.eliminated and p.rank)
