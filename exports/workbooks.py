@@ -4,9 +4,9 @@ Sheets: 汇总 (one line per trade), one sheet per trade (rank, lot, name, emplo
 criterion, each component, total, award, title, remark) and 评分明细 (every judge's mark,
 split over several sheets beyond Excel's row limit). A trade run in several stages gets
 its overall ranking (最终排名: each stage's rank and total side by side) on the trade's
-sheet and a sheet per stage after it ("车工-预赛", "车工-决赛"; the remark says who went on). Every sheet: a title row and a header
-row frozen and repeated on each printed page, widths from the content, A4, fit to width,
-page numbers in the footer. Numbers are written as numbers (Decimal), never as text.
+sheet and a sheet per stage after it ("车工-预赛", "车工-决赛"; the remark says who went
+on). Every sheet: a title row and a header row frozen and repeated on each printed page,
+widths from the content, A4, fit to width, page numbers in the footer. Numbers are written as numbers (Decimal), never as text.
 """
 from __future__ import annotations
 
