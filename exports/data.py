@@ -39,6 +39,8 @@ class CertificateData:
     promotion_note: str | None = None  # e.g. 晋升为三级/高级工
     team: bool = False                # a team: no "同志" after the name
     void: bool = False                # printed across with 作废 (the organiser's copy)
+    rank: int | None = None           # place in the trade (名次)
+    team_name: str | None = None      # a team member's certificate: the team's name
 
     def fields(self) -> dict[str, str]:
         """The values a layout template may use: {name}, {employer}, {award}..."""
@@ -48,6 +50,7 @@ class CertificateData:
             "title": self.title or "", "bodies": "　".join(self.bodies),
             "date": chinese_date(self.date), "promotion_note": self.promotion_note or "",
             "honorific": "" if self.team else " 同志", "verify_url": self.verify_url,
+            "rank": str(self.rank) if self.rank else "", "team": self.team_name or "",
         }
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 PLACEHOLDERS = frozenset({
     "serial", "competition", "name", "employer", "trade", "award", "title", "bodies",
-    "date", "promotion_note", "honorific", "verify_url",
+    "date", "promotion_note", "honorific", "verify_url", "rank", "team",
 })
 # A field is left out when one of these it uses is empty (e.g. no title: no title line).
 OPTIONAL_PLACEHOLDERS = PLACEHOLDERS - {"honorific"}
@@ -132,6 +132,7 @@ DEFAULT_LAYOUT: dict = {
                  "size": 26},
         "employer": {"template": "（{employer}）", "x": 40, "y": 69, "width": 217,
                      "size": 15},
+        "team": {"template": "（{team}成员）", "x": 40, "y": 75, "width": 217, "size": 13},
         "body": {"template": "　　在{competition}{trade}比赛中，成绩优异，荣获", "x": 40,
                  "y": 81, "width": 217, "height": 22, "size": 20, "max_lines": 2},
         "award": {"template": "{award}", "x": 40, "y": 105, "width": 217, "size": 40,
@@ -150,6 +151,14 @@ DEFAULT_LAYOUT: dict = {
                    "size": 9, "font": "sans"},
     },
     "qr": {"x": 24, "y": 156, "size": 26, "level": "M", "caption": "扫码验证真伪"},
+}
+
+
+# Fields a layout may switch on that the default leaves out (e.g. on a scanned blank that
+# prints "工种" and "名次" with a line to fill in).
+EXTRA_FIELDS: dict = {
+    "trade": {"template": "工种：{trade}", "x": 60, "y": 151, "width": 60, "size": 14},
+    "rank": {"template": "第{rank}名", "x": 125, "y": 151, "width": 40, "size": 14},
 }
 
 

@@ -19,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from exports.data import CertificateData, chinese_date
 
 from ..extensions import db
-from ..models import AuditLog, Certificate, Competition, Entry, Trade, User, utcnow
+from ..models import (AuditLog, Certificate, Competition, Contestant, Entry, Trade, User,
+                      utcnow)
 from .errors import ServiceError, _
 from .standings import trade_standings
 
@@ -89,14 +90,90 @@ def _next_number(trade: Trade) -> int:
     return max(numbers, default=0) + 1
 
 
+TEAM_MODES = ("both", "team", "members")   # what a team with an award gets
+DEFAULT_TEAM_MODE = "both"
+
+
+def team_certificate_mode(comp: Competition) -> str:
+    """Team certificates: "team" (one in the team's name), "members" (one per member, in
+    the member's name with the team's), or "both" (the default)."""
+    mode = (comp.settings or {}).get("team_certificates")
+    return mode if mode in TEAM_MODES else DEFAULT_TEAM_MODE
+
+
+def set_team_certificate_mode(comp: Competition, user: User | None, mode: str) -> None:
+    """Choose what teams get (audited). Certificates already issued stay; the missing
+    ones follow the new choice. Raises DocumentError for an unknown choice."""
+    if mode not in TEAM_MODES:
+        raise DocumentError("Choose what teams get: a team certificate, one per member, or "
+                            "both.", 400, field="team_certificates")
+    old = team_certificate_mode(comp)
+    comp.settings = {**(comp.settings or {}), "team_certificates": mode}
+    db.session.add(AuditLog(user_id=user.id if user else None, action="settings.update",
+                            object_type="competition", object_id=comp.id,
+                            competition_id=comp.id, old={"team_certificates": old},
+                            new={"team_certificates": mode}))
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class MemberEntry:
+    """A team's entry as one of its members' certificates sees it: the member's name and
+    employer, the team's lot number. Has the attributes of Entry that documents use."""
+    entry: Entry
+    member: Contestant
+
+    @property
+    def id(self) -> int:
+        return self.entry.id
+
+    @property
+    def lot_number(self) -> str | None:
+        return self.entry.lot_number
+
+    @property
+    def team_id(self) -> int | None:
+        return self.entry.team_id
+
+    @property
+    def team(self):
+        return self.entry.team
+
+    @property
+    def contestant_id(self) -> int:
+        return self.member.id
+
+    @property
+    def contestant(self) -> Contestant:
+        return self.member
+
+    @property
+    def display_name(self) -> str:
+        return self.member.name
+
+    @property
+    def employer(self) -> str:
+        return self.member.employer or self.entry.employer
+
+
 @dataclass
 class Awarded:
-    """An entry with an award in the current standings, and its current certificate."""
+    """An entry with an award in the current standings, and its current certificate.
+    A team's members each have one too (``entry`` is then a MemberEntry)."""
     rank: int | None
-    entry: Entry
+    entry: Entry | MemberEntry
     award: str
     title: str | None
     certificate: Certificate | None
+
+    @property
+    def key(self) -> tuple[int | None, int | None]:
+        """(contestant, team): a person (c, None), a team (None, t), a member (c, t)."""
+        return (self.entry.contestant_id, self.entry.team_id)
+
+    @property
+    def member(self) -> bool:
+        return isinstance(self.entry, MemberEntry)
 
     @property
     def stale(self) -> bool:
@@ -105,17 +182,29 @@ class Awarded:
         return c is not None and (c.award != self.award or (c.title or None) != self.title)
 
 
-def awarded(trade: Trade) -> list[Awarded]:
-    """Entries with an award, in rank order, each with its current certificate (if any)."""
+def awarded(trade: Trade, mode: str | None = None) -> list[Awarded]:
+    """Entries with an award, in rank order, each with its current certificate (if any).
+    A team with an award: the team, its members (not withdrawn, by name), or both, as
+    team_certificate_mode (or ``mode``) says; members come right after their team."""
     ts = trade_standings(trade)
     current = {(c.contestant_id, c.team_id): c for c in current_certificates(trade)}
+    mode = mode or team_certificate_mode(trade.competition)
     out = []
     for row in ts.standings.rows:
         entry = ts.entries.get(row.entry)
         if entry is None or not row.award or row.status != "ok":
             continue
-        out.append(Awarded(row.rank, entry, row.award, "、".join(row.titles) or None,
-                           current.get((entry.contestant_id, entry.team_id))))
+        title = "、".join(row.titles) or None
+        people: list[Entry | MemberEntry] = [entry]
+        if entry.team_id is not None and entry.team is not None:
+            members = sorted((m for m in entry.team.members if m.withdrawn_at is None),
+                             key=lambda m: (m.name, m.id))
+            people = ([entry] if mode != "members" else []) + (
+                [MemberEntry(entry, m) for m in members] if mode != "team" else [])
+        for who in people:
+            out.append(Awarded(row.rank, who, row.award, title,
+                               current.get((who.contestant_id, who.team_id))))
+    # stable: a team's members stay right after it
     out.sort(key=lambda a: (a.rank or 0, a.entry.lot_number or ""))
     return out
 
@@ -160,7 +249,8 @@ def _new_certificate(trade: Trade, a: Awarded, serial: str) -> Certificate:
     comp = trade.competition
     entry = a.entry
     note = None
-    if entry.contestant_id is not None:
+    if entry.contestant_id is not None and not a.member:  # a member's own promotion is
+        # for their individual result, not the team's
         try:
             from .promotions import promotion_note
             note = promotion_note(entry.contestant_id)
@@ -170,8 +260,10 @@ def _new_certificate(trade: Trade, a: Awarded, serial: str) -> Certificate:
             "trade": trade.name, "award": a.award, "title": a.title,
             "bodies": split_bodies(comp.organiser),
             "date": (comp.settings or {}).get("certificate_date") or chinese_date(date.today()),
-            "promotion_note": note, "team": entry.team_id is not None, "rank": a.rank,
-            "lot": entry.lot_number, "entry_id": entry.id}
+            "promotion_note": note, "team": entry.team_id is not None and not a.member,
+            "rank": a.rank, "lot": entry.lot_number, "entry_id": entry.id}
+    if a.member:
+        data["team_name"] = entry.team.name
     cert = Certificate(serial=serial, competition_id=comp.id, trade_id=trade.id,
                        contestant_id=entry.contestant_id, team_id=entry.team_id,
                        award=a.award, title=a.title, data=data)
@@ -208,8 +300,9 @@ def reissue_certificate(cert: Certificate, user: User | None, reason: str) -> Ce
     if cert.voided_at is not None:
         raise DocumentError("Certificate %(serial)s is void already.", serial=cert.serial)
     trade = db.session.get(Trade, cert.trade_id)
-    now = next((a for a in awarded(trade) if (a.entry.contestant_id, a.entry.team_id)
-                == (cert.contestant_id, cert.team_id)), None)
+    # "both": a member's certificate is re-issued even if teams now get only theirs
+    now = next((a for a in awarded(trade, "both")
+                if a.key == (cert.contestant_id, cert.team_id)), None)
     if now is None:
         raise DocumentError("%(name)s has no award in the current results: void the "
                             "certificate instead.", name=(cert.data or {}).get("name", ""))
@@ -234,7 +327,7 @@ def certificate_data(cert: Certificate, base: str | None = None) -> CertificateD
         verify_url=verify_url(cert.serial, base), title=cert.title,
         bodies=tuple(d.get("bodies") or ()), date=d.get("date"),
         promotion_note=d.get("promotion_note"), team=bool(d.get("team")),
-        void=cert.voided_at is not None)
+        void=cert.voided_at is not None, rank=d.get("rank"), team_name=d.get("team_name"))
 
 
 def certificate_layout(comp: Competition):
@@ -244,10 +337,47 @@ def certificate_layout(comp: Competition):
 
     from exports.layout import load_layout
     try:
-        return load_layout((comp.settings or {}).get("certificate_layout"))
+        layout = load_layout((comp.settings or {}).get("certificate_layout"))
     except pydantic.ValidationError as err:
         raise DocumentError("The certificate layout in the competition settings is not "
                             "valid: %(problem)s", 400, problem=problems(err)) from None
+    return with_background(layout)
+
+
+def with_background(layout, preview: bool = False):
+    """The layout with its background image's stored name made a path (checked to exist);
+    ``preview``: drawn even when it is only the pre-printed paper's scan."""
+    from .certificate_form import background_path
+    if not layout.background:
+        return layout
+    path = background_path(layout.background)
+    if not Path(path).is_file():
+        raise DocumentError("The certificate background image %(name)s is missing; upload it "
+                            "again on the certificate layout page.", 409,
+                            name=Path(layout.background).name)
+    return layout.model_copy(update={"background": path,
+                                     "print_background": layout.print_background or preview})
+
+
+def preview_certificate(comp: Competition, trade: Trade, overrides: dict, out) -> str:
+    """One certificate of ``trade`` from real data (see certificate_form.preview_data) in
+    the layout ``overrides`` (not saved), with the background even when it is not printed.
+    Returns what the data is (certificate, awarded, registered, sample)."""
+    import pydantic
+
+    from exports.certificates import render_certificates
+    from exports.layout import load_layout
+
+    from .certificate_form import preview_data
+    try:
+        layout = load_layout(overrides)
+    except pydantic.ValidationError as err:
+        raise DocumentError("The certificate layout is not valid: %(problem)s", 400,
+                            problem=problems(err)) from None
+    data, what = preview_data(trade)
+    render_certificates([data], out, with_background(layout, preview=True),
+                        font_path=_font_path(), title="证书预览")
+    return what
 
 
 def write_certificates(certs: Iterable[Certificate], comp: Competition, out,
@@ -336,7 +466,8 @@ def sample_certificate(comp: Competition, out, overrides: dict | None = None) ->
     to check positions on the paper before printing the real ones."""
     from exports.certificates import render_certificates
     from exports.layout import load_layout
-    layout = load_layout(overrides) if overrides is not None else certificate_layout(comp)
+    layout = with_background(load_layout(overrides)) if overrides is not None \
+        else certificate_layout(comp)
     data = CertificateData(**SAMPLE, competition=comp.name, verify_url=verify_url("SAMPLE"),
                            bodies=tuple(split_bodies(comp.organiser)),
                            date=(comp.settings or {}).get("certificate_date")

@@ -59,8 +59,24 @@ def index():
         .group_by(Certificate.trade_id)).all())
     recent = db.session.scalars(select(Job).where(Job.kind.in_(jobs.KINDS))
                                 .order_by(Job.id.desc()).limit(5)).all()
+    from ..models import Team
+    from ..services import certificates as certs
+    has_teams = db.session.scalar(select(func.count(Team.id)).where(
+        Team.competition_id == comp.id)) > 0
     return render_template("documents/index.html", competition=comp, counts=counts,
-                           jobs=recent, today=date.today())
+                           jobs=recent, today=date.today(), has_teams=has_teams,
+                           team_mode=certs.team_certificate_mode(comp))
+
+
+@bp.post("/team-certificates")
+@roles_required(Role.ORGANISER)
+def team_certificates():
+    """What a team with an award gets: a team certificate, one per member, or both."""
+    from ..services import certificates as certs
+    certs.set_team_certificate_mode(_competition(), current_user,
+                                    request.form.get("mode", ""))
+    flash(_("Saved: what teams get applies to the certificates issued from now on."))
+    return redirect(url_for("documents.index"))
 
 
 @bp.get("/<code>")
@@ -292,19 +308,50 @@ def score_sheets(heat_id: int):
                  f"{trade.name}-{heat.name}-评分表.pdf", PDF)
 
 
+def _layout_page(comp, values: dict, errors: dict | None = None, text: str | None = None,
+                 json_error: str | None = None, status: int = 200):
+    import json
+
+    from exports.layout import DEFAULT_LAYOUT, PAGE_SIZES_MM
+
+    from ..services import certificate_form as form
+    overrides = (comp.settings or {}).get("certificate_layout") or {}
+    if text is None:
+        text = json.dumps(overrides, ensure_ascii=False, indent=2)
+    extra = sorted(k for k in (overrides.get("fields") or {}) if k not in form.FIELD_KEYS)
+    max_mb = f"{current_app.config['CERTIFICATE_BACKGROUND_MAX_BYTES'] / 1048576:g}"
+    return render_template(
+        "documents/layout.html", competition=comp, values=values, errors=errors or {},
+        fields=form.TEXT_FIELDS, pages=list(PAGE_SIZES_MM), text=text, error=json_error,
+        extra_fields=extra, max_mb=max_mb,
+        default=json.dumps(DEFAULT_LAYOUT, ensure_ascii=False, indent=2)), status
+
+
+def _typed_layout(comp):
+    """The overrides for the posted form (an uploaded background is stored first).
+    Raises LayoutFormError."""
+    from ..services import certificate_form as form
+    upload = request.files.get("background_file")
+    name = form.store_background(upload.stream, upload.filename) \
+        if upload and upload.filename else None
+    return form.parse_form(request.form, (comp.settings or {}).get("certificate_layout"),
+                           background=name)
+
+
 @bp.route("/layout", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def layout():
-    """The certificate layout of the competition: JSON overrides of the default, checked
-    before they are saved; a sample certificate shows where everything lands."""
+    """The certificate layout of the competition, as a form (page, background image,
+    each field's position, size, alignment, shown or not); the advanced view posts the
+    stored JSON overrides themselves (field "layout")."""
     import json
 
-    from exports.layout import DEFAULT_LAYOUT
+    from ..services import certificate_form as form
     comp = _competition()
-    text = json.dumps((comp.settings or {}).get("certificate_layout") or {},
-                      ensure_ascii=False, indent=2)
-    error = None
-    if request.method == "POST":
+    current = (comp.settings or {}).get("certificate_layout")
+    if request.method == "GET":
+        return _layout_page(comp, form.form_values(current))
+    if "layout" in request.form:     # the advanced view: JSON
         text = request.form.get("layout", "").strip() or "{}"
         try:
             svc.save_certificate_layout(comp, current_user, json.loads(text))
@@ -317,9 +364,50 @@ def layout():
         else:
             flash(_("Certificate layout saved."))
             return redirect(url_for("documents.layout"))
-    return render_template("documents/layout.html", competition=comp, text=text,
-                           error=error, default=json.dumps(DEFAULT_LAYOUT, ensure_ascii=False,
-                                                           indent=2)), 400 if error else 200
+        return _layout_page(comp, form.form_values(current), text=text, json_error=error,
+                            status=400)
+    try:
+        overrides = _typed_layout(comp)
+        svc.save_certificate_layout(comp, current_user, overrides)
+    except form.LayoutFormError as err:
+        return _layout_page(comp, {**form.form_values(current), **request.form.to_dict()},
+                            errors=err.errors, status=400)
+    except svc.DocumentError as err:
+        return _layout_page(comp, {**form.form_values(current), **request.form.to_dict()},
+                            errors={"layout": err.message}, status=400)
+    flash(_("Certificate layout saved."))
+    return redirect(url_for("documents.layout"))
+
+
+@bp.post("/layout/preview")
+@roles_required(Role.ORGANISER)
+def layout_preview():
+    """One certificate of the chosen trade, from its real data, in the layout as typed
+    (not saved), with the background image even when it is not printed."""
+    from ..services import certificate_form as form
+    comp = _competition()
+    trade = _trade(request.form.get("preview_trade") or "")
+    try:
+        overrides = _typed_layout(comp)
+    except form.LayoutFormError as err:
+        current = (comp.settings or {}).get("certificate_layout")
+        return _layout_page(comp, {**form.form_values(current), **request.form.to_dict()},
+                            errors=err.errors, status=400)
+    from ..services.certificates import preview_certificate
+    buf = io.BytesIO()
+    preview_certificate(comp, trade, overrides, buf)
+    buf.seek(0)
+    return send_file(buf, mimetype=PDF, as_attachment=False,
+                     download_name=f"{trade.name}-证书预览.pdf")
+
+
+@bp.post("/layout/reset")
+@roles_required(Role.ORGANISER)
+def layout_reset():
+    """Back to the default layout (audited; uploaded images stay on disk)."""
+    svc.save_certificate_layout(_competition(), current_user, {})
+    flash(_("The certificate layout is back to the default."))
+    return redirect(url_for("documents.layout"))
 
 
 @bp.get("/layout/sample.pdf")

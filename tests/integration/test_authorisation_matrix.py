@@ -64,6 +64,9 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("stages.heat_workstations", {ORG}),
     ("stages.*", {ORG}),
     ("live_admin.*", {ORG}),
+    ("documents.layout_preview", {ORG}),          # certificate layout form: preview, reset
+    ("documents.layout_reset", {ORG}),
+    ("documents.team_certificates", {ORG}),       # team / member certificates choice
     ("documents.*", {ORG}),
     ("promotions.*", {ORG}),
 ]
