@@ -74,3 +74,11 @@ def test_the_employer_is_not_small_print_on_a_phone(app, client):
     rule = re.search(r"\.results \.employer \{([^}]*)\}", css).group(1)
     size = float(re.search(r"font-size:\s*([\d.]+)rem", rule).group(1))
     assert size >= 0.9 and "nowrap" not in rule
+
+
+def test_who_goes_on_is_not_listed_during_a_ceremony_reveal(app, client):
+    ev = build_two_stage(final_marks=False)
+    from competition.services import live_admin
+    live_admin.begin_reveal(ev["trade"], ev["organiser"])
+    html = page(client)
+    assert 'class="went-on-list"' not in html
