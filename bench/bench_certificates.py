@@ -1,10 +1,12 @@
 """Benchmark: 10,000 award certificates into one PDF (target < 60 s, < 500 MB peak RSS).
 
-    .venv/bin/python bench/bench_certificates.py [N] [--floor]
+    .venv/bin/python bench/bench_certificates.py [N] [--floor] [--background]
 
 Each run is a fresh process so that peak RSS (ru_maxrss) belongs to this run alone.
 --floor measures the bare-library floor: a reportlab page of the same Chinese text with the
-same embedded font, no layout fitting, no QR code.
+same embedded font, no layout fitting, no QR code. --background prints a scanned blank
+(a 2480x1754 JPEG) under every page, as the layout form allows. Every fifth certificate is
+a team member's (the team's name on its own line); every one carries its rank.
 """
 from __future__ import annotations
 
@@ -36,7 +38,22 @@ def certificates(n: int):
             name=name, employer=f"示例县第{i % 97 + 1}机械厂" + "装配分厂" * (i % 3),
             trade="车工", award=AWARDS[i % 4], title="县技术能手" if i % 10 == 0 else None,
             verify_url=f"http://192.168.1.10:5000/verify/2026-T{i % 41:02d}-{i:05d}",
-            bodies=("示例县总工会", "示例县人力资源和社会保障局"), date=date(2026, 11, 25))
+            bodies=("示例县总工会", "示例县人力资源和社会保障局"), date=date(2026, 11, 25),
+            rank=i % 30 + 1, team_name=f"第{i % 97 + 1}机械厂代表队" if i % 5 == 0 else None)
+
+
+def background_layout(folder: str):
+    """The default layout over a scanned blank (a generated 300-dpi A4 JPEG)."""
+    from PIL import Image, ImageDraw
+
+    from exports.layout import load_layout
+    path = os.path.join(folder, "blank.jpg")
+    img = Image.new("RGB", (3508, 2480), (252, 246, 230))
+    draw = ImageDraw.Draw(img)
+    for i in range(0, 60, 12):
+        draw.rectangle([60 + i, 60 + i, 3448 - i, 2420 - i], outline=(200, 160, 60), width=6)
+    img.save(path, quality=85)
+    return load_layout({"background": path, "border": False})
 
 
 def floor(n: int, path: str) -> None:
@@ -65,6 +82,11 @@ def main() -> None:
     if "--floor" in sys.argv:
         floor(n, out)
         label = "bare reportlab floor"
+    elif "--background" in sys.argv:
+        layout = background_layout(os.path.dirname(out))
+        t0 = time.perf_counter()
+        render_certificates(certificates(n), out, layout)
+        label = "render_certificates over a scanned blank"
     else:
         render_certificates(certificates(n), out)
         label = "render_certificates"
