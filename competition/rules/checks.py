@@ -301,9 +301,6 @@ def _check_timed(crit: Timed) -> Found:
     if crit.max == 0 and crit.mode != "limit":
         out.append((("max",), f"max = 0 (a penalty only) needs mode = 'limit', "
                               f"not '{crit.mode}'"))
-    if crit.penalty_only and not crit.deduction_per_minute:
-        out.append((("deduction_per_minute",), "max = 0 (a penalty only) needs a "
-                                               "deduction_per_minute > 0"))
     if crit.cap is not None and not crit.penalty_only:
         out.append((("cap",), "cap is for a penalty only (max = 0, mode = 'limit'); "
                               "otherwise the points stop at 0"))

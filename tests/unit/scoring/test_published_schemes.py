@@ -248,7 +248,6 @@ def test_overtime_penalty_per_started_minute_from_the_part():
     ('mode = "linear"\nmax = 10\nlimit = 600\nzero_at = 600', "must be above the limit"),
     ('mode = "rank"\nmax = 10', "per_place: required when mode = 'rank'"),
     ('mode = "relative"\nmax = 0', "max = 0 (a penalty only) needs mode = 'limit'"),
-    ("max = 0\nlimit = 600", "needs a deduction_per_minute > 0"),
     ("max = 10\nlimit = 600\ncap = 5", "cap is for a penalty only"),
 ])
 def test_time_scheme_checks(body, message):
@@ -259,8 +258,8 @@ def test_time_scheme_checks(body, message):
 
 def test_time_as_a_tie_break():
     # equal totals 60: the shorter time ranks first; the time scores nothing itself
-    r = rule(crit("work", "judged", "max = 60") + crit("time", "timed", "max = 0\nlimit = 900"
-                                                       "\ndeduction_per_minute = 1"),
+    # (max = 0 and no deduction: a time recorded only for the tie-break)
+    r = rule(crit("work", "judged", "max = 60") + crit("time", "timed", "max = 0\nlimit = 900"),
              scoring='tie_break = ["time.raw asc"]')
     st = compute_standings(r, marks(("E1", "work", "60"), ("E1", "time", "800"),
                                     ("E2", "work", "60"), ("E2", "time", "700")))
