@@ -10,15 +10,11 @@ from operator import attrgetter
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import partial
-from itertools import chain
 from typing import Any, Callable, Iterable
 
 from .aggregate import ATTEMPT_AGGREGATES, ZERO
 from .kinds import KINDS, VETO_ORDER, Part, finalizer_for, lower_is_better
 from .marks import split_address, to_decimal
-
-
-_FIELDS = attrgetter("criterion", "judge", "attempt", "value")
 
 
 ROUNDINGS = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN}
@@ -319,21 +315,28 @@ def resolve(plan: Plan, marks: Iterable[Any]) -> tuple[dict, dict, tuple[str, ..
     criterion id -> {attempt: [...]} of later attempts, the stray addresses: unknown to
     the rule or with an unreadable value). Text values become Decimal, except violation
     codes."""
-    return resolve_flat(plan, tuple(chain.from_iterable(map(_FIELDS, marks))))
+    marks = list(marks)
+    return resolve_columns(plan, columns(marks))
 
 
-def resolve_flat(plan: Plan, flat: tuple) -> tuple[dict, dict, tuple[str, ...]]:
-    """resolve() from the marks' fields laid flat: (address, judge, attempt, value,
-    address, judge, ...), the entry's memo key (entries.py) that is built anyway.
-    This loop runs once per mark: keep it lean."""
+_COLUMNS = tuple(attrgetter(name) for name in ("criterion", "judge", "attempt", "value"))
+
+
+def columns(marks: list) -> tuple[tuple, tuple, tuple, tuple]:
+    """The marks' addresses, judges, attempts and values as four tuples: an entry's memo
+    key (entries.py) and what resolve_columns reads (cheaper than a tuple per mark)."""
+    return tuple(tuple(map(get, marks)) for get in _COLUMNS)
+
+
+def resolve_columns(plan: Plan, cols: tuple) -> tuple[dict, dict, tuple[str, ...]]:
+    """resolve() from columns(marks). This loop runs once per mark: keep it lean."""
     first: dict = {}
     more: dict = {}
     stray: list[str] = []
     addresses = plan.addresses
     numbers = plan.numbers
     get_first = first.get
-    fields = iter(flat)
-    for address, judge, attempt, value in zip(fields, fields, fields, fields):
+    for address, judge, attempt, value in zip(*cols):
         target = addresses.get(address)
         if target is None:
             stray.append(address)

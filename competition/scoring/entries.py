@@ -2,22 +2,19 @@
 re-scores the entries whose marks changed.
 
 The memo lives on the compiled rule (rules are immutable). An entry's key is its id and
-the flat tuple of its marks' (address, judge, attempt, value) in the order given; the
+its marks' addresses, judges, attempts and values as four tuples, in the order given; the
 same marks in another order only cost a recomputation, never a wrong result. The memo is
 bounded: when it grows past a few times the size of one computation it starts afresh.
 """
 from __future__ import annotations
 
-from itertools import chain
-from operator import attrgetter
 from typing import Any, Iterable
 
-from .compiled import Plan, judge_totals, resolve_flat
+from .compiled import Plan, columns, judge_totals, resolve_columns
 from .groups import choose
 from .kinds import Part
 
 _MEMO_SLACK = 4
-_FIELDS = attrgetter("criterion", "judge", "attempt", "value")
 
 
 class Scored:
@@ -50,9 +47,9 @@ def by_entry(marks: Iterable[Any]) -> dict[str, list]:
     return out
 
 
-def score_entry(plan: Plan, flat: tuple) -> Scored:
-    """Score one entry from its marks' fields laid flat (its memo key without the id)."""
-    first, more, stray = resolve_flat(plan, flat)
+def score_entry(plan: Plan, cols: tuple) -> Scored:
+    """Score one entry from compiled.columns(its marks) (its memo key without the id)."""
+    first, more, stray = resolve_columns(plan, cols)
     parts: list = []
     attempts: dict[int, dict] = {}
     get = first.get
@@ -86,11 +83,11 @@ def score_entries(plan: Plan, grouped: dict[str, list]) -> dict[str, Scored]:
     memo = plan.memos.setdefault("entries", {})
     out, keys = {}, []
     for entry, marks in grouped.items():
-        flat = tuple(chain.from_iterable(map(_FIELDS, marks)))
-        key = (entry, flat)
+        cols = columns(marks)
+        key = (entry, cols)
         hit = memo.get(key)
         if hit is None:
-            hit = memo[key] = score_entry(plan, flat)
+            hit = memo[key] = score_entry(plan, cols)
         out[entry] = hit
         keys.append(key)
     if len(memo) > _MEMO_SLACK * len(out) + 64:
