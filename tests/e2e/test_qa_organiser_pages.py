@@ -36,3 +36,19 @@ def test_the_screens_page_of_41_trades_fits_an_organisers_window(live_server, ne
     assert "trade_number_39" in page.inner_text("main")
     # no request the server answers with 404 (there was /favicon.ico on every page)
     assert missing == []
+
+
+@pytest.mark.parametrize("blind, heading, not_heading", [(True, "抽签号", "姓名"),
+                                                         (False, "姓名", "抽签号")])
+def test_the_led_column_says_what_the_rows_show(live_server, new_page, blind, heading,
+                                                 not_heading):
+    from competition.services.marks import record_mark
+    ev = build_event(n_entries=3, blind=blind)
+    record_mark(ev["judges"][0], entry_id=ev["entries"][0].id, address="exam", value="60")
+    page = new_page(1920, 480)
+    page.goto(f"{live_server.url}/screen/trade/mini")
+    page.wait_for_function("document.querySelectorAll('#rows .led-row').length > 0")
+    first = page.inner_text("#rows .led-row .name")
+    assert first.endswith("号") if blind else first == "测试选手1"
+    heads = page.inner_text(".led-cols")
+    assert heading in heads and not_heading not in heads
