@@ -204,6 +204,29 @@ def parse_form(form, current: dict | None, background: str | None = None) -> dic
     return out
 
 
+def overlaps(overrides: dict | None) -> list[tuple[str, str]]:
+    """Pairs of printed fields (labels) whose boxes overlap on the page: the texts may
+    print over each other (a warning; the preview shows whether they do)."""
+    layout = merge(DEFAULT_LAYOUT, overrides or {})
+    boxes = []
+    for key, box in (layout.get("fields") or {}).items():
+        if box is None:
+            continue
+        height = box.get("height") or box.get("size", 16) * PT_MM * 1.2
+        boxes.append((field_label(key), box["x"], box["y"], box["x"] + box["width"],
+                      box["y"] + height))
+    qr = layout.get("qr")
+    if qr:
+        boxes.append((field_label("qr"), qr["x"], qr["y"], qr["x"] + qr["size"],
+                      qr["y"] + qr["size"]))
+    found = []
+    for i, (a, ax0, ay0, ax1, ay1) in enumerate(boxes):
+        for b, bx0, by0, bx1, by1 in boxes[i + 1:]:
+            if min(ax1, bx1) - max(ax0, bx0) > 0.5 and min(ay1, by1) - max(ay0, by0) > 0.5:
+                found.append((a, b))
+    return found
+
+
 # --- background images --------------------------------------------------------------------
 
 def background_dir() -> Path:

@@ -323,7 +323,7 @@ def _layout_page(comp, values: dict, errors: dict | None = None, text: str | Non
     return render_template(
         "documents/layout.html", competition=comp, values=values, errors=errors or {},
         fields=form.TEXT_FIELDS, pages=list(PAGE_SIZES_MM), text=text, error=json_error,
-        extra_fields=extra, max_mb=max_mb,
+        extra_fields=extra, max_mb=max_mb, overlaps=form.overlaps(overrides),
         default=json.dumps(DEFAULT_LAYOUT, ensure_ascii=False, indent=2)), status
 
 

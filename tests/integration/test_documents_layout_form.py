@@ -184,3 +184,39 @@ def test_fields_set_in_the_advanced_view_survive_a_form_save(demo, organiser):
     fields = layout(demo)["fields"]
     assert fields["name"]["template"] == "{name}：" and fields["name"]["color"] == "#112233"
     assert fields["name"]["x"] == 45 and fields["motto"]["template"] == "培训、练兵、比武、晋级"
+
+
+LONG = ("示例县城关镇第二社区居家养老服务中心暨示例县第一机械厂职工技能培训学校附属实训基地"
+        "（第三分部）")
+
+
+def test_a_long_employer_name_is_shrunk_to_its_box_and_nothing_leaves_the_page(
+        demo, organiser, app):
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from exports.fonts import cjk_font
+    longest = max(svc.awarded(trade(demo)), key=lambda a: len(a.entry.employer or ""))
+    longest.entry.contestant.employer = LONG
+    db.session.commit()
+    resp = organiser.post(f"{URL}/preview", data=form(preview_trade="lathe"))
+    page = PdfReader(io.BytesIO(resp.data)).pages[0]
+    width = float(page.mediabox.width)
+    font = cjk_font("kai", app.config.get("CJK_FONT_PATH"))
+    lines = []
+    page.extract_text(visitor_text=lambda text, cm, tm, fd, size: lines.append(
+        (text.strip(), tm[4], size)) if text.strip() else None)
+    employer = next(line for line in lines if LONG in line[0])
+    text, x, size = employer
+    assert size < 15                                       # shrunk from the box's 15 pt
+    assert x + stringWidth(text, font, size) <= (40 + 217) * mm + 0.5
+    for text, x, size in lines:
+        assert 0 <= x and x + stringWidth(text, font, size) <= width, text
+
+
+def test_fields_placed_over_each_other_are_pointed_out(demo, organiser):
+    assert 'id="layout-overlaps"' not in organiser.get(URL).get_data(as_text=True)
+    assert organiser.post(URL, data=form(rank__show="1", rank__x="100", rank__y="60")
+                          ).status_code == 302               # saved: only a warning
+    html = organiser.get(URL).get_data(as_text=True)
+    assert 'id="layout-overlaps"' in html and "姓名 与 名次" in html
