@@ -416,3 +416,43 @@ def test_count_needs_per_unit_unless_relative():
     with pytest.raises(RuleError) as err:
         rule(crit("output", "count", "max = 20"))
     assert "per_unit: required (unless relative = true)" in str(err.value)
+
+
+# ------------------------------------------------------------------ properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+MARK = st.integers(min_value=0, max_value=20).map(lambda n: Decimal(n) / 2)   # 0..10 by 0.5
+
+
+@settings(max_examples=60, deadline=None)
+@given(sheets=st.lists(st.tuples(MARK, MARK, MARK), min_size=3, max_size=7))
+def test_trimmed_mean_of_totals_lies_between_the_lowest_and_highest_total(sheets):
+    # three criteria of max 10 on a 0-10 scale: a judge's total is the sum of the marks
+    comp = ('[[components]]\nid = "c"\nname = "C"\njudge_totals = "trimmed_mean"\n'
+            'trim = 1\n')
+    body = "".join(crit(c, "judged", "max = 10\nstep = 0.5\njudges = 7") for c in "abx")
+    r = rule(body, components=comp)
+    m = marks(*[("E1", c, str(v), f"j{j}") for j, sheet in enumerate(sheets)
+                for c, v in zip("abx", sheet)])
+    score = compute_standings(r, m).row("E1").components["c"]
+    totals = [sum(sheet) for sheet in sheets]
+    assert min(totals) - Decimal("0.005") <= score <= max(totals) + Decimal("0.005")
+    if len(sheets) >= 3:   # one highest and one lowest dropped: exactly the hand formula
+        kept = sorted(totals)[1:-1]
+        exact = sum(kept) / len(kept)
+        assert score == exact.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+
+
+@settings(max_examples=60, deadline=None)
+@given(times=st.lists(st.integers(min_value=60, max_value=600), min_size=1, max_size=8))
+def test_a_faster_time_never_scores_fewer_points_by_place_or_linearly(times):
+    for body in ('mode = "rank"\nmax = 10\nper_place = 1.5',
+                 'mode = "linear"\nmax = 10\nlimit = 120\nzero_at = 480'):
+        r = rule(crit("t", "timed", body))
+        st_ = compute_standings(r, marks(*[(f"E{i}", "t", str(t)) for i, t in
+                                           enumerate(times)]))
+        pts = {t: st_.row(f"E{i}").criteria["t"] for i, t in enumerate(times)}
+        ordered = sorted(pts)
+        assert all(pts[a] >= pts[b] for a, b in zip(ordered, ordered[1:]))
