@@ -52,3 +52,20 @@ def test_the_led_column_says_what_the_rows_show(live_server, new_page, blind, he
     assert first.endswith("号") if blind else first == "测试选手1"
     heads = page.inner_text(".led-cols")
     assert heading in heads and not_heading not in heads
+
+
+def test_the_overview_column_heads_stay_on_one_line_on_a_small_laptop(live_server, new_page):
+    ev = build_event(n_entries=2)
+    text = (DATA / "mini_rule.toml").read_text(encoding="utf-8")
+    db.session.add(Trade(competition=ev["competition"], code="telecom_operator",
+                         name="信息通信网络运行管理员", rule_file="telecom_operator.toml",
+                         rule_text=text, blind=True))
+    db.session.commit()
+    page = new_page(1024, 768)
+    sign_in(page, live_server.url, ev["organiser"].username)
+    page.goto(f"{live_server.url}/admin/")
+    heights = page.eval_on_selector_all(
+        "table.grid thead th", "els => els.map(e => [e.textContent.trim(),"
+        " e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).lineHeight)])")
+    # the head row is one line high (选手报名 broke as 选手报 / 名 at 1024 px, doubling it)
+    assert [t for t, h, line in heights if h > 2 * line] == []
