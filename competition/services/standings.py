@@ -109,6 +109,12 @@ def _trade_stages():
 
 
 @functools.cache
+def _later_stage():
+    return (select(Stage.id).where(Stage.trade_id == bindparam("trade_id"),
+                                   Stage.seq > bindparam("seq")).limit(1))
+
+
+@functools.cache
 def _bump():
     table = Trade.__table__
     return (table.update().where(table.c.id == bindparam("trade_id"))
@@ -132,6 +138,13 @@ def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
     marks = [m for m in fresh.values() if m.entry in by_key]
     dq = [k for k, e in by_key.items() if e.status == "disqualified"]
     result = compute_standings(rule_for(trade), marks, list(by_key), disqualified=dq)
+    if db.session.connection().execute(
+            _later_stage(), {"trade_id": stage.trade_id, "seq": stage.seq}).first():
+        # Awards and titles go with the trade's final placing: a stage that another stage
+        # follows (the preliminary) ranks and sends people on, it awards nothing, on the
+        # screens, certificates and promotion lists alike.
+        for row in result.rows:
+            row.award, row.titles = None, ()
     return TradeStandings(trade, stage, result, by_key, trade.standings_version)
 
 
