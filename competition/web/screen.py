@@ -41,8 +41,11 @@ def _screen_settings(trades, rotate_seconds: int | None) -> dict:
 def index():
     """Choose a trade (or a rotation of trades) to show on this screen."""
     comp = current_competition(request.args.get("competition"))
+    # whole addresses, to type on the LED computer: never this PC's own 127.0.0.1 (the
+    # same rule as the QR codes: PUBLIC_BASE_URL, else the LAN address, same port)
+    from ..services.certificates import base_url
     return render_template("screen/index.html", competition=comp,
-                           trades=comp.trades if comp else [])
+                           trades=comp.trades if comp else [], base=base_url())
 
 
 @bp.get("/trade/<code>")
