@@ -156,8 +156,12 @@ def promotion_list_pdf(data: PromotionListData, masked: bool = False,
         picked = values[:10] + values[11:14]      # no rank and reason columns on paper
         table.append([Paragraph(_esc(str(v)), cell) if i in wrap else str(v)
                       for i, v in enumerate(picked)])
+    empty = len(table) == 1
+    if empty:   # a confirmed list that promotes nobody: say so inside the table
+        table.append(["（无）"] + [""] * (len(PDF_COLUMNS) - 1))
     t = Table(table, colWidths=[w * mm for _, w in PDF_COLUMNS], repeatRows=1)
     t.setStyle(TableStyle([
+        *([("SPAN", (0, 1), (-1, 1)), ("ALIGN", (0, 1), (-1, 1), "CENTER")] if empty else []),
         ("FONT", (0, 1), (-1, -1), font, 8),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),

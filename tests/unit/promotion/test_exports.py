@@ -52,3 +52,14 @@ def test_the_pdf_lists_everyone_and_has_signature_lines():
     masked = "".join(p.extract_text() for p in
                      PdfReader(io.BytesIO(promotion_list_pdf(DATA, masked=True))).pages)
     assert "9901**********1234" in masked and "990101199001011234" not in masked
+
+
+def test_a_list_that_promotes_nobody_says_none_inside_the_table():
+    empty = PromotionListData(competition="第十三届职工技能大赛（演示）", rows=[],
+                              bodies=("示例县总工会",), date="2026年11月25日",
+                              notes=("车工：经确认，本工种无人晋级。",))
+    pdf = promotion_list_pdf(empty)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "（无）" in text and "共 0 人" in text and "本工种无人晋级" in text
+    assert "（无）" not in "".join(p.extract_text() for p in
+                                 PdfReader(io.BytesIO(promotion_list_pdf(DATA))).pages)
