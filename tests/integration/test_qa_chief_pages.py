@@ -1,5 +1,7 @@
 """What a chief judge reads on the heat and entry pages: judges by their names (not their
 log-in names), criteria by their names in the rule's order (not the rule's internal keys)."""
+import html
+import json
 import re
 
 import pytest
@@ -56,3 +58,16 @@ def test_the_entry_page_lists_marks_by_name_in_the_rules_order(event, client, au
     assert event["judges"][0].username not in cells(table)
     # the "add a mark" form offers the judges by name too
     assert re.search(r'<option value="\d+">测试裁判1号</option>', page)
+
+
+def test_signing_off_with_a_flagged_mark_says_so_first(event, client, auth):
+    mark(event, 0, "work", "50")
+    mark(event, 1, "work", "50")
+    mark(event, 2, "work", "30")          # flagged, never corrected
+    auth.login(event["chief"].username)
+    page = client.get(f"/judge/chief/heat/{event['heat'].id}").get_data(as_text=True)
+    raw = re.search(r"window\.confirm\((.*?)\)\"", page).group(1)
+    confirm = json.loads(html.unescape(raw))      # what the browser's dialog says
+    assert "有 1 项评分与其他裁判的差值超出细则允许范围" in confirm
+    assert "项评分未录入" in confirm and "仍要签字确认吗" in confirm
+    assert "有 1 项评分与其他裁判的差值超出细则允许范围（见“评分差异”）。</strong>" in page
