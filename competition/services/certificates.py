@@ -190,11 +190,19 @@ def awarded(trade: Trade, mode: str | None = None) -> list[Awarded]:
     current = {(c.contestant_id, c.team_id): c for c in current_certificates(trade)}
     mode = mode or team_certificate_mode(trade.competition)
     out = []
-    for row in ts.standings.rows:
-        entry = ts.entries.get(row.entry)
-        if entry is None or not row.award or row.status != "ok":
+    placed = [(row.rank, ts.entries.get(row.entry), row.award, row.titles)
+              for row in ts.standings.rows if row.status == "ok"]
+    if ts.team_rounds is not None:
+        # Individuals and team rounds in one stage: a team's award comes from the team
+        # ranking (members' part + team rounds), not from its team round alone.
+        from .draws import team_table
+        team_entry = {e.team_id: e for e in ts.team_entries.values()}
+        placed += [(r["rank"], team_entry.get(r["team_id"]), r["award"], r["titles"])
+                   for r in team_table(trade, ts.stage)]
+    for rank, entry, award, titles in placed:
+        if entry is None or not award:
             continue
-        title = "、".join(row.titles) or None
+        title = "、".join(titles) or None
         people: list[Entry | MemberEntry] = [entry]
         if entry.team_id is not None and entry.team is not None:
             members = sorted((m for m in entry.team.members if m.withdrawn_at is None),
@@ -202,7 +210,7 @@ def awarded(trade: Trade, mode: str | None = None) -> list[Awarded]:
             people = ([entry] if mode != "members" else []) + (
                 [MemberEntry(entry, m) for m in members] if mode != "team" else [])
         for who in people:
-            out.append(Awarded(row.rank, who, row.award, title,
+            out.append(Awarded(rank, who, award, title,
                                current.get((who.contestant_id, who.team_id))))
     # stable: a team's members stay right after it
     out.sort(key=lambda a: (a.rank or 0, a.entry.lot_number or ""))

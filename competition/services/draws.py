@@ -350,6 +350,28 @@ def confirm_advancement(stage: Stage, rule: dict, user: User | None,
     return created
 
 
+def _team_awards(trade: Trade, ts, ranked) -> dict:
+    """The rule's awards and titles given along the team ranking, as the engine gives them
+    along the individual one (by count or percent of the ranked teams, with the levels'
+    minimum totals; a level that needs minimum part scores gives no team award). None
+    in a stage that another stage follows, like individual awards."""
+    from ..scoring.ranking import assign_awards
+    from .rules import rule_for
+    from .standings import has_later_stage
+    rule = rule_for(trade)
+    if getattr(rule, "awards", None) is None or ts.stage is None or has_later_stage(ts.stage):
+        return {}
+
+    class Placed:   # what assign_awards reads of a row
+        def __init__(self, tr):
+            self.key, self.rank, self.total = tr.score.key, tr.rank, tr.score.total
+            self.complete, self.components, self.groups = True, {}, {}
+            self.award, self.titles = None, ()
+    rows = [Placed(tr) for tr in ranked if tr.rank is not None]
+    assign_awards(rule, rows)
+    return {r.key: (r.award, r.titles) for r in rows}
+
+
 # --- team standings (team events) -----------------------------------------------------------------------
 
 def team_rule(trade: Trade) -> "TeamRule":
@@ -372,10 +394,14 @@ def team_table(trade: Trade, stage: Stage | None = None) -> list[dict]:
     from .standings import trade_standings
     ts = trade_standings(trade, stage)
     rows = {r.entry: r for r in ts.standings.rows}
+    entries = dict(ts.entries)
+    if ts.team_rounds is not None:       # a mixed stage scores the team rounds apart
+        rows.update({r.entry: r for r in ts.team_rounds.rows})
+        entries.update(ts.team_entries)
     teams = db.session.scalars(select(Team).where(Team.trade_id == trade.id)).all()
     member_rows: dict[int, dict[int, tuple]] = {t.id: {} for t in teams}
     rounds: dict[int, list[Decimal]] = {t.id: [] for t in teams}
-    for key, entry in ts.entries.items():
+    for key, entry in entries.items():
         row = rows.get(key)
         counted = row.total if row is not None and row.rank is not None else None
         if entry.team_id in rounds and counted is not None:
@@ -391,10 +417,14 @@ def team_table(trade: Trade, stage: Stage | None = None) -> list[dict]:
                 member_rows[t.id].setdefault(c.id, (c.name, None, None))
     scores = [team_score(t.id, {cid: v[1] for cid, v in member_rows[t.id].items()},
                          rounds[t.id], rule) for t in teams]
+    ranked = team_standings(scores)
+    awards = _team_awards(trade, ts, ranked)
     out = []
-    for tr in team_standings(scores):
+    for tr in ranked:
         team = by_id[tr.score.key]
+        award, titles = awards.get(tr.score.key, (None, ()))
         out.append({"rank": tr.rank, "team": team.name, "employer": team.employer,
+                    "team_id": team.id, "award": award, "titles": titles,
                     "members_part": tr.score.members_part, "rounds_part": tr.score.rounds_part,
                     "total": tr.score.total, "counted": set(tr.score.counted),
                     "members": sorted(((cid, *v) for cid, v in member_rows[team.id].items()),

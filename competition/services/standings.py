@@ -29,6 +29,12 @@ class TradeStandings:
     standings: object                 # competition.scoring.Standings
     entries: dict[str, Entry]         # keyed by Row.entry (str(entry.id))
     version: int
+    # A stage where individuals compete and teams also have entries of their own (team
+    # rounds, e.g. the safety contest's written stage): the team-round entries are scored
+    # apart (they feed the team ranking, services.draws.team_table) and are not ranked
+    # among the individuals. None in every other stage.
+    team_rounds: object | None = None          # competition.scoring.Standings
+    team_entries: dict | None = None
 
 
 def default_stage(trade: Trade) -> Stage | None:
@@ -62,6 +68,7 @@ class EntryInfo:
     lot_number: str | None
     display_name: str
     employer: str
+    team_id: int | None = None      # set for a team's own entry (not a member's)
 
 
 def live_trade_standings(trade: Trade) -> TradeStandings:
@@ -74,7 +81,8 @@ def live_trade_standings(trade: Trade) -> TradeStandings:
     rows = db.session.connection().execute(_live_entries(), {"stage_id": stage.id}).all()
     info = {str(r.id): EntryInfo(r.id, r.status, r.lot_number,
                                  (r.name if r.name is not None else r.team) or "",
-                                 (r.employer if r.name is not None else r.team_employer) or "")
+                                 (r.employer if r.name is not None else r.team_employer) or "",
+                                 r.team_id if r.name is None else None)
             for r in rows}
     return _compute(trade, stage, info)
 
@@ -90,6 +98,7 @@ def _live_entries():
     return (select(Entry.id, Entry.status, Entry.lot_number, Contestant.name,
                    Contestant.employer, Team.name.label("team"),
                    Team.employer.label("team_employer"))
+            .add_columns(Entry.team_id)
             .outerjoin(Contestant, Contestant.id == Entry.contestant_id)
             .outerjoin(Team, Team.id == Entry.team_id)
             .where(Entry.stage_id == bindparam("stage_id"), Entry.status != "withdrawn"))
@@ -135,17 +144,35 @@ def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
             m = MarkIn(str(r[0]), r[1], r[2], str(r[3]), r[4])
         fresh[key] = m
     _marks_seen[stage.id] = fresh
+    rule = rule_for(trade)
+    teams = {k: e for k, e in by_key.items()
+             if e.team_id is not None and getattr(e, "contestant_id", None) is None}
+    team_rounds = None
+    if teams and len(teams) < len(by_key):       # individuals and team rounds: apart
+        by_key = {k: e for k, e in by_key.items() if k not in teams}
+        team_rounds = compute_standings(
+            rule, [m for m in fresh.values() if m.entry in teams], list(teams),
+            disqualified=[k for k, e in teams.items() if e.status == "disqualified"])
+    else:
+        teams = None
     marks = [m for m in fresh.values() if m.entry in by_key]
     dq = [k for k, e in by_key.items() if e.status == "disqualified"]
-    result = compute_standings(rule_for(trade), marks, list(by_key), disqualified=dq)
-    if db.session.connection().execute(
-            _later_stage(), {"trade_id": stage.trade_id, "seq": stage.seq}).first():
+    result = compute_standings(rule, marks, list(by_key), disqualified=dq)
+    if has_later_stage(stage):
         # Awards and titles go with the trade's final placing: a stage that another stage
         # follows (the preliminary) ranks and sends people on, it awards nothing, on the
         # screens, certificates and promotion lists alike.
         for row in result.rows:
             row.award, row.titles = None, ()
-    return TradeStandings(trade, stage, result, by_key, trade.standings_version)
+    return TradeStandings(trade, stage, result, by_key, trade.standings_version,
+                          team_rounds=team_rounds, team_entries=teams)
+
+
+def has_later_stage(stage: Stage) -> bool:
+    """Another stage follows this one in its trade (it ranks and sends people on; awards
+    go with the last stage)."""
+    return db.session.connection().execute(
+        _later_stage(), {"trade_id": stage.trade_id, "seq": stage.seq}).first() is not None
 
 
 def trade_standings(trade: Trade, stage: Stage | None = None) -> TradeStandings:

@@ -54,10 +54,15 @@ def test_team_standings_are_the_best_three_of_four_plus_the_team_round(demo):
     stage = t.stages[0]
     ts = trade_standings(t, stage)
     totals = {}
-    for row in ts.standings.rows:
-        e = ts.entries[row.entry]
-        assert row.complete and row.rank is not None           # the written stage is over
-        totals[("team", e.team_id) if e.team_id else ("member", e.contestant_id)] = row.total
+    # the members are ranked among themselves; the teams' own rounds apart
+    assert ts.team_rounds is not None and len(ts.team_rounds.rows) == 40
+    assert all(e.contestant_id is not None for e in ts.entries.values())
+    for standings, entries in ((ts.standings, ts.entries), (ts.team_rounds, ts.team_entries)):
+        for row in standings.rows:
+            e = entries[row.entry]
+            assert row.complete and row.rank is not None       # the written stage is over
+            totals[("team", e.team_id) if e.team_id else ("member", e.contestant_id)] = \
+                row.total
     rows = team_table(t, stage)
     assert len(rows) == 40
     by_name = {x.name: x for x in db.session.scalars(select(Team).where(Team.trade_id == t.id))}
@@ -136,3 +141,18 @@ def test_idempotent_and_reset_rebuilds_the_team_side(demo, runner):
     assert reset.exit_code == 0, reset.output
     assert tuple(count(m) for m in models) == before      # old rows gone, new ones built
     assert db.session.scalar(select(func.count(Match.id)).where(Match.status == "done")) == 90
+
+
+def test_teams_get_the_rules_awards_along_the_team_ranking_and_individuals_their_own(demo):
+    """The safety contest's written stage: the team rounds are not ranked among the
+    individuals (they took every prize before); teams get awards along the team ranking."""
+    t = trade(TEAM_TRADE)
+    ts = trade_standings(t, t.stages[0])
+    firsts = [r for r in ts.standings.rows if r.rank == 1]
+    assert firsts and all(ts.entries[r.entry].contestant_id is not None for r in firsts)
+    awarded_people = [r for r in ts.standings.rows if r.award]
+    assert awarded_people and all(ts.entries[r.entry].team_id is None
+                                  for r in awarded_people)
+    rows = team_table(t, t.stages[0])
+    assert rows[0]["rank"] == 1 and rows[0]["award"] is not None
+    assert rows[-1]["award"] is None or rows[-1]["rank"] > rows[0]["rank"]

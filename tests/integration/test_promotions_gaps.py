@@ -233,15 +233,16 @@ def test_a_team_round_beside_individual_entries_promotes_no_one_by_itself(app):
         e.contestant.team_id = b.id if i >= 3 else None
         db.session.add(Mark(entry_id=e.id, judge_id=ev["judges"][0].id, criterion="exam",
                             value=str(90 - 10 * i)))
-    team_entry = Entry(stage_id=ev["stage"].id, team_id=b.id)      # team round: 44, first
-    db.session.add(team_entry)
+    team_entry = Entry(stage_id=ev["stage"].id, team_id=b.id)  # team round: 44, not ranked
+    db.session.add(team_entry)                                # among the individuals
     db.session.flush()
     db.session.add(Mark(entry_id=team_entry.id, judge_id=ev["judges"][0].id,
                         criterion="exam", value="100"))
     db.session.commit()
     rows = {r.contestant.name: r for r in svc.propose(ev["trade"], ev["organiser"]).rows}
     assert len(rows) == 6
-    assert [n for n, r in sorted(rows.items()) if r.status == "proposed"] == ["测试选手1"]
+    assert [n for n, r in sorted(rows.items()) if r.status == "proposed"] == ["测试选手1",
+                                                                             "测试选手2"]
     assert not any("团体成绩" in r.reason for r in rows.values())
 
 
