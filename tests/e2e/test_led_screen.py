@@ -113,3 +113,15 @@ def test_the_organisers_live_page_counts_marks_as_they_come_in(live_server, new_
         f"document.querySelector('{row} [data-marks]').textContent === '1 / 12'")
     assert page.get_attribute(row, "data-version") == "1"
     assert re.fullmatch(r"\d\d:\d\d:\d\d", page.inner_text(f"{row} [data-last-change]"))
+
+
+def test_a_long_list_does_not_hold_a_rotation_past_its_seconds(live_server, new_page):
+    """A big trade (many pages) is shown for ?seconds=, then the next trade, not after
+    all its pages (75 pages at 8 s would hold an LED wall for ten minutes)."""
+    ev = build_event(n_entries=30, blind=False)
+    build_event(n_entries=2, code="mini2", competition=ev["competition"])
+    page = new_page(1920, 480)          # 4 rows a page: 30 entries are 8 pages
+    page.goto(f"{live_server.url}/screen/rotate?trades=mini,mini2&seconds=5&page=3")
+    page.wait_for_selector("#where:has-text('1/2')")
+    page.wait_for_function("window.ledScreen.state.index === 1", timeout=9000)
+    assert page.evaluate("window.ledScreen.state.page") == 0

@@ -126,18 +126,26 @@
     render();
   }
 
+  /* Every trade of a rotation is shown for ?seconds= (its first pages: the leaders come
+     first), then the next one, however long its list; a ceremony reveal holds the screen.
+     Within a trade the pages turn every ?page= seconds. */
   function tick() {
     var now = Date.now(), snap = state.snaps[current().id];
-    if (now < state.nextPageAt || (snap && snap.reveal)) return;
+    if (snap && snap.reveal) return;
+    if (settings.rotateSeconds && settings.trades.length > 1 &&
+        now - state.shownSince >= settings.rotateSeconds * 1000) {
+      state.index = (state.index + 1) % settings.trades.length;
+      state.page = 0;
+      state.shownSince = now;
+      state.nextPageAt = now + settings.pageSeconds * 1000;
+      render();
+      return;
+    }
+    if (now < state.nextPageAt) return;
     var rows = snap ? displayRows(snap).length : 0;
     var pages = Math.max(1, Math.ceil(rows / state.perPage));
     state.page = (state.page + 1) % pages;
     state.nextPageAt = now + settings.pageSeconds * 1000;
-    if (state.page === 0 && settings.rotateSeconds &&
-        now - state.shownSince >= settings.rotateSeconds * 1000) {
-      state.index = (state.index + 1) % settings.trades.length;
-      state.shownSince = now;
-    }
     render();
   }
 
