@@ -180,7 +180,7 @@ def _action_labels() -> dict[str, str]:
 def _audit_rows(heat) -> list[dict]:
     """The heat's audit trail in the chief judge's words: actions, criteria and judges by
     name (the codes stay in the database)."""
-    users = {u.id: u.username for u in db.session.scalars(select(User))}
+    users = {u.id: u.display_name or u.username for u in db.session.scalars(select(User))}
     labels = {s.address: s.label for s in rule_for(heat.stage.trade).slots()}
     actions = _action_labels()
     out = []

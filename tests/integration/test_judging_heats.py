@@ -277,3 +277,13 @@ def test_the_chief_reads_the_organisers_seating_in_words(event, client, auth):
                  "补报名"):
         assert text in page, text
     assert "entry.seat" not in page and "heat_name" not in page
+
+
+def test_the_audit_trail_names_people_not_their_sign_in_names(event, client, auth):
+    judge = event["judges"][0]
+    judge.display_name = "王示例（裁判）"
+    db.session.commit()
+    mark(event, value="40", cid="names-000001")
+    auth.login(event["chief"].username)
+    page = client.get(f"/judge/chief/heat/{event['heat'].id}/audit").get_data(as_text=True)
+    assert "王示例（裁判）" in page and judge.username not in page
