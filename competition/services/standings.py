@@ -318,4 +318,6 @@ def trade_progress(trade: Trade) -> dict:
             "version": trade.standings_version, "entries": entries,
             "marks": min(marks, expected) if expected else marks, "expected": expected,
             "heats": heats, "heats_locked": locked, "frozen": trade.frozen,
-            "reveal_count": trade.reveal_count, "published": trade.published}
+            "reveal_count": trade.reveal_count,
+            "reveal_total": len((trade.frozen_payload or {}).get("rows", [])),
+            "published": trade.published}

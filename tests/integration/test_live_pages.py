@@ -82,3 +82,17 @@ def test_the_organiser_freezes_reveals_and_unfreezes_from_the_live_page(app, cli
     assert actions == ["live.freeze", "live.reveal_begin", "live.reveal_next",
                        "live.reveal_all", "live.unfreeze"]
     assert live.load_trade(tid).frozen is False
+
+
+def test_the_live_page_says_how_far_the_ceremony_reveal_has_come(app, client, auth):
+    ev = build_event(n_entries=3)
+    for entry, value in zip(ev["entries"], ("70", "80", "90")):
+        db.session.add(Mark(entry_id=entry.id, judge_id=ev["judges"][0].id,
+                            criterion="exam", value=value))
+    db.session.commit()
+    auth.login(ev["organiser"].username)
+    tid = ev["trade"].id
+    for action in ("freeze", "reveal_begin", "reveal_next"):
+        client.post(f"/admin/live/{tid}/{action}")
+    page = client.get("/admin/live/").get_data(as_text=True)
+    assert "颁奖揭晓中 1/3" in page

@@ -158,7 +158,9 @@
       row.querySelector("[data-heats]").textContent = p.heats_locked + " / " + p.heats;
       row.setAttribute("data-version", String(p.version));
       row.querySelector("[data-state]").textContent =
-        p.reveal_count !== null ? t.reveal : p.frozen ? t.frozen : t.live;
+        p.reveal_count !== null
+          ? t.reveal + " " + Math.min(p.reveal_count, p.reveal_total) + "/" + p.reveal_total
+          : p.frozen ? t.frozen : t.live;
       if (!changed) return;
       row.querySelector("[data-last-change]").textContent = clock();
       row.classList.add("flash");
