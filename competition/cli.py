@@ -35,7 +35,10 @@ def serve_command(host: str, port: int) -> None:
     from flask import current_app
 
     from .extensions import socketio
-    from .netinfo import print_addresses
+    from .netinfo import port_problem, print_addresses
+    problem = port_problem(host, port)
+    if problem:  # before printing an address that would belong to another program
+        raise click.ClickException(problem)
     print_addresses(port)
     from .gctune import tune_gc
     tune_gc()
@@ -51,14 +54,19 @@ def serve_command(host: str, port: int) -> None:
 @click.option("--year", required=True, type=int)
 @click.option("--organiser", default="", help="The issuing bodies, as printed on certificates.")
 @click.option("--trades", default="", help="Trade codes to include (default: every rule file).")
+@click.option("--alongside-demo", is_flag=True,
+              help="Create it even though this database holds the demo event (whose demo "
+                   "accounts then still sign in). Normally: a new DATABASE_URL instead.")
 def create_competition_command(code: str, name: str, year: int, organiser: str,
-                               trades: str) -> None:
+                               trades: str, alongside_demo: bool) -> None:
     """Create a real competition with its trades bound to the rule files (RULES_DIR)."""
     from flask_migrate import upgrade
 
     from .services.errors import ServiceError
     from .services.setup import create_competition
     upgrade()
+    if not alongside_demo and _holds_the_demo():
+        raise click.ClickException(_DEMO_DATABASE_MESSAGE.format(year=year))
     try:
         comp = create_competition(code, name, year, organiser,
                                   [t.strip() for t in trades.split(",") if t.strip()] or None)
@@ -67,6 +75,28 @@ def create_competition_command(code: str, name: str, year: int, organiser: str,
     click.echo(f"Created {comp.name} ({comp.code}) with {len(comp.trades)} trades.")
     click.echo("Next: flask --app competition create-user --username NAME --role organiser,"
                " then sign in and add stages, heats, judges and registrations.")
+
+
+_DEMO_DATABASE_MESSAGE = (
+    "This database holds the demo event: its accounts (admin / demo-admin, judges with "
+    "PIN 1234) would sign in to the real competition too.\n"
+    "  本数据库中已有演示比赛，演示账号（admin / demo-admin，裁判 PIN 1234）也能登录正式比赛。\n"
+    "Use a new database for the real event / 正式比赛请使用新的数据库:\n"
+    "  export DATABASE_URL=sqlite:///$PWD/instance/event{year}.sqlite\n"
+    "  (e.g. DATABASE_URL=sqlite:///instance/event{year}.sqlite flask create-competition ...)\n"
+    "and keep the same DATABASE_URL in the shell that runs the server "
+    "(运行服务器时使用同一个 DATABASE_URL).\n"
+    "To add it to this database anyway: --alongside-demo / 确需与演示比赛放在同一数据库：加 --alongside-demo")
+
+
+def _holds_the_demo() -> bool:
+    """The demo marks its competition by its code (demo.DEMO_CODE)."""
+    from sqlalchemy import select
+
+    from .demo import DEMO_CODE
+    from .extensions import db
+    from .models import Competition
+    return db.session.scalar(select(Competition.id).where(Competition.code == DEMO_CODE)) is not None
 
 
 @click.command("create-user")

@@ -21,6 +21,28 @@ def lan_addresses() -> list[str]:
     return sorted(a for a in found if not a.startswith("127."))
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """None when the server can listen on host:port; otherwise what to do, in both languages.
+
+    A bind test (closed at once) before any address is printed: when another program holds
+    the port, the printed address would open that program instead."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    probe = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        # As Werkzeug binds: SO_REUSEADDR lets a port in TIME_WAIT be reused, not a taken one.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+    except OSError as exc:
+        return (f"Port {port} is already in use (by another program, or a server already "
+                f"running), so the server cannot start there ({exc.strerror}).\n"
+                f"  端口 {port} 已被占用（另一个程序或已在运行的服务器），服务器无法在此端口启动。\n"
+                f"  Choose another port / 请换一个端口:  PORT=8080 ./run.sh start\n"
+                f"  (or: flask --app competition serve --port 8080)")
+    finally:
+        probe.close()
+    return None
+
+
 def print_addresses(port: int) -> None:
     click.echo("")
     click.echo(f"  Open / 打开:  http://127.0.0.1:{port}/")
