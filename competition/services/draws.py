@@ -39,6 +39,9 @@ def create_stage(trade: Trade, name: str, user: User | None, *, format: str = "r
         raise ServiceError(_("A stage needs a name of at most 50 characters."), "name")
     if format not in FORMATS:
         raise ServiceError(_("Unknown stage format."), "format")
+    if any(s.name.strip() == name for s in trade.stages):
+        raise Conflict(_("%(trade)s already has a stage named %(name)s; give the new stage "
+                         "another name (e.g. 第二轮).", trade=trade.name, name=name), "name")
     seq = (db.session.scalar(select(func.max(Stage.seq)).where(Stage.trade_id == trade.id))
            or 0) + 1
     for earlier in trade.stages:
@@ -111,6 +114,67 @@ def delete_heat(heat: Heat, user: User | None) -> None:
     db.session.commit()
 
 
+def stage_marks(stage: Stage) -> int:
+    """How many marks the stage's entries have."""
+    return db.session.scalar(select(func.count(Mark.id)).join(Entry, Entry.id == Mark.entry_id)
+                             .where(Entry.stage_id == stage.id)) or 0
+
+
+def stage_deletable(stage: Stage) -> str | None:
+    """None when the stage can be deleted; otherwise why not, in the organiser's words."""
+    if stage_marks(stage):
+        return _("Marks have been entered in this stage; it cannot be deleted.")
+    if any(h.locked for h in stage.heats):
+        return _("A heat of this stage is signed off; it cannot be deleted.")
+    from ..models import Bracket, Match
+    played = db.session.scalar(select(func.count(Match.id)).join(Bracket, Bracket.id == Match.bracket_id)
+                               .where(Bracket.stage_id == stage.id, Match.status == "done"))
+    if played:
+        return _("Matches of this stage's bracket have results; it cannot be deleted.")
+    return None
+
+
+def delete_stage(stage: Stage, user: User | None) -> None:
+    """Remove a stage no mark, sign-off or match result depends on, with its heats, judge
+    assignments, entries (the draw) and bracket: one audit row keeps what it held.
+    Conflict (with the reason) otherwise."""
+    why = stage_deletable(stage)
+    if why:
+        raise Conflict(why, None)
+    from ..models import Bracket, JudgeAssignment, Match
+    trade = stage.trade
+    heat_ids = [h.id for h in stage.heats]
+    entries = list(db.session.scalars(select(Entry).where(Entry.stage_id == stage.id)))
+    old = {"name": stage.name, "seq": stage.seq, "format": stage.format,
+           "draw_seed": stage.draw_seed, "entries": len(entries),
+           "heats": [{"id": h.id, "name": h.name, "workstations": h.workstations}
+                     for h in stage.heats]}
+    bracket_ids = list(db.session.scalars(select(Bracket.id).where(Bracket.stage_id == stage.id)))
+    if bracket_ids:
+        db.session.execute(db.delete(Match).where(Match.bracket_id.in_(bracket_ids)))
+        db.session.execute(db.delete(Bracket).where(Bracket.id.in_(bracket_ids)))
+    if heat_ids:
+        db.session.execute(db.delete(JudgeAssignment).where(JudgeAssignment.heat_id.in_(heat_ids)))
+        # the heats' audit rows stay; they name the heat in object_id and old/new
+        db.session.execute(db.update(AuditLog).where(AuditLog.heat_id.in_(heat_ids))
+                           .values(heat_id=None))
+    db.session.execute(db.delete(Entry).where(Entry.stage_id == stage.id))
+    if heat_ids:
+        db.session.execute(db.delete(Heat).where(Heat.id.in_(heat_ids)))
+    was_final = stage.is_final
+    audit(user, "stage.delete", "stage", stage.id, competition_id=trade.competition_id,
+          trade_id=trade.id, old=old)
+    db.session.delete(stage)
+    db.session.flush()
+    db.session.expire(trade, ["stages"])
+    rest = sorted(trade.stages, key=lambda s: s.seq)
+    if was_final and rest:
+        rest[-1].is_final = True
+    db.session.commit()
+    from .standings import trade_changed
+    trade_changed(trade.id)
+
+
 def is_first_stage(stage: Stage) -> bool:
     return stage.seq == min(s.seq for s in stage.trade.stages)
 
@@ -164,6 +228,15 @@ def active_entries(stage: Stage) -> list[Entry]:
     return [e for e in db.session.scalars(select(Entry).where(Entry.stage_id == stage.id)
                                           .order_by(Entry.id))
             if e.status not in ("withdrawn", "disqualified")]
+
+
+def draw_closed(stage: Stage) -> str | None:
+    """Why the stage can no longer be (re-)drawn, or None while it can."""
+    if any(h.locked for h in stage.heats):
+        return "locked"
+    if stage_marks(stage):
+        return "marks"
+    return None
 
 
 def _check_drawable(stage: Stage) -> None:

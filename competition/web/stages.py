@@ -42,7 +42,8 @@ def stages(code: str):
     brackets = {b.stage_id: b for b in db.session.scalars(
         select(Bracket).where(Bracket.stage_id.in_([s.id for s in trade.stages])))}
     return render_template("registration/stages.html", trade=trade, brackets=brackets,
-                           team_event=svc.team_event(trade))
+                           team_event=svc.team_event(trade),
+                           undeletable={s.id: svc.stage_deletable(s) for s in trade.stages})
 
 
 @bp.get("/trades/<code>/teams")
@@ -66,6 +67,21 @@ def add_stage(code: str):
         svc.create_stage(trade, request.form.get("name", ""), current_user,
                          format=request.form.get("format", "ranked"))
     except ServiceError as err:
+        flash(err.message, "error")
+    return redirect(url_for(".stages", code=code))
+
+
+@bp.post("/stages/<int:stage_id>/delete")
+@roles_required(Role.ORGANISER)
+def delete_stage(stage_id: int):
+    """Delete a stage without marks (e.g. a stage added twice), with its heats and draw."""
+    stage = _stage(stage_id)
+    code, name = stage.trade.code, stage.name
+    try:
+        svc.delete_stage(stage, current_user)
+        flash(_("Stage %(name)s deleted.", name=name))
+    except ServiceError as err:
+        db.session.rollback()
         flash(err.message, "error")
     return redirect(url_for(".stages", code=code))
 
@@ -143,6 +159,7 @@ def draw_page(stage_id: int):
                            options=svc.last_draw_options(stage) or {}, mismatches=mismatches,
                            verify_error=verify_error, marked=seating.marked_entries(stage.id),
                            by_hand=svc.hand_seated(stage) if stage.draw_seed else {},
+                           draw_closed=svc.draw_closed(stage),
                            not_entered=svc.not_entered(stage))
 
 

@@ -62,6 +62,7 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("registration.*", {ORG}),
     ("stages.seat", {ORG}),                       # seating by hand (late entrants)
     ("stages.heat_workstations", {ORG}),
+    ("stages.delete_stage", {ORG}),               # a stage without marks (audited)
     ("stages.*", {ORG}),
     ("live_admin.*", {ORG}),
     ("documents.layout_preview", {ORG}),          # certificate layout form: preview, reset

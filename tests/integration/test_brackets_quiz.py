@@ -187,6 +187,7 @@ def test_seeds_from_the_ranking_of_the_stage_before(app):
         db.session.add(Mark(entry_id=e.id, judge_id=ev["judges"][0].id, criterion="exam",
                             value=v))
     db.session.commit()
+    ev["stage"].name = "预赛"  # build_event names its one stage 决赛; two are refused
     final = draws.create_stage(ev["trade"], "决赛", ev["organiser"], format="bracket")
     draws.confirm_advancement(ev["stage"], {"top_n": 4}, ev["organiser"])
     assert svc.seeds_from_previous_stage(final, ev["organiser"]) == 4

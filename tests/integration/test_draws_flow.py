@@ -171,6 +171,7 @@ def marks_with_a_tie(ev):
 def test_advancement_with_a_tie_at_the_cut_off(client, auth, app, ties, advancing):
     ev = build_event(n_entries=6, code="adv")
     marks_with_a_tie(ev)
+    ev["stage"].name = "预赛"  # build_event names its one stage 决赛; two are refused
     final = svc.create_stage(ev["trade"], "决赛", ev["organiser"])
     auth.login("organiser_adv")
     stage = ev["stage"]
@@ -193,6 +194,7 @@ def test_advancement_with_a_tie_at_the_cut_off(client, auth, app, ties, advancin
 def test_advancement_refuses_a_list_that_changed_since_it_was_shown(app):
     ev = build_event(n_entries=6, code="adv2")
     marks_with_a_tie(ev)
+    ev["stage"].name = "预赛"  # build_event names its one stage 决赛; two are refused
     svc.create_stage(ev["trade"], "决赛", ev["organiser"])
     with pytest.raises(Conflict):
         svc.confirm_advancement(ev["stage"], {"top_n": 3}, ev["organiser"],
