@@ -140,6 +140,7 @@ class BulletinData:
     appeal_to: str                    # e.g. "大赛仲裁组（示例县总工会302室，电话 0000-1234567）"
     issuer: str = ""                  # 大赛组委会
     show_components: bool = True
+    open_heats: int = 0               # heats not signed off: the results are provisional
 
 
 # --- blank judge score sheets ------------------------------------------------------------

@@ -42,6 +42,9 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", base, fontSize=8.5, leading=11),
         "item": ParagraphStyle("item", base, fontSize=8.5, leading=10, alignment=TA_LEFT),
         "right": ParagraphStyle("right", base, alignment=2),
+        "warning": ParagraphStyle("warning", base, textColor=colors.HexColor("#B42318"),
+                                  borderColor=colors.HexColor("#B42318"), borderWidth=0.8,
+                                  borderPadding=4, spaceBefore=8, spaceAfter=8),
     }
 
 
@@ -84,7 +87,8 @@ def render_bulletin(data: BulletinData, out: Out, *, font_path: str | None = Non
     stage = trade.stage or ""
     story = [
         Paragraph(_esc(data.competition), st["subtitle"]),
-        Paragraph(_esc(f"{trade.name}{stage}成绩公示"), st["title"]),
+        Paragraph(_esc(f"{trade.name}{stage}成绩公示"
+                       + ("（临时成绩）" if data.open_heats else "")), st["title"]),
         Spacer(1, 4 * mm),
         Paragraph(_esc(
             f"现将{data.competition}{trade.name}{stage or '比赛'}成绩予以公示。公示期自"
@@ -92,6 +96,10 @@ def render_bulletin(data: BulletinData, out: Out, *, font_path: str | None = Non
             f"请于公示期内向{data.appeal_to}提出书面申诉，逾期不予受理。"), st["body"]),
         Spacer(1, 4 * mm),
     ]
+    if data.open_heats:
+        story[-1:-1] = [Paragraph(_esc(
+            f"注意：尚有{data.open_heats}个场次未经裁判长签字确认，以下为临时成绩，"
+            "不作为正式公示；“待评分”的选手尚无成绩，不是缺考。"), st["warning"])]
     story.append(_bulletin_table(trade, comps, st, usable))
     signature = [Paragraph(_esc(x), st["right"]) for x in
                  (data.issuer, chinese_date(data.published_on)) if x]

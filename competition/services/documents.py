@@ -54,14 +54,18 @@ def _results_of(trade: Trade, res: StageResult | None, with_marks: bool) -> Trad
     ts = res.standings if res is not None else None
     went_on = f"晋级{res.next_stage.name}" if res is not None and res.next_stage else ""
     scored = ts is not None and _scored(ts.standings.rows)
+    open_heats = set(open_heat_ids(res.stage)) if res is not None else set()
     for row in ts.standings.rows if ts is not None else ():
         entry = ts.entries.get(row.entry)
         if entry is None:
             continue
         ok = row.status == "ok"
         deciding = res.next_stage is None
-        remark = STATUS_TEXT.get(row.status, "") if scored or row.status != "absent" \
-            else NOT_SCORED
+        # no marks yet in a heat of the last stage not signed off: not scored yet, not
+        # absent (缺考); a stage that another followed is over
+        pending = row.status == "absent" and (not scored or (
+            res.next_stage is None and entry.heat_id in open_heats))
+        remark = NOT_SCORED if pending else STATUS_TEXT.get(row.status, "")
         if row.entry in res.advanced:
             remark = "、".join(x for x in (remark, went_on) if x)
         rows.append(ResultRow(
@@ -215,11 +219,19 @@ def bulletin_data(trade: Trade, published_on: date | None = None,
     if not appeal_deadline:
         due = published_on + timedelta(days=int(conf.get("appeal_days", 3)))
         appeal_deadline = f"{chinese_date(due)}{conf.get('appeal_time', '17:00')}"
+    stage = stage or default_stage(trade)
     return BulletinData(
         competition=comp.name, trade=trade_results(trade, stage), published_on=published_on,
+        open_heats=len(open_heat_ids(stage)) if stage is not None else 0,
         appeal_deadline=appeal_deadline,
         appeal_to=appeal_to or conf.get("appeal_to") or "大赛仲裁组",
         issuer=conf.get("issuer") or f"{comp.name}组委会")
+
+
+def open_heat_ids(stage: Stage) -> list[int]:
+    """The stage's heats not yet signed off by their chief judge."""
+    return list(db.session.scalars(select(Heat.id).where(Heat.stage_id == stage.id,
+                                                         Heat.locked_at.is_(None))))
 
 
 def write_bulletin(trade: Trade, out, **kw) -> None:

@@ -180,3 +180,23 @@ def test_a_layout_typo_is_pointed_at_in_chinese(demo, client, auth):
     page = client.post("/admin/documents/layout", data={"layout": '{"fields": {"a": 1,}}'}
                        ).get_data(as_text=True)
     assert "第 1 行第 20 列附近有错误" in page and "Expecting" not in page
+
+
+def test_a_bulletin_of_heats_not_signed_off_says_its_results_are_provisional(app, client, auth):
+    """QA: a bulletin printed while heats are open looked final, and a contestant without
+    marks yet printed as 缺考 (absent)."""
+    from competition.extensions import db
+    from competition.models import Mark
+    from competition.services.heats import lock_heat
+    from tests.factories import build_event
+    ev = build_event(n_entries=3)
+    db.session.add(Mark(entry_id=ev["entries"][0].id, judge_id=ev["judges"][0].id,
+                        criterion="exam", value="80"))
+    db.session.commit()
+    auth.login(ev["organiser"].username)
+    text = pdf_text(client.get("/admin/documents/mini/bulletin.pdf").data)
+    assert "临时成绩" in text and "1个场次未经裁判长签字确认" in text
+    assert "待评分" in text and "缺考" not in text.replace("不是缺考", "")
+    lock_heat(ev["chief"], ev["heat"].id)
+    text = pdf_text(client.get("/admin/documents/mini/bulletin.pdf").data)
+    assert "临时成绩" not in text and "缺考" in text

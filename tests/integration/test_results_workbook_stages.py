@@ -62,7 +62,7 @@ def test_the_final_sheet_has_the_finalists_with_their_awards(app):
     final = rows(workbook_of(ev["trade"])[f"{TRADE}-决赛"])
     assert [(r[0], r[1], r[2], r[-3], r[-1]) for r in final] == [
         (1, "F03", "测试选手3", "一等奖", None), (2, "F01", "测试选手1", "二等奖", None),
-        (None, "F02", "测试选手2", None, "缺考")]
+        (None, "F02", "测试选手2", None, "待评分")]   # the final heat is not signed off
 
 
 def test_the_summary_counts_everyone_and_the_detail_names_the_stage(app):
