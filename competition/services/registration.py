@@ -168,9 +168,18 @@ def _validate_one(comp: Competition, fields: dict, exclude: int | None,
         ctx.require_phone = ctx.require_phone and require_phone
     report = validate_rows([(1, fields)], ctx)
     if report.errors:
-        err: RowError = report.errors[0]
-        raise ServiceError(row_error_message(err), err.column or None)
+        raise FieldErrors([(err.column or None, row_error_message(err))
+                           for err in report.errors])
     return report.good[0]
+
+
+class FieldErrors(ServiceError):
+    """Every field's problem at once (a form shows each beside its field): ``errors`` is a
+    list of (field, message); ``message``/``field`` are the first, as for ServiceError."""
+
+    def __init__(self, errors: list[tuple[str | None, str]]):
+        super().__init__(errors[0][1], errors[0][0])
+        self.errors = errors
 
 
 def add_contestant(comp: Competition, fields: dict, user: User | None) -> Contestant:

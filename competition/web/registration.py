@@ -208,17 +208,20 @@ def new():
     comp = _competition()
     values = {k: request.form.get(k, "") for k in FIELDS}
     error = field = None
+    errors: dict = {}
     if request.method == "POST":
         try:
             c = svc.add_contestant(comp, values, current_user)
         except svc.ServiceError as err:
-            error, field = err.message, err.field
+            db.session.rollback()
+            error, field, errors = err.message, err.field, _field_errors(err)
         else:
             flash(_("%(name)s registered.", name=c.name))
             return redirect(url_for(".contestants"))
     return render_template("registration/contestant_form.html", competition=comp,
                            trades=_trades(comp), values=values, error=error, field=field,
-                           contestant=None), 400 if error else 200
+                           errors=errors, contestant=None,
+                           **_grade_form(comp, values.get("grade"))), 400 if error else 200
 
 
 @bp.route("/<int:cid>/edit", methods=["GET", "POST"])
@@ -229,25 +232,46 @@ def edit(cid: int):
     comp = _competition()
     values = svc.sheet_fields(c)
     error = field = None
+    errors: dict = {}
     if request.method == "POST":
         values.update({k: request.form.get(k, "") for k in FIELDS if k != "trade"})
         try:
             svc.update_contestant(c, values, current_user, reason=request.form.get("reason"))
         except svc.ServiceError as err:
             db.session.rollback()
-            error, field = err.message, err.field
+            error, field, errors = err.message, err.field, _field_errors(err)
         else:
             flash(_("Saved."))
             return redirect(url_for(".contestants", q=c.id_number))
     return render_template("registration/contestant_form.html", competition=comp,
                            trades=_trades(comp), values=values, error=error, field=field,
-                           contestant=c, history=_history_rows(svc.history(c)),
-                           grade_labels=_grade_choices(comp)), 400 if error else 200
+                           errors=errors, contestant=c, history=_history_rows(svc.history(c)),
+                           **_grade_form(comp, values.get("grade"))), 400 if error else 200
 
 
-def _grade_choices(comp) -> list[str]:
-    from ..registration.grades import ladder_labels
-    return ladder_labels((comp.settings or {}).get("grade_ladder"))
+def _field_errors(err) -> dict:
+    """field -> its messages (FieldErrors carries every field's; others just one)."""
+    out: dict = {}
+    for f, message in getattr(err, "errors", None) or [(err.field, err.message)]:
+        out.setdefault(f or "", []).append(message)
+    return out
+
+
+def _grade_form(comp, current) -> dict:
+    """The grade drop-down: the competition's ladder (code, label), the code chosen, and
+    what was stored or typed when it is not on the ladder (kept, shown as it is)."""
+    from ..promotion.ladder import GradeError, get_ladder
+    try:
+        ladder = get_ladder((comp.settings or {}).get("grade_ladder"))
+    except GradeError:
+        ladder = get_ladder(None)
+    try:
+        chosen = ladder.parse(current) if (current or "").strip() else None
+        other = None
+    except GradeError:
+        chosen, other = None, current
+    return {"grade_choices": [(g.code, g.label) for g in ladder.grades],
+            "grade_chosen": chosen, "grade_other": other}
 
 
 def _history_rows(history) -> list[tuple]:
