@@ -1,15 +1,8 @@
 """The promotion pages in Chromium: a refused policy keeps the typed text and says in
 Chinese what is wrong; a list that promotes nobody is confirmed with one click; a team's
 members are listed one by one. Screenshots go to /tmp/promotions-*.png for a look."""
+from tests.e2e.pages import sign_in
 from tests.integration.test_promotions_gaps import NOBODY, TOP, event, team_event
-
-
-def sign_in(page, url, username):
-    page.goto(f"{url}/auth/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-1234")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_a_refused_policy_and_an_empty_list_in_the_browser(live_server, new_page):

@@ -4,17 +4,10 @@ import pytest
 
 from competition.extensions import db
 from competition.models import Trade
+from tests.e2e.pages import sign_in
 from tests.factories import DATA, build_event
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page, url, username):
-    page.goto(f"{url}/auth/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-1234")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_the_screens_page_of_41_trades_fits_an_organisers_window(live_server, new_page):
