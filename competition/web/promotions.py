@@ -113,7 +113,8 @@ def trade_page(code: str):
     return render_template("promotions/trade.html", trade=trade, lst=lst, rows=rows,
                            ladder=ladder, basis_labels=BASIS_UI, policy_words=words,
                            policy_warnings=warnings,
-                           status_labels=STATUS_LABELS, stale=stale)
+                           status_labels=STATUS_LABELS, stale=stale,
+                           results=svc.results_state(trade))
 
 
 @bp.post("/propose-all")
@@ -161,8 +162,15 @@ def propose(code: str):
 @roles_required(Role.ORGANISER)
 def confirm(code: str):
     trade = _trade(code)
+    results = svc.results_state(trade)
+    if not results.final and request.form.get("accept_unfinal") != "1":
+        flash(_("The results of this trade are not final (not every heat is signed off, or "
+                "they are not published). To confirm the list all the same, tick the box "
+                "that says you know it."), "error")
+        return redirect(url_for(".trade_page", code=code))
     try:
-        svc.confirm(trade, current_user)
+        svc.confirm(trade, current_user,
+                    results_not_final=None if results.final else results.problems())
         flash(_("The promotion list is confirmed."))
     except svc.PromotionError as err:
         _flash_error(err)

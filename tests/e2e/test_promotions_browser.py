@@ -25,6 +25,8 @@ def test_a_refused_policy_and_an_empty_list_in_the_browser(live_server, new_page
     page.goto(f"{live_server.url}/admin/promotions/{ev['trade'].code}")
     page.click("text=根据当前成绩生成")
     page.wait_for_load_state()
+    assert "本工种成绩尚未最终确定" in page.inner_text("#results-not-final")  # heats not locked
+    page.check("input[name=accept_unfinal]")
     page.click("button:has-text('确认名单：本工种无人晋级')")
     page.wait_for_load_state()
     assert "已确认：本工种无人晋级（共 4 人参与判定）。" in page.inner_text("main")

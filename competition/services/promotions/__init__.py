@@ -14,6 +14,7 @@ from .decisions import (
     trade_finishers,
 )
 from .documents import export_data, promotion_note, write_exports
+from .readiness import ResultsState, results_state
 from .lists import (
     confirm, exclude, include, keep_after_review, propose, refresh_review_flags, set_policy,
     trade_list,
@@ -24,5 +25,5 @@ __all__ = [
     "competition_policy", "confirm", "exclude", "export_data", "include", "keep_after_review",
     "policy_mismatches", "problem_text", "promoted_this_year", "promotion_note", "propose",
     "refresh_review_flags", "set_policy", "trade_decisions", "trade_finishers", "trade_list",
-    "write_exports",
+    "write_exports", "ResultsState", "results_state",
 ]

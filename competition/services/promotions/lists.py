@@ -83,7 +83,7 @@ def include(promotion: Promotion, user: User) -> None:
     db.session.commit()
 
 
-def confirm(trade: Trade, user: User) -> TradeList:
+def confirm(trade: Trade, user: User, results_not_final: dict | None = None) -> TradeList:
     """Confirm a trade's proposed list as a whole. Each proposed row becomes the
     contestant's confirmed promotion (AuditLog on the contestant); every other row (not
     promoted, excluded) is stamped as confirmed with the list, so a list that promotes
@@ -91,7 +91,9 @@ def confirm(trade: Trade, user: User) -> TradeList:
     (AuditLog "promotion.confirm_list" on the trade, with the counts).
     Raises PromotionError if there is no list, it is already confirmed, the standings
     changed since it was proposed, or someone on it was promoted in another competition of
-    the same year since (see decisions.promoted_this_year)."""
+    the same year since (see decisions.promoted_this_year). ``results_not_final``: the
+    organiser confirmed knowing the results were not final (readiness.ResultsState.problems),
+    recorded in the list's audit row."""
     lst = trade_list(trade)
     if not lst.rows:
         raise PromotionError("there is no promotion list to confirm: propose it first")
@@ -131,7 +133,10 @@ def confirm(trade: Trade, user: User) -> TradeList:
         object_id=trade.id, competition_id=trade.competition_id, trade_id=trade.id,
         new={"promoted": len(pending), "decided": len(lst.rows),
              "excluded": sum(1 for r in lst.rows if r.status == "excluded"),
-             "standings_version": trade.standings_version}))
+             "standings_version": trade.standings_version,
+             # confirmed although the results were not signed off / published (the
+             # organiser ticked the acknowledgement): what was not final
+             **({"results_not_final": results_not_final} if results_not_final else {})}))
     db.session.commit()
     return trade_list(trade)
 
