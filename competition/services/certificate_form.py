@@ -146,10 +146,18 @@ def parse_form(form, current: dict | None, background: str | None = None) -> dic
     out.pop("page_size_mm", None)
     out.update(page=page, orientation=orientation, border=bool(form.get("border")),
                print_background=bool(form.get("print_background")))
+    shown = form.get("background") or ""
     if background:
         out["background"] = background
-    elif form.get("remove_background") or not form.get("background"):
+    elif form.get("remove_background") or not shown:
         out.pop("background", None)
+    elif shown != (current or {}).get("background"):
+        # uploaded with a form that was refused, then sent again: only a stored upload
+        if BACKGROUND_NAME.match(shown) and (background_dir() / shown).is_file():
+            out["background"] = shown
+        else:
+            r.errors["background_file"] = _("%(field)s: upload the image again.",
+                                            field=_("Background image"))
     merged = merge(DEFAULT_LAYOUT, current or {})
     catalogue = _catalogue()
     fields = dict(out.get("fields") or {})

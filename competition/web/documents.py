@@ -334,8 +334,23 @@ def _typed_layout(comp):
     upload = request.files.get("background_file")
     name = form.store_background(upload.stream, upload.filename) \
         if upload and upload.filename else None
-    return form.parse_form(request.form, (comp.settings or {}).get("certificate_layout"),
-                           background=name)
+    try:
+        return form.parse_form(request.form, (comp.settings or {}).get("certificate_layout"),
+                               background=name)
+    except form.LayoutFormError as err:
+        err.background = name     # stored already: the form sent again keeps it
+        raise
+
+
+def _typed_values(comp, err) -> dict:
+    """What the refused form showed, as typed (with an image uploaded with it)."""
+    from ..services import certificate_form as form
+    values = {**form.form_values((comp.settings or {}).get("certificate_layout")),
+              **request.form.to_dict()}
+    if getattr(err, "background", None):
+        values["background"] = err.background
+        values.pop("remove_background", None)
+    return values
 
 
 @bp.route("/layout", methods=["GET", "POST"])
@@ -370,8 +385,7 @@ def layout():
         overrides = _typed_layout(comp)
         svc.save_certificate_layout(comp, current_user, overrides)
     except form.LayoutFormError as err:
-        return _layout_page(comp, {**form.form_values(current), **request.form.to_dict()},
-                            errors=err.errors, status=400)
+        return _layout_page(comp, _typed_values(comp, err), errors=err.errors, status=400)
     except svc.DocumentError as err:
         return _layout_page(comp, {**form.form_values(current), **request.form.to_dict()},
                             errors={"layout": err.message}, status=400)
@@ -390,9 +404,7 @@ def layout_preview():
     try:
         overrides = _typed_layout(comp)
     except form.LayoutFormError as err:
-        current = (comp.settings or {}).get("certificate_layout")
-        return _layout_page(comp, {**form.form_values(current), **request.form.to_dict()},
-                            errors=err.errors, status=400)
+        return _layout_page(comp, _typed_values(comp, err), errors=err.errors, status=400)
     from ..services.certificates import preview_certificate
     buf = io.BytesIO()
     preview_certificate(comp, trade, overrides, buf)

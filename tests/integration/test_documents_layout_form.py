@@ -220,3 +220,19 @@ def test_fields_placed_over_each_other_are_pointed_out(demo, organiser):
                           ).status_code == 302               # saved: only a warning
     html = organiser.get(URL).get_data(as_text=True)
     assert 'id="layout-overlaps"' in html and "姓名 与 名次" in html
+
+
+def test_an_image_uploaded_with_a_refused_form_is_kept_for_the_next_try(demo, organiser):
+    resp = organiser.post(URL, data={**form(name__x="x"),
+                                     "background_file": (io.BytesIO(png()), "blank.png")},
+                          content_type="multipart/form-data")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and layout(demo) == {}
+    name = html.split('name="background" value="')[1].split('"')[0]
+    assert name.startswith("bg-")                          # shown as the current image
+    assert organiser.post(URL, data=form(background=name)).status_code == 302
+    assert layout(demo)["background"] == name
+    # a name that is no stored upload is never taken (it would be read as a file)
+    bad = organiser.post(URL, data=form(background="/etc/passwd"))
+    assert bad.status_code == 400 and "请重新上传" in bad.get_data(as_text=True)
+    assert layout(demo)["background"] == name
