@@ -107,9 +107,19 @@ def delete_heat(heat: Heat, user: User | None) -> None:
     """Remove a heat nobody is drawn into. Conflict otherwise."""
     if db.session.scalar(select(func.count(Entry.id)).where(Entry.heat_id == heat.id)):
         raise Conflict(_("Entries are drawn into this heat; clear the draw first."), None)
+    from ..models import JudgeAssignment
     stage = heat.stage
+    judges = list(db.session.scalars(select(JudgeAssignment.user_id)
+                                     .where(JudgeAssignment.heat_id == heat.id)))
+    # its own audit rows (heat.create, judge assignments) stay, unlinked from the heat
+    # (heat_id is a foreign key): they still name it in object_id and old/new
+    db.session.execute(db.update(AuditLog).where(AuditLog.heat_id == heat.id)
+                       .values(heat_id=None))
+    db.session.execute(db.delete(JudgeAssignment).where(JudgeAssignment.heat_id == heat.id))
+    db.session.expire(heat, ["assignments"])
     audit(user, "heat.delete", "heat", heat.id, competition_id=stage.trade.competition_id,
-          trade_id=stage.trade_id, old={"name": heat.name, "workstations": heat.workstations})
+          trade_id=stage.trade_id, old={"name": heat.name, "workstations": heat.workstations,
+                                        "judges": judges})
     db.session.delete(heat)
     db.session.commit()
 

@@ -79,3 +79,18 @@ def test_the_draw_page_offers_no_redraw_once_marks_exist_and_points_to_seating(c
     after = client.get(f"/admin/stages/{stage.id}/draw").get_data(as_text=True)
     assert ">重新抽签</button>" not in after and 'id="drawform"' not in after
     assert 'id="draw-closed"' in after and "安排场次" in after
+
+
+def test_an_empty_heat_is_deleted_on_both_backends(client, app):
+    """Its heat.create audit row points at it (heat_id): the row stays, unlinked."""
+    ev = build_event(n_entries=1)
+    _login(client, ev)
+    client.post(f"/admin/stages/{ev['stage'].id}/heats", data={"name": "备用场", "workstations": 3})
+    spare = db.session.scalar(select(Heat).where(Heat.name == "备用场"))
+    db.session.add(JudgeAssignment(heat_id=spare.id, user_id=ev["judges"][0].id))
+    db.session.commit()
+    assert len(spare.assignments) == 1
+    assert client.post(f"/admin/heats/{spare.id}/delete").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Heat, spare.id) is None
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "heat.delete"))
