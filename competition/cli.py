@@ -66,7 +66,9 @@ def create_competition_command(code: str, name: str, year: int, organiser: str,
     from .services.setup import create_competition
     upgrade()
     if not alongside_demo and _holds_the_demo():
-        raise click.ClickException(_DEMO_DATABASE_MESSAGE.format(year=year))
+        from flask import current_app
+        path = os.path.join(current_app.instance_path, f"event{year}.sqlite")
+        raise click.ClickException(_DEMO_DATABASE_MESSAGE.format(path=path))
     try:
         comp = create_competition(code, name, year, organiser,
                                   [t.strip() for t in trades.split(",") if t.strip()] or None)
@@ -82,8 +84,8 @@ _DEMO_DATABASE_MESSAGE = (
     "PIN 1234) would sign in to the real competition too.\n"
     "  本数据库中已有演示比赛，演示账号（admin / demo-admin，裁判 PIN 1234）也能登录正式比赛。\n"
     "Use a new database for the real event / 正式比赛请使用新的数据库:\n"
-    "  export DATABASE_URL=sqlite:///$PWD/instance/event{year}.sqlite\n"
-    "  (e.g. DATABASE_URL=sqlite:///instance/event{year}.sqlite flask create-competition ...)\n"
+    "  export DATABASE_URL=sqlite:///{path}\n"
+    "  flask --app competition create-competition ...   (the same options again)\n"
     "and keep the same DATABASE_URL in the shell that runs the server "
     "(运行服务器时使用同一个 DATABASE_URL).\n"
     "To add it to this database anyway: --alongside-demo / 确需与演示比赛放在同一数据库：加 --alongside-demo")
