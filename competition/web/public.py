@@ -27,3 +27,81 @@ def public_stages(trade) -> dict:
         return stages(trade, live.names_visible(trade))
     except RuleError:
         return {"current": None, "earlier": []}
+
+
+@bp.app_template_global("public_team_table")
+def public_team_table(trade) -> dict | None:
+    """For templates/public/results.html: the team ranking of a team event's current stage
+    (services.draws.team_table), or None (not a team event, a bracket stage, a rule that
+    does not validate). While the trade is blind, team names, employers and member names
+    are hidden exactly as individual names are: lot numbers instead. Rendered with the
+    page (not pushed over Socket.IO): a reload brings it up to date."""
+    from .. import live
+    from ..extensions import db
+    from ..models import Entry
+    from ..rules import RuleError
+    from ..services.draws import team_event, team_table
+    from ..services.standings import default_stage
+    from sqlalchemy import select
+    if not team_event(trade):
+        return None
+    stage = default_stage(trade)
+    if stage is None or stage.format == "bracket":
+        return None
+    try:
+        rows = team_table(trade, stage)
+    except RuleError:
+        return None
+    visible = live.names_visible(trade)
+    lots_of_team, lots_of_member = {}, {}
+    if not visible:
+        for e in db.session.scalars(select(Entry).where(Entry.stage_id == stage.id)):
+            if e.team_id is not None:
+                lots_of_team[e.team_id] = e.lot_number
+            elif e.contestant_id is not None:
+                lots_of_member[e.contestant_id] = e.lot_number
+    out = []
+    for r in rows:
+        members = [{"name": (name if visible else None),
+                    "lot": None if visible else lots_of_member.get(cid),
+                    "total": counted, "counted": cid in r["counted"]}
+                   for cid, name, counted, _rank in r["members"]]
+        out.append({"rank": r["rank"], "name": r["team"] if visible else None,
+                    "lot": None if visible else lots_of_team.get(r["team_id"]),
+                    "employer": r["employer"] if visible else None,
+                    "members_part": r["members_part"], "rounds_part": r["rounds_part"],
+                    "total": r["total"], "award": r["award"], "titles": r["titles"],
+                    "members": members})
+    return {"stage": stage.name, "rows": out, "visible": visible}
+
+
+@bp.app_template_global("public_brackets")
+def public_brackets(trade) -> list[dict]:
+    """For templates/public/results.html: the brackets of the trade's current stage when it
+    is a head-to-head stage (knockout or groups: no marks, so no ranking table), each
+    with its public view (services.brackets.bracket_view: names and scores only)."""
+    from ..extensions import db
+    from ..models import Bracket
+    from ..services.brackets import bracket_view
+    from ..services.standings import default_stage
+    from sqlalchemy import select
+    stage = default_stage(trade)
+    if stage is None or stage.format != "bracket":
+        return []
+    return [bracket_view(b) for b in db.session.scalars(
+        select(Bracket).where(Bracket.stage_id == stage.id).order_by(Bracket.id))]
+
+
+@bp.app_template_global("public_bracket_stage")
+def public_bracket_stage(trade) -> bool:
+    """Whether the trade's current stage is a head-to-head stage (no ranking by marks)."""
+    from ..services.standings import default_stage
+    stage = default_stage(trade)
+    return stage is not None and stage.format == "bracket"
+
+
+@bp.app_template_global("public_names_visible")
+def public_names_visible(trade) -> bool:
+    """Whether names show (live.names_visible): the column is headed 抽签号 otherwise."""
+    from .. import live
+    return live.names_visible(trade)
