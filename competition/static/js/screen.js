@@ -48,6 +48,8 @@
       return;
     }
     root.classList.toggle("no-employer", !snap.rows.some(function (r) { return r.employer; }));
+    root.classList.toggle("team-rows", snap.rows.length > 0 && snap.rows.every(function (r) {
+      return repeatsName(r.name, r.employer); }));   // headed 队名, no 单位 heading
     var rows = displayRows(snap);
     var pages = Math.max(1, Math.ceil(rows.length / state.perPage));
     if (snap.reveal) {   // stay on the page of the row revealed last
@@ -82,8 +84,18 @@
     return li;
   }
 
+  /* A team's row (供电公司队, 示例县供电公司): the employer only repeats the name, so the
+     name takes the employer column's room too instead of being cut (汽车运输…). */
+  function repeatsName(name, employer) {
+    if (!name || !employer) return false;
+    var core = name.replace(/(代表队|队)$/, "");
+    return employer === name || name.indexOf(employer) >= 0 ||
+      (core.length >= 2 && employer.indexOf(core) >= 0);
+  }
+
   function row(r, now) {
     var x = L.rowText(r, t);
+    var wide = repeatsName(x.name, x.employer);
     var li = L.el("li", "led-row" + (x.unranked ? " unranked" : "") +
                   (r.rank && r.rank <= 3 ? " r" + r.rank : ""));
     li.setAttribute("data-key", r.key);
@@ -91,12 +103,12 @@
     if (flash && flash.until > now) li.className += " flash " + flash.kind;
     if (state.revealedKey === r.key) li.className += " revealed";
     li.appendChild(L.el("span", "rank", x.rank));
-    var name = L.el("span", "name", x.name);
+    var name = L.el("span", "name" + (wide ? " wide" : ""), x.name);
     if (flash && flash.until > now && (flash.kind === "up" || flash.kind === "down")) {
       name.appendChild(L.el("span", "move " + flash.kind, flash.kind === "up" ? "▲" : "▼"));
     }
     li.appendChild(name);
-    li.appendChild(L.el("span", "employer", x.employer));
+    if (!wide) li.appendChild(L.el("span", "employer", x.employer));
     li.appendChild(L.el("span", "total", x.total));
     li.appendChild(L.el("span", "award" + (r.award_level ? " a" + r.award_level : ""),
                         x.award || x.title));
