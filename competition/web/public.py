@@ -68,7 +68,8 @@ def public_team_table(trade) -> dict | None:
                    for cid, name, counted, _rank in r["members"]]
         out.append({"rank": r["rank"], "name": r["team"] if visible else None,
                     "lot": None if visible else lots_of_team.get(r["team_id"]),
-                    "employer": r["employer"] if visible else None,
+                    "employer": (r["employer"] if visible
+                                 and not repeats_name(r["team"], r["employer"]) else None),
                     "members_part": r["members_part"], "rounds_part": r["rounds_part"],
                     "total": r["total"], "award": r["award"], "titles": r["titles"],
                     "members": members})
@@ -105,3 +106,12 @@ def public_names_visible(trade) -> bool:
     """Whether names show (live.names_visible): the column is headed 抽签号 otherwise."""
     from .. import live
     return live.names_visible(trade)
+
+
+def repeats_name(name: str | None, employer: str | None) -> bool:
+    """Whether a team's employer only repeats its name (供电公司队, 示例县供电公司): the page
+    then shows the name alone (the same rule as the LED screen's, static/js/screen.js)."""
+    if not name or not employer:
+        return False
+    core = name.removesuffix("代表队").removesuffix("队")
+    return employer == name or employer in name or (len(core) >= 2 and core in employer)

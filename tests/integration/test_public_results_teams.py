@@ -43,7 +43,7 @@ def test_a_team_event_has_a_team_ranking_tab(app, client):
     # 二厂队 100.50 + 44.00 = 144.50 first, 一厂队 114.00 second
     assert panel.index("二厂队") < panel.index("一厂队")
     row = panel[panel.index("二厂队"):panel.index("一厂队")]
-    assert re.findall(r'<td class="num (?:part|total)">([^<]+)</td>', row) == [
+    assert re.findall(r'<td class="num (?:part|total)">([^<]+)<', row) == [
         "100.50", "44.00", "144.50"]
     assert "示例县第二机械厂" in row and "测试选手4" in row   # employer, members compactly
     for head in ("名次", "队名 / 单位", "队员成绩", "团体项目", "总分"):
@@ -121,3 +121,22 @@ def test_a_knockout_stage_without_a_bracket_yet_says_so(app, client):
     draws.create_stage(ev["quiz"], "知识竞赛", ev["organiser"], format="bracket")
     html = page(client, "quiz")
     assert "对阵表尚未编排" in html and "待评分" not in html
+
+
+def test_a_team_employer_that_only_repeats_the_name_is_not_shown_twice(app, client):
+    ev = setup_teams()
+    team = db.session.query(Team).filter_by(name="一厂队").one()
+    team.name, team.employer = "汽车运输公司队", "示例县汽车运输公司"
+    publish(ev["trade"])
+    panel = teams_panel(page(client, "team"))
+    assert "汽车运输公司队" in panel and "示例县汽车运输公司" not in panel
+    assert "示例县第二机械厂" in panel          # a different employer still shows
+
+
+def test_a_one_stage_team_event_heads_its_live_table_individual_ranking(app, client):
+    ev = setup_teams()
+    publish(ev["trade"])
+    html = page(client, "team")
+    live = html[html.index('id="stage-live"'):]
+    live = live[:live.index("</section>")]
+    assert "<h2>个人排名</h2>" in live and "<h1>" not in live
