@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import (Blueprint, Response, abort, current_app, redirect, render_template,
+                   request, send_file, url_for)
 from flask_babel import gettext as _
 
 from .. import live
@@ -50,10 +51,29 @@ def index():
 
 @bp.get("/trade/<code>")
 def trade(code: str):
-    """The LED page of one trade (?page=seconds per page, ?rows=fixed rows per page)."""
+    """The LED page of one trade (?page=seconds per page, ?rows=fixed rows per page). A
+    trade whose current stage is a knockout (the safety quiz: no marks, every team would
+    read 待评分) goes to its bracket's LED page instead."""
     comp, trades = _trades_from([code])
+    bracket_id = _bracket_of(trades[0])
+    if bracket_id is not None:
+        return redirect(url_for("brackets.screen", bracket_id=bracket_id))
     return render_template("screen/led.html", competition=comp,
                            settings=_screen_settings(trades, None))
+
+
+def _bracket_of(trade):
+    """The one bracket of the trade's current stage when that stage is head-to-head."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import Bracket
+    from ..services.standings import default_stage
+    stage = default_stage(trade)
+    if stage is None or stage.format != "bracket":
+        return None
+    ids = db.session.scalars(select(Bracket.id).where(Bracket.stage_id == stage.id)).all()
+    return ids[0] if len(ids) == 1 else None
 
 
 @bp.get("/rotate")

@@ -140,3 +140,12 @@ def test_a_one_stage_team_event_heads_its_live_table_individual_ranking(app, cli
     live = html[html.index('id="stage-live"'):]
     live = live[:live.index("</section>")]
     assert "<h2>个人排名</h2>" in live and "<h1>" not in live
+
+
+def test_the_led_page_of_a_knockout_trade_goes_to_its_bracket_screen(app, client):
+    ev, bracket = quiz_bracket()
+    resp = client.get("/screen/trade/quiz")
+    assert resp.status_code == 302
+    assert resp.headers["Location"].endswith(f"/screen/bracket/{bracket.id}")
+    # a scored trade keeps its leaderboard
+    assert client.get("/screen/trade/lathe").status_code == 200
