@@ -66,8 +66,12 @@ def _trades(comp, codes: tuple[str, ...]):
 @click.option("--confirm", is_flag=True, help="Confirm each proposed list at once.")
 @click.option("--user", "username", help="The organiser account confirming (with --confirm).")
 @click.option("--reopen-reason", help="Reopen confirmed lists and propose them again.")
+@click.option("--accept-unfinal", is_flag=True,
+              help="With --confirm: confirm also the lists of trades whose results are not "
+                   "final (heats not signed off, or not published); recorded in the audit log.")
 @with_appcontext
-def propose_command(comp_code, trade_codes, confirm, username, reopen_reason) -> None:
+def propose_command(comp_code, trade_codes, confirm, username, reopen_reason,
+                    accept_unfinal) -> None:
     """Propose the promotion list of each trade from its current results."""
     from .extensions import db
     from .models import Role, User
@@ -83,8 +87,16 @@ def propose_command(comp_code, trade_codes, confirm, username, reopen_reason) ->
     for trade in _trades(comp, trade_codes):
         try:
             lst = svc.propose(trade, user, reopen_reason)
-            if confirm and lst.rows:       # a list promoting no one is confirmed too
-                lst = svc.confirm(trade, user)
+            results = svc.results_state(trade)
+            if confirm and lst.rows and not results.final and not accept_unfinal:
+                why = [f"heats not signed off ({results.stage.name}): "
+                       + ", ".join(results.unlocked)] if results.unlocked else []
+                why += [] if results.published else ["results not published"]
+                click.echo(f"{trade.code}: results not final ({'; '.join(why)}): proposed, "
+                           "not confirmed (--accept-unfinal to confirm anyway)", err=True)
+            elif confirm and lst.rows:     # a list promoting no one is confirmed too
+                lst = svc.confirm(trade, user, results_not_final=None if results.final
+                                  else results.problems())
         except (svc.PromotionError, RuleError) as err:
             click.echo(f"{trade.code}: {err}", err=True)
             continue

@@ -186,7 +186,7 @@ def test_only_organisers_see_or_change_promotions(demo, client, auth, role):
 
 def test_cli_proposes_confirms_and_exports(demo, runner, tmp_path):
     codes = [t.code for t in usable_trades(demo)]
-    args = ["promotion", "propose", "--confirm", "--user", "admin"]
+    args = ["promotion", "propose", "--confirm", "--user", "admin", "--accept-unfinal"]
     for code in codes:
         args += ["--trade", code]
     result = runner.invoke(args=args)

@@ -79,3 +79,20 @@ def test_only_unpublished_results_are_named(app, client, auth):
     auth.login(ev["organiser"].username)
     html = page(client, f"/admin/promotions/{ev['trade'].code}")
     assert "成绩尚未发布" in html and "尚未经裁判长签字锁定" not in html
+
+
+def test_the_cli_does_not_confirm_unfinal_results_unless_told(app, runner):
+    ev = event()
+    trade = ev["trade"]
+    args = ["promotion", "propose", "--confirm", "--user", ev["organiser"].username,
+            "--trade", trade.code]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "results not final (heats not signed off (决赛): 第1场; results not published)" \
+        in result.output
+    assert not svc.trade_list(trade).confirmed and svc.trade_list(trade).promoted
+    result = runner.invoke(args=args + ["--accept-unfinal"])
+    assert result.exit_code == 0, result.output
+    assert svc.trade_list(trade).confirmed
+    log = db.session.scalar(select(AuditLog).where(AuditLog.action == "promotion.confirm_list"))
+    assert log.new["results_not_final"]["published"] is False
