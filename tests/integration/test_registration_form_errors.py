@@ -26,7 +26,7 @@ def test_every_field_error_is_reported_at_once_and_the_typed_values_stay(client,
     assert resp.status_code == 400
     assert 'data-field="id_number"' in page and 'data-field="phone"' in page
     assert "校验位" in page and "手机" in page
-    assert "请更正以下各项" in page
+    assert "请更正以下各项" in page and "手机号：" in page and "身份证号：" in page
     # what was typed stays in the form
     assert f'value="{bad_id}"' in page and 'value="12345"' in page and 'value="示例县第一机械厂"' in page
     assert re.search(r'<option value="三级/高级工" selected>三级/高级工</option>', page)
