@@ -1,4 +1,5 @@
 """Print the addresses a venue's tablets and screens can open."""
+import os
 import socket
 import subprocess
 
@@ -29,8 +30,11 @@ def port_problem(host: str, port: int) -> str | None:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     probe = socket.socket(family, socket.SOCK_STREAM)
     try:
-        # As Werkzeug binds: SO_REUSEADDR lets a port in TIME_WAIT be reused, not a taken one.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # As Werkzeug binds: on POSIX SO_REUSEADDR lets a port in TIME_WAIT (a server just
+        # stopped) be reused, never one another program listens on. On Windows it would
+        # let the probe share a taken port, so there the plain bind is the test.
+        if os.name != "nt":
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((host, port))
     except OSError as exc:
         return (f"Port {port} is already in use (by another program, or a server already "
