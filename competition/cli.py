@@ -98,7 +98,8 @@ def _holds_the_demo() -> bool:
     from .demo import DEMO_CODE
     from .extensions import db
     from .models import Competition
-    return db.session.scalar(select(Competition.id).where(Competition.code == DEMO_CODE)) is not None
+    found = db.session.scalar(select(Competition.id).where(Competition.code == DEMO_CODE))
+    return found is not None
 
 
 @click.command("create-user")

@@ -137,7 +137,8 @@ def stage_deletable(stage: Stage) -> str | None:
     if any(h.locked for h in stage.heats):
         return _("A heat of this stage is signed off; it cannot be deleted.")
     from ..models import Bracket, Match
-    played = db.session.scalar(select(func.count(Match.id)).join(Bracket, Bracket.id == Match.bracket_id)
+    played = db.session.scalar(select(func.count(Match.id))
+                               .join(Bracket, Bracket.id == Match.bracket_id)
                                .where(Bracket.stage_id == stage.id, Match.status == "done"))
     if played:
         return _("Matches of this stage's bracket have results; it cannot be deleted.")

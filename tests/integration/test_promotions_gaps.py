@@ -51,7 +51,8 @@ def test_an_empty_list_is_confirmed_audited_shown_and_printed(app, client, auth,
     auth.login(org.username)
     html = page(client, f"/admin/promotions/{trade.code}")
     assert "确认名单：本工种无人晋级" in html
-    assert client.post(f"/admin/promotions/{trade.code}/confirm", data={"accept_unfinal": "1"}).status_code == 302
+    assert client.post(f"/admin/promotions/{trade.code}/confirm",
+                       data={"accept_unfinal": "1"}).status_code == 302
     lst = svc.trade_list(trade)
     assert lst.confirmed and lst.confirmed_empty
     assert all(r.confirmed_at and r.confirmed_by_id == org.id for r in lst.rows)
@@ -141,7 +142,8 @@ def test_confirming_is_refused_when_someone_was_promoted_elsewhere_since(app, cl
     best = ev["entries"][0].contestant
     confirmed_promotion(other, best.id_number)   # the other competition confirmed meanwhile
     auth.login(ev["organiser"].username)
-    resp = client.post(f"/admin/promotions/{trade.code}/confirm", data={"accept_unfinal": "1"}, follow_redirects=True)
+    resp = client.post(f"/admin/promotions/{trade.code}/confirm", data={"accept_unfinal": "1"},
+                       follow_redirects=True)
     html = htmlmod.unescape(resp.get_data(as_text=True))
     assert resp.status_code == 200
     assert f"{best.name} 在本名单生成后已于2026年在其他赛事中确认晋级" in html
