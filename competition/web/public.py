@@ -48,6 +48,8 @@ def public_team_table(trade) -> dict | None:
     stage = default_stage(trade)
     if stage is None or stage.format == "bracket":
         return None
+    if trade.frozen or trade.reveal_count is not None:   # no spoiler before the ceremony
+        return {"stage": stage.name, "rows": [], "visible": False, "frozen": True}
     try:
         rows = team_table(trade, stage)
     except RuleError:
@@ -73,7 +75,7 @@ def public_team_table(trade) -> dict | None:
                     "members_part": r["members_part"], "rounds_part": r["rounds_part"],
                     "total": r["total"], "award": r["award"], "titles": r["titles"],
                     "members": members})
-    return {"stage": stage.name, "rows": out, "visible": visible}
+    return {"stage": stage.name, "rows": out, "visible": visible, "frozen": False}
 
 
 @bp.app_template_global("public_brackets")

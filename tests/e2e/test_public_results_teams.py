@@ -37,3 +37,22 @@ def test_the_team_ranking_tab_on_a_phone_and_a_desktop(live_server, new_page, si
     assert page.evaluate("document.documentElement.scrollWidth") == size[0]
     if os.path.isdir("/tmp/h7"):
         page.screenshot(path=f"/tmp/h7/e2e_team_tab_{size[0]}x{size[1]}.png")
+
+
+def test_the_team_ranking_follows_a_stored_mark_without_a_reload(live_server, new_page):
+    from competition.services.marks import record_mark
+    ev = setup_teams()
+    ev["trade"].blind = False
+    ev["trade"].standings_version += 1
+    db.session.commit()
+    page = new_page(390, 844)
+    page.goto(f"{live_server.url}/results/team#stage-teams")   # the live tab is hidden
+    page.wait_for_function("document.querySelector('[data-status]').textContent === '实时'")
+    page.evaluate("window.__noReload = true")
+    assert "144.50" in page.inner_text("#stage-teams tbody tr:first-child")
+    # 测试选手6 of 二厂队: exam 50 -> 100, total 29 -> 44: 二厂队 39.5 + 32 + 44 + 44 = 159.50
+    record_mark(ev["judges"][0], entry_id=ev["entries"][5].id, address="exam", value="100")
+    page.wait_for_function("document.querySelector('#stage-teams tbody tr').innerText"
+                           ".indexOf('159.50') >= 0", timeout=15000)
+    assert page.evaluate("window.__noReload") is True
+    assert page.is_visible("#stage-teams")

@@ -48,7 +48,7 @@ def test_a_team_event_has_a_team_ranking_tab(app, client):
     assert "示例县第二机械厂" in row and "测试选手4" in row   # employer, members compactly
     for head in ("名次", "队名 / 单位", "队员成绩", "团体项目", "总分"):
         assert head in panel
-    assert "刷新页面" in panel     # not live: the page says a reload brings it up to date
+    assert "随之更新" in panel     # the page says when the team ranking follows
 
 
 def test_a_blind_team_event_hides_team_and_member_names(app, client):
@@ -149,3 +149,15 @@ def test_the_led_page_of_a_knockout_trade_goes_to_its_bracket_screen(app, client
     assert resp.headers["Location"].endswith(f"/screen/bracket/{bracket.id}")
     # a scored trade keeps its leaderboard
     assert client.get("/screen/trade/lathe").status_code == 200
+
+
+def test_no_team_ranking_while_the_standings_are_frozen_or_revealed(app, client):
+    from competition.services import live_admin
+    ev = setup_teams()
+    publish(ev["trade"])
+    live_admin.freeze(ev["trade"], ev["organiser"])
+    panel = teams_panel(page(client, "team"))
+    assert "封榜" in panel and "144.50" not in panel and "二厂队" not in panel
+    live_admin.begin_reveal(ev["trade"], ev["organiser"])
+    panel = teams_panel(page(client, "team"))
+    assert "144.50" not in panel and "二厂队" not in panel

@@ -118,6 +118,11 @@
       update: function (id, snap, moved) {
         updated.textContent = fmt(t.updated, { time: clock(snap.updated_at) });
         frozen.hidden = !snap.frozen;
+        // tell the page (its team ranking follows the standings' version)
+        var ev = document.createEvent("Event");
+        ev.initEvent("live-standings", false, false);
+        ev.version = snap.version;
+        root.dispatchEvent(ev);
         body.textContent = "";
         snap.rows.forEach(function (r) {
           var x = rowText(r, t), tr = el("tr", x.unranked ? "unranked" : "");
