@@ -56,3 +56,21 @@ def test_the_team_ranking_follows_a_stored_mark_without_a_reload(live_server, ne
                            ".indexOf('159.50') >= 0", timeout=15000)
     assert page.evaluate("window.__noReload") is True
     assert page.is_visible("#stage-teams")
+
+
+def test_a_knockout_result_reaches_the_public_page_without_a_reload(live_server, new_page):
+    from competition.services import brackets as bsvc
+    from tests.integration.test_public_results_teams import quiz_bracket
+    ev, bracket = quiz_bracket(play=False)
+    page = new_page(390, 844)
+    page.goto(f"{live_server.url}/results/quiz")
+    page.wait_for_selector("[data-bracket-results] a.screen-link")
+    page.evaluate("window.__noReload = true")
+    page.wait_for_timeout(1000)        # joined the trade's room
+    first = next(m for m in bracket.matches if m.round == 1 and m.slot == 0)
+    bsvc.record_result(first, 5, 2, ev["organiser"])
+    page.wait_for_function("document.querySelector('[data-bracket-results]').innerText"
+                           ".indexOf('5 : 2') >= 0", timeout=15000)
+    assert page.evaluate("window.__noReload") is True
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    assert "待评分" not in page.inner_text("body")
