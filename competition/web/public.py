@@ -36,6 +36,23 @@ def public_team_table(trade) -> dict | None:
     does not validate). While the trade is blind, team names, employers and member names
     are hidden exactly as individual names are: lot numbers instead. Rendered with the
     page (not pushed over Socket.IO): a reload brings it up to date."""
+    from flask import current_app
+
+    from .. import live
+    import time
+    # every open phone fetches it again after a new version: one computation per version
+    # (and per half minute, for changes that bump no version: a team's members, its rule)
+    cache = current_app.extensions.setdefault("competition_public_teams", {})
+    key = (trade.id, trade.standings_version, live.names_visible(trade), bool(trade.frozen),
+           trade.reveal_count, int(time.monotonic() // 30))
+    if key not in cache:
+        if len(cache) > 256:
+            cache.clear()
+        cache[key] = _team_table(trade)
+    return cache[key]
+
+
+def _team_table(trade) -> dict | None:
     from .. import live
     from ..extensions import db
     from ..models import Entry
