@@ -243,6 +243,16 @@ def _int(value) -> int | None:
         return None
 
 
+def _join(room: str) -> bool:
+    """Join ``room``; False when the client has already gone (a screen closed right after
+    asking to join: its event is handled after its disconnect)."""
+    try:
+        join_room(room)
+    except ValueError:   # python-socketio: "sid is not connected to requested namespace"
+        return False
+    return True
+
+
 def on_join(data):
     """{"trade": id} | {"competition": id} | {"admin": competition id}: join the room and
     get the current snapshot(s) (or progress) at once."""
@@ -251,7 +261,8 @@ def on_join(data):
         if not _is_organiser():
             return {"error": "forbidden"}
         cid = _int(data["admin"])
-        join_room(admin_room(cid))
+        if not _join(admin_room(cid)):
+            return {"error": "disconnected"}
         from .services.standings import trade_progress
         for t in db.session.scalars(db.select(Trade).where(Trade.competition_id == cid)):
             emit(PROGRESS, trade_progress(t), ignore_queue=True)
@@ -262,14 +273,16 @@ def on_join(data):
                                     .order_by(Trade.id)).all()
         if not trades:
             return {"error": "unknown competition"}
-        join_room(competition_room(cid))
+        if not _join(competition_room(cid)):
+            return {"error": "disconnected"}
         for tid in trades:
             emit(STANDINGS, snapshot(load_trade(tid)), ignore_queue=True)
         return {"ok": True}
     trade = load_trade(_int(data.get("trade")) or 0)
     if trade is None:
         return {"error": "unknown trade"}
-    join_room(trade_room(trade.id))
+    if not _join(trade_room(trade.id)):
+        return {"error": "disconnected"}
     emit(STANDINGS, snapshot(trade), ignore_queue=True)
     return {"ok": True, "version": trade.standings_version}
 

@@ -332,3 +332,18 @@ def test_a_judges_mark_that_fails_to_store_bumps_no_version(app, client, monkeyp
     assert db.session.get(Trade, ev["trade"].id).standings_version == 0
     assert db.session.scalar(db.select(db.func.count(Mark.id))) == 0
     assert received(sio) == []
+
+
+def test_a_join_handled_after_the_screen_has_gone_is_answered_not_raised(app, monkeypatch):
+    """A screen closed right after asking to join: the event is handled after the
+    disconnect, and joining the room then fails inside python-socketio."""
+    from competition import live as live_module
+    ev = build_event(n_entries=2, blind=False)
+
+    def gone(room, *args, **kwargs):
+        raise ValueError("sid is not connected to requested namespace")
+    monkeypatch.setattr(live_module, "join_room", gone)
+    with app.test_request_context():
+        assert live_module.on_join({"trade": ev["trade"].id}) == {"error": "disconnected"}
+        assert live_module.on_join({"competition": ev["competition"].id}) == \
+            {"error": "disconnected"}
