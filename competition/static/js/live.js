@@ -173,8 +173,23 @@
     });
   }
 
+  /* Fetch this page again and hand the element matching `selector` in it to `done`: for
+     a section the server renders (a bracket, a team ranking) that is swapped in whole. */
+  function refetch(selector, done) {
+    var xhr = new XMLHttpRequest();
+    xhr.open("GET", location.pathname + location.search);
+    xhr.onload = function () {
+      if (xhr.status !== 200) return;
+      var fresh = new DOMParser().parseFromString(xhr.responseText, "text/html")
+        .querySelector(selector);
+      if (fresh) done(fresh);
+    };
+    xhr.send();
+  }
+
   global.Live = { LiveStandings: LiveStandings, LiveResults: LiveResults,
-                  LiveProgress: LiveProgress, fmt: fmt, clock: clock, el: el, rowText: rowText };
+                  LiveProgress: LiveProgress, fmt: fmt, clock: clock, el: el, rowText: rowText,
+                  refetch: refetch };
 
   document.addEventListener("DOMContentLoaded", function () {
     var results = document.querySelector("[data-live-results]");
