@@ -6,28 +6,17 @@ import html as htmlmod
 from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import AuditLog, Mark
+from competition.models import AuditLog
 from competition.models import utcnow
 from competition.services import promotions as svc
-from tests.factories import build_event
-
-TOP = 'version = 1\nname = "本届办法"\n[[rules]]\nkind = "rank"\ntop = 1\nsteps = 1\n'
+from tests.integration.test_promotions_gaps import TOP, page
+from tests.integration.test_promotions_gaps import event as gaps_event
 
 
 def event():
-    ev = build_event(n_entries=3)
-    comp = ev["competition"]
-    comp.settings = {**(comp.settings or {}), "promotion_policy": TOP}
-    for e, v in zip(ev["entries"], ("90", "80", "70")):
-        e.contestant.grade = "L4"
-        db.session.add(Mark(entry_id=e.id, judge_id=ev["judges"][0].id, criterion="exam",
-                            value=v))
-    db.session.commit()
-    return ev
-
-
-def page(client, url):
-    return htmlmod.unescape(client.get(url).get_data(as_text=True))
+    """Three contestants (90, 80, 70), heats open, results unpublished; the policy
+    promotes the first."""
+    return gaps_event(TOP.format(n=1), exams=("90", "80", "70"))
 
 
 def test_unfinal_results_warn_and_confirming_needs_the_tick(app, client, auth):
