@@ -198,7 +198,7 @@ def awarded(trade: Trade, mode: str | None = None) -> list[Awarded]:
         from .draws import team_table
         team_entry = {e.team_id: e for e in ts.team_entries.values()}
         placed += [(r["rank"], team_entry.get(r["team_id"]), r["award"], r["titles"])
-                   for r in team_table(trade, ts.stage)]
+                   for r in team_table(trade, ts.stage, ts)]
     for rank, entry, award, titles in placed:
         if entry is None or not award:
             continue

@@ -469,14 +469,14 @@ def team_rule(trade: Trade) -> "TeamRule":
                     missing_as_zero=bool(conf.get("missing_as_zero", False)))
 
 
-def team_table(trade: Trade, stage: Stage | None = None) -> list[dict]:
+def team_table(trade: Trade, stage: Stage | None = None, ts=None) -> list[dict]:
     """Team standings beside the individual ones: each team's members' totals in the
     stage (a member without a ranked total counts as absent), aggregated by the trade's
     team rule, plus team rounds (the totals of entries of the team itself in that stage).
     Rows best first: rank, team, members part, rounds part, total, members."""
     from ..brackets import team_score, team_standings
     from .standings import trade_standings
-    ts = trade_standings(trade, stage)
+    ts = ts or trade_standings(trade, stage)    # the caller's, when it has them already
     rows = {r.entry: r for r in ts.standings.rows}
     entries = dict(ts.entries)
     if ts.team_rounds is not None:       # a mixed stage scores the team rounds apart
