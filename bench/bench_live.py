@@ -150,8 +150,7 @@ def build_database(path: Path, entries: int) -> dict:
     from competition import create_app
     from competition.demo_marks import marks_for_entry
     from competition.extensions import db
-    from competition.models import (Competition, Contestant, Entry, Heat, JudgeAssignment,
-                                    Mark, Role, Stage, Trade, User)
+    from competition.models import Competition, Contestant, Entry, Heat, JudgeAssignment, Mark, Role, Stage, Trade, User
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     rng = random.Random(5)
     with app.app_context():

@@ -16,9 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from competition.promotion import FIVE_LEVEL, Finisher, decide, load_policy_file  # noqa: E402
-from exports.promotions import (  # noqa: E402
-    PromotionListData, PromotionListRow, promotion_list_pdf, promotion_list_xlsx,
-)
+from exports.promotions import PromotionListData, PromotionListRow, promotion_list_pdf, promotion_list_xlsx  # noqa: E402
 
 POLICIES = Path(__file__).resolve().parent.parent / "competition" / "promotion_policies"
 
@@ -50,7 +48,7 @@ def main() -> None:
         policy = load_policy_file(POLICIES / name)
         # 41 trades of ~244 contestants each = 10,000
         trades = [finishers(244, rng) for _ in range(41)]
-        secs = best_of(lambda: [decide(FIVE_LEVEL, policy, r, g) for r, g in trades])
+        secs = best_of(lambda: [decide(FIVE_LEVEL, policy, r, g) for r, g in trades])  # noqa: B023
         print(f"decide, 41 trades x 244 = 10,004 contestants, {name}: {secs * 1000:.0f} ms")
     rows = [PromotionListRow(name=f"选手{i}", gender="男", id_number=f"99{i:016d}",
                              employer="示例县第一机械厂", trade="车工", old_grade="四级/中级工",

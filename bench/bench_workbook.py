@@ -22,8 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from exports.data import (Column, JudgeMark, OverallRow, ResultRow, ResultsData,  # noqa: E402
-                          TradeResults)
+from exports.data import Column, JudgeMark, OverallRow, ResultRow, ResultsData, TradeResults  # noqa: E402
 from exports.workbooks import write_results_workbook  # noqa: E402
 
 TRADES = 41

@@ -18,12 +18,26 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete, insert, select
 
+from .demo_marks import marks_for_entry
 from .extensions import db
 from .models import (
-    AuditLog, Bracket, Certificate, Competition, Contestant, Entry, Heat, JudgeAssignment,
-    Mark, Match, Promotion, Role, Stage, Team, Trade, User,
+    AuditLog,
+    Bracket,
+    Certificate,
+    Competition,
+    Contestant,
+    Entry,
+    Heat,
+    JudgeAssignment,
+    Mark,
+    Match,
+    Promotion,
+    Role,
+    Stage,
+    Team,
+    Trade,
+    User,
 )
-from .demo_marks import marks_for_entry
 
 DEMO_CODE = "DEMO13"
 DEMO_NAME = "第十三届职工技能大赛（演示）"
@@ -34,8 +48,8 @@ SMALL_TRADE_SIZE = 8
 PASSWORDS = {"organiser": "demo-admin", "chief": "demo-chief", "judge": "1234",
              "screen": "demo-screen", "arbitration": "demo-arb"}
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰飞鹏辉建国红梅志文斌宇浩凯健俊帆晨阳雪琳晶欣怡佳瑞海波峰宁亮成林"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰飞鹏辉建国红梅志文斌宇浩凯健俊帆晨阳雪琳晶欣怡佳瑞海波峰宁亮成林"  # noqa: E501
 EMPLOYERS = ["示例县第一机械厂", "示例县供电公司", "示例县自来水公司", "示例县职业技术学校",
              "示例县纺织有限公司", "示例县公共交通公司", "示例县人民医院后勤中心",
              "示例县乳业有限公司", "示例县化工园区管理公司", "示例县建筑工程有限公司",
@@ -95,7 +109,7 @@ def load_demo(size: DemoSize | None = None, reset: bool = False) -> tuple[Compet
     _check_rules(rules)
     for path, data in rules:
         _build_trade(comp, path, data, size, rng, users)
-    from .demo_teams import build_safety_contest   # the team trades and a bracket
+    from .demo_teams import build_safety_contest  # the team trades and a bracket
     build_safety_contest(comp, users, marks=size.marks)
     db.session.commit()
     return comp, True
@@ -288,7 +302,8 @@ def demo_command(contestants: int | None, reset: bool, no_marks: bool) -> None:
         db.session.rollback()
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        raise click.ClickException("the rule files above do not validate; nothing was loaded")
+        raise click.ClickException(
+            "the rule files above do not validate; nothing was loaded") from None
     if not created:
         click.echo(f"The demo event is already loaded ({comp.name}); nothing changed. "
                    "Use --reset to rebuild it.")

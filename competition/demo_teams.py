@@ -29,8 +29,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from .extensions import db
-from .models import (Competition, Entry, JudgeAssignment, Mark, Match, Role, Stage, Team,
-                     Trade, User)
+from .models import Competition, Entry, JudgeAssignment, Mark, Match, Role, Stage, Team, Trade, User
 
 RULES = Path(__file__).parent / "demo_rules"
 TEAM_TRADE, QUIZ_TRADE = "safety_team", "safety_quiz"
@@ -76,6 +75,7 @@ def build_safety_contest(comp: Competition, users: dict[str, User], marks: bool 
 def _trade(comp: Competition, code: str) -> tuple[Trade, list[User]]:
     """The trade bound to its demo rule (by rule_text), its chief judge and judges."""
     import tomllib
+
     from .demo import _judges_needed, _trade_user
     from .rules import parse_rule
     path = RULES / f"{code}.toml"
@@ -98,8 +98,8 @@ def _register(comp: Competition, trades: list[Trade], rng: random.Random, admin:
     """160 fictional people in 40 teams, registered in both trades through the
     registration service (the same validation as an imported sign-up sheet)."""
     from .demo import fake_id_number, fake_name
-    from .services.registration import import_report, validation_context
     from .registration import validate_rows
+    from .services.registration import import_report, validation_context
     people = []
     for employer in EMPLOYERS:
         for _ in range(TEAM_SIZE):

@@ -63,7 +63,7 @@ def certificates_cmd(trade_code, all_trades, no_issue, competition_code, out):
     if not no_issue:
         for t in [trade] if trade else comp.trades:
             try:
-                issued = _with_rule(lambda: svc.issue_certificates(t, None), t)
+                issued = _with_rule(lambda: svc.issue_certificates(t, None), t)  # noqa: B023
             except svc.DocumentError as err:
                 raise click.ClickException(str(err)) from None
             if issued:

@@ -21,8 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .data import CertificateData
 from .fonts import cjk_font
-from .layout import OPTIONAL_PLACEHOLDERS, CertificateLayout, TextBox, load_layout, \
-    template_fields
+from .layout import OPTIONAL_PLACEHOLDERS, CertificateLayout, TextBox, load_layout, template_fields
 from .qr import draw_qr, qr_matrix
 from .textfit import fit
 

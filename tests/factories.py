@@ -4,9 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from competition.extensions import db
-from competition.models import (
-    Competition, Contestant, Entry, Heat, JudgeAssignment, Role, Stage, Trade,
-)
+from competition.models import Competition, Contestant, Entry, Heat, JudgeAssignment, Role, Stage, Trade
 
 from .conftest import create_user
 

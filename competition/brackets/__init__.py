@@ -2,12 +2,11 @@
 over plain data (no Flask, no database)."""
 from .advancement import Advancement, AdvancementError, Ranked, advance, quota_for
 from .draw import Assignment, DrawError, DrawResult, Entrant, HeatSlot, draw
-from .elimination import (BracketError, Knockout, KnockoutMatch, bracket_size, round_name,
-                          seed_order)
+from .elimination import BracketError, Knockout, KnockoutMatch, bracket_size, round_name, seed_order
 from .groups import knockout_seeding, split_into_groups
 from .rng import SeededRandom, new_seed
-from .seating import free_workstations, next_free_workstation, next_lot, same_lot
 from .roundrobin import PointsSystem, Result, RoundRobinError, TableRow, schedule, table
+from .seating import free_workstations, next_free_workstation, next_lot, same_lot
 from .teams import TeamRule, TeamScore, team_score, team_standings
 
 __all__ = [

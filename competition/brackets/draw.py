@@ -97,7 +97,7 @@ def draw(entrants: Sequence[Entrant], heats: Sequence[HeatSlot], seed: str, *,
         room = [h for h in heats if len(placed[h.key]) < h.capacity]
 
         def score(h: HeatSlot):
-            same = per_employer[h.key][e.employer] if spread_employers and e.employer else 0
+            same = per_employer[h.key][e.employer] if spread_employers and e.employer else 0  # noqa: B023
             load = len(placed[h.key]) / h.capacity if fill == "balanced" else 0
             return (same, load, heat_index[h.key])
 

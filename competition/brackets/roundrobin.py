@@ -88,7 +88,7 @@ def _tally(keys, results: Sequence[Result], system: PointsSystem) -> dict[Hashab
     for res in results:
         if res.a not in rows or res.b not in rows:
             raise RoundRobinError(f"result for an entrant not in this group: {res.a} v {res.b}")
-        for own, other, s1, s2 in ((res.a, res.b, res.score_a, res.score_b),
+        for own, _other, s1, s2 in ((res.a, res.b, res.score_a, res.score_b),
                                    (res.b, res.a, res.score_b, res.score_a)):
             row = rows[own]
             row.played += 1

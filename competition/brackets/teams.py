@@ -50,12 +50,15 @@ class TeamRule:
             raise TeamRuleError("best needs best_of >= 1")
 
 
+SUM_RULE = TeamRule()
+
+
 def _q(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
 
 
 def team_score(key: Hashable, members: Mapping[Hashable, Decimal | None],
-               rounds: Sequence[Decimal] = (), rule: TeamRule = TeamRule()) -> TeamScore:
+               rounds: Sequence[Decimal] = (), rule: TeamRule = SUM_RULE) -> TeamScore:
     """One team's score."""
     present = {m: Decimal(v) for m, v in members.items() if v is not None}
     if rule.method == "sum":

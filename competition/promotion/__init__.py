@@ -9,15 +9,30 @@ function from final standings to promotions. No Flask, no database.
 Registration sheets: ``parse_grade("三级/高级工") == "L3"`` (GradeError when unreadable).
 """
 from .decide import (
-    BASIS_LABELS, Decision, EarlierPromotion, Finisher, decide, promotion_note, rank_cutoff,
+    BASIS_LABELS,
+    Decision,
+    EarlierPromotion,
+    Finisher,
+    decide,
+    promotion_note,
+    rank_cutoff,
     resolve_one_per_person,
 )
-from .ladder import (
-    EIGHT_LEVEL, FIVE_LEVEL, LADDERS, Grade, GradeError, Ladder, get_ladder, parse_grade,
-)
+from .ladder import EIGHT_LEVEL, FIVE_LEVEL, LADDERS, Grade, GradeError, Ladder, get_ladder, parse_grade
 from .loader import PolicyError, PolicyProblem, load_policy_file, parse_policy
-from .policy import N_, Mismatch, PolicyValueError, mismatch_notes
-from .policy import AwardRule, PassRule, Policy, RankRule, TradePolicy, describe, mismatches
+from .policy import (
+    N_,
+    AwardRule,
+    Mismatch,
+    PassRule,
+    Policy,
+    PolicyValueError,
+    RankRule,
+    TradePolicy,
+    describe,
+    mismatch_notes,
+    mismatches,
+)
 
 __all__ = [
     "AwardRule", "BASIS_LABELS", "Decision", "EIGHT_LEVEL", "EarlierPromotion", "FIVE_LEVEL",

@@ -13,8 +13,8 @@ and their team's), the best decision is kept; percentages count entries, not mem
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Mapping, Sequence
 
 from .ladder import GradeError, Ladder

@@ -14,9 +14,7 @@ from pydantic import ValidationError
 from ..rules.loader import Problem, field_name
 from ..rules.locate import line_of, locate
 from .ladder import LADDERS, Ladder, get_ladder
-from .policy import (
-    AwardRule, N_, PassRule, Policy, PolicyValueError, RankRule, TradeOverride,
-)
+from .policy import N_, AwardRule, PassRule, Policy, PolicyValueError, RankRule, TradeOverride
 
 _TAGS = ("award", "rank", "pass")
 

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
-from pydantic import (
-    BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .ladder import GradeError, Ladder, get_ladder
 
@@ -166,8 +164,9 @@ class Policy(_Strict):
     def for_trade(self, trade_code: str | None) -> "TradePolicy":
         """The effective policy of one trade: the policy with that trade's overrides."""
         o = self.trades.get(trade_code or "")
-        pick = (lambda name: getattr(o, name) if o is not None
-                and name in o.model_fields_set else getattr(self, name))
+        def pick(name):
+            return getattr(o, name) if o is not None and name in o.model_fields_set \
+                else getattr(self, name)
         return TradePolicy(
             name=self.name, ladder=get_ladder(self.ladder), trade=trade_code,
             max_grade=pick("max_grade"), max_steps=pick("max_steps"),

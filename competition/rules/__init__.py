@@ -6,9 +6,27 @@
 Pure: no Flask, no database. The format is documented in scoring_rules/README.md.
 """
 from .loader import Problem, RuleError, check_paths, load_rule, parse_rule
-from .model import (KINDS, Adjustment, AwardLevel, Awards, Band, Checklist, Component, Count,
-                    Deductions, Difficulty, Item, Judged, Measured, Rule, Scoring, Timed,
-                    Title, Trade, Violation)
+from .model import (
+                    KINDS,
+                    Adjustment,
+                    AwardLevel,
+                    Awards,
+                    Band,
+                    Checklist,
+                    Component,
+                    Count,
+                    Deductions,
+                    Difficulty,
+                    Item,
+                    Judged,
+                    Measured,
+                    Rule,
+                    Scoring,
+                    Timed,
+                    Title,
+                    Trade,
+                    Violation,
+)
 from .slots import Slot
 
 __all__ = [

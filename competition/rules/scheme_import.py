@@ -20,9 +20,19 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .loader import RuleError, parse_rule
-from .scheme_xlsx import (DATA_SHEET, FORMAT, HEADER_ROW, HEADINGS, SHEET, SOURCE_KEY,
-                          SchemeError, SchemeProblem, _points, save_scheme)
 from .scheme_wording import n
+from .scheme_xlsx import (
+    DATA_SHEET,
+    FORMAT,
+    HEADER_ROW,
+    HEADINGS,
+    SHEET,
+    SOURCE_KEY,
+    SchemeError,
+    SchemeProblem,
+    _points,
+    save_scheme,
+)
 
 _FIELD = re.compile(r"^(criteria|components)\[([^\]]+)\]")
 TOP_ORDER = ("version", "trade", "scoring", "components", "criteria", "awards")

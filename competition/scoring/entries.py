@@ -12,7 +12,6 @@ from typing import Any, Iterable
 
 from .compiled import Plan, columns, judge_totals, resolve_columns
 from .groups import choose
-from .kinds import Part
 
 _MEMO_SLACK = 4
 

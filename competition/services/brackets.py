@@ -14,13 +14,23 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
-from ..brackets import (BracketError, Knockout, KnockoutMatch, PointsSystem, Result,
-                        RoundRobinError, knockout_seeding, round_name, schedule,
-                        split_into_groups, table)
+from ..brackets import (
+    BracketError,
+    Knockout,
+    KnockoutMatch,
+    PointsSystem,
+    Result,
+    RoundRobinError,
+    knockout_seeding,
+    round_name,
+    schedule,
+    split_into_groups,
+    table,
+)
 from ..extensions import db
-from ..models import Bracket, Entry, JudgeAssignment, Heat, Match, Role, Stage, User
+from ..models import Bracket, Entry, Heat, JudgeAssignment, Match, Role, Stage, User
 from .draws import active_entries
-from .registration import _, Conflict, Forbidden, NotFound, ServiceError, audit
+from .registration import Conflict, Forbidden, NotFound, ServiceError, _, audit
 
 FORMATS = ("single_elimination", "round_robin", "groups_knockout")
 KO = ""   # group_name of knockout matches

@@ -12,16 +12,41 @@ from typing import Iterable
 
 from sqlalchemy import select
 
-from exports.data import (BulletinData, Column, JudgeMark, OverallRow, ResultRow,
-                          ResultsData, ScoreSheetData, TradeResults, chinese_date)
+from exports.data import (
+    BulletinData,
+    Column,
+    JudgeMark,
+    OverallRow,
+    ResultRow,
+    ResultsData,
+    ScoreSheetData,
+    TradeResults,
+    chinese_date,
+)
 
 from ..extensions import db
 from ..models import Competition, Entry, Heat, Mark, Stage, Trade, User
 from .certificates import (  # noqa: F401  (one import for the web layer and the CLI)
-    Awarded, DocumentError, Verification, _font_path, awarded, base_url, certificate_data,
-    certificate_layout, current_certificates, export_dir, issue_certificates,
-    reissue_certificate, sample_certificate, save_certificate_layout, serial_prefix,
-    split_bodies, verify, verify_url, void_certificate, write_certificates,
+    Awarded,
+    DocumentError,
+    Verification,
+    _font_path,
+    awarded,
+    base_url,
+    certificate_data,
+    certificate_layout,
+    current_certificates,
+    export_dir,
+    issue_certificates,
+    reissue_certificate,
+    sample_certificate,
+    save_certificate_layout,
+    serial_prefix,
+    split_bodies,
+    verify,
+    verify_url,
+    void_certificate,
+    write_certificates,
 )
 from .results import StageResult, overall, stage_result, stage_results
 from .rules import rule_for

@@ -13,11 +13,21 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from ..brackets import (Advancement, AdvancementError, DrawError, Entrant, HeatSlot,
-                        Ranked, advance, draw, new_seed)
+from ..brackets import (
+    Advancement,
+    AdvancementError,
+    DrawError,
+    Entrant,
+    HeatSlot,
+    Ranked,
+    TeamRule,
+    advance,
+    draw,
+    new_seed,
+)
 from ..extensions import db
 from ..models import AuditLog, Contestant, Entry, Heat, Mark, Stage, Team, Trade, User, utcnow
-from .registration import _, Conflict, NotFound, ServiceError, audit
+from .registration import Conflict, NotFound, ServiceError, _, audit
 
 FORMATS = ("ranked", "bracket")
 
@@ -461,7 +471,6 @@ def _team_awards(trade: Trade, ts, ranked) -> dict:
 def team_rule(trade: Trade) -> "TeamRule":
     """The trade's team scoring from the competition settings, e.g.
     settings["team_scoring"]["quiz"] = {"method": "best", "best_of": 3}; default: sum."""
-    from ..brackets import TeamRule
     from ..models import Competition
     comp = db.session.get(Competition, trade.competition_id)
     conf = ((comp.settings or {}).get("team_scoring") or {}).get(trade.code) or {}

@@ -89,7 +89,7 @@ class OverallLine:
 
 def overall(results: list[StageResult]) -> list[OverallLine]:
     """The trade's overall ranking over ``results`` (see competition.stages_overall)."""
-    stages, rows_by, entries_by = [], [], []
+    stages, rows_by = [], []
     for res in results:
         by_key = {}
         places = []

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 from ..extensions import db
 from ..models import AuditLog, Trade, User
 from .rules import read_rule_file, rule_digest, rule_path

@@ -2,9 +2,7 @@
 confirm, see lists flagged for review, download the 晋级名单 (xlsx full/masked, PDF)."""
 from __future__ import annotations
 
-from flask import (
-    Blueprint, abort, flash, redirect, render_template, request, send_file, url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +12,8 @@ from ..promotion import PolicyError, describe
 from ..rules import RuleError
 from ..services import promotions as svc
 from .auth import roles_required
-from .lookup import competition_or_404 as _competition, trade_or_404 as _trade
+from .lookup import competition_or_404 as _competition
+from .lookup import trade_or_404 as _trade
 
 bp = Blueprint("promotions", __name__, url_prefix="/admin/promotions")
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import (Blueprint, Response, abort, current_app, redirect, render_template,
-                   request, send_file, url_for)
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from .. import live

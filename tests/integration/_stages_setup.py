@@ -9,7 +9,7 @@ Overall: 选手3 1, 选手1 2, then the eliminated by 初赛 rank: 选手4 3, �
 选手2 (决赛缺考), 选手6 (初赛缺考).
 """
 from competition.extensions import db
-from competition.models import Entry, Heat, Mark, Stage
+from competition.models import Heat, Mark, Stage
 from competition.services.draws import confirm_advancement
 from tests.factories import build_event
 

@@ -1,8 +1,6 @@
 """The LED bracket screen is told over Socket.IO (the trade's room) when a result is in."""
-from sqlalchemy import select
 
 from competition.extensions import db, socketio
-from competition.models import Bracket, Stage
 from competition.services import brackets as svc
 from competition.services import draws
 

@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from competition.demo import PASSWORDS
 from competition.demo_teams import QUIZ_TRADE, TEAM_TRADE
 from competition.extensions import db
-from competition.models import (AuditLog, Bracket, Contestant, Entry, Match, Stage, Team,
-                                Trade)
+from competition.models import AuditLog, Bracket, Contestant, Entry, Match, Stage, Team, Trade
 from competition.services import brackets as bsvc
 from competition.services.draws import team_rule, team_table
 from competition.services.standings import trade_standings

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import AuditLog, Entry, Heat, Mark, Stage
+from competition.models import AuditLog, Entry, Mark, Stage
 from competition.services import draws as svc
 from competition.services import registration as reg
 from competition.services.registration import Conflict
@@ -46,7 +46,7 @@ def placement(stage):
 def test_the_draw_is_reproducible_from_its_seed_and_respects_capacity(client, auth, ev):
     auth.login("org")
     stage = stage_with_heats(client)
-    page = client.get(f"/admin/trades/lathe/stages").get_data(as_text=True)
+    page = client.get("/admin/trades/lathe/stages").get_data(as_text=True)
     assert "第3场" in page and "示例县第一机械厂" in page
     client.post(f"/admin/stages/{stage.id}/draw", data={"seed": "2026-lathe-prelim",
                                                        "spread_employers": "1"})

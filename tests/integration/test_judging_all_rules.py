@@ -2,8 +2,6 @@
 every slot, and accepts a valid mark for each kind of input."""
 from pathlib import Path
 
-import pytest
-
 from competition.extensions import db
 from competition.models import Role
 from competition.services.rules import rule_for

@@ -3,6 +3,8 @@ the Socket.IO message queue. A screen connected to process B sees a mark that a 
 stored through process A's HTTP API."""
 from __future__ import annotations
 
+import http.cookiejar
+import json
 import os
 import queue
 import re
@@ -11,13 +13,10 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
-
-import http.cookiejar
-import json
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 
 import pytest
 

@@ -12,9 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import (
-    AuditLog, Competition, Contestant, Entry, Mark, Promotion, Team, Trade,
-)
+from competition.models import AuditLog, Competition, Contestant, Entry, Mark, Promotion, Team, Trade
 from competition.services import promotions as svc
 from competition.services.errors import ServiceError
 from competition.services.standings import trade_changed

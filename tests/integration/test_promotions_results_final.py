@@ -6,8 +6,7 @@ import html as htmlmod
 from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import AuditLog
-from competition.models import utcnow
+from competition.models import AuditLog, utcnow
 from competition.services import promotions as svc
 from tests.integration.test_promotions_gaps import TOP, page
 from tests.integration.test_promotions_gaps import event as gaps_event

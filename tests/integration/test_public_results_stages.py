@@ -50,7 +50,7 @@ def test_a_blind_trade_shows_lots_in_every_stage_until_published(app, client):
 
 
 def test_before_the_final_is_scored_the_preliminary_is_live_with_who_goes_on(app, client):
-    ev = build_two_stage(final_marks=False)
+    build_two_stage(final_marks=False)
     html = page(client)
     assert "初赛成绩" in html and 'class="on">初赛 <small>' in html
     went_on = html[html.index('class="went-on-list"'):]

@@ -3,7 +3,6 @@ these blueprints x every role. Organiser pages refuse everyone else (403; anonym
 sign-in); the bracket page admits judges; the screen and the JSON view are public."""
 import pytest
 
-from competition.extensions import db
 from competition.models import Role
 from competition.services import brackets as bsvc
 from competition.services import draws

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import AuditLog, Entry, Heat, JudgeAssignment, Stage, Trade
+from competition.models import AuditLog, Entry, Heat, JudgeAssignment, Trade
 from competition.services import draws
 from competition.services import registration as reg
 from competition.services.marks import record_mark

@@ -1,8 +1,8 @@
 """Awards and titles go with the trade's final placing: while the final is drawn but not
 yet scored, the screens show the preliminary's ranking without awards, and certificates
 and promotions get nothing to award from it; once the final has marks, its awards appear."""
-from competition.models import Trade
 from competition.extensions import db
+from competition.models import Trade
 from competition.services.standings import trade_standings
 
 from ._stages_setup import build_two_stage

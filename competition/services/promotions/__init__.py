@@ -9,16 +9,22 @@ organiser's reopen (re-propose) or keep decision clears the flag.
 Every write records AuditLog rows and commits once.
 """
 from .decisions import (
-    ACTIVE, DEFAULT_POLICY, POLICY_DIR, PromotionError, TradeList, competition_ladder,
-    competition_policy, policy_mismatches, problem_text, promoted_this_year, trade_decisions,
+    ACTIVE,
+    DEFAULT_POLICY,
+    POLICY_DIR,
+    PromotionError,
+    TradeList,
+    competition_ladder,
+    competition_policy,
+    policy_mismatches,
+    problem_text,
+    promoted_this_year,
+    trade_decisions,
     trade_finishers,
 )
 from .documents import export_data, promotion_note, write_exports
+from .lists import confirm, exclude, include, keep_after_review, propose, refresh_review_flags, set_policy, trade_list
 from .readiness import ResultsState, results_state
-from .lists import (
-    confirm, exclude, include, keep_after_review, propose, refresh_review_flags, set_policy,
-    trade_list,
-)
 
 __all__ = [
     "ACTIVE", "DEFAULT_POLICY", "POLICY_DIR", "PromotionError", "TradeList", "competition_ladder",

@@ -9,8 +9,17 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import Competition, Contestant, Promotion, Trade
 from ...promotion import (
-    EIGHT_LEVEL, Decision, EarlierPromotion, Finisher, GradeError, Ladder, Policy, decide,
-    get_ladder, load_policy_file, parse_policy,
+    EIGHT_LEVEL,
+    Decision,
+    EarlierPromotion,
+    Finisher,
+    GradeError,
+    Ladder,
+    Policy,
+    decide,
+    get_ladder,
+    load_policy_file,
+    parse_policy,
 )
 from ..errors import ServiceError, _
 
@@ -198,7 +207,7 @@ def policy_mismatches(trade: Trade) -> list:
     names, component ids), plus [trades.<code>] sections naming no trade of the competition:
     Mismatch objects (``str()`` English, problem_text() in the user's language).
     Raises PolicyError, RuleError."""
-    from ...promotion import Mismatch, N_, mismatch_notes
+    from ...promotion import N_, Mismatch, mismatch_notes
     from ..rules import rule_for
     policy = competition_policy(trade.competition)
     rule = rule_for(trade)

@@ -10,6 +10,7 @@ from ...models import Competition, Promotion, Trade, utcnow
 from .decisions import PromotionError, competition_ladder, trade_finishers
 from .lists import refresh_review_flags
 
+
 def promotion_note(contestant_id: int) -> str | None:
     """The words a certificate may print about a confirmed promotion, e.g.
     "由四级/中级工晋升为三级/高级工"; None when the contestant has no confirmed promotion,

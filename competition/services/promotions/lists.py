@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import AuditLog, Competition, Promotion, Trade, User, utcnow
-from .decisions import ACTIVE, PromotionError, TradeList, trade_decisions
+from .decisions import PromotionError, TradeList, trade_decisions
+
 
 def trade_list(trade: Trade) -> TradeList:
     rows = db.session.scalars(select(Promotion).where(Promotion.trade_id == trade.id)

@@ -2,7 +2,8 @@
 from collections import Counter
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from competition.brackets import DrawError, Entrant, HeatSlot, SeededRandom, draw
 
@@ -37,7 +38,7 @@ def test_the_random_source_is_pinned_to_its_documented_algorithm():
 def test_lots_are_one_to_n_and_workstations_one_to_k_per_heat():
     result = draw(field(45), HEATS, "s")
     assert sorted(a.lot_number for a in result.assignments) == list(range(1, 46))
-    for heat, rows in result.by_heat().items():
+    for rows in result.by_heat().values():
         assert [a.workstation for a in rows] == list(range(1, len(rows) + 1))
 
 

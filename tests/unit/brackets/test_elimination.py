@@ -2,7 +2,8 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from competition.brackets import BracketError, Knockout, bracket_size, seed_order
 from competition.brackets.elimination import BYE, DONE

@@ -3,11 +3,20 @@ from decimal import Decimal as D
 from itertools import combinations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from competition.brackets import (BracketError, Knockout, PointsSystem, Result,
-                                  RoundRobinError, knockout_seeding, schedule,
-                                  split_into_groups, table)
+from competition.brackets import (
+    BracketError,
+    Knockout,
+    PointsSystem,
+    Result,
+    RoundRobinError,
+    knockout_seeding,
+    schedule,
+    split_into_groups,
+    table,
+)
 
 
 @given(st.integers(min_value=2, max_value=20))

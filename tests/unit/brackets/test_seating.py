@@ -1,5 +1,6 @@
 """Seating by hand: the next free workstation and the next lot number."""
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from competition.brackets import free_workstations, next_free_workstation, next_lot, same_lot
 

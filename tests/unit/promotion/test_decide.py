@@ -3,9 +3,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from competition.promotion import (
-    EIGHT_LEVEL, FIVE_LEVEL, Finisher, decide, parse_policy, resolve_one_per_person,
-)
+from competition.promotion import EIGHT_LEVEL, FIVE_LEVEL, Finisher, decide, parse_policy, resolve_one_per_person
 
 AWARD_POLICY = """
 version = 1
@@ -182,7 +180,8 @@ grant = "中级工"
     rows.append(row("x", None, None, status="disqualified"))
     ds = decide(FIVE_LEVEL, policy, rows, {})
     assert [d.key for d in ds if d.promoted] == ["1", "2"]
-    assert ds[0].reason == "第1名（前30%，7名完赛者中前2名），评定为四级/中级工（现有等级未登记或无法识别，按无等级处理）"
+    assert ds[0].reason == ("第1名（前30%，7名完赛者中前2名），评定为四级/中级工"
+                            "（现有等级未登记或无法识别，按无等级处理）")
     assert ds[2].reason.startswith("第3名，未进入前30%，7名完赛者中前2名")
 
 

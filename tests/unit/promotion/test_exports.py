@@ -5,9 +5,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from exports.promotions import (
-    PromotionListData, PromotionListRow, promotion_list_pdf, promotion_list_xlsx,
-)
+from exports.promotions import PromotionListData, PromotionListRow, promotion_list_pdf, promotion_list_xlsx
 
 ROWS = [PromotionListRow(name="王示例", gender="男", id_number="990101199001011234",
                          employer="示例县第一机械厂", trade="车工", old_grade="四级/中级工",

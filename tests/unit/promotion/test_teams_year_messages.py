@@ -4,9 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from competition.promotion import (
-    FIVE_LEVEL, EarlierPromotion, Finisher, PolicyError, decide, parse_policy,
-)
+from competition.promotion import FIVE_LEVEL, EarlierPromotion, Finisher, PolicyError, decide, parse_policy
 
 RANK_TOP1 = 'version = 1\nname = "x"\n[[rules]]\nkind = "rank"\ntop = 1\nsteps = 1\n'
 

@@ -7,9 +7,16 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from competition.registration.drawsheet import (COLUMNS, PDF_MIN_SIZE, PDF_PAD, DrawRow,
-                                                DrawSheet, _pdf_cell, pdf_column_widths,
-                                                to_pdf)
+from competition.registration.drawsheet import (
+    COLUMNS,
+    PDF_MIN_SIZE,
+    PDF_PAD,
+    DrawRow,
+    DrawSheet,
+    _pdf_cell,
+    pdf_column_widths,
+    to_pdf,
+)
 from exports.fonts import cjk_font
 
 LONG_VENUE = "示例县第一机械厂培训中心（二号车间东侧数控实训区）"

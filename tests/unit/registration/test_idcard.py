@@ -2,7 +2,8 @@
 from datetime import date
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from competition.registration import idcard
 from competition.registration.idcard import IdCardError, check_char, make_number, parse

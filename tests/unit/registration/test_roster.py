@@ -3,8 +3,15 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from competition.registration.roster import (RosterRow, RosterSheet, column_widths,
-                                             mask_id, mask_phone, roster_xlsx, sheet_name)
+from competition.registration.roster import (
+    RosterRow,
+    RosterSheet,
+    column_widths,
+    mask_id,
+    mask_phone,
+    roster_xlsx,
+    sheet_name,
+)
 
 
 def row(**kw):

@@ -5,8 +5,15 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from competition.registration import (Context, SheetError, TradeRef, make_number, read_sheet,
-                                      template_workbook, validate_workbook)
+from competition.registration import (
+    Context,
+    SheetError,
+    TradeRef,
+    make_number,
+    read_sheet,
+    template_workbook,
+    validate_workbook,
+)
 
 TRADES = [TradeRef("lathe", "车工"), TradeRef("welder", "焊工")]
 ID1 = make_number("990102", date(1985, 3, 12), 151)

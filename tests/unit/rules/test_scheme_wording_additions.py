@@ -1,9 +1,15 @@
 """Marking-scheme wording of the format additions (groups, attempts, awards, rounding,
 zeroes, partial items, asymmetric count, 30-second steps)."""
-from competition.rules.scheme_wording import (awards_line, formula, item_standard,
-                                              scoring_line, tie_break_line,
-                                              violation_standard)
-from competition.rules.scheme_wording import _count, _timed
+from competition.rules.scheme_wording import (
+    _count,
+    _timed,
+    awards_line,
+    formula,
+    item_standard,
+    scoring_line,
+    tie_break_line,
+    violation_standard,
+)
 
 DATA = {
     "trade": {"code": "t", "name": "T"},

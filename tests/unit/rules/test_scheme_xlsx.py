@@ -11,9 +11,16 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from competition.rules import parse_rule
-from competition.rules.scheme_xlsx import (DATA_SHEET, HEADER_ROW, SHEET, SchemeError,
-                                           export_scheme_cmd, import_scheme,
-                                           import_scheme_cmd, scheme_bytes)
+from competition.rules.scheme_xlsx import (
+    DATA_SHEET,
+    HEADER_ROW,
+    SHEET,
+    SchemeError,
+    export_scheme_cmd,
+    import_scheme,
+    import_scheme_cmd,
+    scheme_bytes,
+)
 
 RULES_DIR = Path(__file__).parents[3] / "scoring_rules"
 CODES = sorted(p.stem for p in RULES_DIR.glob("*.toml"))
@@ -119,7 +126,8 @@ def test_the_sheet_prints_on_a4_with_the_header_repeated_and_data_hidden():
     ("chinese_cook", "口味", "5名裁判独立评分（0~25分，最小单位0.5分），"
                             "去掉1个最高分和1个最低分后取平均分"),
     ("local_cuisine", "口味（每名裁判8分）", "去掉1个最高分和1个最低分后其余5名裁判分数相加"),
-    ("tea_master", "创新茶艺（主题、茶席、演示、解说）", "按100分制折算为30分；得分乘以赛前申报的难度系数（0.8~1.0，级差0.1）"),
+    ("tea_master", "创新茶艺（主题、茶席、演示、解说）",
+     "按100分制折算为30分；得分乘以赛前申报的难度系数（0.8~1.0，级差0.1）"),
     ("infant_care", "沟通与人文关怀（0~3评价分）", "0分低于行业标准，1分达到标准"),
     ("forklift", "绕桩行驶用时", "共2次机会，与“绕桩碰杆”按同一次整体计分，取最好一次成绩。"
                               "得分＝25×最短用时÷本人用时"),

@@ -1,6 +1,7 @@
 """The overall ranking of a two-stage trade: the final first, then the preliminary's
 eliminated contestants by their preliminary results (worked by hand in each test)."""
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from competition.stages_overall import OverallPlace, StagePlace, overall_ranking
 
