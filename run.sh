@@ -80,9 +80,12 @@ test_suite() {
   js_deps
   translations
   services
-  say "Running the tests (SQLite and PostgreSQL)"
+  say "Lint (ruff)"
+  "$VENV/bin/ruff" check competition exports tests bench
+  local workers="${TEST_WORKERS:-$(nproc 2>/dev/null || echo 2)}"
+  say "Running the tests (SQLite and PostgreSQL, $workers workers)"
   set +e
-  "$VENV/bin/pytest" -q -p no:cacheprovider "$@"
+  "$VENV/bin/pytest" -q -p no:cacheprovider -n "$workers" "$@"
   local rc=$?
   set -e
   [ $rc -eq 5 ] && { echo "no tests were collected" >&2; exit 1; }
