@@ -6,7 +6,8 @@ split over several sheets beyond Excel's row limit). A trade run in several stag
 its overall ranking (最终排名: each stage's rank and total side by side) on the trade's
 sheet and a sheet per stage after it ("车工-预赛", "车工-决赛"; the remark says who went
 on). Every sheet: a title row and a header row frozen and repeated on each printed page,
-widths from the content, A4, fit to width, page numbers in the footer. Numbers are written as numbers (Decimal), never as text.
+widths from the content, A4, fit to width, page numbers in the footer. Numbers are written
+as numbers (Decimal), never as text.
 """
 from __future__ import annotations
 

@@ -231,7 +231,7 @@ def _check_duplicates(checked, ctx: Context) -> None:
     for (idn, trade), _state in ctx.existing.items():
         person_trades[idn].add(trade)
     person_rows: dict[str, int] = {}
-    for i, (reg, errs) in enumerate(checked):
+    for reg, errs in checked:
         if reg is None:
             continue
         key = (reg.id_number, reg.trade_code)

@@ -6,16 +6,15 @@ standings after every mark does no per-rule work again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import attrgetter
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import partial
+from operator import attrgetter
 from typing import Any, Callable, Iterable
 
 from .aggregate import ATTEMPT_AGGREGATES, ZERO
 from .kinds import KINDS, VETO_ORDER, Part, finalizer_for, lower_is_better
 from .marks import split_address, to_decimal
-
 
 ROUNDINGS = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN}
 

@@ -19,8 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from exports.data import CertificateData, chinese_date
 
 from ..extensions import db
-from ..models import (AuditLog, Certificate, Competition, Contestant, Entry, Trade, User,
-                      utcnow)
+from ..models import AuditLog, Certificate, Competition, Contestant, Entry, Trade, User, utcnow
 from .errors import ServiceError, _
 from .standings import trade_standings
 

@@ -16,14 +16,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import AuditLog, Entry, Heat, Mark, Role, Stage, User
 from . import standings
-from .heats import (Conflict, _, Forbidden, JudgingError, NotFound, audit, heat_trade,
-                    judging_criteria, require_assignment, require_chief, require_reason)
+from .heats import (
+    Conflict,
+    Forbidden,
+    JudgingError,
+    NotFound,
+    _,
+    audit,
+    heat_trade,
+    judging_criteria,
+    require_assignment,
+    require_chief,
+    require_reason,
+)
 from .rules import rule_for
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")

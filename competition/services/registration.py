@@ -17,9 +17,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import AuditLog, Competition, Contestant, Entry, Team, Trade, User, utcnow
+from ..registration import Context, Registration, Report, RowError, TradeRef, validate_rows, validate_workbook
 from .errors import Conflict, Forbidden, NotFound, ServiceError, _  # noqa: F401 (re-exported)
-from ..registration import (Context, Registration, Report, RowError, TradeRef,
-                            validate_rows, validate_workbook)
 
 EDITABLE = ("name", "gender", "id_number", "employer", "phone", "grade", "team")
 

@@ -74,7 +74,6 @@ class EntryInfo:
 def live_trade_standings(trade: Trade) -> TradeStandings:
     """Like trade_standings(), with ``entries`` as EntryInfo instead of ORM objects:
     about four times faster, for the live path (one computation per version)."""
-    from ..models import Contestant, Team
     stage = default_stage(trade)
     if stage is None:
         return trade_standings(trade, None)

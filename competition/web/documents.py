@@ -6,8 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
-                   request, send_file, url_for)
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -18,7 +17,8 @@ from ..rules import RuleError
 from ..services import document_jobs as jobs
 from ..services import documents as svc
 from .auth import roles_required
-from .lookup import competition_or_404 as _competition, trade_or_404 as _trade
+from .lookup import competition_or_404 as _competition
+from .lookup import trade_or_404 as _trade
 
 bp = Blueprint("documents", __name__, url_prefix="/admin/documents")
 verify_bp = Blueprint("verify", __name__)

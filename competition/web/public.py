@@ -36,10 +36,11 @@ def public_team_table(trade) -> dict | None:
     does not validate). While the trade is blind, team names, employers and member names
     are hidden exactly as individual names are: lot numbers instead. Rendered with the
     page (not pushed over Socket.IO): a reload brings it up to date."""
+    import time
+
     from flask import current_app
 
     from .. import live
-    import time
     # every open phone fetches it again after a new version: one computation per version
     # (and per half minute, for changes that bump no version: a team's members, its rule)
     cache = current_app.extensions.setdefault("competition_public_teams", {})
@@ -53,13 +54,14 @@ def public_team_table(trade) -> dict | None:
 
 
 def _team_table(trade) -> dict | None:
+    from sqlalchemy import select
+
     from .. import live
     from ..extensions import db
     from ..models import Entry
     from ..rules import RuleError
     from ..services.draws import team_event, team_table
     from ..services.standings import default_stage
-    from sqlalchemy import select
     if not team_event(trade):
         return None
     stage = default_stage(trade)
@@ -100,11 +102,12 @@ def public_brackets(trade) -> list[dict]:
     """For templates/public/results.html: the brackets of the trade's current stage when it
     is a head-to-head stage (knockout or groups: no marks, so no ranking table), each
     with its public view (services.brackets.bracket_view: names and scores only)."""
+    from sqlalchemy import select
+
     from ..extensions import db
     from ..models import Bracket
     from ..services.brackets import bracket_view
     from ..services.standings import default_stage
-    from sqlalchemy import select
     stage = default_stage(trade)
     if stage is None or stage.format != "bracket":
         return []
