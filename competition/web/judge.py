@@ -6,7 +6,9 @@ API in judge_api.py). The chief judge's pages are in judge_chief.py on this blue
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import time
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -51,7 +53,21 @@ def heat(heat_id: int):
     """A heat's entries by lot number and workstation, and the score form (blind-safe)."""
     heat_obj = heat_service.get_heat(heat_id)
     sheet = judge_sheet(current_user, heat_obj)
-    return render_template("judge/heat.html", sheet=sheet, strings=js_strings())
+    # when the page was drawn (server clock, ms): judge.js tells a copy from the tablet's
+    # cache (older than the sheet it kept in localStorage) from a fresh page
+    return render_template("judge/heat.html", sheet=sheet, strings=js_strings(),
+                           rendered_at=int(time.time() * 1000))
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The tablet's service worker (static/js/sw.js) at /judge/sw.js, so that its scope is
+    the judge's pages. Open to anyone: it is code, and the browser fetches it on its own.
+    Browsers use it only over HTTPS (see README, "Tablets offline / HTTPS at the venue")."""
+    response = send_from_directory(current_app.static_folder, "js/sw.js",
+                                   mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @token_bp.get("/token/<token>")
@@ -94,6 +110,22 @@ def js_strings() -> dict:
         "back_to_missing": _("Past the last lot: this lot still misses marks."),
         "offline_logout": _("No connection: signing out needs the server. Your marks stay "
                             "on this tablet; sign out when the connection is back."),
+        "server_error": _("The server could not store it"),
+        "edit": _("Edit"), "resend": _("Send again"), "discard": _("Discard"),
+        "discard_confirm": _("Discard this mark? It is removed from this tablet and never "
+                             "sent."),
+        "set_aside_here": _("The server did not take this save: see the marked field and "
+                            "the set-aside list below."),
+        "edit_set_aside": _("The set-aside values are back in the form: correct them and "
+                            "save again."),
+        "offline_ready": _("This tablet keeps a copy of your pages: without network, a "
+                           "reload still shows the heat and your unsent marks."),
+        "offline_http": _("This address is plain http: keep this page open while there is "
+                          "no network. A reload without network shows the browser's error "
+                          "page (your marks stay on this tablet and are sent when the page "
+                          "is opened again). For reloads without network, use the venue's "
+                          "https address (ask the organiser)."),
+        "keep_open": _("No connection: keep this page open; do not reload it."),
         "unsent_logout": _("{n} marks have not reached the server yet. They stay on this "
                            "tablet and are sent when you sign in again. Sign out anyway?"),
     }

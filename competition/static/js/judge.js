@@ -1,309 +1,33 @@
-/* Judge tablet: score form and an offline-safe queue of marks. Plain JS, no framework.
+/* Judge tablet: the score form of a heat. Plain JS, no framework.
  *
- * Venues serve plain http on a LAN address: an insecure context. So: no
- * crypto.randomUUID, no service workers; crypto.getRandomValues and localStorage work.
- *
- * Every mark gets a client id and goes into a queue in localStorage before anything is
- * sent. The queue is sent in order, one mark at a time; a mark leaves the queue only when
- * the server answers that it is stored (201/200). A refused mark (4xx with a reason) moves
- * to a "refused" list the judge sees. Network errors and 5xx keep the mark queued; the
- * queue is retried on 'online', on a timer with backoff, and when the page becomes
- * visible. The server treats a repeated client id as the same submission.
+ * judge_queue.js (loaded first) keeps what the judge saves and sends it; this file draws
+ * the form, checks values against the slot's bounds, and hands a lot's changed marks to
+ * the queue as one submission (保存评分). The sheet as the tablet last knew it (marks the
+ * server stored since the page was drawn) is kept in localStorage, so a page that comes
+ * from the tablet's cache (judge_offline.js: the service worker, HTTPS only) shows the
+ * marks stored since, not the ones of the cached copy.
  */
 (function () {
   'use strict';
 
-  var bar = document.getElementById('sync-bar');
-  if (!bar) { return; }
-  var USER = Number(bar.getAttribute('data-user'));
-  var API_MARKS = bar.getAttribute('data-api-marks') || '/api/marks';
-  var API_CSRF = bar.getAttribute('data-api-csrf') || '/api/csrf-token';
-  var LOGIN = bar.getAttribute('data-login') || '/auth/login';
-  var T = readJSON('judge-strings') || {};
-  var QKEY = 'judge.queue.v1.' + USER;
-  var RKEY = 'judge.refused.v1.' + USER;
-  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
-  var csrf = csrfMeta ? csrfMeta.getAttribute('content') : '';
-
-  function readJSON(id) {
-    var el = document.getElementById(id);
-    if (!el) { return null; }
-    try { return JSON.parse(el.textContent); } catch (e) { return null; }
-  }
-  function t(key) { return T[key] || key; }
-
-  /* ---- storage: localStorage, or memory if the browser refuses (private mode) ---- */
-  var memory = {};
-  var storageOk = true;
-  function load(key) {
-    try {
-      var text = window.localStorage.getItem(key);
-      return text ? JSON.parse(text) : [];
-    } catch (e) { return memory[key] || []; }
-  }
-  function save(key, value) {
-    memory[key] = value;
-    try { window.localStorage.setItem(key, JSON.stringify(value)); storageOk = true; }
-    catch (e) { storageOk = false; }
-  }
-
-  /* ---- client ids: getRandomValues works in insecure contexts; randomUUID does not ---- */
-  function clientId() {
-    var c = window.crypto || window.msCrypto;
-    if (c && typeof c.getRandomValues === 'function') {
-      var bytes = new Uint8Array(16);
-      c.getRandomValues(bytes);
-      var out = '';
-      for (var i = 0; i < bytes.length; i++) { out += (bytes[i] + 256).toString(16).slice(1); }
-      return out;
-    }
-    return 'm' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12) +
-      Math.random().toString(36).slice(2, 12);
-  }
-
-  /* ---- the queue ---- */
-  function queue() { return load(QKEY); }
-  function keyOf(item) { return item.entry_id + '|' + item.criterion + '#' + item.attempt; }
-
-  function enqueue(items) {
-    var q = queue();
-    items.forEach(function (item) {
-      // An unsent, not-in-flight mark for the same slot is replaced by the newer value.
-      q = q.filter(function (old) {
-        return !(keyOf(old) === keyOf(item) && old.cid !== inFlight);
-      });
-      q.push(item);
-    });
-    save(QKEY, q);
-    render();
-  }
-  function removeQueued(cid) {
-    save(QKEY, queue().filter(function (item) { return item.cid !== cid; }));
-  }
-  function updateQueued(cid, fields) {
-    var q = queue();
-    q.forEach(function (item) { if (item.cid === cid) { Object.assign(item, fields); } });
-    save(QKEY, q);
-  }
-  function refuse(item, message) {
-    removeQueued(item.cid);
-    var r = load(RKEY);
-    item.error = message;
-    r.push(item);
-    save(RKEY, r);
-    if (app) { app.onRefused(item); }
-  }
-
-  var inFlight = null;
-  var signedOut = false;
-  var retryTimer = null;
-  var backoff = 2000;
-  var lastOutcome = '';
-
-  function flush() {
-    if (inFlight || signedOut) { render(); return; }
-    var q = queue();
-    if (!q.length) { lastOutcome = ''; render(); return; }
-    var item = q[0];
-    inFlight = item.cid;
-    render();
-    sendOne(item).then(function (outcome) {
-      inFlight = null;
-      lastOutcome = outcome;
-      if (outcome === 'next') { backoff = 2000; flush(); return; }
-      if (outcome === 'wait') { schedule(); }
-      render();
-    });
-  }
-
-  function schedule() {
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(flush, backoff);
-    backoff = Math.min(backoff * 2, 30000);
-  }
-
-  function post(item) {
-    var controller = typeof AbortController === 'function' ? new AbortController() : null;
-    var timer = controller ? setTimeout(function () { controller.abort(); }, 15000) : null;
-    return fetch(API_MARKS, {
-      method: 'POST', credentials: 'same-origin', cache: 'no-store',
-      headers: {'Content-Type': 'application/json', 'Accept': 'application/json',
-                'X-CSRFToken': csrf},
-      body: JSON.stringify({client_id: item.cid, judge_id: item.judge_id,
-                            entry_id: item.entry_id, criterion: item.criterion,
-                            attempt: item.attempt, value: item.value}),
-      signal: controller ? controller.signal : undefined
-    }).then(function (response) {
-      if (timer) { clearTimeout(timer); }
-      return response.json().catch(function () { return {}; }).then(function (body) {
-        return {status: response.status, body: body || {}};
-      });
-    }, function (err) {
-      if (timer) { clearTimeout(timer); }
-      throw err;
-    });
-  }
-
-  function sendOne(item) {
-    return post(item).then(function (res) {
-      if (res.status === 200 || res.status === 201) {
-        removeQueued(item.cid);
-        if (app && res.body.mark) { app.onStored(item, res.body.mark); }
-        return 'next';
-      }
-      if (res.status === 400 && res.body.field === 'csrf_token') {
-        return renewCsrf().then(function (ok) { return ok ? 'next' : 'wait'; });
-      }
-      if (res.status === 401) { signedOut = true; return 'stop'; }
-      if (res.status >= 400 && res.status < 500 && res.body.error) {
-        refuse(item, res.body.error);
-        return 'next';
-      }
-      updateQueued(item.cid, {lastError: 'HTTP ' + res.status});
-      return 'wait';
-    }, function () {
-      updateQueued(item.cid, {lastError: t('no_connection')});
-      return 'wait';
-    });
-  }
-
-  function renewCsrf() {
-    return fetch(API_CSRF, {credentials: 'same-origin', cache: 'no-store'})
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (body) {
-        if (body && body.csrf_token) { csrf = body.csrf_token; return true; }
-        return false;
-      }, function () { return false; });
-  }
-
-  /* ---- the status bar and the lists ---- */
+  var Q = window.judgeQueue;
+  if (!Q) { return; }
+  var t = Q.t;
   var $ = function (id) { return document.getElementById(id); };
-
-  function describe(item) {
-    // item.shown: the value as the judge saw it (✓ Done, 12:30); older queues lack it
-    return t('lot') + ' ' + (item.lot || '?') + ' · ' + (item.label || item.criterion) +
-      ' = ' + (item.shown || item.value);
-  }
-
-  function render() {
-    var q = queue();
-    var refused = load(RKEY);
-    var online = navigator.onLine !== false && lastOutcome !== 'wait';
-    var net = $('net-state');
-    net.textContent = signedOut ? t('signed_out') : (online ? t('online') : t('offline'));
-    bar.classList.toggle('is-offline', !online);
-    bar.classList.toggle('is-signed-out', signedOut);
-    bar.classList.toggle('has-unsent', q.length > 0);
-    $('unsent-count').textContent = String(q.length);
-    $('rejected-count').textContent = String(refused.length);
-    $('rejected-toggle').hidden = refused.length === 0;
-    $('sync-note').textContent = !storageOk ? t('no_storage') : (inFlight ? t('sending') :
-      (q.length ? '' : t('all_sent')));
-    var list = $('unsent-list');
-    list.textContent = '';
-    if (!q.length) {
-      var none = document.createElement('li');
-      none.className = 'queue-empty';
-      none.textContent = t('all_sent');
-      list.appendChild(none);
-    }
-    q.forEach(function (item) {
-      var li = document.createElement('li');
-      li.textContent = describe(item);
-      var state = document.createElement('span');
-      state.className = 'queue-state';
-      state.textContent = item.cid === inFlight ? t('sending') :
-        (item.lastError ? t('waiting') + ' (' + item.lastError + ')' : t('waiting'));
-      li.appendChild(state);
-      list.appendChild(li);
-    });
-    var rlist = $('rejected-list');
-    rlist.textContent = '';
-    $('rejected-title').hidden = refused.length === 0;
-    refused.forEach(function (item, index) {
-      var li = document.createElement('li');
-      li.className = 'refused';
-      li.textContent = describe(item) + ': ' + item.error + ' ';
-      var dismiss = document.createElement('button');
-      dismiss.type = 'button';
-      dismiss.textContent = t('dismiss');
-      dismiss.addEventListener('click', function () {
-        var r = load(RKEY);
-        r.splice(index, 1);
-        save(RKEY, r);
-        render();
-      });
-      li.appendChild(dismiss);
-      rlist.appendChild(li);
-    });
-    var others = otherJudgesUnsent();
-    if (others) { $('sync-note').textContent = t('other_judge') + ' (' + others + ')'; }
-    if (signedOut && !$('signin-again')) {
-      var a = document.createElement('a');
-      a.id = 'signin-again';
-      a.className = 'button primary';
-      a.href = LOGIN + '?next=' + encodeURIComponent(location.pathname);
-      a.textContent = t('sign_in');
-      bar.appendChild(a);
-    }
-    if (app) { app.refreshProgress(); }
-  }
-
-  /* marks queued on this tablet by a judge who has since signed out */
-  function otherJudgesUnsent() {
-    var n = 0;
-    try {
-      for (var i = 0; i < window.localStorage.length; i++) {
-        var k = window.localStorage.key(i);
-        if (k && k.indexOf('judge.queue.v1.') === 0 && k !== QKEY) { n += load(k).length; }
-      }
-    } catch (e) { return 0; }
-    return n;
-  }
-
-  /* signing out with marks still on the tablet: say so first */
-  document.querySelectorAll('form[action$="/auth/logout"]').forEach(function (f) {
-    f.addEventListener('submit', function (ev) {
-      var n = queue().length;
-      if (navigator.onLine === false) {
-        // signing out needs the server: without a connection the browser would show its
-        // own error page instead of the marks
-        ev.preventDefault();
-        window.alert(t('offline_logout'));
-        return;
-      }
-      if (n && !window.confirm(t('unsent_logout').replace('{n}', String(n)))) {
-        ev.preventDefault();
-      }
-    });
-  });
-
-  function togglePanel(show) {
-    var panel = $('sync-panel');
-    panel.hidden = show === undefined ? !panel.hidden : !show;
-    $('unsent-toggle').setAttribute('aria-expanded', String(!panel.hidden));
-  }
-  $('unsent-toggle').addEventListener('click', function () { togglePanel(); });
-  $('rejected-toggle').addEventListener('click', function () { togglePanel(true); });
-
-  window.addEventListener('online', function () { backoff = 2000; lastOutcome = ''; flush(); });
-  window.addEventListener('offline', render);
-  document.addEventListener('visibilitychange', function () {
-    if (document.visibilityState === 'visible') { flush(); }
-  });
-  window.addEventListener('storage', function (e) { if (e.key === QKEY || e.key === RKEY) { render(); } });
-  setInterval(flush, 20000);
-
-  /* ---- the score form (heat page only) ---- */
-  var app = null;
-  var root = document.getElementById('judge-app');
-  var sheet = readJSON('sheet-data');
-  if (root && sheet) { app = scoreForm(root, sheet); }
 
   function scoreForm(root, sheet) {
     var form = $('score-form');
     var slots = Array.prototype.slice.call(form.querySelectorAll('.slot'));
     var tiles = Array.prototype.slice.call(root.querySelectorAll('.entry-tile'));
+    var rendered = Number(root.getAttribute('data-rendered')) || 0;
+    var LKEY = 'judge.sheet.v1.' + Q.user + '.' + sheet.heat.id;
+    var kept = Q.load(LKEY, null);
+    var fromCache = !!(kept && kept.marks && kept.base >= rendered);
+    if (fromCache) {
+      // this page is the tablet's copy (drawn before the marks stored since): use them
+      sheet.entries.forEach(function (e) { if (kept.marks[e.id]) { e.marks = kept.marks[e.id]; } });
+      if (kept.locked) { sheet.heat.locked = true; }
+    }
     var entries = {};
     sheet.entries.forEach(function (e) { entries[e.id] = e; });
     var required = [];
@@ -317,11 +41,38 @@
     var dirty = {};
     var locked = !!sheet.heat.locked;
 
+    function keepSheet(base) {
+      var marks = {};
+      Object.keys(entries).forEach(function (id) { marks[id] = entries[id].marks; });
+      kept = {base: Math.max(base || 0, (kept && kept.base) || 0, rendered), marks: marks,
+              locked: locked};
+      Q.save(LKEY, kept);
+    }
+    function slotOf(m) {
+      return form.querySelector('.slot[data-key="' + m.criterion + '#' + m.attempt + '"]');
+    }
+    /* the slots a refusal names: a sheet is refused as a whole, naming the mark at
+       fault (criterion, attempt); a single mark names itself */
+    function blamed(item) {
+      var marks = Q.marksOf(item);
+      var b = item.blame;
+      var named = b ? marks.filter(function (m) {
+        return m.criterion === b.criterion && Number(m.attempt) === Number(b.attempt || 1);
+      }) : [];
+      return named.length ? named : marks;
+    }
+
     function queuedValues(entryId) {
       var out = {};
-      queue().forEach(function (item) {
-        if (item.entry_id === entryId) { out[item.criterion + '#' + item.attempt] = item.value; }
+      Q.queue().forEach(function (item) {
+        if (item.entry_id !== entryId) { return; }
+        Q.marksOf(item).forEach(function (m) { out[m.criterion + '#' + m.attempt] = m.value; });
       });
+      return out;
+    }
+    function asideEntries() {
+      var out = {};
+      Q.setAside().forEach(function (item) { out[item.entry_id] = true; });
       return out;
     }
     function effective(entryId) {
@@ -482,12 +233,9 @@
         }
         if (input === 'violation' && known[key] === undefined && Number(value) === 0) { return; }
         if (same(value, known[key])) { return; }
-        items.push({cid: clientId(), judge_id: USER, heat_id: sheet.heat.id, entry_id: current,
-                    criterion: slot.getAttribute('data-address'),
+        items.push({criterion: slot.getAttribute('data-address'),
                     attempt: Number(slot.getAttribute('data-attempt')), value: value,
-                    lot: e.lot_number, label: slot.getAttribute('data-label'),
-                    shown: shownValue(slot, value),
-                    at: new Date().toISOString()});
+                    label: slot.getAttribute('data-label'), shown: shownValue(slot, value)});
       });
       if (firstBad) {
         message(t('fix_errors'), 'bad');
@@ -497,7 +245,7 @@
       }
       dirty = {};
       if (!items.length) { message(t('nothing_changed')); return true; }
-      enqueue(items);
+      Q.submit({entry_id: current, heat_id: sheet.heat.id, lot: e.lot_number}, items);
       slots.forEach(function (slot) {
         var key = slot.getAttribute('data-key');
         if (items.some(function (i) { return i.criterion + '#' + i.attempt === key; })) {
@@ -511,6 +259,7 @@
 
     function refreshProgress() {
       var summary = [];
+      var aside = asideEntries();
       tiles.forEach(function (tile) {
         var id = Number(tile.getAttribute('data-entry'));
         var gaps = missing(id);
@@ -519,6 +268,7 @@
         el.textContent = gaps.length ? t('missing') + ' ' + gaps.length : '✓ ' + t('complete');
         tile.classList.toggle('complete', !gaps.length);
         tile.classList.toggle('has-pending', pending > 0);
+        tile.classList.toggle('has-refused', !!aside[id]);
         if (gaps.length) { summary.push([id, entries[id].lot_number, gaps.length]); }
       });
       var box = $('missing-summary');
@@ -609,12 +359,16 @@
     /* Now and then, when nothing is waiting, re-read the sheet: the chief judge may have
        signed the heat off or corrected a mark since the page was loaded. */
     function refreshSheet() {
-      if (!root.getAttribute('data-sheet-url') || queue().length || inFlight || signedOut ||
+      if (!root.getAttribute('data-sheet-url') || Q.busy() || Q.signedOut() ||
           navigator.onLine === false) { return; }
+      var served = 0;
       fetch(root.getAttribute('data-sheet-url'), {credentials: 'same-origin', cache: 'no-store'})
-        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (r) {
+          served = Date.parse(r.headers.get('Date') || '') || 0;
+          return r.ok ? r.json() : null;
+        })
         .then(function (fresh) {
-          if (!fresh || queue().length) { return; }
+          if (!fresh || Q.busy()) { return; }
           fresh.entries.forEach(function (e) {
             if (entries[e.id]) { entries[e.id].marks = e.marks; }
           });
@@ -626,6 +380,8 @@
             slots.forEach(function (slot) { setSlot(slot, values[slot.getAttribute('data-key')]); });
           }
           if (fresh.heat.locked && !locked) { lock(); }
+          keepSheet(Math.max(served, rendered + 1));
+          if (copyBanner) { copyBanner.hidden = true; }   // the server's sheet again
           refreshProgress();
         }, function () { /* offline: try later */ });
     }
@@ -643,34 +399,73 @@
     setInterval(refreshSheet, 60000);
     window.addEventListener('online', function () { setTimeout(refreshSheet, 3000); });
 
-    return {
-      refreshProgress: refreshProgress,
-      onStored: function (item, mark) {
-        var e = entries[mark.entry_id];
-        if (!e) { return; }
-        e.marks[mark.criterion + '#' + mark.attempt] = mark.value;
-        if (mark.entry_id === current) {
-          var slot = form.querySelector('.slot[data-key="' + mark.criterion + '#' + mark.attempt + '"]');
-          var stillQueued = queuedValues(current)[mark.criterion + '#' + mark.attempt] !== undefined;
-          if (slot && !stillQueued) {
-            slot.classList.remove('pending');
-            if (!dirty[slot.getAttribute('data-key')]) { setSlot(slot, mark.value); }
-          }
-        }
-      },
-      onRefused: function (item) {
-        if (item.entry_id !== current) { return; }
-        var slot = form.querySelector('.slot[data-key="' + item.criterion + '#' + item.attempt + '"]');
-        if (slot) {
-          slot.classList.remove('pending');
-          showError(slot, item.error);
-          var stored = entries[current].marks[item.criterion + '#' + item.attempt];
-          setSlot(slot, stored);
-        }
+    Q.on('changed', refreshProgress);
+    Q.on('stored', function (item, mark) {
+      var e = entries[mark.entry_id];
+      if (!e) { return; }
+      var key = mark.criterion + '#' + mark.attempt;
+      e.marks[key] = mark.value;
+      keepSheet();
+      if (mark.entry_id !== current) { return; }
+      var slot = slotOf(mark);
+      if (slot && queuedValues(current)[key] === undefined) {
+        slot.classList.remove('pending');
+        if (!dirty[key]) { setSlot(slot, mark.value); }
       }
-    };
+    });
+    Q.on('refused', function (item) {
+      if (item.entry_id !== current) { return; }
+      Q.marksOf(item).forEach(function (m) {
+        var slot = slotOf(m);
+        if (!slot) { return; }
+        slot.classList.remove('pending');
+        setSlot(slot, entries[current].marks[m.criterion + '#' + m.attempt]);
+      });
+      blamed(item).forEach(function (m) {
+        var slot = slotOf(m);
+        if (slot) { showError(slot, item.error); }
+      });
+      message(t('set_aside_here'), 'bad');
+    });
+    /* 修改: the set-aside values back in the form, unsaved, the field at fault marked */
+    Q.on('edit', function (item) {
+      if (locked || !entries[item.entry_id]) { return false; }
+      if (current !== item.entry_id) { select(item.entry_id); }
+      if (current !== item.entry_id) { return false; }
+      Q.marksOf(item).forEach(function (m) {
+        var slot = slotOf(m);
+        if (!slot) { return; }
+        setSlot(slot, m.value);
+        dirty[m.criterion + '#' + m.attempt] = true;
+      });
+      var first = null;
+      blamed(item).forEach(function (m) {
+        var slot = slotOf(m);
+        if (slot) { showError(slot, item.error); first = first || slot; }
+      });
+      Q.togglePanel(false);
+      message(t('edit_set_aside'), 'bad');
+      var focus = first && (first.querySelector('input:not([type=hidden])') ||
+                            first.querySelector('button'));
+      if (focus) { focus.focus(); }
+      return true;
+    });
+
+    keepSheet(fromCache ? 0 : rendered);
+    // judge_offline.js fetched this page again for the tablet's copy: the sheet kept here
+    // (this page's marks and every one stored since) is at least as new as that copy
+    document.addEventListener('judge-page-cached', function (ev) {
+      keepSheet(ev.detail.rendered);
+    });
+    var copyBanner = $('offline-copy-banner');
+    if (copyBanner) { copyBanner.hidden = !fromCache; }
+    return {select: select};
   }
 
-  render();
-  flush();
+
+  var root = $('judge-app');
+  var sheet = Q.readJSON('sheet-data');
+  if (root && sheet) { scoreForm(root, sheet); }
+  Q.render();
+  Q.flush();
 }());
