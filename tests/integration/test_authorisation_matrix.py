@@ -45,6 +45,7 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("judge.chief_assign", {CHIEF, ORG}),         # the organiser may set up judging too
     ("judge.chief_signin_codes", {CHIEF, ORG}),
     ("judge.chief_*", {CHIEF, ARB, ORG}),         # progress, audit: read-only views
+    ("judge.service_worker", EVERYONE),           # the tablet's service worker (code)
     ("judge.*", {JUDGE}),
     ("brackets.view_json", EVERYONE),             # brackets are public, like results
     ("brackets.screen", EVERYONE),
