@@ -46,7 +46,9 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = env.get("BABEL_DEFAULT_LOCALE", "zh_CN")
         self.BABEL_DEFAULT_TIMEZONE = env.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
         self.LANGUAGES = ["zh_CN", "en"]
-        self.SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+        # Check a pooled connection before lending it: one the database dropped while idle
+        # (a restart, a failover, an idle timeout) is replaced instead of failing a request.
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
         self.WTF_CSRF_TIME_LIMIT = None  # a judge's tablet stays open all day
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.TESTING = False

@@ -10,11 +10,19 @@ when this process knows the base, else a new full snapshot. A client whose versi
 the diff's base (a gap), or that reconnects, emits "resync" and gets the current snapshot.
 Organisers may join "admin:<competition id>" for "progress" events.
 
+Every handler answers and never raises in a server thread: a missing or malformed
+payload gets {"error": ...}; a client gone before its event was handled gets
+{"error": "disconnected"}; a database that cannot be reached gets {"error":
+"unavailable", "retry": true, "retry_ms"} (also sent as an "unavailable" event), and the
+client (static/js/live.js) retries its join with backoff until it is served.
+
 Snapshots are cached per (trade, version, view), built once per key even when 200 screens
 ask at the same moment. With REDIS_URL every emit goes through Redis (several processes).
 """
 from __future__ import annotations
 
+import functools
+import logging
 import socket
 import threading
 from collections import OrderedDict
@@ -29,6 +37,9 @@ from .extensions import db, socketio
 from .models import Role, Trade
 
 STANDINGS, DIFF, PROGRESS = "standings", "standings_diff", "progress"
+UNAVAILABLE = "unavailable"     # the database could not be reached: retry after retry_ms
+RETRY_MS = 2000
+log = logging.getLogger(__name__)
 _VOLATILE = ("moved", "changed")
 
 
@@ -229,18 +240,33 @@ def _is_organiser() -> bool:
                 and current_user.has_role(Role.ORGANISER))
 
 
-def on_connect(auth=None):
+def on_connect(auth=None, *_):
     """Screens and the public connect anonymously (read-only). A connection that asks
     for the organiser's view must come from a signed-in organiser."""
-    if isinstance(auth, dict) and auth.get("view") == "admin" and not _is_organiser():
-        raise ConnectionRefusedError("organisers only")
+    if isinstance(auth, dict) and auth.get("view") == "admin":
+        try:
+            allowed = _is_organiser()
+        except Exception as err:  # noqa: BLE001 - the user could not be loaded
+            _failed("connect", err)
+            raise ConnectionRefusedError("unavailable") from None
+        if not allowed:
+            raise ConnectionRefusedError("organisers only")
+
+
+MAX_ID = 2**31 - 1     # ids are 32-bit integers on PostgreSQL
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    """A positive id from a client's payload, or None (bool, fraction, too big, text)."""
+    if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
         return None
+    if isinstance(value, str) and not value.strip().isdigit():
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if 0 < number <= MAX_ID else None
 
 
 def _join(room: str) -> bool:
@@ -248,60 +274,105 @@ def _join(room: str) -> bool:
     asking to join: its event is handled after its disconnect)."""
     try:
         join_room(room)
-    except ValueError:   # python-socketio: "sid is not connected to requested namespace"
+    except (ValueError, KeyError):   # python-socketio: the sid is no longer connected
         return False
     return True
 
 
+def _failed(event: str, err: Exception) -> dict:
+    """The answer to an event that could not be handled. A database that cannot be
+    reached gets "unavailable" (also as an event, for clients that sent no callback):
+    the client retries with backoff and gets its snapshot once the database is back."""
+    from .web.dberrors import discard_session, unavailable
+    discard_session()
+    if unavailable(err):
+        log.warning("socket %s: database unavailable: %s", event,
+                    str(err).splitlines()[0] if str(err) else type(err).__name__)
+        answer = {"error": "unavailable", "retry": True, "retry_ms": RETRY_MS}
+        try:
+            emit(UNAVAILABLE, answer, ignore_queue=True)
+        except Exception:  # noqa: BLE001 - the client has gone as well
+            pass
+        return answer
+    log.exception("socket %s failed", event)
+    return {"error": "server error"}
+
+
+def answering(handler):
+    """Socket.IO handlers answer, they never raise in a server thread: a missing or
+    malformed payload, a database outage or a client gone mid-way each get an answer."""
+    @functools.wraps(handler)
+    def guarded(data=None, *_):
+        try:
+            return handler(data)
+        except Exception as err:  # noqa: BLE001 - see _failed
+            return _failed(handler.__name__, err)
+    return guarded
+
+
+@answering
 def on_join(data):
     """{"trade": id} | {"competition": id} | {"admin": competition id}: join the room and
     get the current snapshot(s) (or progress) at once."""
-    data = data if isinstance(data, dict) else {}
+    if not isinstance(data, dict) or not {"trade", "competition", "admin"} & set(data):
+        return {"error": "invalid request"}
     if "admin" in data:
         if not _is_organiser():
             return {"error": "forbidden"}
         cid = _int(data["admin"])
+        trades = (db.session.scalars(db.select(Trade).where(Trade.competition_id == cid))
+                  .all() if cid else [])
+        if not trades:
+            return {"error": "unknown competition"}
+        from .services.standings import trade_progress
+        progress = [trade_progress(t) for t in trades]    # before joining: may fail
         if not _join(admin_room(cid)):
             return {"error": "disconnected"}
-        from .services.standings import trade_progress
-        for t in db.session.scalars(db.select(Trade).where(Trade.competition_id == cid)):
-            emit(PROGRESS, trade_progress(t), ignore_queue=True)
+        for p in progress:
+            emit(PROGRESS, p, ignore_queue=True)
         return {"ok": True}
     if "competition" in data:
         cid = _int(data["competition"])
-        trades = db.session.scalars(db.select(Trade.id).where(Trade.competition_id == cid)
-                                    .order_by(Trade.id)).all()
+        trades = (db.session.scalars(db.select(Trade.id).where(Trade.competition_id == cid)
+                                     .order_by(Trade.id)).all() if cid else [])
         if not trades:
             return {"error": "unknown competition"}
+        snaps = [snapshot(load_trade(tid)) for tid in trades]
         if not _join(competition_room(cid)):
             return {"error": "disconnected"}
-        for tid in trades:
-            emit(STANDINGS, snapshot(load_trade(tid)), ignore_queue=True)
+        for snap in snaps:
+            emit(STANDINGS, snap, ignore_queue=True)
         return {"ok": True}
-    trade = load_trade(_int(data.get("trade")) or 0)
+    tid = _int(data.get("trade"))
+    trade = load_trade(tid) if tid else None
     if trade is None:
         return {"error": "unknown trade"}
+    snap = snapshot(trade)     # before joining: a failure leaves the client outside
     if not _join(trade_room(trade.id)):
         return {"error": "disconnected"}
-    emit(STANDINGS, snapshot(trade), ignore_queue=True)
-    return {"ok": True, "version": trade.standings_version}
+    emit(STANDINGS, snap, ignore_queue=True)
+    return {"ok": True, "version": snap["version"]}
 
 
+@answering
 def on_leave(data):
-    trade_id = _int((data or {}).get("trade")) if isinstance(data, dict) else None
-    if trade_id:
-        leave_room(trade_room(trade_id))
+    trade_id = _int(data.get("trade")) if isinstance(data, dict) else None
+    if trade_id is None:
+        return {"error": "invalid request"}
+    leave_room(trade_room(trade_id))     # a client already gone: nothing to leave
     return {"ok": True}
 
 
+@answering
 def on_resync(data):
     """A client saw a gap (or reconnected): send it the current snapshot of the trade."""
-    trade = load_trade(_int((data or {}).get("trade") if isinstance(data, dict) else None)
-                       or 0)
+    tid = _int(data.get("trade")) if isinstance(data, dict) else None
+    trade = load_trade(tid) if tid else None
     if trade is None:
         return {"error": "unknown trade"}
-    emit(STANDINGS, snapshot(trade), ignore_queue=True)
-    return {"ok": True, "version": trade.standings_version}
+    snap = snapshot(trade)
+    emit(STANDINGS, snap, ignore_queue=True)
+    return {"ok": True, "version": snap["version"]}
 
 
 # --- wiring -------------------------------------------------------------------------

@@ -135,9 +135,21 @@
   }
   if (typeof io === 'function') {
     var socket = io({ transports: ['websocket', 'polling'] });
+    var joinDelay = 0;
+    function join() {   // retried with backoff while the server's database is unreachable
+      if (!socket.connected) return;
+      socket.emit('join', { trade: tradeId }, function (ack) {
+        if (ack && ack.error === 'unavailable') {
+          joinDelay = Math.min(30000, joinDelay ? joinDelay * 2 : (ack.retry_ms || 1000));
+          setTimeout(join, Math.round(joinDelay * (0.75 + Math.random() * 0.5)));
+          return;
+        }
+        joinDelay = 0;
+      });
+    }
     socket.on('connect', function () {
       connected = true;
-      socket.emit('join', { trade: tradeId });
+      join();
       refresh(false);  // catch up on anything missed while disconnected
     });
     socket.on('disconnect', function () { connected = false; });

@@ -10,17 +10,54 @@
 (function (global) {
   "use strict";
 
+  /* Retry delays for a join the server could not serve (its database was unreachable):
+     from the server's hint (retry_ms), doubling up to 30 s, with jitter so that a hall of
+     screens does not come back in step. */
+  function Backoff(firstMs, maxMs) {
+    this.first = firstMs || 1000;
+    this.max = maxMs || 30000;
+    this.delay = 0;
+  }
+  Backoff.prototype.next = function (hintMs) {
+    this.delay = Math.min(this.max, this.delay ? this.delay * 2 : (hintMs || this.first));
+    return Math.round(this.delay * (0.75 + Math.random() * 0.5));
+  };
+  Backoff.prototype.reset = function () { this.delay = 0; };
+
+  /* Emit "join" with `payload` until the server serves it: an "unavailable" answer is
+     retried with backoff, as long as this connection lasts (a new connection joins
+     afresh). `done(ack)` gets the final answer. */
+  function joinWithRetry(socket, payload, done) {
+    var backoff = new Backoff(), timer = null, id = socket.id;
+    function attempt() {
+      timer = null;
+      if (!socket.connected || socket.id !== id) return;
+      socket.emit("join", payload, function (ack) {
+        if (ack && ack.error === "unavailable") {
+          if (done) done(ack);
+          timer = setTimeout(attempt, backoff.next(ack.retry_ms));
+          return;
+        }
+        backoff.reset();
+        if (done) done(ack || {});
+      });
+    }
+    attempt();
+    return { cancel: function () { if (timer) clearTimeout(timer); } };
+  }
+
   function LiveStandings(tradeIds, handlers) {
     var self = this;
     this.snaps = {};
     this.handlers = handlers;
     this.connected = false;
+    this.waiting = {};      // trade id -> true while the server cannot serve its join
     this.socket = global.io({ transports: ["websocket", "polling"], tryAllTransports: true,
                               reconnectionDelayMax: 5000 });
     this.socket.on("connect", function () {
       self.connected = true;
       self._status();
-      tradeIds.forEach(function (id) { self.socket.emit("join", { trade: id }); });
+      tradeIds.forEach(function (id) { self._join(id); });
     });
     this.socket.on("disconnect", function () { self.connected = false; self._status(); });
     this.socket.on("connect_error", function () { self.connected = false; self._status(); });
@@ -28,8 +65,20 @@
     this.socket.on("standings_diff", function (diff) { self._diff(diff); });
   }
 
+  LiveStandings.prototype._join = function (id) {
+    var self = this;
+    joinWithRetry(this.socket, { trade: id }, function (ack) {
+      var was = !!self.waiting[id];
+      self.waiting[id] = ack.error === "unavailable";
+      if (was !== self.waiting[id]) self._status();
+    });
+  };
+
+  /* Live only when connected and every trade's join was served. */
   LiveStandings.prototype._status = function () {
-    if (this.handlers.status) this.handlers.status(this.connected);
+    var waiting = false;
+    for (var k in this.waiting) if (this.waiting[k]) waiting = true;
+    if (this.handlers.status) this.handlers.status(this.connected && !waiting);
   };
 
   LiveStandings.prototype._snapshot = function (snap) {
@@ -60,7 +109,10 @@
   };
 
   LiveStandings.prototype.resync = function (id) {
-    this.socket.emit("resync", { trade: id });
+    var self = this;
+    this.socket.emit("resync", { trade: id }, function (ack) {
+      if (ack && ack.error === "unavailable") self._join(id);   // retried with backoff
+    });
   };
 
   function movedKeys(rows) {
@@ -147,12 +199,21 @@
     var t = JSON.parse(root.getAttribute("data-i18n"));
     var socket = global.io({ transports: ["websocket", "polling"], tryAllTransports: true,
                              auth: { view: "admin" } });
-    var status = root.querySelector("[data-status]");
+    var status = root.querySelector("[data-status]"), refused = new Backoff();
     socket.on("connect", function () {
-      status.textContent = t.live;
-      socket.emit("join", { admin: Number(root.getAttribute("data-competition")) });
+      refused.reset();
+      joinWithRetry(socket, { admin: Number(root.getAttribute("data-competition")) },
+                    function (ack) {
+                      status.textContent = ack.error === "unavailable" ? t.offline : t.live;
+                    });
     });
     socket.on("disconnect", function () { status.textContent = t.offline; });
+    socket.on("connect_error", function () {
+      status.textContent = t.offline;
+      // Refused by the server (it could not check the sign-in while its database was
+      // unreachable): socket.io does not retry that on its own.
+      if (!socket.active) setTimeout(function () { socket.connect(); }, refused.next());
+    });
     socket.on("progress", function (p) {
       var row = document.getElementById("trade-" + p.trade_id);
       if (!row) return;
@@ -188,6 +249,7 @@
   }
 
   global.Live = { LiveStandings: LiveStandings, LiveResults: LiveResults,
+                  Backoff: Backoff, joinWithRetry: joinWithRetry,
                   LiveProgress: LiveProgress, fmt: fmt, clock: clock, el: el, rowText: rowText,
                   refetch: refetch };
 

@@ -1,0 +1,102 @@
+"""A database that cannot be reached (a dropped connection, a restarting server, an
+exhausted pool) is answered, never a 500 and never a stack trace.
+
+HTTP: 503 with ``Retry-After`` and, under /api/, JSON {"error", "field": null,
+"retry": true, "stored": false | null}:
+- ``stored: false`` when no COMMIT was even attempted in this request: nothing of it can
+  have been stored, the client retries.
+- ``stored: null`` when a COMMIT had been sent (it may have failed on the way, or failed
+  after the database applied it, or the failure came after a first commit): the outcome
+  is unknown. Retrying is safe because every write the tablets send is idempotent by
+  its client id (the server answers "duplicate" when it was stored).
+
+Engines check a pooled connection before lending it (``pool_pre_ping``, config.py), so a
+connection the database dropped while idle is replaced instead of failing a request;
+what remains is a connection lost in the middle of a request, handled here.
+"""
+from __future__ import annotations
+
+from flask import Flask, g, has_app_context, jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import event, exc
+from sqlalchemy.engine import Engine
+
+from ..extensions import db
+
+UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.DisconnectionError,
+               exc.TimeoutError, exc.PendingRollbackError)
+RETRY_AFTER_SECONDS = 2
+_FLAG = "_db_commit_attempted"
+
+
+def unavailable(err: BaseException) -> bool:
+    """True for errors that mean "the database cannot be used right now" (as opposed to
+    a wrong statement or a broken constraint): retrying later may succeed."""
+    if isinstance(err, UNAVAILABLE):
+        return True
+    return isinstance(err, exc.DBAPIError) and bool(err.connection_invalidated)
+
+
+def discard_session() -> None:
+    """Roll the session back after a database failure (never raises): the next use
+    checks a fresh connection out of the pool."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is already gone
+        try:
+            db.session.remove()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def commit_attempted() -> bool:
+    """Whether this request has sent a COMMIT to the database (see the module)."""
+    return bool(has_app_context() and g.get(_FLAG))
+
+
+def _on_commit(conn) -> None:
+    """Engine event, before the driver's commit: from now on, an error means the outcome
+    may be unknown."""
+    if has_app_context():
+        setattr(g, _FLAG, True)
+
+
+def register(app: Flask) -> None:
+    if not event.contains(Engine, "commit", _on_commit):
+        event.listen(Engine, "commit", _on_commit)
+
+    @app.before_request
+    def _fresh_flag():
+        g.pop(_FLAG, None)
+
+    def database_unavailable(err):
+        if not unavailable(err):          # a wrong statement, a constraint: a bug
+            from .errors import _render
+            discard_session()
+            app.logger.exception("database error")
+            return _render(500, None)
+        stored = None if commit_attempted() else False
+        discard_session()
+        app.logger.warning("database unavailable during %s %s (commit attempted: %s): %s",
+                           request.method, request.path, stored is None,
+                           str(err).splitlines()[0] if str(err) else type(err).__name__)
+        if stored is False:
+            message = _("The database could not be reached; nothing was stored. "
+                        "Please try again.")
+        else:
+            message = _("The connection to the database was lost while saving; it may or "
+                        "may not have been stored. Try again: a repeated submission is "
+                        "recognised and never stored twice.")
+        if request.path.startswith("/api/"):
+            response = jsonify({"error": message, "field": None, "retry": True,
+                                "stored": stored})
+        else:
+            response = app.make_response(
+                render_template("error.html", code=503, message=message))
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    for cls in (exc.DBAPIError, exc.DisconnectionError, exc.TimeoutError,
+                exc.PendingRollbackError):
+        app.register_error_handler(cls, database_unavailable)
