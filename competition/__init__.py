@@ -9,7 +9,7 @@ from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from .config import Config
-from .extensions import babel, csrf, db, login_manager, migrate, socketio
+from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -37,14 +37,19 @@ def create_app(config: Config | dict | None = None) -> Flask:
 
     Raises config.ConfigError if the settings are unsafe (production with a default key).
     """
-    app = Flask(__name__, instance_relative_config=True,
-                template_folder=str(PACKAGE_DIR.parent / "templates"))
     cfg = config if isinstance(config, Config) else Config()
+    instance = (config or {}).get("INSTANCE_PATH") if isinstance(config, dict) else None
+    instance = instance or cfg.INSTANCE_PATH  # where the database and the key live
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.path.abspath(instance) if instance else None,
+                template_folder=str(PACKAGE_DIR.parent / "templates"))
     app.config.from_mapping(cfg.as_dict())
     if isinstance(config, dict):
         app.config.from_mapping(config)
     Config.check(_ConfigView(app.config))
     os.makedirs(app.instance_path, exist_ok=True)
+    from .security import ensure_secret_key
+    ensure_secret_key(app)  # never the example key from the source
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             "sqlite:///" + os.path.join(app.instance_path, "competition.sqlite"))
@@ -78,11 +83,18 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    from .security import add_security_headers, same_site_origin
+    app.after_request(add_security_headers)
+    if app.config.get("PROXY_FIX_X_FOR"):  # behind nginx: the client's address for limits
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]))
     socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"],
                       message_queue=app.config["REDIS_URL"],
                       channel=app.config.get("SOCKETIO_CHANNEL", "competition"),
-                      cors_allowed_origins=[])
+                      cors_allowed_origins=same_site_origin(
+                          app.config.get("SOCKETIO_CORS_ORIGINS") or []))
 
     @app.context_processor
     def inject_globals():

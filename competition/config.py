@@ -1,15 +1,22 @@
 """Settings read from the environment, with safe defaults for the embedded mode.
 
-Embedded mode (the default): SQLite in the instance folder, one process, no Redis.
-Production mode (``COMPETITION_ENV=production``): refuses to start with the default
-SECRET_KEY; DATABASE_URL and REDIS_URL point at PostgreSQL and Redis.
+Embedded mode (the default): SQLite in the instance folder, one process, no Redis. With
+no SECRET_KEY in the environment it signs with a random key generated on first start
+into the instance folder (``secret_key``, readable by its owner only) and reused after.
+Production mode (``COMPETITION_ENV=production``): refuses to start without a SECRET_KEY
+of its own; DATABASE_URL and REDIS_URL point at PostgreSQL and Redis.
 """
 from __future__ import annotations
 
 import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
+# The key the first versions shipped in the source. Anyone can read it, so it is refused
+# in every mode (a cookie signed with it must never open anything).
 DEFAULT_SECRET_KEY = "dev-only-change-me"
+SECRET_KEY_FILE = "secret_key"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,8 +30,12 @@ class Config:
     def __init__(self, environ: dict[str, str] | None = None):
         env = os.environ if environ is None else environ
         self.ENV_NAME = env.get("COMPETITION_ENV", "development")
-        self.SECRET_KEY = env.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+        # None: generated into the instance folder by the factory (embedded mode only).
+        self.SECRET_KEY = env.get("SECRET_KEY") or None
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL", "")  # filled by the factory
+        # The instance folder (SQLite database, generated secret key, exports); default:
+        # instance/ beside the code.
+        self.INSTANCE_PATH = env.get("INSTANCE_PATH") or None
         self.REDIS_URL = env.get("REDIS_URL") or None
         self.RULES_DIR = env.get("RULES_DIR", str(PROJECT_ROOT / "scoring_rules"))
         self.EXPORT_DIR = env.get("EXPORT_DIR", "")  # default: <instance>/exports
@@ -51,11 +62,45 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
         self.WTF_CSRF_TIME_LIMIT = None  # a judge's tablet stays open all day
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_HTTPONLY = True
+        # Remember-me lasts for the event day, not Flask-Login's 365 days.
+        self.REMEMBER_COOKIE_DURATION = timedelta(
+            hours=float(env.get("REMEMBER_COOKIE_HOURS", "16")))
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        # Behind HTTPS (nginx with the venue's certificate): send cookies over TLS only.
+        secure = env.get("SESSION_COOKIE_SECURE", "0").lower() in ("1", "true", "on", "yes")
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = secure
+        # Sign-in limits (Flask-Limiter: memory in embedded mode, Redis with REDIS_URL).
+        self.RATELIMIT_ENABLED = env.get("RATELIMIT_ENABLED", "1").lower() not in (
+            "0", "false", "off", "no")
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or (
+            self.REDIS_URL or "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_LIMIT_PER_ADDRESS = env.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute")
+        self.LOGIN_LIMIT_PER_ACCOUNT = env.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per minute")
+        # An account is locked after this many failed sign-ins in a row, for
+        # LOGIN_LOCKOUT_SECONDS, doubling with each further round of failures (capped).
+        self.LOGIN_LOCKOUT_THRESHOLD = int(env.get("LOGIN_LOCKOUT_THRESHOLD", "5"))
+        self.LOGIN_LOCKOUT_SECONDS = int(env.get("LOGIN_LOCKOUT_SECONDS", "60"))
+        self.LOGIN_LOCKOUT_MAX_SECONDS = int(env.get("LOGIN_LOCKOUT_MAX_SECONDS", "3600"))
+        # Number of proxies (nginx) in front whose X-Forwarded-For is trusted; 0: none.
+        self.PROXY_FIX_X_FOR = int(env.get("PROXY_FIX_X_FOR", "0"))
+        # Socket.IO: the site's own origin (compared with the Host header) is always
+        # accepted; list other origins here (comma-separated), e.g. a public name behind
+        # a proxy that rewrites Host.
+        self.SOCKETIO_CORS_ORIGINS = [o.strip() for o in env.get(
+            "SOCKETIO_CORS_ORIGINS", "").split(",") if o.strip()]
         self.TESTING = False
 
     def check(self) -> None:
-        """Raise ConfigError if the settings are unsafe for the chosen mode."""
-        if self.ENV_NAME == "production" and self.SECRET_KEY == DEFAULT_SECRET_KEY:
+        """Raise ConfigError if the settings are unsafe for the chosen mode: the key from
+        the source in any mode; no key, or a short one, in production."""
+        if self.SECRET_KEY == DEFAULT_SECRET_KEY:
+            raise ConfigError(
+                "SECRET_KEY is the public example value from the source code: unset it "
+                "(the embedded mode then generates one) or set a random one")
+        if self.ENV_NAME == "production" and not self.SECRET_KEY:
             raise ConfigError(
                 "COMPETITION_ENV=production needs a SECRET_KEY of your own "
                 "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
@@ -67,6 +112,41 @@ class Config:
         return {k: v for k, v in vars(self).items() if k.isupper()}
 
 
+def instance_secret_key(instance_path: str) -> str:
+    """The embedded mode's signing key: read from <instance>/secret_key, or generated
+    there on first start (mode 0600, owner only). Two processes starting at once agree:
+    the key is written to a temporary file and linked into place, and the loser reads the
+    winner's key."""
+    path = os.path.join(instance_path, SECRET_KEY_FILE)
+    try:
+        with open(path, encoding="ascii") as fh:
+            key = fh.read().strip()
+        if len(key) >= 32:
+            return key
+    except FileNotFoundError:
+        pass
+    os.makedirs(instance_path, exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:  # another process won the race, or an unreadable stub
+            pass
+    finally:
+        os.unlink(tmp)
+    with open(path, encoding="ascii") as fh:
+        key = fh.read().strip()
+    if len(key) < 32:
+        raise ConfigError(f"{path} holds no usable key: delete it (a new one is generated) "
+                          "or set SECRET_KEY")
+    return key
+
+
 class TestConfig(Config):
     """Settings for the test suite: an in-memory database unless one is given."""
 
@@ -74,4 +154,6 @@ class TestConfig(Config):
         super().__init__(environ)
         self.TESTING = True
         self.WTF_CSRF_ENABLED = False
+        self.SECRET_KEY = self.SECRET_KEY or secrets.token_hex(32)
+        self.RATELIMIT_ENABLED = False  # the suite signs in thousands of times
         self.SQLALCHEMY_DATABASE_URI = (environ or {}).get("DATABASE_URL", "sqlite://")

@@ -1,5 +1,7 @@
 """Extension instances, created here unbound and bound to the app in create_app()."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
@@ -27,3 +29,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 socketio = SocketIO()
+# No default limits: only the views that ask (sign-in) are limited. Storage and switch
+# come from RATELIMIT_STORAGE_URI / RATELIMIT_ENABLED (config.py).
+limiter = Limiter(key_func=get_remote_address)

@@ -8,6 +8,7 @@ core from marks and rules. What is stored is what people entered or confirmed.
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -33,6 +34,10 @@ from .extensions import db
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
 
 
 class Role(str, enum.Enum):
@@ -63,8 +68,23 @@ class User(UserMixin, db.Model):
     trade_id: Mapped[int | None] = mapped_column(ForeignKey("trade.id"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Part of every session and remember-me cookie (get_id): a new value (PIN reset,
+    # sign-out, deactivation) ends all of the user's sessions on every device.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # Failed sign-ins in a row, and the lockout they caused (stored here so that it
+    # holds across server processes).
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                          nullable=True)
 
     trade: Mapped["Trade | None"] = relationship(foreign_keys=[trade_id])
+
+    def get_id(self) -> str:  # Flask-Login: what the session and remember cookie carry
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Make every existing session and remember-me cookie of this user invalid."""
+        self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
         """Hash with the configured method (PASSWORD_HASH_METHOD; scrypt by default; the

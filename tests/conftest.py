@@ -64,6 +64,7 @@ def make_app(database_url: str, **overrides):
         "SECRET_KEY": "test-secret-key-0123456789",
         "REDIS_URL": None,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt would cost seconds per test
+        "RATELIMIT_ENABLED": False,  # the suite signs in thousands of times (tests/security on)
     }
     cfg.update(overrides)
     return create_app(cfg)

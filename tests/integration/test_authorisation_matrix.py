@@ -30,6 +30,7 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("results.*", EVERYONE),
     ("screen.*", EVERYONE),
     ("verify.*", EVERYONE),                       # certificate verification (QR code)
+    ("auth.unlock", {ORG}),                       # lift a sign-in lockout
     ("auth.*", EVERYONE),
     ("judge_token.token_login", EVERYONE),        # one-time QR sign-in link
     ("api.trades", EVERYONE),
