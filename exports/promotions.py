@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 
+from .cells import safe_row, set_value
 from .data import chinese_date
 
 
@@ -84,7 +85,7 @@ def promotion_list_xlsx(data: PromotionListData, masked: bool) -> bytes:
     ws.title = "晋级名单"
     ncol = len(HEADERS)
     title = f"{data.competition}{data.title}" + ("（身份证号已脱敏）" if masked else "")
-    ws.append([title])
+    ws.append(safe_row(ws, [title]))
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
     ws["A1"].font = Font(size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
@@ -108,11 +109,13 @@ def promotion_list_xlsx(data: PromotionListData, masked: bool) -> bytes:
               else "num" if col in (12, 13, 14) else "plain" for col in range(1, ncol + 1)}
     for r, values in enumerate(table_rows(data, masked), start=3):
         for col, value in enumerate(values, start=1):
-            ws.cell(row=r, column=col, value=value).style = styles[by_col[col]]
+            cell = ws.cell(row=r, column=col)
+            cell.style = styles[by_col[col]]
+            set_value(cell, value)          # text stays text, never a formula
     ws.append([])
     for line in data.notes:
-        ws.append([line])
-    ws.append([f"填报单位：{'　'.join(data.bodies)}"])
+        ws.append(safe_row(ws, [line]))
+    ws.append(safe_row(ws, [f"填报单位：{'　'.join(data.bodies)}"]))
     ws.append([f"日期：{chinese_date(data.date)}"])
     ws.freeze_panes = "C3"
     ws.print_title_rows = "2:2"

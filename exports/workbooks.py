@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .data import ResultsData, TradeResults, chinese_date
+from .cells import safe_value, text_cell
 
 EXCEL_MAX_ROWS = 1_048_576
 NUMBER_FORMAT = "0.00"
@@ -113,10 +114,7 @@ class _Sheet:
         ws.append([self._header(h) for h in headers])
 
     def _cell(self, value, font=None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=value)
-        if font is not None:
-            cell.font = font
-        return cell
+        return text_cell(self.ws, value, font)
 
     def _header(self, text: str) -> WriteOnlyCell:
         cell = self._cell(text, HEADER_FONT)
@@ -130,8 +128,8 @@ class _Sheet:
                 cell = WriteOnlyCell(self.ws, value=value)
                 cell.number_format = self.number_format
                 row.append(cell)
-            else:
-                row.append(value)
+            else:   # names, employers, criteria: text stays text (exports.cells)
+                row.append(safe_value(self.ws, value))
         self.ws.append(row)
 
 

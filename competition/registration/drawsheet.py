@@ -12,6 +12,7 @@ from typing import Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from exports.cells import safe_row
 from exports.workbooks import display_width
 
 COLUMNS = ("抽签号", "场次", "赛场", "时间", "工位号", "姓名", "单位")
@@ -58,7 +59,7 @@ def to_xlsx(sheet: DrawSheet) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "抽签表"
-    ws.append([sheet.title])
+    ws.append(safe_row(ws, [sheet.title]))
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([f"抽签种子：{sheet.seed}    抽签时间：{sheet.drawn_at}"])
     ws.append(list(COLUMNS))
@@ -68,7 +69,7 @@ def to_xlsx(sheet: DrawSheet) -> bytes:
         cell.alignment = Alignment(horizontal="center")
         cell.border = Border(bottom=thin)
     for row in sheet.rows:
-        ws.append(list(sheet.cells(row)))
+        ws.append(safe_row(ws, sheet.cells(row)))   # names stay text, never formulas
     for i, w in enumerate(xlsx_widths(sheet)):
         ws.column_dimensions[chr(ord("A") + i)].width = w
     if any(display_width(r.venue) > XLSX_MAX_WIDTH or display_width(r.employer) > XLSX_MAX_WIDTH

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 # one rule each for the whole project: CJK counts twice in a width, 3201**********1234,
 # a valid unique sheet name (the results workbook's and the promotion list's helpers)
+from exports.cells import safe_row, text_cell
 from exports.promotions import mask_id
 from exports.workbooks import _sheet_name as sheet_name
 from exports.workbooks import display_width
@@ -114,8 +115,8 @@ def _write_sheet(wb: Workbook, sheet: RosterSheet, name: str, masked: bool,
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.auto_filter.ref = f"A2:{get_column_letter(len(HEADERS))}{len(sheet.rows) + 2}"
     ws.row_dimensions[1].height = 24
-    title = WriteOnlyCell(ws, value=sheet.title + ("（身份证号、手机号已脱敏）" if masked else ""))
-    title.font = Font(bold=True, size=14)
+    title = text_cell(ws, sheet.title + ("（身份证号、手机号已脱敏）" if masked else ""),
+                      Font(bold=True, size=14))
     ws.append([title])
     header = []
     for h in HEADERS:
@@ -128,7 +129,8 @@ def _write_sheet(wb: Workbook, sheet: RosterSheet, name: str, masked: bool,
     for i, row in enumerate(sheet.rows, start=1):
         # plain values: a str is stored as a text cell, so ID numbers and phones keep
         # every digit (a per-cell "@" format would cost a style lookup per cell)
-        ws.append([None if v == "" else v for v in cells(i, row, masked)])
+        # (names typed as =HYPERLINK(...) stay text: exports.cells)
+        ws.append(safe_row(ws, [None if v == "" else v for v in cells(i, row, masked)]))
     if footer:
         ws.append([])
-        ws.append([footer])
+        ws.append(safe_row(ws, [footer]))

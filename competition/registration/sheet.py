@@ -14,9 +14,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from exports.cells import set_value
+
 from .columns import BY_KEY, COLUMNS, column_for
 from .grades import ladder_labels
 from .validate import RowError
+from .zipcheck import DEFAULT_LIMITS, Limits, WorkbookRefused, check_xlsx
 
 SHEET_TITLE = "报名表"
 HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common
@@ -40,19 +43,31 @@ class SheetRows:
     ignored_headers: list[str] = field(default_factory=list)
 
 
-def read_sheet(source: str | bytes | BinaryIO, *, team: bool = False) -> SheetRows:
+def read_sheet(source: str | bytes | BinaryIO, *, team: bool = False,
+               limits: Limits = DEFAULT_LIMITS) -> SheetRows:
     """Read the first worksheet whose header row names the required columns.
 
-    Raises SheetError (code ``not_xlsx``, ``no_header``, ``missing_columns``)."""
+    The zip is checked first (zipcheck: declared sizes, compression ratio, the sheet's
+    declared dimension), then read in openpyxl's read-only mode with a cap on rows.
+    Raises SheetError (code ``not_xlsx``, ``corrupt``, ``too_large``, ``member_too_large``,
+    ``compression_ratio``, ``too_many_members``, ``too_many_rows``, ``too_many_columns``,
+    ``no_header``, ``missing_columns``, ``duplicate_columns``)."""
     if isinstance(source, bytes):
         source = BytesIO(source)
+    elif isinstance(source, str):
+        with open(source, "rb") as f:
+            source = BytesIO(f.read())
+    try:
+        check_xlsx(source, limits)
+    except WorkbookRefused as err:
+        raise SheetError(err.code, str(err), **err.params) from None
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a non-xlsx file
         raise SheetError("not_xlsx", f"not an .xlsx workbook ({type(err).__name__})") from None
     try:
         for ws in wb.worksheets:
-            found = _read_worksheet(ws, team)
+            found = _read_worksheet(ws, team, limits.max_rows)
             if found is not None:
                 return found
     finally:
@@ -60,7 +75,7 @@ def read_sheet(source: str | bytes | BinaryIO, *, team: bool = False) -> SheetRo
     raise SheetError("no_header", "no header row with 姓名 and 身份证号 in the first rows")
 
 
-def _read_worksheet(ws, team: bool) -> SheetRows | None:
+def _read_worksheet(ws, team: bool, max_rows: int) -> SheetRows | None:
     it = ws.iter_rows(values_only=True)
     for header_row, values in enumerate(it, start=1):
         if header_row > HEADER_SEARCH_ROWS:
@@ -90,6 +105,9 @@ def _read_worksheet(ws, team: bool) -> SheetRows | None:
     width = max(columns.values()) + 1
     rows = []
     for rownum, values in enumerate(it, start=header_row + 1):
+        if rownum - header_row > max_rows:   # the dimension can lie: count while reading
+            raise SheetError("too_many_rows", f"more than {max_rows} rows",
+                             rows=f"{max_rows}+", limit=max_rows)
         values = tuple(values or ())
         if len(values) < width:
             values = values + (None,) * (width - len(values))
@@ -109,7 +127,7 @@ def template_workbook(trade_names: Sequence[str], *, team: bool = False,
     cols = [c for c in COLUMNS if team or c.key != "team"]
     lists = wb.create_sheet("选项")
     for i, name in enumerate(trade_names, start=1):
-        lists.cell(row=i, column=1, value=name)
+        set_value(lists.cell(row=i, column=1), name)
     grades = ladder_labels(ladder)
     for i, label in enumerate(grades, start=1):
         lists.cell(row=i, column=2, value=label)

@@ -26,6 +26,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.page import PageMargins
 
+from exports.cells import safe_row, set_value
+
 from . import scheme_wording as w
 from .loader import parse_rule
 
@@ -129,7 +131,7 @@ def _write_header(ws, data: dict, competition: str | None, source: str | None) -
              w.scoring_line(data), w.tie_break_line(data), w.awards_line(data)]
     for r, text in enumerate(lines, start=1):
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
-        cell = ws.cell(r, 1, text)
+        cell = set_value(ws.cell(r, 1), text)
         cell.font = Font(name="黑体", size=16, bold=True) if r == 1 else _FONT
         cell.alignment = _CENTER if r == 1 else _WRAP
         ws.row_dimensions[r].height = 28 if r == 1 else _height(text, sum(WIDTHS[:5]))
@@ -188,7 +190,7 @@ def _write_signatures(ws, row: int) -> int:
 
 def _put(ws, row: int, values: tuple, ref: str, params: dict | None, bold=False) -> None:
     for c, value in enumerate(values, start=1):
-        cell = ws.cell(row, c, value)
+        cell = set_value(ws.cell(row, c), value)   # rule text stays text
         cell.font, cell.border = (_BOLD if bold else _FONT), _BOX
         cell.alignment = _WRAP if c in (2, 4) else _CENTER
         if c == 2 and ref in ("item", "violation"):
@@ -196,7 +198,7 @@ def _put(ws, row: int, values: tuple, ref: str, params: dict | None, bold=False)
         if bold:
             cell.fill = _FILL
     ws.cell(row, 6, ref)
-    ws.cell(row, 7, tomli_w.dumps(params) if params is not None else None)
+    set_value(ws.cell(row, 7), tomli_w.dumps(params) if params is not None else None)
     ws.row_dimensions[row].height = max(_height(values[1], WIDTHS[1]),
                                         _height(values[3], WIDTHS[3]))
 
@@ -268,9 +270,10 @@ def _write_data_sheet(wb: Workbook, data: dict, source: str | None) -> None:
     ds.append(["format", FORMAT])
     for key, value in data.items():
         if key not in ("components", "criteria"):
-            ds.append([key, tomli_w.dumps({key: value})])
+            ds.append(safe_row(ds, [key, tomli_w.dumps({key: value})]))
     for start in range(0, len(source or ""), SOURCE_CHUNK):
-        ds.append([SOURCE_KEY, source[start:start + SOURCE_CHUNK]])
+        # a chunk may start with "=": stored as text, never read back as a formula
+        ds.append(safe_row(ds, [SOURCE_KEY, source[start:start + SOURCE_CHUNK]]))
 
 
 # The way back and the CLI commands live in scheme_import (it needs the names above).

@@ -7,6 +7,8 @@ def register_blueprints(app: Flask) -> None:
     for module in (auth, admin, judge, screen, public, api, rules_admin, users_admin):
         app.register_blueprint(module.bp)
     errors.register(app)
+    from . import limits  # request size limits per route, checked before the body is read
+    limits.init_app(app)
     from . import dberrors  # a database that cannot be reached: 503 "retry", never a 500
     dberrors.register(app)
     from . import menu

@@ -17,6 +17,7 @@ from ..rules import RuleError
 from ..services import document_jobs as jobs
 from ..services import documents as svc
 from .auth import roles_required
+from .limits import body_limit
 from .lookup import competition_or_404 as _competition
 from .lookup import trade_or_404 as _trade
 
@@ -354,6 +355,7 @@ def _typed_values(comp, err) -> dict:
 
 
 @bp.route("/layout", methods=["GET", "POST"])
+@body_limit("CERTIFICATE_BACKGROUND_MAX_BYTES")
 @roles_required(Role.ORGANISER)
 def layout():
     """The certificate layout of the competition, as a form (page, background image,

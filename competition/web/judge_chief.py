@@ -243,16 +243,17 @@ def chief_audit_export(heat_id: int, fmt: str):
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(_audit_headers())
-        writer.writerows([[r[c] for c in AUDIT_COLUMNS] for r in rows])
+        writer.writerows([[csv_safe(r[c]) for c in AUDIT_COLUMNS] for r in rows])
         return Response("\ufeff" + buf.getvalue(), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={name}"})
     if fmt == "xlsx":
         from openpyxl import Workbook
         book = Workbook(write_only=True)
+    from exports.cells import csv_safe, safe_row
         sheet = book.create_sheet(_("Audit log"))
         sheet.append(_audit_headers())
-        for r in rows:
-            sheet.append([r[c] for c in AUDIT_COLUMNS])
+        for r in rows:   # reasons and values stay text, never formulas
+            sheet.append(safe_row(sheet, [r[c] for c in AUDIT_COLUMNS]))
         out = io.BytesIO()
         book.save(out)
         return Response(out.getvalue(), headers={"Content-Disposition":

@@ -18,12 +18,12 @@ from ..registration import SheetError, template_workbook
 from ..registration.grades import label as grade_label
 from ..services import registration as svc
 from .auth import roles_required
+from .limits import body_limit
 from .lookup import competition_or_404 as _competition
 
 bp = Blueprint("registration", __name__, url_prefix="/admin/registration")
 PAGE_SIZE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def _trades(comp):
@@ -123,6 +123,7 @@ def _options():
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@body_limit("REGISTRATION_IMPORT_MAX_BYTES")
 @roles_required(Role.ORGANISER)
 def upload():
     """Upload a filled-in sheet: it is validated, nothing is written yet."""
@@ -131,18 +132,20 @@ def upload():
         return render_template("registration/import.html", competition=comp,
                                trades=_trades(comp))
     file = request.files.get("sheet")
-    data = file.read(MAX_UPLOAD + 1) if file else b""
+    limit = int(current_app.config["REGISTRATION_IMPORT_MAX_BYTES"])
+    data = file.read(limit + 1) if file else b""
     error = None
     if not data:
         error = _("Choose the sheet to upload.")
-    elif len(data) > MAX_UPLOAD:
-        error = _("The file is larger than 20 MB.")
+    elif len(data) > limit:
+        error = _("The file is larger than %(size)s.", size=f"{limit // 1024 // 1024} MB")
     if error is None:
         opts = _options()
         try:
             report = svc.check_sheet(comp, data, **opts)
-        except SheetError as err:
-            error = sheet_error_message(err)
+        except SheetError as err:   # nothing is saved; the message names the file
+            error = _("%(file)s: %(problem)s", file=file.filename or _("the file"),
+                      problem=sheet_error_message(err))
     if error:
         return render_template("registration/import.html", competition=comp,
                                trades=_trades(comp), error=error), 400
@@ -188,12 +191,32 @@ def confirm(token: str):
 
 
 def sheet_error_message(err: SheetError) -> str:
+    p = err.params
     return {
         "not_xlsx": _("This is not an Excel .xlsx workbook."),
         "no_header": _("No header row with 姓名 and 身份证号 was found in the first 10 rows."),
         "missing_columns": _("Columns missing from the sheet: %(c)s",
                              c=err.params.get("columns", "")),
         "duplicate_columns": _("A column appears twice: %(c)s", c=err.params.get("columns", "")),
+        "corrupt": _("The workbook is damaged and cannot be read; save it again in Excel."),
+        "too_large": _("The workbook would take %(size)s when unpacked (at most %(limit)s): "
+                       "split it into smaller sheets.", size=p.get("size", ""),
+                       limit=p.get("limit", "")),
+        "member_too_large": _("A part of the workbook (%(member)s) would take %(size)s when "
+                              "unpacked (at most %(limit)s).", member=p.get("member", ""),
+                              size=p.get("size", ""), limit=p.get("limit", "")),
+        "compression_ratio": _("A part of the workbook (%(member)s) unpacks to %(ratio)s times "
+                               "its size: this is not a normal Excel file.",
+                               member=p.get("member", ""), ratio=p.get("ratio", "")),
+        "too_many_members": _("The file holds %(count)s parts, more than a workbook has "
+                              "(at most %(limit)s).", count=p.get("count", ""),
+                              limit=p.get("limit", "")),
+        "too_many_rows": _("The sheet has %(rows)s rows; at most %(limit)s rows can be imported "
+                           "at once: split it.", rows=p.get("rows", ""),
+                           limit=p.get("limit", "")),
+        "too_many_columns": _("The sheet has %(columns)s columns; a sign-up sheet has at most "
+                              "%(limit)s.", columns=p.get("columns", ""),
+                              limit=p.get("limit", "")),
     }.get(err.code, str(err))
 
 
