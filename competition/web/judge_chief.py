@@ -239,6 +239,7 @@ def chief_audit_export(heat_id: int, fmt: str):
     rows = _audit_rows(heat)
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
     name = f"audit-heat{heat.id}-{stamp}.{fmt}"
+    from exports.cells import csv_safe, safe_row
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf)
@@ -249,7 +250,6 @@ def chief_audit_export(heat_id: int, fmt: str):
     if fmt == "xlsx":
         from openpyxl import Workbook
         book = Workbook(write_only=True)
-    from exports.cells import csv_safe, safe_row
         sheet = book.create_sheet(_("Audit log"))
         sheet.append(_audit_headers())
         for r in rows:   # reasons and values stay text, never formulas
