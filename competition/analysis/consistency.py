@@ -6,7 +6,9 @@ For every mark with at least one other judge's mark on the same entry, criterion
 attempt ("item"):
 - deviation = mark - mean of the other judges' marks on that item (leave-one-out, so a
   judge is never compared with themselves): positive = lenient, negative = harsh;
-- above / below / tie: the mark against the median of the other judges' marks;
+- above / below / tie: the mark against the panel's median on that item (all its marks,
+  the judge's own included, as published analyses of judged sports do; counted only on
+  items with three marks or more: with two, neither judge can be told from the other);
 then per judge and criterion: the mean signed and absolute deviation (points and share of
 the criterion's maximum), marks beyond the rule's discrepancy threshold, the two-sided sign
 test of above against below, and Spearman's correlation of the judge's marks with the
@@ -19,7 +21,7 @@ A judge is flagged (``findings``) when the evidence says more than chance:
   (and at least two);
 - ordering: rank correlation below ``min_rho`` over at least ``min_items`` items;
 - home_bias: on contestants of the judge's own employer the judge's mean distance above the
-  other judges' median is higher than on the others by at least min_share of the maximum,
+  panel's median is higher than on the others by at least min_share of the maximum,
   with at least three marks each (the median, not the mean: one lenient colleague must not
   make an honest judge look biased).
 """
@@ -107,14 +109,15 @@ def judge_consistency(marks: Iterable[JudgeMark], maxima: Mapping[str, Decimal],
         if len(group) < 2:
             continue
         total = sum(m.value for m in group)
+        panel = median([m.value for m in group]) if len(group) >= 3 else None
         for m in group:
             s = stats.get((m.judge, crit))
             if s is None:
                 s = stats[(m.judge, crit)] = JudgeCriterionStats(m.judge, crit, maxima[crit])
             others_mean = (total - m.value) / (len(group) - 1)
-            panel = median([o.value for o in group if o is not m])
             _count(s, m, others_mean, panel, thresholds.get(crit))
-            if entry_employers and judge_employers and m.judge in judge_employers:
+            if panel is not None and entry_employers and judge_employers \
+                    and m.judge in judge_employers:
                 home = entry_employers.get(entry) == judge_employers[m.judge]
                 (s._home if home else s._away).append(m.value - panel)
     out = [stats[k] for k in sorted(stats, key=lambda k: (str(k[0]), k[1]))]
@@ -123,7 +126,7 @@ def judge_consistency(marks: Iterable[JudgeMark], maxima: Mapping[str, Decimal],
     return out
 
 
-def _count(s: JudgeCriterionStats, m: JudgeMark, others_mean: Decimal, panel: Decimal,
+def _count(s: JudgeCriterionStats, m: JudgeMark, others_mean: Decimal, panel: Decimal | None,
            threshold: Decimal | None) -> None:
     deviation = m.value - others_mean
     s.marks += 1
@@ -131,7 +134,9 @@ def _count(s: JudgeCriterionStats, m: JudgeMark, others_mean: Decimal, panel: De
     s.abs_deviation_sum += abs(deviation)
     if threshold is not None and abs(deviation) > threshold:
         s.beyond_threshold += 1
-    if m.value > panel:
+    if panel is None:
+        pass
+    elif m.value > panel:
         s.above += 1
     elif m.value < panel:
         s.below += 1

@@ -29,3 +29,5 @@ def register_blueprints(app: Flask) -> None:
     from . import documents  # certificates, workbooks, bulletins, score sheets (issue 7)
     app.register_blueprint(documents.bp)
     app.register_blueprint(documents.verify_bp)
+    from . import analysis  # judge consistency, one scale, training needs (issue 17)
+    app.register_blueprint(analysis.bp)

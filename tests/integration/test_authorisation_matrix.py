@@ -72,6 +72,8 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("documents.team_certificates", {ORG}),       # team / member certificates choice
     ("documents.*", {ORG}),
     ("promotions.*", {ORG}),
+    ("analysis.index", {ORG}),                    # every trade, cross-trade and employer scale
+    ("analysis.trade", {ORG, CHIEF, ARB}),        # a trade's judges: its chief sees them too
 ]
 
 # Routes that are open to anyone by design but answer 4xx to a dummy argument, and routes

@@ -28,7 +28,7 @@ def test_a_judge_always_above_the_panel_is_lenient_with_the_evidence():
     # the others' mean on every entry is v, so A's deviation is +1 six times: mean 1 = 10 %
     assert a.marks == 6 and a.mean_deviation == 1 and a.share(a.mean_deviation) == D("0.1")
     assert a.mean_abs_deviation == 1
-    # above the others' median (v) six times, below never: p = 2/64
+    # above the panel's median (v) six times, below never: p = 2/64
     assert (a.above, a.below, a.ties) == (6, 0, 0)
     assert a.sign_p == pytest.approx(0.03125)
     # same order as the panel
@@ -43,7 +43,7 @@ def test_the_honest_judges_are_not_flagged_because_of_the_lenient_one():
     b = stats["B"]
     # others: A (v+1), C, D, E (v): mean v + 1/4, so B's deviation is -0.25 (2.5 %) ...
     assert b.mean_deviation == D("-0.25")
-    # ... but the others' median is v: B ties it every time, and the sign test says nothing
+    # ... but the panel's median is v: B ties it every time, and the sign test says nothing
     assert (b.above, b.below, b.ties) == (0, 0, 6)
     assert b.sign_p == 1.0 and not b.flagged
 
@@ -78,7 +78,7 @@ def test_home_bias_compares_own_employer_with_the_rest():
     # above 3, below 0, ties 3: p = 2/8 = 0.25, not lenient overall; but +2 at home = 20 %
     assert a.sign_p == pytest.approx(0.25)
     assert [f.code for f in a.findings] == ["home_bias"]
-    # B (the other employer) marks every worker at the others' median: no home bias, though
+    # B (the other employer) marks every worker at the panel's median: no home bias, though
     # the leave-one-out mean (pulled up by A's +2) would have said so
     assert not any(f.code == "home_bias" for f in stats["B"].findings)
 
@@ -87,3 +87,23 @@ def test_items_with_one_mark_and_criteria_not_asked_for_are_left_out():
     marks = [JudgeMark("A", "e1", "taste", 1, D(5)), JudgeMark("A", "e1", "theory", 1, D(80)),
              JudgeMark("B", "e1", "theory", 1, D(70))]
     assert judge_consistency(marks, {"taste": D(10)}) == []
+
+
+def test_with_three_judges_the_two_who_agree_are_not_called_harsh():
+    # A gives v + 3, B and C give v: the panel's median is v, so A is above 6 times and
+    # B and C tie; their leave-one-out deviation (-1.5) alone flags nobody
+    marks = []
+    for i, v in enumerate(V, 1):
+        marks += [JudgeMark("A", f"e{i}", "taste", 1, D(v + 3)), JudgeMark("B", f"e{i}", "taste", 1, D(v)),
+                  JudgeMark("C", f"e{i}", "taste", 1, D(v))]
+    stats = by_judge(judge_consistency(marks, {"taste": D(10)}))
+    assert [f.code for f in stats["A"].findings] == ["lenient"]
+    assert stats["B"].mean_deviation == D("-1.5") and stats["B"].ties == 6 and not stats["B"].flagged
+
+
+def test_two_judges_cannot_be_told_apart_by_the_sign_test():
+    marks = [JudgeMark(j, f"e{i}", "taste", 1, D(v + (2 if j == "A" else 0)))
+             for i, v in enumerate(V, 1) for j in "AB"]
+    stats = by_judge(judge_consistency(marks, {"taste": D(10)}))
+    assert (stats["A"].above, stats["A"].below, stats["A"].ties) == (0, 0, 0)
+    assert stats["A"].mean_deviation == 2 and not stats["A"].flagged

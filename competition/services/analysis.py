@@ -1,0 +1,118 @@
+"""Fairness and insight (issue 17): the analysis core fed from the database.
+
+trade_analysis(trade): judge consistency on the trade's judged criteria (results stage),
+training needs (criteria where most points were lost, and by whom).
+competition_analysis(comp): every trade's finishers on one scale (WorldSkills-style),
+the cross-trade ranking and the employer ranking for 优秀组织奖.
+Read-only; nothing here writes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..analysis import (
+    CriterionLoss,
+    EmployerScore,
+    JudgeCriterionStats,
+    JudgeMark,
+    ScaledResult,
+    cross_trade_ranking,
+    employer_ranking,
+    judge_consistency,
+    training_needs,
+)
+from ..extensions import db
+from ..models import Competition, Entry, Mark, Trade, User
+from ..scoring.marks import to_decimal
+from .rules import rule_for
+from .standings import trade_standings
+
+
+@dataclass
+class TradeAnalysis:
+    trade: Trade
+    stage_name: str
+    judges: list[JudgeCriterionStats]
+    judge_names: dict[int, str]
+    criterion_names: dict[str, str]
+    needs: list[CriterionLoss]
+    finishers: dict[str, Decimal]                 # entry key -> total (ranked, ok)
+    people: dict[str, tuple[str, str]] = field(default_factory=dict)   # key -> (name, employer)
+    marks_compared: int = 0
+
+    @property
+    def flagged(self) -> list[JudgeCriterionStats]:
+        return [s for s in self.judges if s.flagged]
+
+
+def trade_analysis(trade: Trade) -> TradeAnalysis:
+    """The trade's judge consistency and training needs, from its results stage."""
+    rule = rule_for(trade)
+    ts = trade_standings(trade)
+    judged = {c.id: c for c in rule.criteria if c.kind == "judged"}
+    names = {c.id: c.name for c in rule.criteria}
+    people = {key: (e.display_name, e.employer) for key, e in ts.entries.items()}
+    employers = {key: p[1] for key, p in people.items()}
+    marks = _judged_marks(ts.stage.id, judged) if ts.stage is not None and judged else []
+    judge_ids = sorted({m.judge for m in marks})
+    users = db.session.scalars(select(User).where(User.id.in_(judge_ids))).all() if judge_ids else []
+    judge_employers = {u.id: u.employer for u in users if getattr(u, "employer", None)}
+    stats = judge_consistency(
+        marks, {cid: c.scale for cid, c in judged.items()},
+        thresholds={cid: c.discrepancy for cid, c in judged.items()},
+        entry_employers={int(k): v for k, v in employers.items()}, judge_employers=judge_employers)
+    rows = [r for r in ts.standings.rows if r.status == "ok"]
+    maxima = {c.id: c.max for c in rule.criteria if c.kind not in ("deductions", "adjustment")
+              and getattr(c, "max", None)}
+    needs = training_needs({r.entry: r.criteria for r in rows}, maxima, employers)
+    finishers = {r.entry: r.total for r in rows if r.rank is not None and r.complete}
+    return TradeAnalysis(trade, ts.stage.name if ts.stage else "", stats,
+                         {u.id: u.display_name or u.username for u in users}, names, needs,
+                         finishers, people, sum(s.marks for s in stats))
+
+
+def _judged_marks(stage_id: int, judged: dict) -> list[JudgeMark]:
+    rows = db.session.execute(
+        select(Mark.judge_id, Mark.entry_id, Mark.criterion, Mark.attempt, Mark.value)
+        .join(Entry, Entry.id == Mark.entry_id)
+        .where(Entry.stage_id == stage_id, Mark.criterion.in_(list(judged)),
+               Entry.status != "withdrawn")).all()
+    out = []
+    for judge, entry, crit, attempt, value in rows:
+        number = to_decimal(value)
+        if number is not None:
+            out.append(JudgeMark(judge, entry, crit, attempt, number))
+    return out
+
+
+@dataclass
+class CompetitionAnalysis:
+    competition: Competition
+    trades: list[TradeAnalysis]
+    ranking: list[ScaledResult]                 # keys are (trade code, entry key)
+    employers: list[EmployerScore]
+    people: dict[tuple, tuple[str, str]]        # (trade code, entry key) -> (name, employer)
+    trade_names: dict[str, str]
+
+
+def competition_analysis(comp: Competition) -> CompetitionAnalysis:
+    """Every scored trade on one scale; employers ranked by their finishers' scaled mean."""
+    trades = [trade_analysis(t) for t in comp.trades if _ranked(t)]
+    per_trade, people, entrants = {}, {}, {}
+    for ta in trades:
+        per_trade[ta.trade.code] = {(ta.trade.code, k): v for k, v in ta.finishers.items()}
+        for key, (name, employer) in ta.people.items():
+            people[(ta.trade.code, key)] = (name, employer)
+            if employer:
+                entrants[employer] = entrants.get(employer, 0) + 1
+    ranking = cross_trade_ranking(per_trade)
+    employers = employer_ranking(ranking, {k: v[1] for k, v in people.items()}, entrants)
+    return CompetitionAnalysis(comp, trades, ranking, employers, people,
+                               {t.code: t.name for t in comp.trades})
+
+
+def _ranked(trade: Trade) -> bool:
+    return any(s.format != "bracket" for s in trade.stages)
