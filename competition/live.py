@@ -283,7 +283,7 @@ def _failed(event: str, err: Exception) -> dict:
     """The answer to an event that could not be handled. A database that cannot be
     reached gets "unavailable" (also as an event, for clients that sent no callback):
     the client retries with backoff and gets its snapshot once the database is back."""
-    from .web.dberrors import discard_session, unavailable
+    from .dbfaults import discard_session, unavailable
     discard_session()
     if unavailable(err):
         log.warning("socket %s: database unavailable: %s", event,

@@ -193,8 +193,24 @@ def trade_changed(trade_id: int, *, bumped: bool = False) -> None:
     ``bumped=True``: the committed transaction already bumped it (bump_in_transaction()).
 
     Publishing problems (Redis down...) are logged, never raised: the change is stored,
-    and screens catch up on their next resync."""
+    and screens catch up on their next resync. So is a database connection lost after
+    the commit (tried once more on a fresh connection): the caller's change is stored,
+    and its answer must say so, not "failed"."""
     db.session.commit()   # nothing pending is expected; never publish uncommitted data
+    from ..dbfaults import discard_session, unavailable
+    for attempt in (1, 2):
+        try:
+            _publish_changed(trade_id, bumped)
+            return
+        except Exception as err:  # noqa: BLE001 - only a lost database is kept quiet
+            if not unavailable(err):
+                raise
+            discard_session()
+            log.warning("publishing standings of trade %s: database unavailable (%s)",
+                        trade_id, "retrying" if attempt == 1 else "screens catch up later")
+
+
+def _publish_changed(trade_id: int, bumped: bool) -> None:
     if not bumped:
         bump_version(trade_id)
     trade = db.session.get(Trade, trade_id, populate_existing=True)
@@ -203,7 +219,10 @@ def trade_changed(trade_id: int, *, bumped: bool = False) -> None:
     from .. import live
     try:
         live.publish_trade(trade)
-    except Exception:  # noqa: BLE001 - the write is done; screens resync
+    except Exception as err:  # noqa: BLE001 - the write is done; screens resync
+        from ..dbfaults import unavailable
+        if unavailable(err):
+            raise
         log.exception("publishing standings of trade %s failed", trade_id)
     # A confirmed promotion list made from earlier results is flagged for review now,
     # not silently recomputed (issue 8).

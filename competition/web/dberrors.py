@@ -16,37 +16,19 @@ what remains is a connection lost in the middle of a request, handled here.
 """
 from __future__ import annotations
 
-from flask import Flask, g, has_app_context, jsonify, render_template, request
+from flask import Flask, g, has_app_context, jsonify, request
 from flask_babel import gettext as _
+from markupsafe import escape
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
-from ..extensions import db
+from ..dbfaults import discard_session, unavailable
 
-UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.DisconnectionError,
-               exc.TimeoutError, exc.PendingRollbackError)
 RETRY_AFTER_SECONDS = 2
 _FLAG = "_db_commit_attempted"
-
-
-def unavailable(err: BaseException) -> bool:
-    """True for errors that mean "the database cannot be used right now" (as opposed to
-    a wrong statement or a broken constraint): retrying later may succeed."""
-    if isinstance(err, UNAVAILABLE):
-        return True
-    return isinstance(err, exc.DBAPIError) and bool(err.connection_invalidated)
-
-
-def discard_session() -> None:
-    """Roll the session back after a database failure (never raises): the next use
-    checks a fresh connection out of the pool."""
-    try:
-        db.session.rollback()
-    except Exception:  # noqa: BLE001 - the connection is already gone
-        try:
-            db.session.remove()
-        except Exception:  # noqa: BLE001
-            pass
+_PAGE = ("<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><meta name=\"viewport\" "
+         "content=\"width=device-width\"><title>503 {title}</title><body style=\"font:1.2em "
+         "sans-serif;margin:2em\"><h1>503</h1><p>{message}</p></body></html>")
 
 
 def commit_attempted() -> bool:
@@ -91,8 +73,9 @@ def register(app: Flask) -> None:
             response = jsonify({"error": message, "field": None, "retry": True,
                                 "stored": stored})
         else:
-            response = app.make_response(
-                render_template("error.html", code=503, message=message))
+            # not the site's layout: it reads the signed-in user from the database
+            response = app.make_response(_PAGE.format(title=escape(_("Error")),
+                                                      message=escape(message)))
         response.status_code = 503
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
