@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
+from .checks_format import format_checks
 from .model import Deductions, Judged, Measured, Rule, Timed
 
 Found = list[tuple[tuple, str]]
@@ -16,7 +17,7 @@ Found = list[tuple[tuple, str]]
 def cross_check(rule: Rule) -> Found:
     found: Found = []
     for check in (_duplicates, _groups, _components, _judge_totals, _criteria,
-                  _attempt_groups, _zeroes, _tie_break, _awards):
+                  _attempt_groups, _zeroes, _tie_break, _awards, format_checks):
         found.extend(check(rule))
     return found
 
@@ -133,14 +134,18 @@ def _components(rule: Rule) -> Found:
         crits = rule.criteria_of(comp.id)
         if not crits:
             out.append((("components", i, "id"), f"component '{comp.id}' has no criteria"))
-        total = sum((c.effective_max() for c in crits), Decimal(0))
-        if comp.max is not None and crits and comp.max != total:
+        maxes = [c.effective_max() for c in crits]
+        total = None if None in maxes else sum(maxes, Decimal(0))
+        if comp.max is not None and crits and total is not None and comp.max != total:
             out.append((("components", i, "max"),
                         f"max {_n(comp.max)} != {_n(total)}, the sum of its criteria's max"))
         if weighted and comp.weight is None:
             out.append((("components", i), "weight is required in weighted mode"))
         if weighted and comp.max is not None and comp.max == 0:
             out.append((("components", i, "max"), "must be > 0 in weighted mode"))
+        if comp.max is None and total is None and (weighted or comp.scale_to is not None):
+            out.append((("components", i, "max"), "required: a value as published without "
+                        "a max gives the component none (weighted mode and scale_to need it)"))
         if comp.scale_to is not None and crits and total == 0:
             out.append((("components", i, "scale_to"), "a component worth 0 points cannot "
                         "be rescaled"))
@@ -205,7 +210,7 @@ def _check_judged(crit: Judged) -> Found:
     if not crit.aggregate.startswith("trimmed") and crit.trim:
         out.append((("trim",), f"trim applies to trimmed_mean/trimmed_sum, "
                                f"not to {crit.aggregate}"))
-    if crit.step is not None and crit.scale % crit.step:
+    if crit.step is not None and (crit.scale - crit.scale_min) % crit.step:
         out.append((("step",), f"scale max {_n(crit.scale)} is not a multiple of "
                                f"step {_n(crit.step)}"))
     d = crit.difficulty
@@ -353,15 +358,9 @@ def _check_deductions(crit: Deductions) -> Found:
     return out
 
 
-def _check_adjustment(crit) -> Found:
-    if crit.attempts != 1:
-        return [(("attempts",), "an adjustment has a single attempt")]
-    return []
-
-
 _KIND_CHECKS = {"judged": _check_judged, "measured": _check_measured, "timed": _check_timed,
                 "count": _check_count, "checklist": _check_checklist,
-                "deductions": _check_deductions, "adjustment": _check_adjustment}
+                "deductions": _check_deductions}
 
 
 def _tie_break(rule: Rule) -> Found:
@@ -377,6 +376,8 @@ def _tie_break(rule: Rule) -> Found:
     for i, text in enumerate(rule.scoring.tie_break):
         parts = text.split()
         loc = ("scoring", "tie_break", i)
+        if parts == ["lot"]:   # a drawn lot: checks_format._lot
+            continue
         if len(parts) != 2 or parts[1] not in ("asc", "desc"):
             out.append((loc, f"'{text}': expected '<ref> asc' or '<ref> desc'"))
         elif parts[0] not in refs:

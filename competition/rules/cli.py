@@ -18,8 +18,10 @@ rules_cli = click.Group("rules", help="Check scoring rule files and compute stan
 
 @rules_cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--bounds", is_flag=True, help="Also print what every component and criterion "
+              "can score and how a component is held (floored at 0, capped at max).")
 @with_appcontext
-def check_command(paths: tuple[Path, ...]) -> None:
+def check_command(paths: tuple[Path, ...], bounds: bool) -> None:
     """Validate rule files (default: the app's RULES_DIR). Prints `file:line: field: problem`
     for every problem and exits 1, or prints "N rules valid"."""
     from . import check_paths
@@ -32,7 +34,19 @@ def check_command(paths: tuple[Path, ...]) -> None:
     if problems:
         click.echo(f"{len(problems)} problem(s); {valid} rules valid", err=True)
         sys.exit(1)
+    if bounds:
+        _print_bounds(paths)
     click.echo(f"{valid} rules valid")
+
+
+def _print_bounds(paths: tuple[Path, ...]) -> None:
+    from . import load_rule
+    from .bounds import describe
+    for path in paths:
+        for file in (sorted(path.glob("*.toml")) if path.is_dir() else [path]):
+            click.echo(f"{file}:")
+            for line in describe(load_rule(file)):
+                click.echo(f"  {line}")
 
 
 def _ids(values: tuple[str, ...]) -> list[str]:
@@ -57,10 +71,12 @@ def _ids(values: tuple[str, ...]) -> list[str]:
 @click.option("--team-tie-break", multiple=True, metavar="COMPONENT",
               help="Equal team totals: the counted members' sum of this component, "
                    "higher first (repeatable, in order).")
+@click.option("--lot-seed", metavar="SEED",
+              help="The recorded seed for ties decided by lot (tie_break ending in \"lot\").")
 def compute_command(rule_file: Path, marks_file: Path, disqualified: tuple[str, ...],
                     absent: tuple[str, ...], teams: Path | None, team_method: str,
                     best_of: int | None, missing_as_zero: bool,
-                    team_tie_break: tuple[str, ...]) -> None:
+                    team_tie_break: tuple[str, ...], lot_seed: str | None) -> None:
     """Print CSV standings for the marks in MARKS_FILE (CSV or xlsx; long form: contestant,
     criterion, attempt, judge, value; or wide form: contestant and one column per mark,
     headed address[judge]#attempt). Any bad row: every bad row on stderr, exit 1."""
@@ -82,7 +98,8 @@ def compute_command(rule_file: Path, marks_file: Path, disqualified: tuple[str, 
     if teams is not None:
         roster = _roster(rule, teams, team_method, best_of, team_tie_break)
     entries = list(dict.fromkeys([m.entry for m in marks] + _ids(absent) + _ids(disqualified)))
-    standings = compute_standings(rule, marks, entries, disqualified=_ids(disqualified))
+    standings = compute_standings(rule, marks, entries, disqualified=_ids(disqualified),
+                                  lot_seed=lot_seed or None)
     if roster is None:
         click.echo(standings_csv(rule, standings), nl=False)
         return
@@ -113,22 +130,42 @@ def standings_csv(rule, standings) -> str:
     """rank, contestant, total, award, one column per component, one per criterion; then
     titles (joined by "; "), status (ok | disqualified | absent), complete (yes | no), one
     column per component group (group ids prefixed "group:") and, when the rule rounds
-    them (contribution_decimals), each component's weighted contribution ("weighted:")."""
+    them (contribution_decimals), each component's weighted contribution ("weighted:");
+    then `capped` (the parts held to their bounds on that row, "; "-joined), `lot` when
+    the tie-break ends with a lot ("yes": the rank was decided by lot; "pending": tied,
+    no seed) and one `crit@N` column per attempt of each criterion with attempts > 1."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     comps = [c.id for c in rule.components]
     crits = [c.id for c in rule.criteria]
     groups = [g.id for g in rule.groups]
     weighted = comps if rule.scoring.contribution_decimals is not None else []
+    by_lot = bool(rule.scoring.tie_break) and rule.scoring.tie_break[-1].strip() == "lot"
+    tries = [(c.id, a) for c in rule.criteria if c.attempts > 1
+             for a in range(1, c.attempts + 1)]
     writer.writerow(["rank", "contestant", "total", "award", *comps, *crits,
                      "titles", "status", "complete", *(f"group:{g}" for g in groups),
-                     *(f"weighted:{c}" for c in weighted)])
+                     *(f"weighted:{c}" for c in weighted), "capped",
+                     *(["lot"] if by_lot else []), *(f"{c}@{a}" for c, a in tries)])
+    pending = {e for d in standings.lots if not d.decided for e in d.entries}
     for row in standings.rows:
         rank = row.rank if row.rank is not None else row.status
+        lot = "yes" if row.by_lot else ("pending" if row.entry in pending else "")
         writer.writerow([rank, row.entry, row.total, row.award or "",
                          *(row.components.get(c, "") for c in comps),
                          *(row.criteria.get(c, "") for c in crits),
                          "; ".join(row.titles), row.status, "yes" if row.complete else "no",
                          *(row.groups.get(g, "") for g in groups),
-                         *(row.contributions.get(c, "") for c in weighted)])
+                         *(row.contributions.get(c, "") for c in weighted),
+                         "; ".join(row.capped), *([lot] if by_lot else []),
+                         *(_attempt_points(row, c, a) for c, a in tries)])
     return out.getvalue()
+
+
+def _attempt_points(row, crit: str, attempt: int) -> str:
+    """One attempt's points (factor and rounding applied); a relative time's raw value."""
+    got = row.attempts.get(crit, {}).get(attempt)
+    if got is None:
+        return ""
+    points, raw = got
+    return str(points if points is not None else raw)

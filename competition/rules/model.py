@@ -2,25 +2,40 @@
 
 Cross-field checks (weights summing to 100, component maxima...) live in checks.py so that
 every problem can be reported with its own location. Numbers are Decimal throughout
-(the loader parses TOML floats as Decimal, so 0.1 stays 0.1).
+(the loader parses TOML floats as Decimal, so 0.1 stays 0.1). The criterion kinds are in
+criteria.py (re-exported here).
 """
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import Field, PrivateAttr
 
-Id = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", min_length=1, max_length=40)]
-Veto = Literal["component_zero", "total_zero", "disqualify"]
-# Rounding of a value to its decimals: half_up (四舍五入, the default) or down (去尾: the
-# digits beyond are dropped, towards zero).
-Rounding = Literal["half_up", "down"]
-KINDS = ("judged", "measured", "checklist", "timed", "count", "adjustment", "deductions")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+from .criteria import (  # noqa: F401
+    KINDS,
+    Adjustment,
+    Band,
+    Checklist,
+    Count,
+    Criterion,
+    Declared,
+    Deductions,
+    Difficulty,
+    Given,
+    Id,
+    Item,
+    Judged,
+    Measure,
+    Measured,
+    Range,
+    Rounding,
+    Timed,
+    Veto,
+    Violation,
+    _Criterion,
+    _Model,
+)
 
 
 class Trade(_Model):
@@ -75,190 +90,10 @@ class Component(_Model):
     # Optional: the component's score is shown converted to this scale (按百分制折算:
     # 100) before it is rounded: score = sum / max x scale_to
     scale_to: Decimal | None = Field(None, gt=0)
-
-
-class _Criterion(_Model):
-    id: Id
-    component: str
-    name: str = Field(min_length=1)
-    name_en: str = ""
-    note: str = ""
-    max: Decimal = Field(ge=0)
-    factor: Decimal = Field(Decimal(1), gt=0)
-    decimals: int | None = Field(None, ge=0, le=6)
-    attempts: int = Field(1, ge=1, le=20)
-    attempt_aggregate: Literal["best", "sum", "mean", "last"] = "best"
-    attempt_group: Id | None = None   # criteria of one group count the same attempt (a run)
-    blind: bool | None = None
-    rounding: Rounding | None = None  # overrides scoring.criterion_rounding
-
-    def effective_max(self) -> Decimal:
-        """The most this criterion can add to its component (attempts and factor applied)."""
-        times = self.attempts if self.attempt_aggregate == "sum" else 1
-        return self.max * self.factor * times
-
-
-class Difficulty(_Model):
-    min: Decimal = Field(gt=0)
-    max: Decimal = Field(gt=0)
-    step: Decimal | None = Field(None, gt=0)
-    cap: bool = False   # true: points never exceed the criterion's max (max counts once)
-
-
-class Judged(_Criterion):
-    kind: Literal["judged"]
-    judges: int = Field(1, ge=1, le=15)
-    scale_max: Decimal | None = Field(None, gt=0)
-    step: Decimal | None = Field(None, gt=0)
-    aggregate: Literal["mean", "trimmed_mean", "median", "trimmed_sum"] = "mean"
-    trim: int = Field(0, ge=0)
-    discrepancy: Decimal | None = Field(None, gt=0)
-    difficulty: Difficulty | None = None
-    aggregate_decimals: int | None = Field(None, ge=0, le=6)   # round the judges' mean first
-
-    @property
-    def scale(self) -> Decimal:
-        return self.scale_max if self.scale_max is not None else self.max
-
-    def effective_max(self) -> Decimal:
-        base = super().effective_max()
-        if self.aggregate == "trimmed_sum":
-            base *= self.judges - 2 * self.trim
-        if self.difficulty is None or self.difficulty.cap:
-            return base
-        return base * self.difficulty.max
-
-
-class Range(_Model):
-    from_: Decimal | None = Field(None, alias="from")
-    to: Decimal | None = None
-    from_inclusive: bool = True
-    to_inclusive: bool = True
-
-    def contains(self, value: Decimal) -> bool:
-        if self.from_ is not None:
-            if value < self.from_ or (value == self.from_ and not self.from_inclusive):
-                return False
-        if self.to is not None:
-            if value > self.to or (value == self.to and not self.to_inclusive):
-                return False
-        return True
-
-
-class Band(Range):
-    """A value range -> points; with several measures, `when` gives a range per measure."""
-    points: Decimal = Field(ge=0)
-    when: dict[str, Range] = {}
-
-
-class Measure(_Model):
-    id: Id
-    name: str = Field(min_length=1)
-    name_en: str = ""
-    unit: str = ""
-
-
-class Measured(_Criterion):
-    kind: Literal["measured"]
-    unit: str = ""
-    nominal: Decimal | None = None
-    lower: Decimal = Decimal(0)
-    upper: Decimal = Decimal(0)
-    outside: Literal["zero", "per_unit", "linear", "bands"] = "zero"
-    unit_size: Decimal | None = Field(None, gt=0)
-    deduction: Decimal | None = Field(None, gt=0)
-    falloff: Decimal | None = Field(None, gt=0)
-    bands: list[Band] = []
-    step: Decimal | None = Field(None, gt=0)
-    measures: list[Measure] = []   # several values per entry ("crit.depth", "crit.length")
-
-    def measure_ids(self) -> list[str]:
-        return [m.id for m in self.measures]
-
-
-class Item(_Model):
-    id: Id
-    name: str = Field(min_length=1)
-    name_en: str = ""
-    points: Decimal = Field(gt=0)
-    step: Decimal | None = Field(None, gt=0)   # partial credit: 0..points on this step
-
-    @property
-    def partial(self) -> bool:
-        return self.step is not None
-
-
-class Checklist(_Criterion):
-    kind: Literal["checklist"]
-    judges: int = Field(1, ge=1, le=15)
-    items: list[Item] = Field(min_length=1)
-
-
-class Timed(_Criterion):
-    kind: Literal["timed"]
-    # limit: full points up to `limit`, then deductions; relative: max x fastest / own;
-    # linear: full points up to `limit`, falling linearly to 0 at `zero_at`;
-    # rank: by time among the entries: the fastest max, each place below `per_place` less
-    mode: Literal["limit", "relative", "linear", "rank"] = "limit"
-    limit: Decimal | None = Field(None, gt=0)
-    deduction_per_minute: Decimal = Field(Decimal(0), ge=0)
-    hard_limit: Decimal | None = Field(None, gt=0)
-    over_hard_limit: Literal["zero", "component_zero", "disqualify"] = "zero"
-    deduction_unit: Decimal = Field(Decimal(60), gt=0)   # seconds per deduction step
-    zero_at: Decimal | None = Field(None, gt=0)   # linear: 0 points at this time
-    per_place: Decimal | None = Field(None, gt=0)  # rank: points lost per place
-    cap: Decimal | None = Field(None, gt=0)       # max = 0 (a penalty only): at most this
-
-    @property
-    def penalty_only(self) -> bool:
-        """max = 0 in limit mode: overtime subtracts from the component (超时扣分)."""
-        return self.max == 0 and self.mode == "limit"
-
-
-class Count(_Criterion):
-    kind: Literal["count"]
-    base: Decimal = Decimal(0)
-    reference: Decimal = Decimal(0)
-    per_unit: Decimal | None = None   # required unless relative
-    per_unit_below: Decimal | None = None   # below the reference (default: per_unit)
-    floor: Decimal = Decimal(0)
-    cap: Decimal | None = None
-    step: Decimal | None = Field(None, gt=0)
-    # points = max x own / the best count among the entries (产量分 = 本人产量 ÷ 最高产量 ×
-    # 满分); base, reference, per_unit, floor and cap do not apply
-    relative: bool = False
-
-
-class Adjustment(_Criterion):
-    kind: Literal["adjustment"]
-    min: Decimal = Field(le=0)
-    step: Decimal | None = Field(None, gt=0)
-
-    def effective_max(self) -> Decimal:
-        return Decimal(0)   # not part of a component's max
-
-
-class Violation(_Model):
-    code: Id
-    name: str = Field(min_length=1)
-    name_en: str = ""
-    points: Decimal = Field(Decimal(0), ge=0)
-    veto: Veto | None = None
-    zeroes: list[str] = []   # criterion, component or group ids whose score becomes 0
-    veto_from: int = Field(1, ge=1)   # the veto/zeroes apply from this many occurrences
-
-
-class Deductions(_Criterion):
-    kind: Literal["deductions"]
-    cap: Decimal | None = Field(None, ge=0)
-    violations: list[Violation] = Field(min_length=1)
-
-    def violation(self, code: str) -> Violation | None:
-        return next((v for v in self.violations if v.code == code), None)
-
-
-Criterion = Annotated[Union[Judged, Measured, Checklist, Timed, Count, Adjustment,
-                            Deductions], Field(discriminator="kind")]
+    # When its criteria can reach beyond max (adjustments, given values, transforms):
+    # true = the score stops at max (declared), false = it may exceed max. Required then
+    # in sum mode; weighted mode defaults to true (the weight is of max). See bounds.py.
+    cap: bool | None = None
 
 
 class AwardLevel(_Model):

@@ -2,8 +2,8 @@
 
 A slot's address is what a mark's `criterion` field holds: "crit" (judged, measured,
 timed, count, adjustment), "crit.item" (one checklist item: 1 done / 0 not done),
-"crit.code" (count of one violation), "crit@difficulty" (declared once per entry,
-not per judge).
+"crit.code" (count of one violation), "crit@difficulty" and "crit@<declared id>" (declared
+once per entry and attempt, not per judge).
 """
 from __future__ import annotations
 
@@ -17,20 +17,25 @@ class Slot:
     address: str
     criterion: str
     label: str
-    input: str            # mark | measure | check | time | count | violation | adjustment | difficulty
+    # mark | measure | check | time | count | violation | adjustment | difficulty |
+    # declared (a value declared per attempt) | value (a value as published)
+    input: str
     min: Decimal | None
     max: Decimal | None
     step: Decimal | None
     attempts: int = 1
-    once_per_entry: bool = False   # entered once per entry (not per judge): difficulty
+    # entered once per entry and attempt (not per judge): difficulty, declared values
+    once_per_entry: bool = False
     unit: str = ""
     label_en: str = ""
+    default: Decimal | None = None   # a declared value not entered counts as this
 
     @property
     def optional(self) -> bool:
         """Not expected for every entry: a violation not recorded counts 0, an adjustment
-        is entered only when the chief judge makes one."""
-        return self.input in ("violation", "adjustment")
+        is entered only when the chief judge makes one, a declared value with a default
+        is entered only when it differs (a restart)."""
+        return self.input in ("violation", "adjustment") or self.default is not None
 
 
 def slots_for(rule: Any, crit: Any) -> list[Slot]:
@@ -44,12 +49,19 @@ def _one(crit, input_: str, lo, hi, step, unit: str = "") -> Slot:
 
 
 def _judged(crit) -> list[Slot]:
-    out = [_one(crit, "mark", Decimal(0), crit.scale, crit.step)]
+    """The judges' mark, then the values declared per entry and attempt (difficulty and
+    `declared`), each with the criterion's attempts."""
+    out = [_one(crit, "mark", crit.scale_min, crit.scale, crit.step)]
     d = crit.difficulty
     if d is not None:
         out.append(Slot(f"{crit.id}@difficulty", crit.id, f"{crit.name} (难度)", "difficulty",
-                        d.min, d.max, d.step, 1, once_per_entry=True,
+                        d.min, d.max, d.step, crit.attempts, once_per_entry=True,
                         label_en=f"{crit.name_en or crit.id} (difficulty)"))
+    for v in crit.declared:
+        out.append(Slot(f"{crit.id}@{v.id}", crit.id, f"{crit.name} ({v.name})", "declared",
+                        v.min, v.max, v.step, crit.attempts, once_per_entry=True,
+                        label_en=f"{crit.name_en or crit.id} ({v.name_en or v.id})",
+                        default=v.default))
     return out
 
 
@@ -81,7 +93,8 @@ _BUILDERS = {
     "measured": _measured,
     "checklist": _checklist,
     "timed": lambda c: [_one(c, "time", Decimal(0), None, None, "s")],
-    "count": lambda c: [_one(c, "count", Decimal(0), None, c.step)],
+    "count": lambda c: [_one(c, "count", Decimal(0), None, c.step, c.unit)],
     "adjustment": lambda c: [_one(c, "adjustment", c.min, c.max, c.step)],
     "deductions": _deductions,
+    "given": lambda c: [_one(c, "value", c.min, c.max, c.step, c.unit)],
 }

@@ -12,6 +12,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any, Callable, Iterable
 
+from ..rules.bounds import component_max, is_capped
 from .aggregate import ATTEMPT_AGGREGATES, ZERO
 from .kinds import KINDS, VETO_ORDER, Part, finalizer_for, lower_is_better
 from .marks import split_address, to_decimal
@@ -69,6 +70,7 @@ class CompPlan:
     judge_totals: Callable | None = None
     judged: tuple[tuple[int, Fraction], ...] = ()
     scale_to: Decimal | None = None   # the score is shown as sum / max x scale_to
+    capped: bool = True           # the score stops at max (rules.bounds.is_capped)
 
 
 @dataclass(frozen=True)
@@ -127,15 +129,15 @@ def _compile(rule: Any) -> Plan:
     crits = tuple(_crit_plan(c, sc.criterion_decimals, crit_rounding) for c in rule.criteria)
     comps = []
     for comp in rule.components:
-        cmax = comp.max if comp.max is not None else sum(
-            (c.effective_max() for c in rule.criteria_of(comp.id)), ZERO)
+        cmax = component_max(rule, comp)
+        capped = cmax is not None and is_capped(rule, comp)
         totals = _judge_totals(rule, comp) or (None, ())
         if sc.mode == "weighted":   # a rescaled score is out of scale_to
             comps.append(CompPlan(comp.id, cmax, comp.weight, comp.scale_to or cmax, *totals,
-                                  comp.scale_to))
+                                  comp.scale_to, capped))
         else:
             comps.append(CompPlan(comp.id, cmax, comp.factor or Decimal(1), Decimal(1),
-                                  *totals, comp.scale_to))
+                                  *totals, comp.scale_to, capped))
     addresses = {}
     for slot in rule.slots():
         addresses[slot.address] = split_address(slot.address) + (False,)
@@ -307,6 +309,7 @@ def merge_attempts(out: Part, parts: dict, missing: bool) -> None:
     out.complete = all(p.complete for p in parts.values()) and not missing
     out.notes = tuple(n for p in parts.values() for n in p.notes)
     out.zeroes = tuple(dict.fromkeys(z for p in parts.values() for z in p.zeroes))
+    out.capped = any(p.capped for p in parts.values())
 
 
 def resolve(plan: Plan, marks: Iterable[Any]) -> tuple[dict, dict, tuple[str, ...]]:

@@ -22,7 +22,8 @@ VETO_ORDER = {None: 0, "zero": 0, "component_zero": 1, "total_zero": 2, "disqual
 
 class Part:
     """The result of one criterion (one attempt, then all attempts) for one entry."""
-    __slots__ = ("points", "raw", "deducted", "veto", "complete", "notes", "zeroes", "tries")
+    __slots__ = ("points", "raw", "deducted", "veto", "complete", "notes", "zeroes", "tries",
+                 "capped")
 
     def __init__(self, points, raw=None, deducted=ZERO, veto=None, complete=True, notes=(),
                  zeroes=()):
@@ -34,11 +35,13 @@ class Part:
         self.notes = notes
         self.zeroes = zeroes      # `zeroes` refs of the violations recorded
         self.tries = None         # attempts > 1: {attempt: (points before factor, raw)}
+        self.capped = False       # the kind held a value to its declared bounds
 
     def copy(self) -> "Part":
         out = Part(self.points, self.raw, self.deducted, self.veto, self.complete, self.notes,
                    self.zeroes)
         out.tries = self.tries
+        out.capped = self.capped
         return out
 
 
@@ -47,7 +50,7 @@ def _plain(marks) -> list[Decimal]:
 
 
 def judged(crit: Any, marks: list, round_mean: Callable | None = None) -> Part:
-    if crit.difficulty is None:   # every mark is a plain one (values are Decimal)
+    if crit.difficulty is None and not crit.declared:   # every mark is a plain one
         values = [v for _, _, v in marks]
         judges = len({j for _, j, _ in marks})
     else:
@@ -56,6 +59,9 @@ def judged(crit: Any, marks: list, round_mean: Callable | None = None) -> Part:
     if not values:
         return Part(ZERO, None, complete=False, notes=(f"{crit.id}: no marks",))
     notes: tuple = ()
+    extra_complete = True
+    if crit.max_spread is not None or crit.transform is not None:
+        values, notes, extra_complete = per_judge(crit, marks, values)
     how = crit.aggregate
     if how == "mean" or how == "trimmed_mean":   # the usual cases, without a second pass
         kept = values if how == "mean" else trimmed(values, crit.trim)
@@ -73,9 +79,9 @@ def judged(crit: Any, marks: list, round_mean: Callable | None = None) -> Part:
         points = total * crit.max / (len(kept) * crit.scale)
     else:
         points = agg * crit.max / crit.scale
-    complete = judges >= crit.judges
-    if not complete:
-        notes = (f"{crit.id}: {judges} of {crit.judges} marks",)
+    complete = judges >= crit.judges and extra_complete
+    if judges < crit.judges:
+        notes += (f"{crit.id}: {judges} of {crit.judges} marks",)
     if crit.difficulty is not None:
         declared = [v for sub, _, v in marks if sub == DIFFICULTY]
         if declared:
@@ -87,6 +93,25 @@ def judged(crit: Any, marks: list, round_mean: Callable | None = None) -> Part:
         if crit.difficulty.cap and points > crit.max:
             points = crit.max
     return Part(points, agg, complete=complete, notes=notes)
+
+
+def per_judge(crit: Any, marks: list, values: list) -> tuple[list, tuple, bool]:
+    """The spread limit on the judges' marks, then each mark through the transform
+    (with the attempt's declared values): (values, notes, complete)."""
+    from .transform import declared_values, spread_note, transformed
+    notes: tuple = ()
+    complete = True
+    if crit.max_spread is not None:
+        note = spread_note(crit, values)
+        if note:
+            notes, complete = (note,), False
+    if crit.transform is not None:
+        names, missing = declared_values(crit, marks)
+        if missing:
+            notes += missing
+            complete = False
+        values = transformed(crit, values, names)
+    return values, notes, complete
 
 
 def measured(crit: Any, marks: list) -> Part:
@@ -247,9 +272,25 @@ def count(crit: Any, marks: list) -> Part:
 
 
 def adjustment(crit: Any, marks: list) -> Part:
+    """All adjustment marks of the entry (and attempt) added up, held to [min, max]: a
+    sum held there is marked capped (Row.capped)."""
     values = _plain(marks)
     total = sum(values, ZERO)
-    return Part(min(crit.max, max(crit.min, total)), total if values else None)
+    held = min(crit.max, max(crit.min, total))
+    part = Part(held, total if values else None)
+    if held != total:
+        part.capped = True
+        part.notes = (f"{crit.id}: adjustments {total} held to {held}",)
+    return part
+
+
+def given(crit: Any, marks: list) -> Part:
+    """A value as published: the value itself (several: their mean)."""
+    values = _plain(marks)
+    if not values:
+        return Part(ZERO, None, complete=False, notes=(f"{crit.id}: no value",))
+    value = values[0] if len(values) == 1 else mean(values)
+    return Part(value, value)
 
 
 def deductions(crit: Any, marks: list) -> Part:
@@ -284,7 +325,7 @@ def deductions(crit: Any, marks: list) -> Part:
 
 KINDS: dict[str, Callable[[Any, list], Part]] = {
     "judged": judged, "measured": measured, "checklist": checklist, "timed": timed,
-    "count": count, "adjustment": adjustment, "deductions": deductions,
+    "count": count, "adjustment": adjustment, "deductions": deductions, "given": given,
 }
 # Kinds whose points depend on the other entries: finished after every entry is scored.
 FINALIZERS: dict[str, Callable[[Any, dict[str, Part]], None]] = {}

@@ -36,9 +36,10 @@ class MarkError(ValueError):
 
 def split_address(address: str) -> tuple[str, str | None]:
     """"crit" -> ("crit", None); "crit.item" -> ("crit", "item");
-    "crit@difficulty" -> ("crit", "@difficulty")."""
-    if address.endswith(DIFFICULTY):
-        return address[: -len(DIFFICULTY)], DIFFICULTY
+    "crit@difficulty" -> ("crit", "@difficulty"); "crit@restart" -> ("crit", "@restart")."""
+    if "@" in address:
+        crit, _, name = address.partition("@")
+        return crit, "@" + name
     crit, _, sub = address.partition(".")
     return crit, (sub or None)
 
@@ -95,6 +96,8 @@ def _slot(rule: Any, crit: Any, address: str, sub: str | None) -> Any:
         pass
     if sub == DIFFICULTY:
         raise MarkError("criterion", f"'{crit.id}' has no declared difficulty")
+    if sub is not None and sub.startswith("@"):
+        raise MarkError("criterion", f"'{crit.id}' declares no value '{sub[1:]}'")
     if sub is None:
         what = {"checklist": "an item", "deductions": "a violation code"}.get(
             crit.kind, "a measure")

@@ -1,8 +1,11 @@
 """Ranking (standard competition ranking 1, 2, 2, 4 after a tie-break chain), awards, titles."""
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any, Callable
+
+from .lots import draw_lots
 
 _ROUNDING = {"half_up": ROUND_HALF_UP, "floor": ROUND_FLOOR, "ceil": ROUND_CEILING}
 
@@ -13,6 +16,8 @@ def tie_break_getters(rule: Any) -> list[Callable[[Any], tuple]]:
     component_ids = {c.id for c in rule.components}
     group_ids = {g.id for g in rule.groups}
     for text in rule.scoring.tie_break:
+        if text.strip() == "lot":   # decided after the chain (rank_rows)
+            continue
         ref, direction = text.split()
         getters.append(_getter(ref, direction == "desc", component_ids, group_ids))
     return getters
@@ -70,9 +75,13 @@ def second_best(tries: dict[int, tuple]) -> tuple | None:
     return order[1][1]
 
 
-def rank_rows(rule: Any, rows: list) -> list:
+def rank_rows(rule: Any, rows: list, lot_seed: str | None = None,
+              lots: list | None = None) -> list:
     """Sort rows: ranked ones (status "ok") by total then the tie-break chain, sharing a
-    rank when every key is equal; then disqualified, then absent, each by entry id."""
+    rank when every key is equal; then disqualified, then absent, each by entry id. When
+    the chain ends with "lot", entries still equal are ordered by their lot (lots.py)
+    drawn with `lot_seed` and each LotDraw is appended to `lots` (without a seed the
+    tie stays shared and is recorded undecided)."""
     getters = tie_break_getters(rule)
 
     def full_key(row):
@@ -80,18 +89,48 @@ def rank_rows(rule: Any, rows: list) -> list:
 
     ranked = sorted((r for r in rows if r.status == "ok"), key=lambda r: r.entry)
     ranked.sort(key=full_key)
+    keys = [full_key(r) for r in ranked]
+    drawn: list = []
+    if rule.scoring.tie_break and rule.scoring.tie_break[-1].strip() == "lot":
+        ranked, keys = _by_lot(ranked, keys, lot_seed, drawn)
     dense = rule.scoring.rank_method == "dense"
     previous, rank = None, 0
-    for position, row in enumerate(ranked, start=1):
-        key = full_key(row)
+    for position, (row, key) in enumerate(zip(ranked, keys), start=1):
         if key != previous:
             rank, previous = (rank + 1 if dense else position), key
         row.rank = rank
+    if lots is not None:   # each draw at the rank its entries shared (the first one's)
+        by_entry = {r.entry: r.rank for r in ranked}
+        lots.extend(replace(d, rank=by_entry[d.entries[0]]) for d in drawn)
     rest = sorted((r for r in rows if r.status != "ok"),
                   key=lambda r: (r.status != "disqualified", r.entry))
     for row in rest:
         row.rank = None
     return ranked + rest
+
+
+def _by_lot(ranked: list, keys: list, seed: str | None, lots: list) -> tuple[list, list]:
+    """Groups of equal keys reordered by lot; each key extended by the lot's position
+    (0 for everyone when there is no seed: the tie stays)."""
+    out_rows, out_keys, start = [], [], 0
+    while start < len(ranked):
+        end = start
+        while end < len(ranked) and keys[end] == keys[start]:
+            end += 1
+        group = ranked[start:end]
+        if len(group) > 1:
+            draw = draw_lots(start + 1, [r.entry for r in group], seed)
+            lots.append(draw)
+            order = {e: i for i, e in enumerate(draw.entries)}
+            group.sort(key=lambda r: order[r.entry])
+            for row in group:
+                row.by_lot = draw.decided
+        for row in group:
+            out_rows.append(row)
+            out_keys.append(keys[start] + ((order[row.entry] if len(group) > 1 and seed
+                                            else 0),))
+        start = end
+    return out_rows, out_keys
 
 
 UNLIMITED = 10 ** 9   # a level with neither count nor percent: every remaining place

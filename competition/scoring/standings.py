@@ -16,6 +16,7 @@ from .aggregate import ZERO
 from .compiled import compile_rule
 from .entries import by_entry, finalize_relative, merged_parts, score_entries
 from .kinds import VETO_ORDER, Part
+from .lots import LotDraw
 from .ranking import assign_awards, rank_rows
 
 
@@ -40,13 +41,21 @@ class Row:
     # with scoring.contribution_decimals: component id -> its rounded weighted
     # contribution (score / max x weight, or score x factor), which the total adds up
     contributions: dict[str, Decimal] = field(default_factory=dict)
+    # parts held to their declared bounds on this row: criteria (an adjustment sum held
+    # to its min/max) and components (floored at 0, or stopped at a capped max)
+    capped: tuple[str, ...] = ()
+    by_lot: bool = False        # its rank among equal entries was decided by lot
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly: decimals as strings ("contributions" only when the rule rounds
-        them)."""
+        them, "capped" and "by_lot" only when they say something)."""
         out = self._to_dict()
         if self.contributions:
             out["contributions"] = {k: str(v) for k, v in self.contributions.items()}
+        if self.capped:
+            out["capped"] = list(self.capped)
+        if self.by_lot:
+            out["by_lot"] = True
         return out
 
     def _to_dict(self) -> dict[str, Any]:
@@ -81,9 +90,23 @@ _FOUR = Decimal("0.0001")
 class Standings:
     rule_code: str
     rows: list[Row]
+    lots: list[LotDraw] = field(default_factory=list)   # ties decided (or due) by lot
+
+    @property
+    def warnings(self) -> dict[str, int]:
+        """What the chief should look at, counted (only non-zero counts): "capped" rows
+        with a part held to its bounds, "lot_undecided" ties waiting for a lot seed."""
+        counts = {"capped": sum(1 for r in self.rows if r.capped),
+                  "lot_undecided": sum(1 for d in self.lots if not d.decided)}
+        return {k: v for k, v in counts.items() if v}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule_code": self.rule_code, "rows": [r.to_dict() for r in self.rows]}
+        out = {"rule_code": self.rule_code, "rows": [r.to_dict() for r in self.rows]}
+        if self.lots:
+            out["lots"] = [d.to_dict() for d in self.lots]
+        if self.warnings:
+            out["warnings"] = self.warnings
+        return out
 
     def row(self, entry: str) -> Row:
         """The row of one entry; KeyError if it is not in the standings."""
@@ -94,25 +117,27 @@ class Standings:
 
 
 def compute_standings(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None = None,
-                      disqualified: Iterable[str] = ()) -> Standings:
+                      disqualified: Iterable[str] = (), lot_seed: str | None = None
+                      ) -> Standings:
     """Standings of every entry that has marks or is listed in `entries`.
 
     Entries listed without any mark are "absent"; `disqualified` entries (and entries hit
     by a "disqualify" veto) are "disqualified"; neither gets a rank or an award. Marks for
     criteria the rule does not know are ignored (noted on the row). The rows returned are
-    new objects; the engine keeps no reference to them.
+    new objects; the engine keeps no reference to them. `lot_seed`: the recorded seed for
+    ties decided by lot (a rule whose tie_break ends with "lot"; see lots.py).
     """
     was_enabled = gc.isenabled()
     gc.disable()   # it only allocates acyclic objects: a collection would find nothing
     try:
-        return _compute(rule, marks, entries, disqualified)
+        return _compute(rule, marks, entries, disqualified, lot_seed)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _compute(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None,
-             disqualified: Iterable[str]) -> Standings:
+             disqualified: Iterable[str], lot_seed: str | None = None) -> Standings:
     plan = compile_rule(rule)
     grouped = by_entry(marks)
     scored = score_entries(plan, grouped)
@@ -134,9 +159,10 @@ def _compute(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None,
             template = s.rows[key] = _row(plan, entry, merged_parts(plan, s, done), s.stray,
                                           s.judge_totals)
         rows.append(_copy(template, entry in dq))
-    rows = rank_rows(rule, rows)
+    lots: list = []
+    rows = rank_rows(rule, rows, lot_seed, lots)
     assign_awards(rule, [r for r in rows if r.rank is not None], len(rows))
-    return Standings(rule.trade.code, rows)
+    return Standings(rule.trade.code, rows, lots)
 
 
 def _copy(t: Row, disqualified: bool) -> Row:
@@ -144,7 +170,7 @@ def _copy(t: Row, disqualified: bool) -> Row:
                dict(t.components), dict(t.criteria), dict(t.raw), t.deductions, None, (),
                t.complete, t.notes, dict(t.groups),
                {k: dict(v) for k, v in t.attempts.items()} if t.attempts else {},
-               dict(t.contributions))
+               dict(t.contributions), t.capped)
 
 
 def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...],
@@ -156,6 +182,7 @@ def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...],
     in_totals = plan.in_judge_totals
     comp_veto: set[str] = set()
     veto, complete, notes, deducted, zeroes = None, True, [], ZERO, ()
+    capped: list[str] = []
     criteria, raws = row.criteria, row.raw
     for i, (cp, part) in enumerate(zip(plan.criteria, parts)):
         criteria[cp.id] = part.points
@@ -170,6 +197,8 @@ def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...],
             notes.extend(part.notes)
         if part.zeroes:
             zeroes += part.zeroes
+        if part.capped:
+            capped.append(cp.id)
         if part.tries is not None:
             row.attempts[cp.id] = {a: (None if p is None else cp.round(p * cp.factor), raw)
                                    for a, (p, raw) in part.tries.items()}
@@ -184,7 +213,7 @@ def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...],
         notes.append("zeroed: " + ", ".join(dict.fromkeys(zeroes)))
     total = ZERO
     for comp in plan.components:
-        score = ZERO if comp.id in comp_veto else min(comp.max, max(ZERO, comp_sum[comp.id]))
+        score = _held(comp, comp_sum[comp.id], comp.id in comp_veto, capped, notes)
         if comp.scale_to is not None:   # 按百分制折算: converted, then rounded
             score = score * comp.scale_to / comp.max
         score = plan.round_component(score)
@@ -206,7 +235,22 @@ def _row(plan: Any, entry: str, parts: tuple[Part, ...], stray: tuple[str, ...],
     if comp_veto or veto:
         row.notes += (f"veto: {veto or 'component_zero'}",)
     row.notes += tuple(f"ignored mark for unknown '{a}'" for a in stray)
+    row.capped = tuple(capped)
     return row
+
+
+def _held(comp: Any, value: Decimal, vetoed: bool, capped: list, notes: list) -> Decimal:
+    """A component's sum floored at 0 and, when capped, stopped at its max; a value held
+    there is recorded (Row.capped and a note), never silently."""
+    if vetoed:
+        return ZERO
+    score = value if value > ZERO else ZERO
+    if comp.capped and score > comp.max:
+        score = comp.max
+    if score != value:
+        capped.append(comp.id)
+        notes.append(f"{comp.id}: {value} held to {format(score.normalize(), 'f')}")
+    return score
 
 
 def _apply_zeroes(plan: Any, row: Row, zeroes: tuple, comp_sum: dict, comp_veto: set) -> None:

@@ -75,12 +75,12 @@ def test_compute_prints_csv_standings(runner, tmp_path):
     # A02: practical 10 + 15 + 10 + 55 x 27.5/30 = 50.42 + 10 = 95.42;
     #      95 x .3 + 95.42 x .7 = 28.5 + 66.794 = 95.29
     # the original columns first, unchanged; then titles (A02: top 3 and 95.29 >= 85),
-    # status, complete
+    # status, complete, capped (nothing held to its bounds here)
     assert result.output.splitlines() == [
         "rank,contestant,total,award,theory,practical,exam,turning_time,od_18,roughness,"
-        "workmanship,safety,titles,status,complete",
-        "1,A02,95.29,一等奖,95.00,95.42,95.00,10.00,15.00,10.00,50.42,10.00,县技术能手,ok,yes",
-        "2,A01,79.73,二等奖,90.00,75.33,90.00,8.00,13.00,5.00,40.33,9.00,,ok,yes",
+        "workmanship,safety,titles,status,complete,capped",
+        "1,A02,95.29,一等奖,95.00,95.42,95.00,10.00,15.00,10.00,50.42,10.00,县技术能手,ok,yes,",
+        "2,A01,79.73,二等奖,90.00,75.33,90.00,8.00,13.00,5.00,40.33,9.00,,ok,yes,",
     ]
 
 
@@ -191,13 +191,13 @@ def test_compute_a_zhenxing_style_final_end_to_end(runner, tmp_path):
     # awards of 3 ranked, floor: 10 % -> 0 -> min 1; 20 % -> 0 -> min 1; 30 % -> 0.
     assert result.output.splitlines() == [
         "rank,contestant,total,award,theory,m1,m2,m3,exam,wiring,function,plc,faults,"
-        "safety,titles,status,complete,group:practical",
+        "safety,titles,status,complete,group:practical,capped",
         "1,Z1,82.87,一等奖,80.00,35.10,24.00,25.00,80.00,26.10,9.00,24.00,25.00,0.00,,ok,"
-        "yes,84.10",
+        "yes,84.10,",
         "2,Z2,66.90,二等奖,90.00,37.00,20.00,0.00,90.00,27.00,10.00,20.00,20.00,0.00,,ok,"
-        "yes,57.00",
+        "yes,57.00,",
         "3,Z4,43.90,,60.00,17.00,10.00,10.00,60.00,15.00,2.00,10.00,10.00,0.00,,ok,yes,"
-        "37.00",
+        "37.00,",
         "disqualified,Z3,58.10,,70.00,18.00,15.00,20.00,70.00,18.00,0.00,15.00,30.00,"
-        "-10.00,,disqualified,no,53.00",
+        "-10.00,,disqualified,no,53.00,",
     ]

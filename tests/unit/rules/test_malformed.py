@@ -21,10 +21,10 @@ def problems_after(old: str, new: str) -> list[str]:
 CASES = [
     ('kind = "checklist"', 'kind = "checklst"',
      "lathe.toml:63: criteria[roughness].kind: unknown criterion kind 'checklst' (expected "
-     "one of: judged, measured, checklist, timed, count, adjustment, deductions)"),
+     "one of: judged, measured, checklist, timed, count, adjustment, deductions, given)"),
     ('kind = "checklist"', '# no kind',
      "lathe.toml:59: criteria[roughness].kind: kind is required (one of: judged, measured, "
-     "checklist, timed, count, adjustment, deductions)"),
+     "checklist, timed, count, adjustment, deductions, given)"),
     ("weight = 70", "weight = 60",
      "lathe.toml:17: components[theory].weight: weights sum to 90, not 100 (weighted mode)"),
     ("weight = 70", "# weight = 70",

@@ -61,8 +61,8 @@ def test_group_column_in_the_compute_csv_after_the_new_columns():
     st = compute_standings(zhenxing(), marks(*module_marks("A", 80, 30, 25, 25)))
     lines = standings_csv(zhenxing(), st).splitlines()
     assert lines[0] == ("rank,contestant,total,award,theory,m1,m2,m3,exam,t1,t2,t3,"
-                        "titles,status,complete,group:practical")
-    assert lines[1] == "1,A,80.00,,80.00,30.00,25.00,25.00,80.00,30.00,25.00,25.00,,ok,yes,80.00"
+                        "titles,status,complete,group:practical,capped")
+    assert lines[1] == "1,A,80.00,,80.00,30.00,25.00,25.00,80.00,30.00,25.00,25.00,,ok,yes,80.00,"
 
 
 def test_csv_status_and_complete_for_disqualified_and_absent_rows():
@@ -70,9 +70,9 @@ def test_csv_status_and_complete_for_disqualified_and_absent_rows():
     st = compute_standings(r, marks(*module_marks("A", 80, 30, 25, 25), ("B", "exam", 70)),
                            entries=["A", "B", "X"], disqualified=["B"])
     lines = standings_csv(r, st).splitlines()
-    assert lines[2].startswith("disqualified,B,") and lines[2].endswith(",,disqualified,no,0.00")
+    assert lines[2].startswith("disqualified,B,") and lines[2].endswith(",,disqualified,no,0.00,")
     # B: only the exam (70 x .3 = 21.00): incomplete; its practical group is 0.00
-    assert lines[3] == "absent,X,0,,,,,,,,,,,absent,no,"
+    assert lines[3] == "absent,X,0,,,,,,,,,,,absent,no,,"
 
 
 @pytest.mark.parametrize("components, expected", [

@@ -66,7 +66,8 @@ def test_difficulty_and_attempts():
 
 
 def test_adjustment_range_is_signed():
-    r = rule(crit("adj", "adjustment", "min = -5\nmax = 5"))
+    r = rule(crit("adj", "adjustment", "min = -5\nmax = 5"),
+             components='[[components]]\nid = "c"\nname = "C"\ncap = false\n')
     assert validate_mark(r, "adj", "-2.5") == D("-2.5")
     with pytest.raises(MarkError, match="below the minimum -5"):
         validate_mark(r, "adj", "-6")
