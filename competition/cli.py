@@ -25,6 +25,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(registration_cli)
     from .export_cli import export_cli  # documents (issue 7)
     app.cli.add_command(export_cli)
+    from .cli_venue import venue_https_cli  # HTTPS at the venue (issue 15)
+    app.cli.add_command(venue_https_cli)
 
 
 @click.command("serve")

@@ -23,6 +23,8 @@ def register_blueprints(app: Flask) -> None:
     from . import judge_api  # judging on tablets (issue 4)
     app.register_blueprint(judge_api.bp)
     app.register_blueprint(judge.token_bp)
+    from . import venue  # the venue certificate for tablets (HTTPS at the venue)
+    app.register_blueprint(venue.bp)
     from . import brackets, registration, stages  # registration, draws, brackets (issue 6)
     for blueprint in (registration.bp, stages.bp, brackets.bp):
         app.register_blueprint(blueprint)

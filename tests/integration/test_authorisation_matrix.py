@@ -47,6 +47,7 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("judge.chief_signin_codes", {CHIEF, ORG}),
     ("judge.chief_*", {CHIEF, ARB, ORG}),         # progress, audit: read-only views
     ("judge.service_worker", EVERYONE),           # the tablet's service worker (code)
+    ("venue.*", EVERYONE),                       # the venue certificate (HTTPS at the venue)
     ("judge.*", {JUDGE}),
     ("brackets.view_json", EVERYONE),             # brackets are public, like results
     ("brackets.screen", EVERYONE),
