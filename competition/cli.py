@@ -27,6 +27,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(export_cli)
     from .cli_venue import venue_https_cli  # HTTPS at the venue (issue 15)
     app.cli.add_command(venue_https_cli)
+    from .backup_cli import backup_command, restore_command  # backup and restore (issue 15)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("serve")
