@@ -16,16 +16,19 @@ from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -296,12 +299,21 @@ class JudgeAssignment(db.Model):
     user: Mapped[User] = relationship()
 
 
+DECLARED_MARK = "criterion LIKE '%@difficulty'"   # a mark entered once per entry
+
+
 class Mark(db.Model):
     """One value entered by one judge for one criterion (or checklist item / violation
     code: criterion is then "crit.item") of one entry and attempt. The current value only;
     every earlier value is in AuditLog."""
     __tablename__ = "mark"
-    __table_args__ = (UniqueConstraint("entry_id", "criterion", "attempt", "judge_id"),)
+    __table_args__ = (
+        UniqueConstraint("entry_id", "criterion", "attempt", "judge_id"),
+        # One declared value (difficulty) per entry and attempt, whoever enters it.
+        Index("uq_mark_declared", "entry_id", "criterion", "attempt", unique=True,
+              sqlite_where=sql_text(DECLARED_MARK),
+              postgresql_where=sql_text(DECLARED_MARK)),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
     judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
@@ -310,6 +322,9 @@ class Mark(db.Model):
     value: Mapped[str] = mapped_column(String(40))  # exact decimal text, or a code
     client_id: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     note: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # The submission number of the judge's tablet that set the value (None: an old tablet
+    # or a correction); an older submission never overwrites a newer one.
+    seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                  onupdate=utcnow)

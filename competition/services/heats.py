@@ -161,16 +161,26 @@ def assign_judges(actor: User, heat_id: int, wanted: dict[int, list[str] | None]
 def lock_heat(actor: User, heat_id: int) -> Heat:
     """Sign off a heat: no mark changes afterwards except recorded corrections.
 
-    Raises Forbidden (not the chief judge), Conflict (already signed off)."""
-    heat = get_heat(heat_id)
-    require_chief(actor, heat_trade(heat))
-    if heat.locked:
-        raise Conflict(_("The heat is already signed off."), "heat_id")
-    heat.locked_at = utcnow()
-    heat.locked_by_id = actor.id
-    audit(actor, "heat.lock", heat, object_type="heat", object_id=heat.id,
-          old={"locked": False}, new={"locked": True, "locked_at": heat.locked_at.isoformat()})
-    _commit_and_publish(heat_trade(heat).id)
+    Takes the heat's row lock first (services.heat_lock): a mark in flight either commits
+    before and is in the sign-off's snapshot (the audit row's "marks" and "digest"), or
+    waits and is refused. Raises Forbidden (not the chief judge), Conflict (already
+    signed off), NotFound."""
+    from .heat_lock import lock_heat_row, marks_snapshot
+    try:
+        heat = lock_heat_row(heat_id)
+        require_chief(actor, heat_trade(heat))
+        if heat.locked:
+            raise Conflict(_("The heat is already signed off."), "heat_id")
+        heat.locked_at = utcnow()
+        heat.locked_by_id = actor.id
+        audit(actor, "heat.lock", heat, object_type="heat", object_id=heat.id,
+              old={"locked": False}, new={"locked": True,
+                                          "locked_at": heat.locked_at.isoformat(),
+                                          **marks_snapshot(heat.id)})
+        _commit_and_publish(heat_trade(heat).id)
+    except BaseException:
+        db.session.rollback()      # never keep the heat's lock after a refusal
+        raise
     return heat
 
 
@@ -178,19 +188,24 @@ def unlock_heat(actor: User, heat_id: int, reason: str | None) -> Heat:
     """Reopen a signed-off heat; needs a written reason.
 
     Raises Forbidden (not the chief judge), JudgingError (no reason, field "reason"),
-    Conflict (not signed off)."""
-    heat = get_heat(heat_id)
-    require_chief(actor, heat_trade(heat))
-    text = require_reason(reason)
-    if not heat.locked:
-        raise Conflict(_("The heat is not signed off."), "heat_id")
-    old = {"locked": True, "locked_at": heat.locked_at.isoformat(),
-           "locked_by": heat.locked_by_id}
-    heat.locked_at = None
-    heat.locked_by_id = None
-    audit(actor, "heat.unlock", heat, object_type="heat", object_id=heat.id,
-          old=old, new={"locked": False}, reason=text)
-    _commit_and_publish(heat_trade(heat).id)
+    Conflict (not signed off), NotFound."""
+    from .heat_lock import lock_heat_row
+    try:
+        heat = lock_heat_row(heat_id)
+        require_chief(actor, heat_trade(heat))
+        text = require_reason(reason)
+        if not heat.locked:
+            raise Conflict(_("The heat is not signed off."), "heat_id")
+        old = {"locked": True, "locked_at": heat.locked_at.isoformat(),
+               "locked_by": heat.locked_by_id}
+        heat.locked_at = None
+        heat.locked_by_id = None
+        audit(actor, "heat.unlock", heat, object_type="heat", object_id=heat.id,
+              old=old, new={"locked": False}, reason=text)
+        _commit_and_publish(heat_trade(heat).id)
+    except BaseException:
+        db.session.rollback()      # never keep the heat's lock after a refusal
+        raise
     return heat
 
 

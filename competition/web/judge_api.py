@@ -1,5 +1,6 @@
-"""The tablets' JSON API: submit a mark (idempotent by client id), read a score sheet,
-and the OpenAPI 3 document describing the API at /api/openapi.json.
+"""The tablets' JSON API: submit a mark (idempotent by client id) or a contestant's whole
+score sheet (one write), read a score sheet, and the OpenAPI 3 document describing the
+API at /api/openapi.json.
 
 Errors are JSON {"error": message, "field": field-at-fault-or-null} with a 4xx status.
 Writes need the CSRF token in the X-CSRFToken header (GET /api/csrf-token returns it).
@@ -14,6 +15,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from ..models import Role
 from ..services import heats as heat_service
 from ..services.heats import JudgingError
+from ..services.mark_sheets import record_sheet
 from ..services.marks import mark_dict, record_mark
 from ..services.scoresheets import judge_sheet
 from .auth import roles_required
@@ -41,17 +43,30 @@ def post_mark():
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise JudgingError(_("Send a JSON object."), None)
-    judge_id = data.get("judge_id")
-    if judge_id is not None and judge_id != current_user.id:
-        raise heat_service.Conflict(_("This mark was entered by another judge on this "
-                                      "tablet; that judge must sign in to send it."),
-                                    "judge_id")
+    _same_judge(data.get("judge_id"))
     result = record_mark(
         current_user, entry_id=_whole(data.get("entry_id"), "entry_id"),
         address=data.get("criterion"), value=data.get("value"),
         attempt=_whole(data.get("attempt", 1), "attempt"), client_id=data.get("client_id"),
-        note=data.get("note"))
+        note=data.get("note"), seq=data.get("seq"))
     body = {"status": result.status, "mark": mark_dict(result.mark)}
+    return jsonify(body), 201 if result.status == "created" else 200
+
+
+@bp.post("/sheets")
+@roles_required(Role.JUDGE)
+def post_sheet():
+    """Store all marks of one contestant's sheet in one transaction (one standings
+    version). 201 when every changed mark is new; 200 otherwise."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise JudgingError(_("Send a JSON object."), None)
+    _same_judge(data.get("judge_id"))
+    result = record_sheet(current_user, entry_id=_whole(data.get("entry_id"), "entry_id"),
+                          client_id=data.get("client_id"), seq=data.get("seq"),
+                          marks=data.get("marks"))
+    body = {"status": result.status,
+            "marks": [dict(mark_dict(r.mark), status=r.status) for r in result.results]}
     return jsonify(body), 201 if result.status == "created" else 200
 
 
@@ -75,11 +90,22 @@ def openapi():
     return jsonify(openapi_document())
 
 
+def _same_judge(judge_id) -> None:
+    if judge_id is not None and judge_id != current_user.id:
+        raise heat_service.Conflict(_("This mark was entered by another judge on this "
+                                      "tablet; that judge must sign in to send it."),
+                                    "judge_id")
+
+
 def _whole(value, field: str) -> int:
+    """A whole number of at most 9 digits (ids and attempts; never a 500 from the
+    database for 2**63)."""
     if isinstance(value, bool):
         raise JudgingError(_("Must be a whole number."), field)
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 9:
+        value = int(value)
     if isinstance(value, int):
+        if abs(value) >= 10 ** 9:
+            raise JudgingError(_("Must be a whole number."), field)
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
     raise JudgingError(_("Must be a whole number."), field)

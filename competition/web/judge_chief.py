@@ -141,7 +141,10 @@ def chief_correct(heat_id: int):
         current_user, heat_id=heat_id, reason=form.get("reason"), value=form.get("value"),
         kind=form.get("kind", "correction"), mark_id=_int(form.get("mark_id")),
         entry_id=entry_id, address=form.get("criterion"),
-        attempt=_int(form.get("attempt")) or 1, judge_id=_int(form.get("judge_id")))
+        attempt=_int(form.get("attempt")) or 1, judge_id=_int(form.get("judge_id")),
+        # the value the page showed ("" = no mark yet); a form without it is not checked
+        expected=(form.get("expected") or None) if "expected" in form
+        else mark_service.UNSET)
     flash(_("The appeal re-score is recorded.") if form.get("kind") == "appeal"
           else _("The correction is recorded."))
     return _back(heat_id, entry_id)

@@ -12,6 +12,15 @@ def _json(ref: str, description: str) -> dict:
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
 
 
+SEQ_DOC = (
+    "The tablet's submission number: grows with every submission of the judge, across "
+    "all the judge's tablets. Make it as max(last + 1, Date.now() * 1000): milliseconds "
+    "times 1000 plus a counter (stays below 2**53, exact in JavaScript), stored with the "
+    "queued submission and sent unchanged on every retry. The server keeps it with the "
+    "mark and never lets a submission whose number is lower than or equal to the stored "
+    "mark's overwrite it (status 'superseded'; compared only with the same judge's own "
+    "numbers). Omitted or null (old tablets): the submission updates the mark.")
+
 SCHEMAS = {
     "Error": {"type": "object", "required": ["error", "field"], "properties": {
         "error": {"type": "string", "description": "What is wrong, for the user"},
@@ -26,20 +35,64 @@ SCHEMAS = {
                       "'crit', 'crit.item' (checklist), 'crit.code' (violation count), "
                       "'crit@difficulty'"},
         "attempt": {"type": "integer", "minimum": 1, "default": 1},
-        "value": {"type": ["string", "number"], "description": "A decimal number; times "
-                  "also as 'm:ss'; checklist items 1 or 0"},
+        "value": {"type": ["string", "number"], "maxLength": 40,
+                  "description": "A decimal number (at most 20 significant digits, 10 "
+                  "decimal places, below 1e13; stored in short form: '85.0' -> '85'); "
+                  "times also as 'm:ss'; checklist items 1 or 0. Objects, lists, NaN and "
+                  "Infinity are refused (400, field value)"},
         "judge_id": {"type": "integer", "description": "Optional: the judge the tablet "
                      "thinks is signed in; refused (409) if it is someone else"},
+        "seq": {"$ref": "#/components/schemas/Seq"},
         "note": {"type": ["string", "null"], "maxLength": 500}}},
+    "Seq": {"type": ["integer", "null"], "minimum": 0, "maximum": 2 ** 53,
+            "description": SEQ_DOC},
+    "SheetMarkIn": {"type": "object", "required": ["criterion", "value"], "properties": {
+        "criterion": {"type": "string", "description": "A slot address, as in MarkIn"},
+        "attempt": {"type": "integer", "minimum": 1, "default": 1},
+        "value": {"type": ["string", "number"], "maxLength": 40,
+                  "description": "As in MarkIn"},
+        "note": {"type": ["string", "null"], "maxLength": 500}}},
+    "SheetIn": {"type": "object", "required": ["client_id", "entry_id", "marks"],
+                "properties": {
+        "client_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,55}$",
+                      "description": "Names the sheet submission. Each mark is stored with "
+                      "the client id '<client_id>-<first 8 hex digits of sha256 of "
+                      "\"<criterion>#<attempt>\">'; a retry of the sheet answers "
+                      "'duplicate' and stores nothing twice"},
+        "entry_id": {"type": "integer"},
+        "seq": {"$ref": "#/components/schemas/Seq"},
+        "judge_id": {"type": "integer", "description": "As in MarkIn"},
+        "marks": {"type": "array", "minItems": 1, "maxItems": 300,
+                  "items": {"$ref": "#/components/schemas/SheetMarkIn"},
+                  "description": "Each (criterion, attempt) at most once"}}},
+    "SheetResult": {"type": "object", "required": ["status", "marks"], "properties": {
+        "status": {"type": "string", "enum": ["created", "updated", "unchanged", "duplicate",
+                                              "superseded"],
+                   "description": "updated: some stored mark changed; created: new marks "
+                   "only; superseded: nothing changed and some marks were newer; "
+                   "duplicate: a retry of a stored sheet; unchanged: same values"},
+        "marks": {"type": "array", "description": "The stored marks, in the order sent, "
+                  "each with its own status", "items": {"allOf": [
+                      {"$ref": "#/components/schemas/Mark"},
+                      {"type": "object", "properties": {"status": {"type": "string"}}}]}}}},
+    "SheetError": {"type": "object", "required": ["error", "field"], "properties": {
+        "error": {"type": "string"}, "field": {"type": ["string", "null"]},
+        "index": {"type": "integer", "description": "Position of the refused mark"},
+        "criterion": {"type": "string"}, "attempt": {"type": "integer"}}},
     "Mark": {"type": "object", "properties": {
         "id": {"type": "integer"}, "entry_id": {"type": "integer"},
         "criterion": {"type": "string"}, "attempt": {"type": "integer"},
         "value": {"type": "string", "description": "Exact decimal text as stored"},
         "client_id": {"type": "string"}, "judge_id": {"type": "integer"},
         "note": {"type": ["string", "null"]},
+        "seq": {"type": ["integer", "null"], "description": "Submission number that set "
+                "the value (null: an old tablet or a correction)"},
         "updated_at": {"type": "string", "format": "date-time"}}},
     "MarkResult": {"type": "object", "properties": {
-        "status": {"type": "string", "enum": ["created", "updated", "unchanged", "duplicate"]},
+        "status": {"type": "string", "enum": ["created", "updated", "unchanged", "duplicate",
+                                              "superseded"],
+                   "description": "superseded: an older submission (lower or equal seq "
+                   "than the stored mark's) changed nothing; 'mark' is the current one"},
         "mark": {"$ref": "#/components/schemas/Mark"}}},
     "Slot": {"type": "object", "properties": {
         "address": {"type": "string"}, "criterion": {"type": "string"},
@@ -111,7 +164,30 @@ def openapi_document() -> dict:
                     "403": _error("Not a judge, or not assigned to this heat or criterion"),
                     "404": _error("No such entry"),
                     "409": _error("The heat is signed off, the contestant withdrew, or the "
-                                  "client id belongs to another judge")}}},
+                                  "client id belongs to another judge or was used for "
+                                  "another value (the message names the stored value)")}}},
+            "/api/sheets": {"post": {
+                "summary": "Submit all marks of one contestant's sheet as one write",
+                "description": "Stored in one transaction with one standings version and "
+                "one publish; all or nothing (one refused mark refuses the sheet, naming "
+                "its index, criterion, attempt and field). Idempotent by client_id. "
+                "Per-criterion POST /api/marks stays for single corrections.",
+                "security": [{"session": [], "csrf": []}],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/SheetIn"}}}},
+                "responses": {
+                    "201": _json("SheetResult", "Stored: every changed mark is new"),
+                    "200": _json("SheetResult", "Updated, unchanged, superseded or a "
+                                 "repeated sheet"),
+                    "400": _json("SheetError", "An invalid field of the sheet or of one "
+                                 "mark (index, criterion, attempt, field); nothing stored"),
+                    "401": _error("Not signed in"),
+                    "403": _json("SheetError", "Not a judge, not assigned to this heat, or "
+                                 "a mark of a criterion the judge does not mark"),
+                    "404": _error("No such entry"),
+                    "409": _json("SheetError", "The heat is signed off, the contestant "
+                                 "withdrew, or a client id was used by another judge or for "
+                                 "another value")}}},
             "/api/heats/{heat_id}/sheet": {"get": {
                 "summary": "The signed-in judge's score sheet of a heat (blind-safe)",
                 "security": [{"session": []}],

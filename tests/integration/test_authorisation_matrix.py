@@ -39,6 +39,7 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("judge_api.csrf_token", SIGNED_IN - {SCREEN}),
     ("judge_api.post_mark", {JUDGE}),             # chief judges correct through their pages
     ("judge_api.heat_sheet", {JUDGE}),
+    ("judge_api.post_sheet", {JUDGE}),            # a whole score sheet as one write
     ("judge.chief_appeal", {ARB}),                # appeals are the arbitration panel's
     ("judge.chief_lock", {CHIEF}),                # sign-off is the chief judge's alone
     ("judge.chief_unlock", {CHIEF}),
