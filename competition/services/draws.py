@@ -228,6 +228,8 @@ def enter_registered(stage: Stage, user: User | None) -> int:
               competition_id=trade.competition_id, trade_id=trade.id,
               new={"added": len(new), "by_team": by_team})
         db.session.commit()
+        from .standings import trade_changed
+        trade_changed(trade.id)       # the new entrants' rows appear on the screens now
     return len(new)
 
 
@@ -441,6 +443,8 @@ def confirm_advancement(stage: Stage, rule: dict, user: User | None,
                "tied_at_cut": list(preview.result.tied_at_cut),
                "tie_rule": preview.result.tie_rule})
     db.session.commit()
+    from .standings import trade_changed
+    trade_changed(stage.trade_id)
     return created
 
 

@@ -220,6 +220,8 @@ def update_contestant(c: Contestant, fields: dict, user: User | None,
               trade_id=c.trade_id, old={k: old[k] for k in changed},
               new={k: new[k] for k in changed}, reason=reason)
     db.session.commit()
+    if changed & SHOWN_FIELDS:   # screens show the name and employer: a new version now
+        _trade_changed(c.trade_id, _has_entries(c))
     return c
 
 
@@ -267,6 +269,14 @@ def history(c: Contestant) -> list[AuditLog]:
     return list(db.session.scalars(select(AuditLog).where(
         AuditLog.object_type == "contestant", AuditLog.object_id == c.id)
         .order_by(AuditLog.id)))
+
+
+SHOWN_FIELDS = {"name", "employer", "team_id"}
+
+
+def _has_entries(c: Contestant) -> bool:
+    return db.session.scalar(select(Entry.id).where(Entry.contestant_id == c.id)
+                             .limit(1)) is not None
 
 
 def _trade_changed(trade_id: int, entries_changed: bool) -> None:
