@@ -47,6 +47,8 @@ def serve_command(host: str, port: int) -> None:
     print_addresses(port)
     from .gctune import tune_gc
     tune_gc()
+    from .services.backup_rotation import start as start_backups  # issue 15
+    start_backups(current_app._get_current_object())
     # Flask refuses app.run() inside a `flask` command unless told it is deliberate.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     socketio.run(current_app._get_current_object(), host=host, port=port,

@@ -11,6 +11,7 @@ ORGANISER_MENU = [
     ("live_admin.index", _l("Live results")),
     ("documents.index", _l("Documents")),
     ("promotions.index", _l("Promotions")),
+    ("backup_admin.index", _l("Backups")),
     ("analysis.index", _l("Analysis")),
 ]
 
