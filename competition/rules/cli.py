@@ -101,7 +101,7 @@ def compute_command(rule_file: Path, marks_file: Path, disqualified: tuple[str, 
     standings = compute_standings(rule, marks, entries, disqualified=_ids(disqualified),
                                   lot_seed=lot_seed or None)
     if roster is None:
-        click.echo(standings_csv(rule, standings), nl=False)
+        click.echo(standings_csv(rule, standings, _remarks(rule, marks)), nl=False)
         return
     from ..brackets import TeamRule
     from .teams_file import team_csv
@@ -126,14 +126,35 @@ def _roster(rule, path: Path, method: str, best_of: int | None,
     return roster
 
 
-def standings_csv(rule, standings) -> str:
+def _remarks(rule, marks) -> dict[str, str] | None:
+    """entry -> "crit#attempt: judges; ..." for the panels that must re-mark under a
+    judged criterion's max_spread; None when the rule sets no spread limit."""
+    from ..scoring.transform import remark_needed
+    watched = {c.id for c in rule.criteria if getattr(c, "max_spread", None) is not None}
+    if not watched:
+        return None
+    panels: dict[tuple, list] = {}
+    for m in marks:
+        if m.criterion in watched:
+            panels.setdefault((m.entry, m.criterion, m.attempt), []).append((m.judge, m.value))
+    out: dict[str, list[str]] = {}
+    for (entry, crit, attempt), pairs in panels.items():
+        verdict = remark_needed(rule, crit, pairs)
+        if verdict.must_remark:
+            out.setdefault(entry, []).append(f"{crit}#{attempt}: {' '.join(verdict.outside)}")
+    return {e: "; ".join(v) for e, v in out.items()}
+
+
+def standings_csv(rule, standings, remarks: dict[str, str] | None = None) -> str:
     """rank, contestant, total, award, one column per component, one per criterion; then
     titles (joined by "; "), status (ok | disqualified | absent), complete (yes | no), one
     column per component group (group ids prefixed "group:") and, when the rule rounds
     them (contribution_decimals), each component's weighted contribution ("weighted:");
     then `capped` (the parts held to their bounds on that row, "; "-joined), `lot` when
     the tie-break ends with a lot ("yes": the rank was decided by lot; "pending": tied,
-    no seed) and one `crit@N` column per attempt of each criterion with attempts > 1."""
+    no seed), one `crit@N` column per attempt of each criterion with attempts > 1 and,
+    given `remarks` (a rule with max_spread), a `remark` column: the panels that must
+    re-mark, with the judges outside the spread ("b#1: x1")."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     comps = [c.id for c in rule.components]
@@ -146,7 +167,8 @@ def standings_csv(rule, standings) -> str:
     writer.writerow(["rank", "contestant", "total", "award", *comps, *crits,
                      "titles", "status", "complete", *(f"group:{g}" for g in groups),
                      *(f"weighted:{c}" for c in weighted), "capped",
-                     *(["lot"] if by_lot else []), *(f"{c}@{a}" for c, a in tries)])
+                     *(["lot"] if by_lot else []), *(f"{c}@{a}" for c, a in tries),
+                     *(["remark"] if remarks is not None else [])])
     pending = {e for d in standings.lots if not d.decided for e in d.entries}
     for row in standings.rows:
         rank = row.rank if row.rank is not None else row.status
@@ -158,7 +180,8 @@ def standings_csv(rule, standings) -> str:
                          *(row.groups.get(g, "") for g in groups),
                          *(row.contributions.get(c, "") for c in weighted),
                          "; ".join(row.capped), *([lot] if by_lot else []),
-                         *(_attempt_points(row, c, a) for c, a in tries)])
+                         *(_attempt_points(row, c, a) for c, a in tries),
+                         *([remarks.get(row.entry, "")] if remarks is not None else [])])
     return out.getvalue()
 
 

@@ -30,6 +30,12 @@ def compute(runner, name, marks=None, *options):
     ("theory_practical", ("--absent", "E06", "-d", "E07")),
     ("worldskills", ()),
     ("cooking_judge_totals", ()),
+    ("ski_jumping", ()),
+    ("diving", ()),
+    ("goe", ()),
+    ("published_values", ()),
+    ("lot_ties", ("--lot-seed", "draw-2026-12-07")),
+    ("judgement_spread", ()),
 ])
 def test_each_example_reproduces_its_expected_standings(runner, name, options):
     result = compute(runner, name, None, *options)
@@ -85,6 +91,66 @@ def test_cooking_worked_by_hand(runner):
     assert [(rows[k]["rank"], rows[k]["dish"], rows[k]["time"], rows[k]["total"])
             for k in ("K1", "K2")] == [("1", "87.00", "9.00", "96.00"),
                                        ("2", "85.67", "10.00", "95.67")]
+
+
+def test_ski_jumping_adjustments_per_attempt_worked_by_hand(runner):
+    # J1 jump 1: 95.5 m -> 60 + 5.5 x 2 = 71; style 17.5 18 18 18.5 17 -> drop 18.5, 17 ->
+    #   53.5; compensation +4.3. Jump 2: 92 m -> 64; 17 17 17.5 17 16.5 -> 51; -2.1.
+    #   135 + 104.5 + 2.2 = 241.70
+    # J2: 76 + 54 - 6.5 and 60 + 52.5 + 9.8: 136 + 106.5 + 3.3 = 245.80
+    rows = rows_of(compute(runner, "ski_jumping").output)
+    assert [(r["rank"], r["total"], r["capped"]) for r in rows.values()] == [
+        ("1", "245.80", ""), ("2", "241.70", "")]
+    assert [rows["J1"][f"compensation@{a}"] for a in (1, 2)] == ["4.30", "-2.10"]
+    assert [rows["J2"][f"distance@{a}"] for a in (1, 2)] == ["76.00", "60.00"]
+    assert rows["J1"]["style@1"] == "53.50"
+
+
+def test_diving_transform_before_trimming_worked_by_hand(runner):
+    # D1 dive 2 (DD 2.8, restart): 8 8 7.5 8.5 8 -> 6 6 5.5 6.5 6 -> 18 x 2.8 = 50.40
+    # D2 dive 3 (DD 3.0, restart): 7.5 7 7 8 1.5 -> 5.5 5 5 6 0 -> 15.5 x 3 = 46.50
+    rows = rows_of(compute(runner, "diving").output)
+    assert [rows["D1"][f"dive@{a}"] for a in (1, 2, 3)] == ["42.00", "50.40", "57.60"]
+    assert [rows["D2"][f"dive@{a}"] for a in (1, 2, 3)] == ["48.00", "54.60", "46.50"]
+    assert (rows["D1"]["total"], rows["D2"]["total"]) == ("150.00", "149.10")
+
+
+def test_goe_transform_worked_by_hand(runner):
+    # S1 element 1: BV 5.90, GOE 2 3 2 1 2 -> 7.08 7.67 7.08 6.49 7.08 -> 7.08
+    # S2 element 2: BV 4.30, GOE 1 2 1 1 0 -> 4.73 5.16 4.73 4.73 4.30 -> 4.73
+    rows = rows_of(compute(runner, "goe").output)
+    assert (rows["S1"]["element@1"], rows["S2"]["element@2"]) == ("7.08", "4.73")
+    assert (rows["S1"]["total"], rows["S2"]["total"]) == ("15.45", "14.13")
+
+
+def test_values_as_published_worked_by_hand(runner):
+    # P1 88.5 x .3 = 26.55 + (42.37 + 38.10 - 1) = 106.02; P3 practical -1 -> held at 0
+    rows = rows_of(compute(runner, "published_values").output)
+    assert [(e, r["total"], r["practical"], r["capped"]) for e, r in rows.items()] == [
+        ("P2", "114.30", "86.70", ""), ("P1", "106.02", "79.47", ""),
+        ("P3", "21.00", "0.00", "practical")]
+
+
+def test_ties_by_lot_worked_by_hand(runner):
+    # L3 and L4: 160 and practical 75 each; sha256("draw-2026-12-07:L3") = be54.. <
+    # sha256("draw-2026-12-07:L4") = f8d8.. -> L3 3rd (二等奖), L4 4th (三等奖)
+    rows = rows_of(compute(runner, "lot_ties", None, "--lot-seed", "draw-2026-12-07").output)
+    assert [(e, r["rank"], r["award"], r["lot"]) for e, r in rows.items()] == [
+        ("L1", "1", "一等奖", ""), ("L2", "2", "二等奖", ""), ("L3", "3", "二等奖", "yes"),
+        ("L4", "4", "三等奖", "yes"), ("L5", "5", "三等奖", "")]
+    # without a seed the tie stays shared and waits for its lot
+    result = compute(runner, "lot_ties")
+    assert result.output == (EXAMPLES / "lot_ties_pending.csv").read_text(encoding="utf-8")
+    rows = rows_of(result.output)
+    assert [(rows[e]["rank"], rows[e]["award"], rows[e]["lot"]) for e in ("L3", "L4")] == [
+        ("3", "二等奖", "pending"), ("3", "二等奖", "pending")]
+
+
+def test_judgement_spread_worked_by_hand(runner):
+    # W2 b: 1 3 3 differ by 2 > 1: re-mark; median 3, x1 (1) is outside; incomplete
+    rows = rows_of(compute(runner, "judgement_spread").output)
+    assert [(e, r["total"], r["complete"], r["remark"]) for e, r in rows.items()] == [
+        ("W1", "7.45", "yes", ""), ("W2", "5.33", "no", "b#1: x1")]
 
 
 def test_a_wide_xlsx_gives_the_same_standings_as_the_csv(runner, tmp_path):
