@@ -8,6 +8,7 @@
     export score-sheets --heat ID --out FILE.pdf
     export sample-certificate --out FILE.pdf [--layout LAYOUT.json]
     export clean-jobs [--days 7]       (delete old background jobs' files)
+    export report FILE.pdf             (赛事总结: the event report)
 """
 from __future__ import annotations
 
@@ -200,3 +201,18 @@ def clean_jobs_cmd(days):
     for path in deleted:
         click.echo(f"deleted {path}")
     click.echo(f"{len(deleted)} old job file(s) deleted")
+
+
+@export_cli.command("report")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@competition_option
+@with_appcontext
+def report_cmd(file, competition_code):
+    """The event report (赛事总结) as one PDF: numbers by trade and employer, charts, judge
+    consistency, training needs."""
+    from exports.report import render_report
+
+    from .services.report import report_data
+    comp = _competition(competition_code)
+    trades = render_report(report_data(comp), file)
+    click.echo(f"wrote {file}: {trades} trade(s)")

@@ -27,6 +27,7 @@ from ..analysis import (
 from ..extensions import db
 from ..models import Competition, Entry, Mark, Trade, User
 from ..scoring.marks import to_decimal
+from .errors import _
 from .rules import rule_for
 from .standings import trade_standings
 
@@ -42,6 +43,8 @@ class TradeAnalysis:
     finishers: dict[str, Decimal]                 # entry key -> total (ranked, ok)
     people: dict[str, tuple[str, str]] = field(default_factory=dict)   # key -> (name, employer)
     marks_compared: int = 0
+    awards: dict[str, str] = field(default_factory=dict)               # entry key -> award
+    award_levels: list[str] = field(default_factory=list)              # the rule's order
 
     @property
     def flagged(self) -> list[JudgeCriterionStats]:
@@ -71,7 +74,9 @@ def trade_analysis(trade: Trade) -> TradeAnalysis:
     finishers = {r.entry: r.total for r in rows if r.rank is not None and r.complete}
     return TradeAnalysis(trade, ts.stage.name if ts.stage else "", stats,
                          {u.id: u.display_name or u.username for u in users}, names, needs,
-                         finishers, people, sum(s.marks for s in stats))
+                         finishers, people, sum(s.marks for s in stats),
+                         {r.entry: r.award for r in rows if r.award},
+                         [level.name for level in rule.awards.levels])
 
 
 def _judged_marks(stage_id: int, judged: dict) -> list[JudgeMark]:
@@ -116,3 +121,60 @@ def competition_analysis(comp: Competition) -> CompetitionAnalysis:
 
 def _ranked(trade: Trade) -> bool:
     return any(s.format != "bracket" for s in trade.stages)
+
+
+def award_counts(ta: TradeAnalysis) -> dict[str, int]:
+    """How many of each award, in the rule's order (levels nobody got are left out)."""
+    counts = {}
+    for award in ta.awards.values():
+        counts[award] = counts.get(award, 0) + 1
+    order = ta.award_levels + sorted(set(counts) - set(ta.award_levels))
+    return {a: counts[a] for a in order if a in counts}
+
+
+def award_cutoffs(ta: TradeAnalysis) -> list[tuple[str, Decimal]]:
+    """Each award with the lowest total that received it."""
+    lowest: dict[str, Decimal] = {}
+    for key, award in ta.awards.items():
+        total = ta.finishers.get(key)
+        if total is not None and (award not in lowest or total < lowest[award]):
+            lowest[award] = total
+    return [(a, lowest[a]) for a in award_counts(ta) if a in lowest]
+
+
+def finding_words(stats, finding, judge: str, criterion: str) -> str:
+    """One finding about a judge as a sentence with its evidence (the user's language)."""
+    v = dict(finding.values)
+    if finding.code in ("lenient", "harsh"):
+        return (_("%(judge)s marked %(crit)s above the other judges' median %(above)d times and "
+                  "below it %(below)d times (sign test p = %(p)s); on average %(dev)s points "
+                  "(%(share)s of the maximum) from the others' mean.",
+                  judge=judge, crit=criterion, above=v["above"], below=v["below"],
+                  p=fmt_num(v["p"], 3), dev=fmt_num(v["deviation"]),
+                  share=fmt_pct(stats.share(v["deviation"]))))
+    if finding.code == "off_panel":
+        return _("%(judge)s was beyond the discrepancy threshold on %(beyond)d of %(marks)d "
+                 "marks of %(crit)s.", judge=judge, crit=criterion, beyond=v["beyond"],
+                 marks=v["marks"])
+    if finding.code == "ordering":
+        return _("%(judge)s put the contestants in a different order from the panel on %(crit)s "
+                 "(rank correlation %(rho)s over %(items)d marks).", judge=judge, crit=criterion,
+                 rho=fmt_num(v["rho"]), items=v["items"])
+    return _("On contestants of their own employer %(judge)s marked %(crit)s %(own)s points "
+             "from the other judges' median on average, against %(others)s on the others "
+             "(%(n)d marks at home).", judge=judge, crit=criterion, own=fmt_num(v["own"]),
+             others=fmt_num(v["others"]), n=v["own_marks"])
+
+
+def trade_findings(ta: TradeAnalysis) -> list[str]:
+    return [finding_words(s, f, ta.judge_names.get(s.judge, str(s.judge)),
+                          ta.criterion_names.get(s.criterion, s.criterion))
+            for s in ta.flagged for f in s.findings]
+
+
+def fmt_num(value, places: int = 2) -> str:
+    return "—" if value is None else f"{float(value):.{places}f}"
+
+
+def fmt_pct(value) -> str:
+    return "—" if value is None else f"{float(value) * 100:.1f}%"

@@ -2,13 +2,17 @@
 the trade's chief judge, arbitration), and the event-wide scale (organiser)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
-from flask_babel import gettext as _
+import io
+
+from flask import Blueprint, abort, render_template, send_file
 from flask_login import current_user
 
+from exports.report import render_report
+
 from ..models import Role
-from ..services.analysis import competition_analysis, trade_analysis
+from ..services.analysis import competition_analysis, finding_words, fmt_num, fmt_pct, trade_analysis
 from ..services.heats import may_view
+from ..services.report import report_data
 from .auth import roles_required
 from .lookup import competition_or_404, trade_or_404
 
@@ -26,6 +30,18 @@ def index():
                            ranking=report.ranking[:RANKING_ROWS], words=finding_words)
 
 
+@bp.get("/report.pdf")
+@roles_required(Role.ORGANISER)
+def report_pdf():
+    """The event report (赛事总结) as a PDF download."""
+    comp = competition_or_404()
+    out = io.BytesIO()
+    render_report(report_data(comp), out)
+    out.seek(0)
+    return send_file(out, mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{comp.name}-赛事总结.pdf")
+
+
 @bp.get("/<code>")
 @roles_required(Role.ORGANISER, Role.CHIEF_JUDGE, Role.ARBITRATION)
 def trade(code: str):
@@ -36,43 +52,11 @@ def trade(code: str):
     return render_template("analysis/trade.html", a=trade_analysis(t), words=finding_words)
 
 
-def _num(value, places: int = 2) -> str:
-    return "—" if value is None else f"{float(value):.{places}f}"
-
-
-def _pct(value) -> str:
-    return "—" if value is None else f"{float(value) * 100:.1f}%"
-
-
-def finding_words(stats, finding, judge: str, criterion: str) -> str:
-    """One finding about a judge as a sentence with its evidence."""
-    v = dict(finding.values)
-    if finding.code in ("lenient", "harsh"):
-        return (_("%(judge)s marked %(crit)s above the other judges' median %(above)d times and "
-                  "below it %(below)d times (sign test p = %(p)s); on average %(dev)s points "
-                  "(%(share)s of the maximum) from the others' mean.",
-                  judge=judge, crit=criterion, above=v["above"], below=v["below"],
-                  p=_num(v["p"], 3), dev=_num(v["deviation"]),
-                  share=_pct(stats.share(v["deviation"]))))
-    if finding.code == "off_panel":
-        return _("%(judge)s was beyond the discrepancy threshold on %(beyond)d of %(marks)d "
-                 "marks of %(crit)s.", judge=judge, crit=criterion, beyond=v["beyond"],
-                 marks=v["marks"])
-    if finding.code == "ordering":
-        return _("%(judge)s put the contestants in a different order from the panel on %(crit)s "
-                 "(rank correlation %(rho)s over %(items)d marks).", judge=judge, crit=criterion,
-                 rho=_num(v["rho"]), items=v["items"])
-    return _("On contestants of their own employer %(judge)s marked %(crit)s %(own)s points "
-             "from the other judges' median on average, against %(others)s on the others "
-             "(%(n)d marks at home).", judge=judge, crit=criterion, own=_num(v["own"]),
-             others=_num(v["others"]), n=v["own_marks"])
-
-
 @bp.app_template_filter("num2")
 def num2(value) -> str:
-    return _num(value)
+    return fmt_num(value)
 
 
 @bp.app_template_filter("pct")
 def pct(value) -> str:
-    return _pct(value)
+    return fmt_pct(value)

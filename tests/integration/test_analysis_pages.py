@@ -82,3 +82,23 @@ def test_the_organiser_sees_every_trade_on_one_scale(app, client, auth):
     auth.login(ev["organiser"].username)
     html = client.get("/admin/analysis/").get_data(as_text=True)
     assert "跨工种统一标准分" in html and "测试工种" in html and "单位排名" in html
+
+
+def test_the_event_report_prints_the_numbers_findings_and_training_needs(app, runner, tmp_path):
+    import pypdf
+    marked_event()
+    out = tmp_path / "report.pdf"
+    result = runner.invoke(args=["export", "report", str(out)])
+    assert result.exit_code == 0, result.output
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    for words in ("赛事总结", "参赛职工", "各单位参赛、获奖与晋级", "裁判评分一致性", "培训需求", "测试工种"):
+        assert words in text.replace(" ", ""), words
+    # the lenient judge's finding is printed with its evidence
+    assert "6次高于、0次低于" in text.replace(" ", "")
+
+
+def test_the_organiser_downloads_the_report(app, client, auth):
+    ev = marked_event()
+    auth.login(ev["organiser"].username)
+    response = client.get("/admin/analysis/report.pdf")
+    assert response.status_code == 200 and response.data[:4] == b"%PDF"
