@@ -17,7 +17,7 @@ AGGREGATE_TEXT = {"mean": "取平均分", "median": "取中位数",
 ATTEMPT_TEXT = {"best": "取最好一次成绩", "sum": "各次得分相加", "mean": "取各次平均分",
                 "last": "取最后一次成绩"}
 METHOD_TEXT = {"measured": "测量", "checklist": "逐项判定", "count": "计数",
-               "adjustment": "裁判长调整", "deductions": "扣分"}
+               "adjustment": "裁判长调整", "deductions": "扣分", "given": "成绩录入"}
 
 
 def n(value: Any) -> str:
@@ -46,6 +46,10 @@ def component_heading(index: int, comp: dict, weighted: bool) -> str:
         parts.append(f"满分{n(comp['max'])}分")
     if comp.get("scale_to") is not None:
         parts.append(f"得分折算为{n(comp['scale_to'])}分制")
+    if comp.get("cap") is True:
+        parts.append("加分后最高不超过满分")
+    elif comp.get("cap") is False:
+        parts.append("加分可超过满分")
     if comp.get("judge_totals"):
         how = {"mean": "取平均分", "median": "取中位数",
                "trimmed_mean": "去掉{k}个最高分和{k}个最低分后取平均分"}[comp["judge_totals"]]
@@ -112,6 +116,21 @@ def _judged(crit: dict, components: dict) -> str:
             text += f"，最高不超过{n(crit['max'])}分"
     if crit.get("discrepancy") is not None:
         text += f"；裁判间分差超过{n(crit['discrepancy'])}分时由裁判长复核"
+    return text + _judged_extras(crit)
+
+
+def _judged_extras(crit: dict) -> str:
+    """Declared values, the per-judge transform, the spread limit (issue 16)."""
+    text = ""
+    for d in crit.get("declared", []):
+        default = f"，未申报按{n(d['default'])}计" if d.get("default") is not None else ""
+        text += f"；每次赛前申报“{d['name']}”（{n(d['min'])}~{n(d['max'])}{default}）"
+    if crit.get("transform"):
+        text += f"；每名裁判的分数先按公式“{crit['transform']}”换算后再汇总（mark为该裁判分数）"
+    if crit.get("max_spread") is not None:
+        text += (f"；裁判间分差不得超过{n(crit['max_spread'])}分，超过时评分组须重新评分")
+    if Decimal(str(crit.get("scale_min", 0))) != 0:
+        text += f"；评分范围{n(crit['scale_min'])}~{n(crit.get('scale_max', crit['max']))}分"
     return text
 
 
@@ -226,13 +245,23 @@ def _count(crit: dict, components: dict) -> str:
     cap = crit.get("cap", crit["max"])
     floor = crit.get("floor", 0)
     below = Decimal(str(crit.get("per_unit_below", per)))
+    each = crit.get("unit") or "个"
     if ref:
-        return (f"以{n(ref)}个为基准得{n(base)}分，每多1个加{n(abs(per))}分，"
-                f"每少1个扣{n(abs(below))}分；最高{n(cap)}分，最低{n(floor)}分")
+        return (f"以{n(ref)}{each}为基准得{n(base)}分，每多1{each}加{n(abs(per))}分，"
+                f"每少1{each}扣{n(abs(below))}分；最高{n(cap)}分，最低{n(floor)}分")
     if per < 0:
         return f"基础分{n(base)}分，每出现1次（个）扣{n(-per)}分，扣完为止"
     start = f"基础分{n(base)}分，" if base else ""
-    return f"{start}每1个（件、处）得{n(per)}分，最高{n(cap)}分"
+    unit = crit.get("unit") or "个（件、处）"
+    return f"{start}每1{unit}得{n(per)}分，最高{n(cap)}分"
+
+
+def _given(crit: dict, components: dict) -> str:
+    low, high = crit.get("min"), crit.get("max")
+    bounds = ""
+    if low is not None or high is not None:
+        bounds = f"（{n(low) if low is not None else '不限'}~{n(high) if high is not None else '不限'}）"
+    return f"按公布（录入）的成绩直接计分{bounds}{crit.get('unit', '')}"
 
 
 def _adjustment(crit: dict, components: dict) -> str:
@@ -273,7 +302,7 @@ def _component_name(crit: dict, components: dict) -> str:
 
 _STANDARD = {"judged": _judged, "measured": _measured, "checklist": _checklist,
              "timed": _timed, "count": _count, "adjustment": _adjustment,
-             "deductions": _deductions}
+             "deductions": _deductions, "given": _given}
 
 
 def formula(data: dict) -> str:
@@ -310,10 +339,14 @@ def tie_break_line(data: dict) -> str:
     comps = {c["id"]: c for c in data["components"]}
     comps.update({g["id"]: g for g in data.get("groups", [])})
     crits = {c["id"]: c for c in data["criteria"]}
-    parts = [_tie_text(t, comps, crits) for t in data.get("scoring", {}).get("tie_break", [])]
+    chain = data.get("scoring", {}).get("tie_break", [])
+    by_lot = bool(chain) and chain[-1].strip() == "lot"
+    parts = [_tie_text(t, comps, crits) for t in (chain[:-1] if by_lot else chain)]
     text = "排名办法：总成绩高者名次在前"
     if parts:
         text += "；总成绩相同时，依次比较：" + "、".join(parts)
+    if by_lot:
+        return text + "；仍相同者抽签决定名次（抽签种子记录备查）"
     if data.get("scoring", {}).get("rank_method") == "dense":
         return text + "；仍相同者名次并列，其后名次顺延一位"
     return text + "；仍相同者名次并列"

@@ -29,6 +29,7 @@ from openpyxl.worksheet.page import PageMargins
 from exports.cells import safe_row, set_value
 
 from . import scheme_wording as w
+from .criteria import Judged
 from .loader import parse_rule
 
 SHEET, DATA_SHEET = "评分细则", "规则数据"
@@ -169,12 +170,13 @@ def _write_criterion(ws, row: int, seq: int, crit: dict, data: dict) -> int:
 
 def _write_total(ws, row: int, data: dict) -> int:
     weighted = data.get("scoring", {}).get("mode", "weighted") == "weighted"
-    total = 100 if weighted else sum(
-        (Decimal(str(c["max"])) if "max" in c else
-         sum((_effective_max(k) for k in data["criteria"] if k["component"] == c["id"]),
-             Decimal(0)))
-        for c in data["components"])
-    _put(ws, row, ("", "合计", _num(total), w.formula(data), ""), "total", None, bold=True)
+    total = Decimal(100) if weighted else Decimal(0)
+    for c in [] if weighted else data["components"]:
+        maxes = [Decimal(str(c["max"]))] if "max" in c else [
+            _effective_max(k) for k in data["criteria"] if k["component"] == c["id"]]
+        total = None if total is None or None in maxes else total + sum(maxes, Decimal(0))
+    shown = _num(total) if total is not None else "不设上限"
+    _put(ws, row, ("", "合计", shown, w.formula(data), ""), "total", None, bold=True)
     return row + 1
 
 
@@ -213,13 +215,19 @@ def _points(d: dict, ref: str) -> Any:
         return _num(d["max"]) if d.get("max") is not None else None
     if d["kind"] == "adjustment":
         return f"{w.n(d['min'])}~+{w.n(d['max'])}"
-    return _num(_effective_max(d))
+    value = _effective_max(d)
+    return _num(value) if value is not None else "按公布值"
 
 
-def _effective_max(crit: dict) -> Decimal:
-    """What a criterion adds to its component's max (as the engine counts it)."""
+def _effective_max(crit: dict) -> Decimal | None:
+    """What a criterion adds to its component's max (as the engine counts it; None for a
+    value as published without a max)."""
     if crit["kind"] == "adjustment":
         return Decimal(0)
+    if crit["kind"] == "given" and crit.get("max") is None:
+        return None
+    if crit["kind"] == "judged" and crit.get("transform"):   # the transform's bounds
+        return Judged.model_validate({"name": "-", **crit}).effective_max()
     value = Decimal(str(crit["max"])) * Decimal(str(crit.get("factor", 1)))
     if crit.get("attempt_aggregate") == "sum":
         value *= crit.get("attempts", 1)
