@@ -11,7 +11,14 @@ from sqlalchemy import distinct, func, select
 
 from ..extensions import db
 from ..models import Competition, Contestant, Heat, JudgeAssignment, Promotion, Stage
-from .analysis import CompetitionAnalysis, award_counts, award_cutoffs, competition_analysis, trade_findings
+from .analysis import (
+    CompetitionAnalysis,
+    award_counts,
+    award_cutoffs,
+    competition_analysis,
+    finding_words,
+    trade_findings,
+)
 
 TOP_SCALED = 30
 
@@ -110,3 +117,43 @@ def _employer_rows(comp, analysis, promoted, EmployerRow) -> list:
         rows.append(EmployerRow(e.employer, entrants.get(e.employer, e.entrants), e.finishers,
                                 awards.get(e.employer, 0), promotions.get(e.employer, 0), e.mean_scaled, e.rank))
     return rows
+
+
+def analysis_sheets(comp: Competition) -> list:
+    """The analysis workbook's sheets for ``comp`` (exports.analysis_workbook.Sheet)."""
+    from exports.analysis_workbook import Sheet
+    analysis = competition_analysis(comp)
+    data = report_data(comp, analysis)
+    with _in_chinese():
+        judges = [[ta.trade.name, ta.judge_names.get(s.judge, str(s.judge)),
+                   ta.criterion_names.get(s.criterion, s.criterion), s.marks, _dec(s.mean_deviation),
+                   _dec(s.share(s.mean_deviation), 4), _dec(s.mean_abs_deviation), s.beyond_threshold,
+                   s.above, s.below, round(s.sign_p, 4),
+                   None if s.rank_corr is None else round(s.rank_corr, 3),
+                   "；".join(finding_words(s, f, ta.judge_names.get(s.judge, str(s.judge)),
+                                           ta.criterion_names.get(s.criterion, s.criterion))
+                            for f in s.findings)]
+                  for ta in analysis.trades for s in ta.judges]
+    scaled = [[r.rank, *analysis.people.get(r.key, ("", "")), analysis.trade_names.get(r.trade, r.trade),
+               r.total, r.scaled] for r in analysis.ranking]
+    employers = [[e.rank, e.employer, e.contestants, e.finishers, e.awards, e.promotions, e.mean_scaled]
+                 for e in data.employers]
+    ranked = sorted([row for row in employers if row[0]], key=lambda r: r[0]) + [r for r in employers if not r[0]]
+    needs = [[t.name, name, f"{float(lost) * 100:.1f}%", emps] for t in data.trades for name, lost, emps in t.needs]
+    trades = sorted(([t.name, t.contestants, t.finishers, sum(t.awards.values()), t.promotions] for t in data.trades),
+                    key=lambda r: -r[1])
+    return [
+        Sheet("裁判一致性", ["工种", "裁判", "评分项", "评分数", "平均偏差", "占满分比例", "平均绝对偏差",
+                         "超出差异阈值", "高于中位数", "低于中位数", "符号检验p值", "名次相关系数", "发现"], judges,
+              [14, 12, 14, 8, 10, 10, 12, 12, 10, 10, 12, 12, 60]),
+        Sheet("跨工种标准分", ["名次", "姓名", "单位", "工种", "总分", "标准分"], scaled, [8, 12, 28, 14, 10, 10]),
+        Sheet("单位排名", ["名次", "单位", "参赛", "完赛", "获奖", "晋级", "平均标准分"], ranked,
+              [8, 28, 8, 8, 8, 8, 12], ("完赛选手平均标准分", 2, 7, 15)),
+        Sheet("培训需求", ["工种", "评分项", "失分比例", "失分最多的单位"], needs, [14, 24, 10, 50]),
+        Sheet("各工种参赛", ["工种", "报名", "完赛", "获奖", "晋级"], trades, [16, 8, 8, 8, 8],
+              ("各工种报名人数", 1, 2, 41)),
+    ]
+
+
+def _dec(value, places: int = 2):
+    return None if value is None else round(value, places)

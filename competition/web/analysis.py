@@ -7,12 +7,13 @@ import io
 from flask import Blueprint, abort, render_template, send_file
 from flask_login import current_user
 
+from exports.analysis_workbook import analysis_workbook
 from exports.report import render_report
 
 from ..models import Role
 from ..services.analysis import competition_analysis, finding_words, fmt_num, fmt_pct, trade_analysis
 from ..services.heats import may_view
-from ..services.report import report_data
+from ..services.report import analysis_sheets, report_data
 from .auth import roles_required
 from .lookup import competition_or_404, trade_or_404
 
@@ -40,6 +41,16 @@ def report_pdf():
     out.seek(0)
     return send_file(out, mimetype="application/pdf", as_attachment=True,
                      download_name=f"{comp.name}-赛事总结.pdf")
+
+
+@bp.get("/workbook.xlsx")
+@roles_required(Role.ORGANISER)
+def workbook():
+    """The analysis workbook (赛后分析.xlsx) with native Excel charts."""
+    comp = competition_or_404()
+    data = analysis_workbook(analysis_sheets(comp))
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"{comp.name}-赛后分析.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.get("/<code>")

@@ -102,3 +102,24 @@ def test_the_organiser_downloads_the_report(app, client, auth):
     auth.login(ev["organiser"].username)
     response = client.get("/admin/analysis/report.pdf")
     assert response.status_code == 200 and response.data[:4] == b"%PDF"
+
+
+def test_the_analysis_workbook_has_the_sheets_a_clerk_checks_and_charts(app, client, auth):
+    import io
+
+    import openpyxl
+    ev = marked_event()
+    auth.login(ev["organiser"].username)
+    response = client.get("/admin/analysis/workbook.xlsx")
+    assert response.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert wb.sheetnames == ["裁判一致性", "跨工种标准分", "单位排名", "培训需求", "各工种参赛"]
+    judges = list(wb["裁判一致性"].iter_rows(min_row=2, values_only=True))
+    lenient = next(r for r in judges if r[1] == ev["judges"][0].display_name)
+    # judge 1 on 作品质量: 6 marks, +12 = 20 % of 60, above 6 times
+    assert lenient[2:6] == ("作品质量", 6, 12, 0.2) and lenient[8:10] == (6, 0)
+    assert "6 次高于" in lenient[12]
+    scaled = [r[5] for r in wb["跨工种标准分"].iter_rows(min_row=2, values_only=True)]
+    assert len(scaled) == 6 and sum(scaled) / 6 == 700
+    # native charts, not pictures
+    assert wb["单位排名"]._charts and wb["各工种参赛"]._charts

@@ -77,7 +77,7 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("backup_admin.*", {ORG}),                    # backups hold every ID number
     ("analysis.index", {ORG}),                    # every trade, cross-trade and employer scale
     ("analysis.report_pdf", {ORG}),               # the event report (赛事总结)
-    ("analysis.report_pdf", {ORG}),               # the event report (赛事总结)
+    ("analysis.workbook", {ORG}),                 # the analysis workbook
     ("analysis.trade", {ORG, CHIEF, ARB}),        # a trade's judges: its chief sees them too
 ]
 
