@@ -46,8 +46,9 @@ python_deps() {  # python_deps EXTRAS
 
 js_deps() {
   command -v npm >/dev/null || apt_install nodejs npm
-  if [ ! -f node_modules/socket.io-client/dist/socket.io.min.js ] && [ -f package.json ]; then
-    say "Installing the browser's Socket.IO client from npm (served locally, no CDN)"
+  if { [ ! -f node_modules/socket.io-client/dist/socket.io.min.js ] || [ ! -f node_modules/echarts/dist/echarts.min.js ]; } \
+      && [ -f package.json ]; then
+    say "Installing the browser libraries from npm: Socket.IO client, ECharts (served locally, no CDN)"
     if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund; else npm install --silent --no-audit --no-fund; fi
   fi
 }

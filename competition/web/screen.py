@@ -18,6 +18,7 @@ results_bp = Blueprint("results", __name__)
 vendor_bp = Blueprint("vendor", __name__)
 
 SOCKET_IO_JS = Path("node_modules") / "socket.io-client" / "dist" / "socket.io.min.js"
+ECHARTS_JS = Path("node_modules") / "echarts" / "dist" / "echarts.min.js"
 
 
 def _trades_from(codes: list[str]):
@@ -97,10 +98,20 @@ def results(code: str):
 @vendor_bp.get("/vendor/socket.io.min.js")
 def socket_io_js():
     """The browser Socket.IO client, installed from npm by the setup command."""
-    path = Path(current_app.config.get("VENDOR_ROOT") or PROJECT_ROOT) / SOCKET_IO_JS
+    return _vendor_file(SOCKET_IO_JS, "Socket.IO")
+
+
+@vendor_bp.get("/vendor/echarts.min.js")
+def echarts_js():
+    """Apache ECharts (the analysis pages' charts), installed from npm by the setup command."""
+    return _vendor_file(ECHARTS_JS, "ECharts")
+
+
+def _vendor_file(relative: Path, name: str):
+    path = Path(current_app.config.get("VENDOR_ROOT") or PROJECT_ROOT) / relative
     if not path.is_file():
-        message = _("The Socket.IO browser client is missing: run ./run.sh start (or npm ci "
-                    "in the project folder) to install it.")
+        message = _("The browser library %(name)s is missing: run ./run.sh start (or npm ci "
+                    "in the project folder) to install it.", name=name)
         body = f"console.error({json.dumps(message, ensure_ascii=False)});\n"
         return Response(body, status=503, mimetype="application/javascript")
     return send_file(path, mimetype="application/javascript", max_age=86400)
