@@ -175,8 +175,10 @@ def _mark_moves(trade_id: int, version: int, rows: list[dict]) -> None:
 
 def make_diff(prev: dict | None, snap: dict) -> dict | None:
     """A diff from ``prev`` to ``snap``, or None when a full snapshot is better (no base,
-    a change of frozen/reveal state, or more than half the rows changed)."""
-    if (prev is None or prev["version"] >= snap["version"] or prev["frozen"]
+    a base that is not the version just before: another server process published the
+    versions in between, and every screen would have to resync; a change of
+    frozen/reveal state, or more than half the rows changed)."""
+    if (prev is None or prev["version"] != snap["version"] - 1 or prev["frozen"]
             or snap["frozen"] or prev["reveal"] or snap["reveal"]
             or prev["trade"] != snap["trade"]):
         return None
@@ -365,11 +367,17 @@ def on_leave(data):
 
 @answering
 def on_resync(data):
-    """A client saw a gap (or reconnected): send it the current snapshot of the trade."""
+    """A client saw a gap (or reconnected): send it the current snapshot of the trade.
+    With {"version": n} (a screen's periodic check after a quiet while, in case a message
+    was lost, e.g. while the message queue was down): only when the trade is newer."""
     tid = _int(data.get("trade")) if isinstance(data, dict) else None
     trade = load_trade(tid) if tid else None
     if trade is None:
         return {"error": "unknown trade"}
+    have = data.get("version")
+    if (isinstance(have, int) and not isinstance(have, bool)
+            and have >= trade.standings_version):
+        return {"ok": True, "version": trade.standings_version, "current": True}
     snap = snapshot(trade)
     emit(STANDINGS, snap, ignore_queue=True)
     return {"ok": True, "version": snap["version"]}

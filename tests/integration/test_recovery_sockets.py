@@ -168,3 +168,39 @@ def test_an_event_handled_after_its_client_has_gone_is_answered(app, client, pay
         assert answer.get("ok") is True
     assert other.is_connected()
     assert not socketio.server.manager.rooms["/"].get(live.trade_room(ev["trade"].id))
+
+
+def test_a_screens_periodic_check_gets_a_snapshot_only_when_something_is_newer(app, client):
+    """A message lost on the way (the message queue was down) must not leave a quiet
+    screen behind for good: live.js asks now and then with its version."""
+    from competition.services.standings import bump_version, trade_changed
+    ev = build_event(n_entries=2, blind=False)
+    sio = socketio.test_client(app, flask_test_client=client)
+    assert sio.emit("join", {"trade": ev["trade"].id}, callback=True)["version"] == 0
+    sio.get_received()
+    assert sio.emit("resync", {"trade": ev["trade"].id, "version": 0}, callback=True) == \
+        {"ok": True, "version": 0, "current": True}
+    assert received(sio) == []
+    bump_version(ev["trade"].id)        # a change whose message this screen never got
+    ack = sio.emit("resync", {"trade": ev["trade"].id, "version": 0}, callback=True)
+    assert ack == {"ok": True, "version": 1}
+    (snap,) = [m["args"][0] for m in received(sio, "standings")]
+    assert snap["version"] == 1
+    trade_changed(ev["trade"].id)
+    assert [m["args"][0]["version"] for m in received(sio)] == [2]
+
+
+def test_versions_published_by_another_process_make_the_next_publish_a_snapshot(
+        app, client):
+    """With several server processes each knows only its own last publish: a diff from
+    it would name a base the screens no longer hold, and all of them would resync."""
+    from competition.services.standings import bump_version, trade_changed
+    ev = build_event(n_entries=2, blind=False)
+    sio = socketio.test_client(app, flask_test_client=client)
+    sio.emit("join", {"trade": ev["trade"].id}, callback=True)
+    trade_changed(ev["trade"].id)                       # version 1, published here
+    sio.get_received()
+    bump_version(ev["trade"].id)                        # version 2: another process's
+    trade_changed(ev["trade"].id)                       # version 3, published here
+    (msg,) = received(sio)
+    assert (msg["name"], msg["args"][0]["version"]) == ("standings", 3)

@@ -63,7 +63,25 @@
     this.socket.on("connect_error", function () { self.connected = false; self._status(); });
     this.socket.on("standings", function (snap) { self._snapshot(snap); });
     this.socket.on("standings_diff", function (diff) { self._diff(diff); });
+    // A message lost on the way (the server's message queue was down when the last change
+    // was published) would leave a quiet screen behind for good: after a quiet while,
+    // ask whether there is anything newer (the server answers only if there is).
+    this.heard = {};
+    setInterval(function () { self._check(); }, CHECK_MS / 3);
   }
+
+  var CHECK_MS = 30000;
+
+  LiveStandings.prototype._check = function () {
+    var now = Date.now();
+    for (var id in this.snaps) {
+      if (!Object.prototype.hasOwnProperty.call(this.snaps, id)) continue;
+      var quiet = now - (this.heard[id] || 0);
+      if (!this.connected || quiet < CHECK_MS * (0.8 + Math.random() * 0.4)) continue;
+      this.heard[id] = now;
+      this.socket.emit("resync", { trade: Number(id), version: this.snaps[id].version });
+    }
+  };
 
   LiveStandings.prototype._join = function (id) {
     var self = this;
@@ -83,6 +101,7 @@
 
   LiveStandings.prototype._snapshot = function (snap) {
     var id = snap.trade.id, cur = this.snaps[id];
+    this.heard[id] = Date.now();
     if (cur && snap.version < cur.version) return;
     this.snaps[id] = snap;
     // A first snapshot (joining, or after a reload) highlights nothing.
@@ -91,6 +110,7 @@
 
   LiveStandings.prototype._diff = function (diff) {
     var id = diff.trade_id, cur = this.snaps[id];
+    this.heard[id] = Date.now();
     if (!cur || cur.version !== diff.base) {
       if (!cur || diff.version > cur.version) this.resync(id);
       return;
@@ -129,6 +149,14 @@
 
   function clock(iso) {
     var d = iso ? new Date(iso) : new Date();
+    /* the competition's time zone (<html data-timezone>), not the device's clock */
+    var tz = document.documentElement.getAttribute("data-timezone");
+    if (tz && window.Intl) {
+      try {
+        return new Intl.DateTimeFormat("en-GB", { timeZone: tz, hour: "2-digit",
+          minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(d);
+      } catch (e) { /* an unknown zone: the device's clock below */ }
+    }
     function two(n) { return (n < 10 ? "0" : "") + n; }
     return two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds());
   }
