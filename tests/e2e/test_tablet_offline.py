@@ -18,7 +18,6 @@ import socket
 import ssl
 import threading
 import urllib.request
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -36,9 +35,9 @@ pytestmark = pytest.mark.e2e
 PLAN = [("85", "45.5", "1", "0", "1"), ("72.5", "50", "1", "1", "0"), ("90", "38", "0", "1", "2")]
 CACHE_READY = """async () => {
     const c = await caches.open('judge-tablet-v1');
-    const page = await c.match(location.href);
-    const js = await c.match(new URL('/static/js/judge.js', location.href).href);
-    return !!(navigator.serviceWorker.controller || (page && js));
+    const kept = await Promise.all([location.href, '/judge/', '/static/js/judge.js']
+        .map(u => c.match(new URL(u, location.href).href, {ignoreVary: true})));
+    return kept.every(Boolean);
 }"""
 
 
@@ -66,20 +65,50 @@ def serve(app, ssl_context=None):
     return server, thread
 
 
+class VenueServer:
+    """The app on https://venue.lan:<port> and http://venue.lan:<port>. The HTTPS server
+    can be stopped and started again on its port: the venue server out of reach, which
+    Chromium's offline emulation alone does not guarantee for a service worker's page."""
+
+    def __init__(self, app, tls):
+        self.app, self.tls = app, tls
+        self.servers = {"https": serve(app, self._context()), "http": serve(app)}
+        self.https_port = self.servers["https"][0].server_port
+        self.https = f"https://venue.lan:{self.https_port}"
+        self.http = f"http://venue.lan:{self.servers['http'][0].server_port}"
+
+    def _context(self):
+        return (str(self.tls.server_cert), str(self.tls.server_key))
+
+    def stop_https(self):
+        server, thread = self.servers.pop("https")
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+    def start_https(self):
+        server = make_server("127.0.0.1", self.https_port, self.app, threaded=True,
+                             ssl_context=self._context())
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        self.servers["https"] = (server, thread)
+
+    def close(self):
+        for server, thread in self.servers.values():
+            server.shutdown()
+            server.server_close()
+            thread.join(5)
+
+
 @pytest.fixture
 def venue_server(app, venue_tls):
-    """The app on https://venue.lan:<port> and http://venue.lan:<port>, CSRF on."""
+    """The venue server, CSRF on, /venue/ configured."""
     app.config["WTF_CSRF_ENABLED"] = True
     app.config["VENUE_TLS_DIR"] = str(venue_tls.folder)
-    https, t1 = serve(app, (str(venue_tls.server_cert), str(venue_tls.server_key)))
-    app.config["VENUE_HTTPS_PORT"] = https.server_port
-    http, t2 = serve(app)
-    yield SimpleNamespace(https=f"https://venue.lan:{https.server_port}",
-                          http=f"http://venue.lan:{http.server_port}",
-                          https_port=https.server_port, app=app)
-    for server, thread in ((https, t1), (http, t2)):
-        server.shutdown()
-        thread.join(5)
+    server = VenueServer(app, venue_tls)
+    app.config["VENUE_HTTPS_PORT"] = server.https_port
+    yield server
+    server.close()
 
 
 @pytest.fixture
@@ -148,7 +177,8 @@ def test_over_https_a_reload_without_network_shows_the_heat_and_the_queued_marks
 
     enter_marks(page, entries[0], PLAN[0])            # online: stored at once
     wait_all_sent(page)
-    page.context.set_offline(True)
+    page.context.set_offline(True)                    # the Wi-Fi is gone ...
+    venue_server.stop_https()                         # ... and the server out of reach
     enter_marks(page, entries[1], PLAN[1])            # offline: queued
     assert unsent(page) == 4
 
@@ -178,6 +208,7 @@ def test_over_https_a_reload_without_network_shows_the_heat_and_the_queued_marks
     page.goto(f"{venue_server.https}/judge/heat/{ev['heat'].id}")
     assert unsent(page) == 9
 
+    venue_server.start_https()
     page.context.set_offline(False)                   # back: everything is sent, once
     wait_all_sent(page)
     assert stored() == expected(entries, PLAN)

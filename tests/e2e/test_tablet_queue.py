@@ -129,11 +129,16 @@ def test_a_refused_sheet_is_set_aside_with_the_reason_and_the_rest_is_sent(lan_s
         .filter(r => r.height < 44 || r.width < 44).length""")
     assert small == 0
 
-    # the contestant is back; the judge edits the set-aside sheet: its values are in the
-    # form again (unsaved), the judge changes one and saves: stored
+    # the contestant is back; the judge, now on the start page, edits the set-aside
+    # sheet: its heat opens with the values in the form again (unsaved); the judge
+    # changes one and saves: stored
     db.session.get(Entry, first.id).status = "active"
     db.session.commit()
+    page.goto(f"{lan_server.url}/judge/")
+    page.click("#rejected-toggle")
     page.click("#rejected-list li.refused .js-edit")
+    page.wait_for_url(f"**/judge/heat/{ev['heat'].id}")
+    page.wait_for_selector("#score-form:not([hidden])")
     assert page.is_hidden("#sync-panel")
     assert set_aside(page) == 0
     assert page.get_attribute(f'.entry-tile[data-entry="{first.id}"]', "aria-pressed") == "true"

@@ -429,6 +429,10 @@
     });
     /* 修改: the set-aside values back in the form, unsaved, the field at fault marked */
     Q.on('edit', function (item) {
+      if (!entries[item.entry_id] && item.heat_id && item.heat_id !== sheet.heat.id) {
+        Q.openHeat(item);
+        return false;
+      }
       if (locked || !entries[item.entry_id]) { return false; }
       if (current !== item.entry_id) { select(item.entry_id); }
       if (current !== item.entry_id) { return false; }
@@ -459,6 +463,12 @@
     });
     var copyBanner = $('offline-copy-banner');
     if (copyBanner) { copyBanner.hidden = !fromCache; }
+    // 修改 on another page brought the judge here (#edit=<client id>)
+    var asked = /^#edit=([A-Za-z0-9_-]+)$/.exec(location.hash);
+    if (asked) {
+      history.replaceState(null, '', location.pathname + location.search);
+      setTimeout(function () { Q.edit(asked[1]); }, 0);
+    }
     return {select: select};
   }
 

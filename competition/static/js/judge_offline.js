@@ -38,15 +38,13 @@
   if (capable) {
     navigator.serviceWorker.register(SW, {scope: SCOPE}).then(function () {
       return navigator.serviceWorker.ready;
-    }).then(function () {
-      // The first visit was not served by the worker, so it kept nothing of it yet.
-      if (!navigator.serviceWorker.controller) { precache(); }
-    }).catch(function () { /* no worker: the page still works while open */ });
+    }).then(precache).catch(function () { /* no worker: the page still works while open */ });
   }
 
-  /* Put this page, the judge's start page and the scripts and styles in the cache. The
-     page is fetched again: the copy is told (judge-page-cached) when that copy was drawn,
-     so the sheet kept in localStorage counts as newer than it. */
+  /* Put this page, the judge's start page and the scripts and styles in the cache when
+     they are not there yet (a page loaded before the worker took over was not kept by it).
+     A page fetched again here is told (judge-page-cached) when that copy was drawn, so
+     the sheet kept in localStorage counts as newer than it. */
   function precache() {
     if (!window.caches || navigator.onLine === false) { return; }
     var urls = [location.href.split('#')[0], bar.getAttribute('data-home') || SCOPE];
@@ -56,21 +54,26 @@
     });
     caches.open(CACHE).then(function (cache) {
       urls.forEach(function (url) {
-        fetch(url, {credentials: 'same-origin'}).then(function (r) {
-          if (!r.ok || r.redirected) { return; }
-          if (url === urls[0]) {
-            r.clone().text().then(function (html) {
-              var m = /data-rendered="(\d+)"/.exec(html);
-              if (m) {
-                document.dispatchEvent(new CustomEvent('judge-page-cached',
-                                                       {detail: {rendered: Number(m[1])}}));
-              }
-            });
-          }
-          return cache.put(url, r);
-        }).catch(function () { /* offline again: next time */ });
+        cache.match(url, {ignoreVary: true}).then(function (hit) {
+          if (!hit) { keep(cache, url, url === urls[0]); }
+        });
       });
     });
+  }
+  function keep(cache, url, isThisPage) {
+    fetch(url, {credentials: 'same-origin'}).then(function (r) {
+      if (!r.ok || r.redirected) { return; }
+      if (isThisPage) {
+        r.clone().text().then(function (html) {
+          var m = /data-rendered="(\d+)"/.exec(html);
+          if (m) {
+            document.dispatchEvent(new CustomEvent('judge-page-cached',
+                                                   {detail: {rendered: Number(m[1])}}));
+          }
+        });
+      }
+      return cache.put(url, r);
+    }).catch(function () { /* offline again: next time */ });
   }
 
   /* plain http: a reload while the server is out of reach would lose the page */

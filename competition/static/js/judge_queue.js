@@ -28,6 +28,7 @@
   var API_SHEETS = bar.getAttribute('data-api-sheets') || '';
   var API_CSRF = bar.getAttribute('data-api-csrf') || '/api/csrf-token';
   var LOGIN = bar.getAttribute('data-login') || '/auth/login';
+  var HOME = bar.getAttribute('data-home') || '/judge/';
   var T = readJSON('judge-strings') || {};
   var QKEY = 'judge.queue.v1.' + USER;
   var RKEY = 'judge.refused.v1.' + USER;
@@ -186,8 +187,13 @@
   function edit(cid) {
     var item = setAside().filter(function (i) { return i.cid === cid; })[0];
     if (!item) { return; }
+    if (!hooks.edit.length) { openHeat(item); return; }    // the start page: no form here
     var taken = hooks.edit.some(function (fn) { return fn(item) === true; });
     if (taken) { takeAside(cid); render(); }
+  }
+  /* a set-aside submission of another heat: edit it on that heat's page */
+  function openHeat(item) {
+    if (item.heat_id) { window.location.href = HOME + 'heat/' + item.heat_id + '#edit=' + item.cid; }
   }
 
   var signedOut = false;
@@ -382,7 +388,7 @@
       text.appendChild(why);
       var actions = document.createElement('div');
       actions.className = 'refused-actions';
-      if (hooks.edit.length) {
+      if (item.heat_id) {
         actions.appendChild(button(t('edit'), 'button primary js-edit',
                                    function () { edit(item.cid); }));
       }
@@ -435,7 +441,7 @@
   window.judgeQueue = {
     user: USER, t: t, load: load, save: save, readJSON: readJSON,
     queue: queue, setAside: setAside, marksOf: marksOf, submit: submit,
-    flush: flush, render: render, togglePanel: togglePanel,
+    flush: flush, render: render, togglePanel: togglePanel, edit: edit, openHeat: openHeat,
     busy: function () { return !!inFlight || queue().length > 0; },
     signedOut: function () { return signedOut; },
     inFlight: function () { return inFlight; },
