@@ -56,6 +56,9 @@ def _judged_extras(rule: Rule) -> Found:
         out += _declared(crit, loc)
         if crit.transform is not None:
             out += _transform(crit, loc)
+        elif crit.declared:
+            out.append((loc + ("declared",), "declared values are used by a transform: "
+                                             "add one (e.g. transform = \"mark - 2 * restart\")"))
         if (crit.transform is not None or crit.declared) and crit.component in totals:
             out.append((loc, f"'{crit.id}' is totalled per judge (component "
                         f"'{crit.component}' has judge_totals): no transform or declared "

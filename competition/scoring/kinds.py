@@ -9,12 +9,13 @@ finished by a FINALIZERS entry once every entry's raw value is known.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
 from decimal import ROUND_CEILING, Decimal
 from typing import Any, Callable
 
 from .aggregate import AGGREGATES, ZERO, mean, trimmed
+from .field import ranked_times, relative_counts, relative_times
 from .marks import DIFFICULTY
+from .transform import per_judge
 
 ONE = Decimal(1)
 VETO_ORDER = {None: 0, "zero": 0, "component_zero": 1, "total_zero": 2, "disqualify": 3}
@@ -93,25 +94,6 @@ def judged(crit: Any, marks: list, round_mean: Callable | None = None) -> Part:
         if crit.difficulty.cap and points > crit.max:
             points = crit.max
     return Part(points, agg, complete=complete, notes=notes)
-
-
-def per_judge(crit: Any, marks: list, values: list) -> tuple[list, tuple, bool]:
-    """The spread limit on the judges' marks, then each mark through the transform
-    (with the attempt's declared values): (values, notes, complete)."""
-    from .transform import declared_values, spread_note, transformed
-    notes: tuple = ()
-    complete = True
-    if crit.max_spread is not None:
-        note = spread_note(crit, values)
-        if note:
-            notes, complete = (note,), False
-    if crit.transform is not None:
-        names, missing = declared_values(crit, marks)
-        if missing:
-            notes += missing
-            complete = False
-        values = transformed(crit, values, names)
-    return values, notes, complete
 
 
 def measured(crit: Any, marks: list) -> Part:
@@ -221,39 +203,6 @@ def timed(crit: Any, marks: list) -> Part:
         return Part(-lost, t, deducted=lost)
     lost = min(crit.max, units * crit.deduction_per_minute)
     return Part(crit.max - lost, t, deducted=ZERO)
-
-
-def relative_times(crit: Any, parts: dict[str, Part]) -> None:
-    """Timed relative: points = max x fastest / own, among entries with a time."""
-    times = [p.raw for p in parts.values() if p.points is None and p.raw]
-    fastest = min(times) if times else None
-    for part in parts.values():
-        if part.points is None:
-            part.points = crit.max * fastest / part.raw if fastest and part.raw else ZERO
-
-
-def ranked_times(crit: Any, parts: dict[str, Part]) -> None:
-    """Timed rank: the fastest gets max, each place below it `per_place` less (never
-    below 0); equal times share a place (1, 2, 2, 4)."""
-    times = sorted(p.raw for p in parts.values() if p.points is None and p.raw is not None)
-    for part in parts.values():
-        if part.points is None:
-            if part.raw is None:
-                part.points = ZERO
-            else:
-                place = bisect_left(times, part.raw)   # entries strictly faster
-                part.points = max(ZERO, crit.max - place * crit.per_place)
-
-
-def relative_counts(crit: Any, parts: dict[str, Part]) -> None:
-    """Count relative: points = max x own / the highest count among the entries (0 when
-    nobody counted more than 0)."""
-    counts = [p.raw for p in parts.values() if p.points is None and p.raw is not None]
-    best = max(counts) if counts else None
-    for part in parts.values():
-        if part.points is None:
-            part.points = (crit.max * max(ZERO, part.raw) / best
-                           if best and best > 0 and part.raw is not None else ZERO)
 
 
 def count(crit: Any, marks: list) -> Part:

@@ -49,6 +49,24 @@ def transformed(crit: Any, values: list[Decimal], names: dict[str, Decimal]) -> 
     return [formula.evaluate({**names, "mark": v}) for v in values]
 
 
+def per_judge(crit: Any, marks: list, values: list) -> tuple[list, tuple, bool]:
+    """The spread limit on the judges' marks, then each mark through the transform
+    (with the attempt's declared values): (values, notes, complete)."""
+    notes: tuple = ()
+    complete = True
+    if crit.max_spread is not None:
+        note = spread_note(crit, values)
+        if note:
+            notes, complete = (note,), False
+    if crit.transform is not None:
+        names, missing = declared_values(crit, marks)
+        if missing:
+            notes += missing
+            complete = False
+        values = transformed(crit, values, names)
+    return values, notes, complete
+
+
 def spread_note(crit: Any, values: list[Decimal]) -> str | None:
     """A note when the marks differ by more than max_spread (the panel must re-mark)."""
     if len(values) < 2:
