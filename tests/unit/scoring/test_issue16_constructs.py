@@ -57,9 +57,12 @@ def judged(body: str, attempts: int = 1) -> str:
     ('transform = "10 / mark"', "cannot be bounded"),
     ("scale_min = 10", "scale_min 10 must be below the scale's max 10"),
     ("max_spread = 1\njudges = 1", ""),
-    ('declared = [ { id = "mark", name = "M", min = 0, max = 1 } ]', "'mark' is taken"),
-    ('declared = [ { id = "r", name = "R", min = 0, max = 1, default = 2 } ]',
-     "default 2 is outside 0..1"),
+    ('declared = [ { id = "mark", name = "M", min = 0, max = 1 } ]\ntransform = "mark"',
+     "'mark' is taken"),
+    ('declared = [ { id = "r", name = "R", min = 0, max = 1 } ]',
+     "declared values are used by a transform"),
+    ('declared = [ { id = "r", name = "R", min = 0, max = 1, default = 2 } ]\n'
+     'transform = "mark"', "default 2 is outside 0..1"),
 ])
 def test_bad_transforms_and_declared_values_are_refused(body, message):
     text = crit("dive", "judged", f"max = 10\n{body}") if "judges" in body else judged(body)
@@ -174,6 +177,22 @@ def test_ties_are_decided_by_lot_with_a_recorded_seed_and_can_be_verified():
     assert [row.rank for row in pending.rows] == [1, 2, 2, 2]
     assert pending.warnings == {"lot_undecided": 1}
     assert pending.to_dict()["lots"][0]["decided"] is False
+
+
+def test_a_lot_in_dense_ranking_gives_the_next_ranks_and_records_the_shared_rank():
+    r = rule(crit("a", "judged", "max = 10"),
+             scoring='tie_break = ["c desc", "lot"]\nrank_method = "dense"')
+    ms = marks(("z", "a", "9", "j"), ("z2", "a", "9", "j"), ("x", "a", "8", "j"),
+               ("y", "a", "8", "j"), ("v", "a", "7", "j"))
+    st = compute_standings(r, ms, lot_seed="s2")
+    first = sorted(["z", "z2"], key=lambda e: lot_of("s2", e))
+    second = sorted(["x", "y"], key=lambda e: lot_of("s2", e))
+    assert [row.entry for row in st.rows] == [*first, *second, "v"]
+    assert [row.rank for row in st.rows] == [1, 2, 3, 4, 5]
+    assert [(d.rank, d.entries) for d in st.lots] == [(1, tuple(first)), (3, tuple(second))]
+    pending = compute_standings(r, ms)
+    assert [row.rank for row in pending.rows] == [1, 1, 2, 2, 3]
+    assert [d.rank for d in pending.lots] == [1, 2]
 
 
 # --- WorldSkills spread limit ------------------------------------------------------------
