@@ -44,8 +44,8 @@ def create_command(names: tuple[str, ...], new_ca: bool) -> None:
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", default=5443, show_default=True, type=int, help="The HTTPS port.")
 @click.option("--http-port", default=5000, show_default=True, type=int,
-              help="Plain http: the certificate page /venue/, everything else is sent on to "
-                   "HTTPS. 0: none.")
+              help="The same server over plain http (the certificate page /venue/, screens, "
+                   "phones, tablets without the certificate). 0: none.")
 def serve_command(host: str, port: int, http_port: int) -> None:
     """Run the server over HTTPS with the venue certificate (embedded mode: one process)."""
     from flask import current_app
@@ -69,8 +69,9 @@ def serve_command(host: str, port: int, http_port: int) -> None:
     for a in [a for a in lan_addresses() if a in names] + ["127.0.0.1"]:
         click.echo(f"  https://{a}:{port}/")
     if http_port:
-        click.echo(f"Certificate for tablets: http://<address>:{http_port}/venue/")
-        _start_http_side(app, host, http_port, port)
+        click.echo(f"Plain http as before: http://<address>:{http_port}/ ; the certificate "
+                   f"for tablets: http://<address>:{http_port}/venue/")
+        _start_http_side(app, host, http_port)
     from .gctune import tune_gc
     tune_gc()
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
@@ -81,24 +82,9 @@ def serve_command(host: str, port: int, http_port: int) -> None:
                  use_reloader=False, log_output=False, **tls_args)
 
 
-def http_side(app, https_port: int):
-    """The plain-http WSGI app beside HTTPS: /venue/ (the certificate and its page) and
-    /static/ from the app, everything else redirected to the same path over HTTPS."""
-    from .venue_tls import host_only
-
-    def wsgi(environ, start_response):
-        path = environ.get("PATH_INFO", "")
-        if path.startswith(("/venue/", "/static/")):
-            return app(environ, start_response)
-        host = host_only(environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""))
-        query = environ.get("QUERY_STRING")
-        target = f"https://{host}:{https_port}{path}{'?' + query if query else ''}"
-        start_response("302 Found", [("Location", target), ("Content-Length", "0")])
-        return [b""]
-    return wsgi
-
-
-def _start_http_side(app, host: str, http_port: int, https_port: int) -> None:
+def _start_http_side(app, host: str, http_port: int) -> None:
+    """The same app over plain http in a thread: /venue/ for tablets without the
+    certificate yet, LED screens and the public's phones, tablets that cannot install it."""
     from werkzeug.serving import make_server
-    server = make_server(host, http_port, http_side(app, https_port), threaded=True)
+    server = make_server(host, http_port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True, name="venue-http").start()

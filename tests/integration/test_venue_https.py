@@ -1,6 +1,6 @@
 """HTTPS at the venue: `flask venue-https create` makes the venue authority and a server
 certificate for the PC's LAN addresses; /venue/ offers the authority's certificate to
-tablets with QR codes; the plain-http side sends everything else on to HTTPS.
+tablets with QR codes.
 (The tablet offline over HTTPS, in Chromium: tests/e2e/test_tablet_offline.py.)"""
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import ipaddress
 import pytest
 from cryptography import x509
 
-from competition.cli_venue import http_side
 from competition.venue_tls import VenueTLS, VenueTLSError, create
 
 
@@ -87,15 +86,3 @@ def test_the_venue_page_offers_the_certificate_with_qr_codes(app, client, runner
     assert crt.mimetype == "application/x-x509-ca-cert"
     assert x509.load_der_x509_certificate(crt.data).extensions.get_extension_for_class(
         x509.BasicConstraints).value.ca
-
-
-def test_the_plain_http_side_serves_the_certificate_page_and_sends_the_rest_to_https(app, tls_dir,
-                                                                                     runner):
-    from werkzeug.test import Client
-    runner.invoke(args=["venue-https", "create", "--address", "192.168.1.10"])
-    side = Client(http_side(app, 5443))
-    r = side.get("/judge/heat/3?x=1", headers={"Host": "192.168.1.10:5000"})
-    assert r.status_code == 302
-    assert r.headers["Location"] == "https://192.168.1.10:5443/judge/heat/3?x=1"
-    assert side.get("/venue/", headers={"Host": "192.168.1.10:5000"}).status_code == 200
-    assert side.get("/venue/ca.crt", headers={"Host": "192.168.1.10:5000"}).status_code == 200
