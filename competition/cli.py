@@ -114,16 +114,17 @@ def _holds_the_demo() -> bool:
 @click.option("--role", required=True, type=click.Choice(
     ["organiser", "chief_judge", "judge", "arbitration", "screen"]))
 @click.option("--name", "display_name", default="")
+@click.option("--employer", default="", help="The employer (单位); judges stand aside for its workers.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="Asked for when not given.")
-def create_user_command(username: str, role: str, display_name: str, password: str) -> None:
+def create_user_command(username: str, role: str, display_name: str, employer: str, password: str) -> None:
     """Create an account from the server's command line (e.g. the first organiser)."""
     from flask_migrate import upgrade
 
     from .services.users import UserError, create_user
     upgrade()
     try:
-        user, _ = create_user(None, username, role, display_name, password)
+        user, _ = create_user(None, username, role, display_name, password, employer=employer)
     except UserError as exc:
         raise click.ClickException(f"{exc.field}: {exc}") from None
     click.echo(f"Created {user.role} account {user.username}.")

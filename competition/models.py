@@ -79,6 +79,9 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
                                                           nullable=True)
+    # A judge's employer (单位): judges stand aside (回避) for their own employer's workers,
+    # and the analysis compares their marks at home and away.
+    employer: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     trade: Mapped["Trade | None"] = relationship(foreign_keys=[trade_id])
 

@@ -120,11 +120,15 @@ def _commit_and_publish(trade_id: int) -> None:
 
 # --- chief judge's actions ---------------------------------------------------------------
 
-def assign_judges(actor: User, heat_id: int, wanted: dict[int, list[str] | None]) -> Heat:
+def assign_judges(actor: User, heat_id: int, wanted: dict[int, list[str] | None],
+                  conflict_reason: str | None = None) -> Heat:
     """Make ``wanted`` (judge user id -> criterion ids, None for all) the heat's judges.
+    A judge who works for a contestant's employer (回避) needs ``conflict_reason``; the
+    confirmation is audited (heat.assign_conflict) and not asked again for the same pairs.
 
     Raises Forbidden (not the trade's chief judge or an organiser), JudgingError (a user
-    who is not a judge, an unknown criterion), Conflict (the heat is signed off)."""
+    who is not a judge, an unknown criterion), Conflict (the heat is signed off),
+    conflicts.ConflictOfInterest (a conflict and no reason: it names the people)."""
     heat = get_heat(heat_id)
     trade = heat_trade(heat)
     require_chief(actor, trade, organiser_too=True)
@@ -139,6 +143,8 @@ def assign_judges(actor: User, heat_id: int, wanted: dict[int, list[str] | None]
         if unknown:
             raise JudgingError(_("Unknown criterion: %(ids)s", ids=", ".join(unknown)),
                                "criteria")
+    from .conflicts import audit_new, check_conflicts
+    confirmed = check_conflicts(heat, wanted, conflict_reason)
     current = {a.user_id: a for a in heat.assignments}
     old = {str(k): a.criteria for k, a in sorted(current.items())}
     for user_id, assignment in current.items():
@@ -154,6 +160,9 @@ def assign_judges(actor: User, heat_id: int, wanted: dict[int, list[str] | None]
     if old != new:
         audit(actor, "heat.assign", heat, object_type="heat", object_id=heat.id,
               old={"judges": old}, new={"judges": new})
+    if confirmed:
+        audit(actor, "heat.assign_conflict", heat, object_type="heat", object_id=heat.id,
+              new=audit_new(confirmed), reason=conflict_reason.strip())
     _commit_and_publish(trade.id)
     return heat
 

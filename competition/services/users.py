@@ -38,7 +38,8 @@ def _audit(actor: User | None, action: str, user: User, new: dict | None = None,
 
 
 def create_user(actor: User | None, username: str, role: str, display_name: str = "",
-                password: str | None = None, trade: Trade | None = None) -> tuple[User, str]:
+                password: str | None = None, trade: Trade | None = None,
+                employer: str = "") -> tuple[User, str]:
     """Create an account; returns it with its password (generated as a 6-digit PIN when
     none is given). Raises UserError naming the field at fault; nothing is saved then."""
     username = (username or "").strip()
@@ -52,7 +53,7 @@ def create_user(actor: User | None, username: str, role: str, display_name: str 
         raise UserError("password", "at least 4 characters")
     password = password or new_pin()
     user = User(username=username, role=role, display_name=display_name.strip() or username,
-                trade=trade)
+                trade=trade, employer=_employer(employer))
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -60,6 +61,23 @@ def create_user(actor: User | None, username: str, role: str, display_name: str 
                                         "trade": trade.code if trade else None})
     db.session.commit()
     return user, password
+
+
+def _employer(text: str | None) -> str:
+    employer = (text or "").strip()
+    if len(employer) > 200:
+        raise UserError("employer", "at most 200 characters")
+    return employer
+
+
+def set_employer(actor: User, user: User, employer: str | None) -> None:
+    """Record a judge's employer (单位), audited: conflicts of interest are found by it."""
+    value = _employer(employer)
+    if value == (user.employer or ""):
+        return
+    _audit(actor, "user.employer", user, {"employer": value})
+    user.employer = value
+    db.session.commit()
 
 
 def create_judges(actor: User, trade: Trade, count: int) -> list[tuple[User, str]]:

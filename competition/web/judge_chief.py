@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Entry, Mark, Role, Trade, User
 from ..services import heats as heat_service
+from ..services.conflicts import ConflictOfInterest
 from ..services import marks as mark_service
 from ..services.login_tokens import TOKEN_HOURS, issue_tokens, trade_judges
 from ..services.rules import rule_for
@@ -110,7 +111,12 @@ def chief_assign(heat_id: int):
         if raw.isdigit():
             crits = [c for c in request.form.getlist(f"criteria_{raw}") if c]
             wanted[int(raw)] = crits or None
-    heat_service.assign_judges(current_user, heat_id, wanted)
+    try:
+        heat_service.assign_judges(current_user, heat_id, wanted,
+                                   conflict_reason=request.form.get("conflict_reason"))
+    except ConflictOfInterest as err:   # 回避: named, nothing saved; confirm with a reason
+        flash(err.message, "error")
+        return _back(heat_id)
     flash(_("Judges assigned."))
     return _back(heat_id)
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Role, User
 from ..services.queries import current_competition, trade_by_code
-from ..services.users import UserError, create_judges, create_user, reset_password, set_active
+from ..services.users import UserError, create_judges, create_user, reset_password, set_active, set_employer
 from .auth import roles_required
 
 bp = Blueprint("users_admin", __name__, url_prefix="/admin/users")
@@ -32,7 +32,8 @@ def create():
         user, password = create_user(current_user, request.form.get("username", ""),
                                      request.form.get("role", ""),
                                      request.form.get("display_name", ""),
-                                     request.form.get("password") or None, trade)
+                                     request.form.get("password") or None, trade,
+                                     request.form.get("employer", ""))
     except UserError as exc:
         db.session.rollback()
         flash(_user_error(exc), "error")
@@ -69,6 +70,18 @@ def reset(user_id: int):
     return _show_created([(user, reset_password(current_user, user))])
 
 
+@bp.post("/<int:user_id>/employer")
+@roles_required(Role.ORGANISER)
+def employer(user_id: int):
+    """Record an account's employer (单位): judges stand aside for their own employer."""
+    user = db.session.get(User, user_id) or abort(404)
+    try:
+        set_employer(current_user, user, request.form.get("employer"))
+    except UserError as exc:
+        flash(_user_error(exc), "error")
+    return redirect(url_for("users_admin.index"))
+
+
 @bp.post("/<int:user_id>/active")
 @roles_required(Role.ORGANISER)
 def toggle_active(user_id: int):
@@ -93,6 +106,7 @@ def _user_error(exc: UserError) -> str:
         "role": _("Not saved: choose a role."),
         "password": _("Not saved: a password has at least 4 characters."),
         "count": _("Not saved: give a number of judges between 1 and 50."),
+        "employer": _("Not saved: an employer has at most 200 characters."),
         "user": _("You cannot deactivate your own account."),
     }
     return known.get(exc.field) or _("Not saved: %(field)s: %(error)s", field=exc.field,
