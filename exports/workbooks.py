@@ -22,8 +22,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .data import ResultsData, TradeResults, chinese_date
 from .cells import safe_value, text_cell
+from .data import ResultsData, TradeResults, chinese_date
 
 EXCEL_MAX_ROWS = 1_048_576
 NUMBER_FORMAT = "0.00"
