@@ -16,8 +16,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Entry, Mark, Role, Trade, User
 from ..services import heats as heat_service
-from ..services.conflicts import ConflictOfInterest
 from ..services import marks as mark_service
+from ..services.conflicts import ConflictOfInterest
 from ..services.login_tokens import TOKEN_HOURS, issue_tokens, trade_judges
 from ..services.rules import rule_for
 from ..services.scoresheets import heat_discrepancies, heat_entries, heat_progress
