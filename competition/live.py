@@ -111,8 +111,12 @@ def load_trade(trade_id: int) -> Trade | None:
 
 
 def names_visible(trade: Trade) -> bool:
-    """Blind trades show lot numbers until results are published or the ceremony reveal."""
-    return (not trade.blind) or trade.published or trade.reveal_count is not None
+    """Blind trades show lot numbers until results are published or the ceremony reveal;
+    so does a trade with any criterion judged blind (services.trades)."""
+    if trade.published or trade.reveal_count is not None:
+        return True
+    from .services.trades import names_hidden_publicly
+    return not names_hidden_publicly(trade)
 
 
 def snapshot(trade: Trade) -> dict:

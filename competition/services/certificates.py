@@ -1,6 +1,8 @@
 """Award certificates: issue from the standings, void, re-issue, verify, print.
 
-Serials are <year>-<TRADE>-<nnnn>, numbered per trade and never reused. A certificate
+Serials are <year>-<TRADE>-<nnnn>-<XXXXXX>, numbered per trade and never reused; the last
+part is a keyed digest of the rest (serial_check), so serials cannot be guessed from one
+another, and a number issued twice at once still collides in the unique index. A certificate
 records what was printed (Certificate.data); re-printing uses that record, so a copy made
 later looks like the original. Every change writes an AuditLog row in its transaction.
 """
@@ -8,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Iterable
 
@@ -20,6 +21,7 @@ from exports.data import CertificateData, chinese_date
 
 from ..extensions import db
 from ..models import AuditLog, Certificate, Competition, Contestant, Entry, Trade, User, utcnow
+from ..timefmt import local_today
 from .errors import ServiceError, _
 from .standings import trade_standings
 
@@ -78,14 +80,41 @@ def verify_url(serial: str, base: str | None = None) -> str:
 
 
 def serial_prefix(trade: Trade) -> str:
-    return f"{trade.competition.year}-{re.sub(r'[^A-Z0-9_]', '', trade.code.upper())}-"
+    return f"{trade.competition.year}-{re.sub(r'[^A-Z0-9_]', '', trade.code.upper())[:20]}-"
+
+
+# printable and unambiguous when read off paper: no 0/O, 1/I/L
+SERIAL_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SERIAL_CHECK_LENGTH = 6     # 31**6: close to a billion possibilities per number
+
+
+def serial_check(base: str, competition_id: int) -> str:
+    """The random-looking part of a serial: an HMAC of the rest under the app's secret key
+    (the same number always gets the same part, so two issues at once still collide)."""
+    import hashlib
+    import hmac
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    n = int.from_bytes(hmac.new(key, f"certificate:{competition_id}:{base}".encode(),
+                                hashlib.sha256).digest()[:8], "big")
+    out = []
+    for _position in range(SERIAL_CHECK_LENGTH):
+        n, digit = divmod(n, len(SERIAL_ALPHABET))
+        out.append(SERIAL_ALPHABET[digit])
+    return "".join(out)
+
+
+def make_serial(trade: Trade, number: int) -> str:
+    """<year>-<TRADE>-<nnnn>-<XXXXXX>."""
+    base = serial_prefix(trade) + f"{number:04d}"
+    return f"{base}-{serial_check(base, trade.competition_id)}"
 
 
 def _next_number(trade: Trade) -> int:
     prefix = serial_prefix(trade)
     serials = db.session.scalars(select(Certificate.serial).where(
         Certificate.serial.like(prefix + "%"))).all()
-    numbers = [int(s[len(prefix):]) for s in serials if s[len(prefix):].isdigit()]
+    numbers = [int(n) for n in (s[len(prefix):].split("-")[0] for s in serials)
+               if n.isdigit()]
     return max(numbers, default=0) + 1
 
 
@@ -238,7 +267,7 @@ def issue_certificates(trade: Trade, user: User | None) -> list[Certificate]:
     issued = []
     try:
         for a in todo:
-            cert = _new_certificate(trade, a, serial_prefix(trade) + f"{number:04d}")
+            cert = _new_certificate(trade, a, make_serial(trade, number))
             number += 1
             issued.append(cert)
         db.session.flush()
@@ -266,7 +295,7 @@ def _new_certificate(trade: Trade, a: Awarded, serial: str) -> Certificate:
     data = {"competition": comp.name, "name": entry.display_name, "employer": entry.employer,
             "trade": trade.name, "award": a.award, "title": a.title,
             "bodies": split_bodies(comp.organiser),
-            "date": (comp.settings or {}).get("certificate_date") or chinese_date(date.today()),
+            "date": (comp.settings or {}).get("certificate_date") or chinese_date(local_today(comp)),
             "promotion_note": note, "team": entry.team_id is not None and not a.member,
             "rank": a.rank, "lot": entry.lot_number, "entry_id": entry.id}
     if a.member:
@@ -316,7 +345,7 @@ def reissue_certificate(cert: Certificate, user: User | None, reason: str) -> Ce
     old = _snapshot(cert)
     cert.voided_at, cert.void_reason = utcnow(), reason[:300]
     db.session.flush()
-    new = _new_certificate(trade, now, serial_prefix(trade) + f"{_next_number(trade):04d}")
+    new = _new_certificate(trade, now, make_serial(trade, _next_number(trade)))
     db.session.flush()
     cert.replaced_by_id = new.id
     _audit(user, "certificate.void", cert, old, _snapshot(cert), reason)
@@ -399,16 +428,21 @@ def write_certificates(certs: Iterable[Certificate], comp: Competition, out,
 
 @dataclass
 class Verification:
-    status: str                       # genuine | void | unknown
+    status: str                       # genuine | void | unknown | unpublished
     certificate: Certificate | None = None
     replaced_by: Certificate | None = None
 
 
 def verify(serial: str) -> Verification:
-    """What the public verification page says about ``serial``."""
+    """What the public verification page says about ``serial``. A certificate of a trade
+    whose results are not published says only that (no name, employer or award: a blind
+    trade's lot numbers would be matched to names)."""
     cert = db.session.scalar(select(Certificate).where(Certificate.serial == serial[:40]))
     if cert is None:
         return Verification("unknown")
+    trade = db.session.get(Trade, cert.trade_id)
+    if trade is None or not trade.published:
+        return Verification("unpublished")
     if cert.voided_at is not None:
         replaced = db.session.get(Certificate, cert.replaced_by_id) if cert.replaced_by_id \
             else None
@@ -478,5 +512,5 @@ def sample_certificate(comp: Competition, out, overrides: dict | None = None) ->
     data = CertificateData(**SAMPLE, competition=comp.name, verify_url=verify_url("SAMPLE"),
                            bodies=tuple(split_bodies(comp.organiser)),
                            date=(comp.settings or {}).get("certificate_date")
-                           or chinese_date(date.today()))
+                           or chinese_date(local_today(comp)))
     render_certificates([data], out, layout, font_path=_font_path())

@@ -53,14 +53,35 @@ def rebind_rule(trade: Trade, user: User, reason: str) -> None:
     except OSError as exc:
         raise RuleBindError(f"{trade.rule_file}: cannot be read ({exc.strerror})") from None
     try:
-        parse_rule(text, trade.rule_file)
+        rule = parse_rule(text, trade.rule_file)
     except RuleError as exc:
         raise RuleBindError("; ".join(str(p) for p in exc.problems)) from None
     old = rule_digest(trade.rule_text or "")
+    old_blind = trade.blind
     trade.rule_text = text
+    trade.blind = bool(rule.trade.blind)     # the flag follows the bound rule
     db.session.add(AuditLog(user_id=user.id, action="trade.rule_rebind", object_type="trade",
                             object_id=trade.id, competition_id=trade.competition_id,
-                            trade_id=trade.id, old={"digest": old},
-                            new={"digest": rule_digest(text)}, reason=reason.strip()))
+                            trade_id=trade.id, old={"digest": old, "blind": old_blind},
+                            new={"digest": rule_digest(text), "blind": trade.blind},
+                            reason=reason.strip()))
     db.session.commit()
     trade_changed(trade.id)
+
+
+def names_hidden_publicly(trade: Trade) -> bool:
+    """Whether public views (the public page, the public API, LED screens) must show lot
+    numbers instead of names while the results are unpublished: the trade is judged blind,
+    or any criterion of its bound rule is (publishing lot -> name would un-blind that
+    criterion's judges)."""
+    if trade.blind:
+        return True
+    from ..rules import RuleError
+    from .rules import rule_for
+    try:
+        rule = rule_for(trade)
+    except (RuleError, OSError):
+        return False
+    # the trade's own flag follows the rule's [trade] blind (bind, rebind, create); a
+    # criterion's explicit blind = true counts here too
+    return any(c.blind is True for c in rule.criteria)

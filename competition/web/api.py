@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, jsonify, request
 
 from ..services.queries import current_competition, trades_with_counts
+from ..services.trades import names_hidden_publicly
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -19,6 +20,6 @@ def trades():
         abort(404)
     return jsonify([
         {"code": t.code, "name": t.name, "name_en": t.name_en, "rule": t.rule_file,
-         "blind": t.blind, "contestants": n}
+         "blind": names_hidden_publicly(t), "contestants": n}
         for t, n in trades_with_counts(comp)
     ])

@@ -16,6 +16,7 @@ from ..models import Certificate, Competition, Heat, Job, Role, Trade
 from ..rules import RuleError
 from ..services import document_jobs as jobs
 from ..services import documents as svc
+from ..timefmt import local_today
 from .auth import roles_required
 from .limits import body_limit
 from .lookup import competition_or_404 as _competition
@@ -65,7 +66,7 @@ def index():
     has_teams = db.session.scalar(select(func.count(Team.id)).where(
         Team.competition_id == comp.id)) > 0
     return render_template("documents/index.html", competition=comp, counts=counts,
-                           jobs=recent, today=date.today(), has_teams=has_teams,
+                           jobs=recent, today=local_today(), has_teams=has_teams,
                            team_mode=certs.team_certificate_mode(comp))
 
 
@@ -96,7 +97,7 @@ def trade_page(code: str):
     heats = [h for s in trade.stages for h in s.heats]
     return render_template("documents/trade.html", trade=trade, awarded=awarded,
                            certificates=certs, heats=heats, rule_error=rule_error,
-                           today=date.today())
+                           today=local_today())
 
 
 @bp.post("/<code>/publish")
@@ -435,9 +436,10 @@ def layout_sample():
 @verify_bp.get("/verify/<serial>")
 def verify(serial: str):
     """Public: is this certificate genuine and current, void, or unknown? Shows what was
-    printed (name, employer, trade, award), never an ID number."""
+    printed (name, employer, trade, award), never an ID number; nothing but "not yet
+    published" while the trade's results are unpublished."""
     result = svc.verify(serial)
-    status = {"genuine": 200, "void": 200, "unknown": 404}[result.status]
+    status = {"genuine": 200, "void": 200, "unknown": 404, "unpublished": 200}[result.status]
     return render_template("documents/verify.html", serial=serial, result=result,
                            data=(result.certificate.data or {}) if result.certificate
                            else {}), status
