@@ -14,7 +14,6 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from flask import current_app
@@ -24,6 +23,7 @@ from exports.data import CertificateData, chinese_date
 from exports.layout import DEFAULT_LAYOUT, EXTRA_FIELDS, PAGE_SIZES_MM, merge
 
 from ..models import Trade
+from ..timefmt import local_today
 from .errors import ServiceError, _
 
 PT_MM = 25.4 / 72
@@ -244,13 +244,17 @@ def background_dir() -> Path:
 
 
 def background_path(name: str | None) -> str | None:
-    """Where a stored background name lives (an absolute path set in the advanced view is
-    used as it is)."""
-    if not name:
+    """Where a stored background lives: only a name made by store_background (bg-<hex>.png
+    or .jpg: no folder, no ..) in the upload folder; None for anything else, so a layout can
+    never make the server read another file."""
+    if not name or not is_stored_background(name):
         return None
-    if BACKGROUND_NAME.match(name):
-        return str(background_dir() / name)
-    return name
+    return str(background_dir() / name)
+
+
+def is_stored_background(name: object) -> bool:
+    """Whether ``name`` is the name of an uploaded background (not a path)."""
+    return isinstance(name, str) and BACKGROUND_NAME.fullmatch(name) is not None
 
 
 def store_background(stream, filename: str = "") -> str:
@@ -308,7 +312,7 @@ def preview_data(trade: Trade, base: str | None = None) -> tuple[CertificateData
     common = dict(competition=comp.name, trade=trade.name,
                   bodies=tuple(certs.split_bodies(comp.organiser)),
                   date=(comp.settings or {}).get("certificate_date")
-                  or chinese_date(date.today()))
+                  or chinese_date(local_today(comp)))
     try:
         rows = certs.awarded(trade)
     except Exception:  # noqa: BLE001 - an invalid rule: fall back to the registrations

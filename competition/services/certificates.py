@@ -387,6 +387,10 @@ def with_background(layout, preview: bool = False):
     if not layout.background:
         return layout
     path = background_path(layout.background)
+    if path is None:
+        raise DocumentError("The certificate background must be an image uploaded on the "
+                            "certificate layout page, not %(name)s.", 400,
+                            field="background", name=str(layout.background)[:80])
     if not Path(path).is_file():
         raise DocumentError("The certificate background image %(name)s is missing; upload it "
                             "again on the certificate layout page.", 409,
@@ -493,6 +497,11 @@ def save_certificate_layout(comp: Competition, user: User | None, overrides: dic
     except pydantic.ValidationError as err:
         raise DocumentError("The certificate layout is not valid: %(problem)s", 400,
                             problem=problems(err)) from None
+    from .certificate_form import is_stored_background
+    if overrides.get("background") and not is_stored_background(overrides["background"]):
+        raise DocumentError("The certificate background must be an image uploaded on the "
+                            "certificate layout page, not %(name)s.", 400,
+                            field="background", name=str(overrides["background"])[:80])
     old = (comp.settings or {}).get("certificate_layout")
     comp.settings = {**(comp.settings or {}), "certificate_layout": overrides}
     db.session.add(AuditLog(user_id=user.id if user else None, action="settings.update",

@@ -397,6 +397,7 @@ def layout():
 
 
 @bp.post("/layout/preview")
+@body_limit("CERTIFICATE_BACKGROUND_MAX_BYTES")
 @roles_required(Role.ORGANISER)
 def layout_preview():
     """One certificate of the chosen trade, from its real data, in the layout as typed
