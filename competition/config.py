@@ -79,6 +79,10 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_LIMIT_PER_ADDRESS = env.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute")
         self.LOGIN_LIMIT_PER_ACCOUNT = env.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per minute")
+        # All sign-ins together (per installation with Redis, else per process): at most
+        # this many password hashes, so that a flood from many addresses cannot take the
+        # CPU the judges' marks need (scrypt: 0.1-0.4 s each).
+        self.LOGIN_LIMIT_TOTAL = env.get("LOGIN_LIMIT_TOTAL", "120 per minute")
         # An account is locked after this many failed sign-ins in a row, for
         # LOGIN_LOCKOUT_SECONDS, doubling with each further round of failures (capped).
         self.LOGIN_LOCKOUT_THRESHOLD = int(env.get("LOGIN_LOCKOUT_THRESHOLD", "5"))

@@ -98,14 +98,18 @@ def _too_many() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_limit("LOGIN_LIMIT_TOTAL"), methods=["POST"], scope="login-total",
+               key_func=lambda: "all", error_message=_too_many)
 @limiter.limit(_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], scope="login-address",
                error_message=_too_many)
 @limiter.limit(_limit("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], scope="login-account",
                key_func=_account_key, error_message=_too_many)
 def login():
     """Sign in with a username and a password (a judge's short PIN is a password).
-    Limited per client address and per account before any password is hashed; an
-    account is locked for a while after repeated failures."""
+    Limited per client address, per account and in total before any password is hashed
+    (a hash costs 0.1-0.4 s of CPU: the total bounds what sign-in can take from the
+    judges' marks whatever the number of addresses); an account is locked for a while
+    after repeated failures. The judges' QR sign-in links hash nothing and stay open."""
     form = LoginForm()
     error = None
     if form.validate_on_submit():

@@ -64,6 +64,10 @@ def new_page(browser):
     contexts = []
 
     def make(width: int = 1280, height: int = 800, **kwargs):
+        # Playwright's string predicates (wait_for_function) run through eval, which the
+        # pages' Content-Security-Policy forbids; tests/e2e/test_headers_csp_browser.py
+        # checks the pages under the policy itself (bypass_csp=False).
+        kwargs.setdefault("bypass_csp", True)
         ctx = browser.new_context(viewport={"width": width, "height": height}, **kwargs)
         contexts.append(ctx)
         return ctx.new_page()

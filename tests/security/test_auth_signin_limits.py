@@ -32,6 +32,7 @@ def limited(app):
         settings = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
                     "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
                     "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
+                    "LOGIN_LIMIT_TOTAL": "1000 per minute",
                     "LOGIN_LOCKOUT_THRESHOLD": 5, "LOGIN_LOCKOUT_SECONDS": 60}
         settings.update(overrides)
         limited_app = make_app(app.config["SQLALCHEMY_DATABASE_URI"], **settings)
@@ -93,6 +94,27 @@ def test_one_account_is_limited_whatever_the_address(app, limited):
     response = attempt(client, judge, addr="10.0.1.99")
     assert response.status_code == 429 and TOO_MANY_ZH in response.get_data(as_text=True)
     assert attempt(client, ev["judges"][1].username, addr="10.0.1.99").status_code == 401
+
+
+def test_all_sign_ins_together_are_capped_so_a_flood_cannot_starve_the_marks(
+        app, limited, monkeypatch):
+    """From many addresses and usernames (each under its own limits), the total still
+    bounds the number of password hashes; a signed-in judge's marks are not limited."""
+    ev = build_event(n_entries=1)
+    lim = limited(LOGIN_LIMIT_TOTAL="4 per minute")
+    judge = lim.test_client()
+    assert attempt(judge, ev["judges"][0].username, "pw-1234", addr="10.7.1.1").status_code == 302
+    flood = lim.test_client()
+    for k in range(3):
+        assert attempt(flood, f"nobody{k}", addr=f"10.7.0.{k}").status_code == 401
+    hashes = HashCounter(monkeypatch)
+    assert attempt(flood, "nobody-else", addr="10.7.0.99").status_code == 429
+    assert hashes.calls == 0
+    for _ in range(10):   # the flood goes on; marks still go through
+        response = judge.post("/api/marks", json={
+            "client_id": uuid.uuid4().hex[:16], "entry_id": ev["entries"][0].id,
+            "criterion": "work", "value": "45.5"}, environ_base={"REMOTE_ADDR": "10.7.1.1"})
+        assert response.status_code != 429 and response.status_code < 500, response.status_code
 
 
 def test_an_account_is_locked_after_n_failures_and_lifts_after_the_backoff(app, limited):
