@@ -107,10 +107,10 @@ def component_max(rule: Any, comp: Any) -> Decimal | None:
 
 
 def is_capped(rule: Any, comp: Any) -> bool:
-    """Whether the score stops at max: `cap` when given; by default in weighted mode."""
-    if comp.cap is not None:
-        return comp.cap
-    return rule.scoring.mode == "weighted"
+    """Whether the score stops at max: `cap` when given, else yes (weighted mode: the
+    weight is of max; a sum-mode rule text without `cap` where it matters is refused by
+    `rules check` and held as older texts always were, every row held so marked)."""
+    return True if comp.cap is None else comp.cap
 
 
 def component_bounds(rule: Any, comp: Any) -> PartBounds:
@@ -162,7 +162,9 @@ def describe(rule: Any) -> list[str]:
             how.append("floored at 0")
         if b.capped and b.sources:
             how.append(f"capped at {_n(b.max)} (cap = true)" if comp.cap else
-                       f"capped at {_n(b.max)} (weighted mode; cap = true says so)")
+                       f"capped at {_n(b.max)} (weighted mode; cap = true says so)"
+                       if rule.scoring.mode == "weighted" else
+                       f"capped at {_n(b.max)}, undeclared: say cap = true or false")
         elif b.sources and b.max is not None:
             how.append(f"may exceed its max {_n(b.max)} (cap = false)")
         how_text = "; ".join(how) or "never clipped"

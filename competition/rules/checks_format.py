@@ -17,7 +17,7 @@ _RESERVED = {"mark", "difficulty"}
 
 def format_checks(rule: Rule) -> Found:
     found: Found = []
-    for check in (_caps, _judged_extras, _given, _lot):
+    for check in (_judged_extras, _given, _lot):
         found.extend(check(rule))
     return found
 
@@ -26,9 +26,11 @@ def _n(value) -> str:
     return "unbounded" if value is None else format(Decimal(value).normalize(), "f")
 
 
-def _caps(rule: Rule) -> Found:
-    """A component whose criteria can reach above its max must say how it is held (sum
-    mode; weighted mode caps at max by default, as the weight is of max)."""
+def declarations(rule: Rule) -> Found:
+    """What `rules check` (parse_rule strict) refuses on top of the checks: a component
+    whose criteria can reach above its max without saying how it is held (sum mode;
+    weighted mode caps at max by default, as the weight is of max). Older rule texts
+    without `cap` still load (capped as before, rows marked)."""
     out: Found = []
     for i, comp in enumerate(rule.components):
         if not rule.criteria_of(comp.id):

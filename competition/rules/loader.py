@@ -11,6 +11,7 @@ from typing import Any, Iterable
 from pydantic import ValidationError
 
 from .checks import cross_check
+from .checks_format import declarations
 from .locate import line_of, locate
 from .model import KINDS, Rule
 
@@ -35,8 +36,14 @@ class RuleError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def parse_rule(text: str, source: str = "<string>") -> Rule:
-    """Parse and validate rule text. Raises RuleError listing every problem found."""
+def parse_rule(text: str, source: str = "<string>", strict: bool = False) -> Rule:
+    """Parse and validate rule text. Raises RuleError listing every problem found.
+
+    strict (`rules check`, and what binding a new rule should use): also refuse what a
+    rule must declare and older rule texts did not (checks_format.declarations: a
+    sum-mode component its criteria can take above its max, without `cap`). Without
+    it such a text still loads, held as before (capped at max) and every row held so
+    says so."""
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
@@ -47,19 +54,21 @@ def parse_rule(text: str, source: str = "<string>") -> Rule:
     except ValidationError as exc:
         raise RuleError(_problems(source, data, lines, _pydantic_found(exc))) from None
     found = cross_check(rule)
+    if strict:
+        found += declarations(rule)
     if found:
         raise RuleError(_problems(source, data, lines, found))
     return rule
 
 
-def load_rule(path: str | Path) -> Rule:
+def load_rule(path: str | Path, strict: bool = False) -> Rule:
     """Read and validate one rule file. Raises RuleError (also for an unreadable file)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError([Problem(str(path), 1, "file", f"cannot read: {exc}")]) from None
-    return parse_rule(text, source=str(path))
+    return parse_rule(text, source=str(path), strict=strict)
 
 
 def check_paths(paths: Iterable[str | Path]) -> tuple[int, list[Problem]]:
@@ -75,7 +84,7 @@ def check_paths(paths: Iterable[str | Path]) -> tuple[int, list[Problem]]:
             problems.append(Problem(str(path), 1, "file", "no *.toml rule files here"))
         for file in files:
             try:
-                rule = load_rule(file)
+                rule = load_rule(file, strict=True)
             except RuleError as exc:
                 problems.extend(exc.problems)
                 continue

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from competition.rules import RuleError
+from competition.rules import RuleError, parse_rule
 from competition.rules.bounds import criterion_bounds, declared_bounds, describe
 from competition.scoring import MarkIn, compute_standings
 
@@ -21,15 +21,41 @@ def comp(cap: str = "") -> str:
     return f'[[components]]\nid = "c"\nname = "C"\n{cap}\n'
 
 
+def text(criteria: str, cap: str = "") -> str:
+    return (f'version = 1\n[trade]\ncode = "t"\nname = "T"\n[scoring]\nmode = "sum"\n'
+            f'{comp(cap)}\n{criteria}')
+
+
 def test_a_sum_mode_part_that_an_adjustment_can_take_above_its_max_must_say_how():
     # The defect: judged (max 10, factor 1.6) and an adjustment of +80.10 totalled 16.00
-    # (the component's computed max) with complete = yes and no word.
+    # (the component's computed max) with complete = yes and no word. `rules check`
+    # (strict) refuses the rule until it says how the part is held.
     with pytest.raises(RuleError) as exc:
-        rule(SKI)
+        parse_rule(text(SKI), "t.toml", strict=True)
     assert str(exc.value) == (
-        "t.toml:9: components[c]: its criteria can reach 116 ('comp'), above its max 16: "
+        "t.toml:7: components[c]: its criteria can reach 116 ('comp'), above its max 16: "
         "say how the score is held: cap = true (it stops at 16) or cap = false (it may "
         "exceed 16)")
+    parse_rule(text(SKI, "cap = false"), "t.toml", strict=True)
+
+
+def test_an_older_rule_text_without_cap_still_loads_held_as_before_and_marked():
+    # a trade bound to such a text before `cap` existed keeps its results, never silently
+    st_ = compute_standings(parse_rule(text(SKI), "t.toml"), marks(
+        ("e1", "style", "8.875", "j1"), ("e1", "comp", "80.10")))
+    row = st_.row("e1")
+    assert (row.total, row.capped, st_.warnings) == (D("16.00"), ("c",), {"capped": 1})
+
+
+def test_rules_check_refuses_it_on_the_command_line(tmp_path):
+    from competition import create_app
+    (tmp_path / "t.toml").write_text(text(SKI), encoding="utf-8")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True,
+                      "RULES_DIR": str(tmp_path)})
+    result = app.test_cli_runner().invoke(args=["rules", "check", str(tmp_path / "t.toml")])
+    assert result.exit_code == 1
+    assert "components[c]: its criteria can reach 116 ('comp'), above its max 16" in \
+        result.output
 
 
 def test_cap_false_keeps_the_adjustment_on_top():
@@ -131,10 +157,10 @@ def random_rule(draw):
 def test_no_part_lies_outside_its_declared_bounds_unless_the_row_says_so(spec, seeds):
     body, cap, kinds = spec
     try:
-        r = rule(body, components=comp(cap))
+        parse_rule(text(body, cap), "t.toml", strict=True)
     except RuleError as exc:   # only for a part that can exceed its max, with no `cap`
         assert "say how the score is held" in str(exc) and not cap
-        return
+    r = rule(body, components=comp(cap))   # loads either way (held at max, rows marked)
     ms = []
     for i, (kind, k) in enumerate(zip(kinds, seeds)):
         c = r.criterion(f"k{i}")
