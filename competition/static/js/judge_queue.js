@@ -272,6 +272,10 @@
         return 'next';
       }
       if (s === 400 && res.body.field === 'csrf_token') {
+        // a new token, then the same submission again (twice at most, then wait)
+        var renewed = (item.csrfRenewed || 0) + 1;
+        updateQueued(item.cid, {csrfRenewed: renewed, lastError: 'CSRF'});
+        if (renewed > 2) { return 'wait'; }
         return renewCsrf().then(function (ok) { return ok ? 'next' : 'wait'; });
       }
       if (s === 401) { signedOut = true; return 'stop'; }
