@@ -3,6 +3,8 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
+    from . import bounds  # <int:...> bounded to what the database holds (before any route)
+    bounds.init_app(app)
     from . import admin, api, auth, errors, judge, public, rules_admin, screen, users_admin
     for module in (auth, admin, judge, screen, public, api, rules_admin, users_admin):
         app.register_blueprint(module.bp)

@@ -46,7 +46,7 @@ def contestants():
     comp = _competition()
     q = (request.args.get("q") or "").strip()
     trade_code = request.args.get("trade") or ""
-    page = max(request.args.get("page", type=int) or 1, 1)
+    page = min(max(request.args.get("page", type=int) or 1, 1), 10 ** 6)  # no huge OFFSET
     stmt = select(Contestant).where(Contestant.competition_id == comp.id)
     if q:
         like = f"%{q}%"
