@@ -128,6 +128,19 @@ def test_an_adjustment_may_have_attempts_shown_per_attempt():
     assert row.total == D("34.30")
 
 
+def test_an_adjustment_in_an_attempt_group_counts_with_its_run():
+    # run 1: 15 + 4 = 19; run 2: 18 - 5 = 13 -> the best run is 1: jump 15, wind 4
+    r = rule(crit("jump", "judged", 'max = 20\nattempts = 2\nattempt_group = "run"')
+             + crit("wind", "adjustment", 'min = -10\nmax = 10\nattempts = 2\n'
+                                          'attempt_group = "run"'),
+             components='[[components]]\nid = "c"\nname = "C"\ncap = false\n')
+    row = compute_standings(r, marks(("e", "jump", "15", "j", 1), ("e", "wind", "4", None, 1),
+                                     ("e", "jump", "18", "j", 2), ("e", "wind", "-5", None, 2))
+                            ).row("e")
+    assert (row.total, row.criteria) == (D("19.00"), {"jump": D("15.00"), "wind": D("4.00")})
+    assert row.attempts["wind"][2] == (D("-5.00"), D("-5"))
+
+
 def test_a_count_carries_its_unit_to_its_slot():
     r = rule(crit("dist", "count", 'max = 120\nper_unit = 2\nunit = "m"'))
     assert r.slot("dist").unit == "m"
