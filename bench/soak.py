@@ -105,13 +105,13 @@ def build_event(db_url: str, n_trades: int, n_judges: int, per_heat: int) -> dic
             stages.append(stage)
         db.session.flush()
         judges, heats = [], []
-        n_heats = max(1, n_judges // 3)
+        n_heats = max(1, -(-n_judges // 3))     # panels of three (the last may be smaller)
         for h in range(n_heats):
             stage = stages[h % n_trades]
             heat = m.Heat(stage=stage, seq=h + 1, name=f"第{h + 1}场", workstations=per_heat)
             db.session.add(heat)
             db.session.flush()
-            panel = range(3 * h, n_judges if h == n_heats - 1 else 3 * h + 3)
+            panel = range(3 * h, min(3 * h + 3, n_judges))
             entries = []
             for i in range(per_heat):
                 n = h * per_heat + i
