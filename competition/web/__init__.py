@@ -39,3 +39,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(backup_admin.bp)
     from . import analysis  # judge consistency, one scale, training needs (issue 17)
     app.register_blueprint(analysis.bp)
+    from . import schedule  # the event's schedule across trades and venues (issue 18)
+    app.register_blueprint(schedule.bp)

@@ -12,6 +12,7 @@ ORGANISER_MENU = [
     ("documents.index", _l("Documents")),
     ("promotions.index", _l("Promotions")),
     ("backup_admin.index", _l("Backups")),
+    ("schedule.index", _l("Schedule")),
     ("analysis.index", _l("Analysis")),
 ]
 

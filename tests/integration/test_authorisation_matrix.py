@@ -75,6 +75,7 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("documents.*", {ORG}),
     ("promotions.*", {ORG}),
     ("backup_admin.*", {ORG}),                    # backups hold every ID number
+    ("schedule.*", {ORG}),                        # the event's schedule and its downloads
     ("analysis.index", {ORG}),                    # every trade, cross-trade and employer scale
     ("analysis.report_pdf", {ORG}),               # the event report (赛事总结)
     ("analysis.workbook", {ORG}),                 # the analysis workbook
