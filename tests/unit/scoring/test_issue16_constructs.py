@@ -5,6 +5,8 @@ run through `rules compute` are in tests/unit/rules/test_cli_examples.py."""
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from competition.rules import RuleError
 from competition.rules.expr import FormulaError, compile_formula
@@ -232,3 +234,17 @@ def test_marks_outside_the_spread_leave_the_row_incomplete_with_a_note():
     assert row.complete is False
     assert "b: marks 0, 2, 2 differ by 2, more than 1: re-mark" in row.notes
     assert row.criteria["b"] == (Decimal(4) / 9 * 4).quantize(D("0.01"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=12), st.text(min_size=1, max_size=8))
+def test_with_a_seed_every_rank_is_distinct_and_every_lot_verifies(points, seed):
+    r = rule(crit("a", "judged", "max = 10"), **LOT)
+    ms = marks(*((f"e{i}", "a", str(p), "j") for i, p in enumerate(points)))
+    drawn = compute_standings(r, ms, lot_seed=seed)
+    assert sorted(row.rank for row in drawn.rows) == list(range(1, len(points) + 1))
+    assert all(verify(d) for d in drawn.lots)
+    shared = compute_standings(r, ms)
+    assert {row.entry: row.rank for row in shared.rows} == {
+        f"e{i}": 1 + sum(q > p for q in points) for i, p in enumerate(points)}
+    assert sum(len(d.entries) for d in drawn.lots) == sum(row.by_lot for row in drawn.rows)
