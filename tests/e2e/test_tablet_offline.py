@@ -268,3 +268,28 @@ def test_the_venue_page_on_a_tablet_offers_the_certificate(venue_server, tablet,
     page.screenshot(path=str(SCREENSHOTS / "venue-certificate-768x1024.png"), full_page=True)
     page.goto(f"{venue_server.https}/venue/")          # over https: trusted already
     assert page.is_visible(".venue-ok")
+
+
+def test_the_next_judge_on_a_tablet_never_sees_the_previous_judges_kept_pages(venue_server, tablet):
+    """Judge 1 leaves without signing out; judge 2 signs in on the same tablet (a QR code):
+    the copies of judge 1's pages are dropped at judge 2's first page."""
+    ev = build_event(n_entries=2, n_judges=2)
+    heat_url = f"{venue_server.https}/judge/heat/{ev['heat'].id}"
+    page = tablet(1024, 768)
+    sign_in(page, venue_server.https, ev["judges"][0].username)
+    page.goto(heat_url)
+    page.wait_for_function(CACHE_READY, timeout=15000)
+    page.context.clear_cookies()                      # judge 1 gone, not signed out
+    sign_in(page, venue_server.https, ev["judges"][1].username)
+    page.wait_for_function("""async () => {
+        const c = await caches.open('judge-tablet-v1');
+        const home = await c.match(location.href, {ignoreVary: true});
+        const heat = await c.match(location.href + 'heat/%d', {ignoreVary: true});
+        return !!home && !heat;
+    }""" % ev["heat"].id, timeout=15000)
+    page.context.set_offline(True)
+    venue_server.stop_https()
+    page.goto(heat_url)
+    assert "没有网络" in page.inner_text("body")
+    assert page.locator("#judge-app").count() == 0
+    venue_server.start_https()

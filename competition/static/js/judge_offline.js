@@ -36,7 +36,15 @@
   Q.on('changed', note);
 
   if (capable) {
-    navigator.serviceWorker.register(SW, {scope: SCOPE}).then(function () {
+    // another judge signed in on this tablet (a QR code, without signing out): the copies
+    // of the previous judge's pages go before this judge's are kept
+    var owner = Q.load('judge.cache.owner', null);
+    var cleared = owner !== null && owner !== Q.user && window.caches ?
+      caches.delete(CACHE) : Promise.resolve();
+    cleared.then(function () {
+      Q.save('judge.cache.owner', Q.user);
+      return navigator.serviceWorker.register(SW, {scope: SCOPE});
+    }).then(function () {
       return navigator.serviceWorker.ready;
     }).then(precache).catch(function () { /* no worker: the page still works while open */ });
   }
