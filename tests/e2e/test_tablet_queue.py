@@ -221,3 +221,20 @@ def test_seq_numbers_only_grow_across_reloads_and_client_ids_need_no_random_uuid
     seqs = [b["seq"] for b in bodies]
     assert len(seqs) == 2 and future < seqs[0] < seqs[1]
     assert all(len(b["client_id"]) == 32 for b in bodies)
+
+
+def test_a_stale_security_token_is_renewed_and_the_sheet_sent(lan_server, new_page):
+    """The judge signed in again in another tab (a new session): the open page's CSRF token
+    is refused once; the tablet fetches a new one and sends the sheet."""
+    ev = build_event(n_entries=1, n_judges=1)
+    page = new_page(1024, 768)
+    open_heat(page, lan_server, ev)
+    other = page.context.new_page()
+    page.context.clear_cookies()
+    sign_in(other, lan_server.url, ev["judges"][0].username)
+    answers = []
+    page.on("response", lambda r: answers.append(r.status) if "/api/sheets" in r.url else None)
+    enter_marks(page, ev["entries"][0], PLAN[0])
+    wait_all_sent(page)
+    assert answers == [400, 201]
+    assert set_aside(page) == 0 and len(stored()) == 5
