@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import json
 import os
 import random
@@ -305,10 +306,9 @@ class Screen:
                 pass
 
     def time_reached(self, version: int) -> float | None:
-        for v, t in self.reached:
-            if v >= version:
-                return t
-        return None
+        """When this screen first held ``version`` or a newer one (None: never)."""
+        i = bisect.bisect_left(self.reached, (version, 0.0))     # versions only grow
+        return self.reached[i][1] if i < len(self.reached) else None
 
 
 async def periodic_checks(screens: list[Screen]) -> None:
@@ -477,8 +477,8 @@ async def soak(args, setup: dict, servers: list[Server], redis: Redis, logdir: P
         faults.append((f"Redis stopped for {args.redis_down:.0f} s", a, time.time()))
 
     rngs = [random.Random(100 + i) for i in range(len(judges))]
-    fault_tasks = [asyncio.ensure_future(kill_and_restart()),
-                   asyncio.ensure_future(redis_outage())]
+    fault_tasks = ([asyncio.ensure_future(kill_and_restart()),
+                    asyncio.ensure_future(redis_outage())] if args.faults else [])
     checks = asyncio.ensure_future(periodic_checks(screens))
     await asyncio.gather(*(j.run(until, rngs[i], t0) for i, j in enumerate(judges)))
     await asyncio.gather(*fault_tasks)
@@ -597,6 +597,8 @@ def main() -> int:
                     help="seconds between killing server B and starting it again")
     ap.add_argument("--stagger", type=float, default=10,
                     help="spread the screens' connections over this many seconds")
+    ap.add_argument("--no-faults", dest="faults", action="store_false",
+                    help="no kill, no Redis outage (to compare)")
     ap.add_argument("--json", help="also write the summary to this file")
     ap.add_argument("--keep-db", action="store_true")
     args = ap.parse_args()
