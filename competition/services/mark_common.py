@@ -41,7 +41,29 @@ def new_client_id() -> str:
 def audit_value(mark: Mark) -> dict:
     return {"entry": mark.entry_id, "lot": mark.entry.lot_number if mark.entry else None,
             "criterion": mark.criterion, "attempt": mark.attempt, "judge": mark.judge_id,
-            "value": mark.value, "client_id": mark.client_id}
+            "value": mark.value, "client_id": mark.client_id, "seq": mark.seq}
+
+
+def deleted_by_correction(heat_id: int, entry_id: int, address: str, attempt: int,
+                          judge_id: int | None, client_id: str, seq: int | None) -> bool:
+    """Whether a correction deleted this slot's mark after the submission was made: the
+    deleted mark had this client id, or a submission number not older than ``seq``. A
+    retry of that submission must not bring the mark back (``judge_id`` None: a mark
+    entered once per entry, whoever entered it)."""
+    rows = db.session.scalars(
+        select(AuditLog).where(AuditLog.heat_id == heat_id, AuditLog.object_type == "mark",
+                               AuditLog.action.in_(("mark.correct", "mark.appeal")))
+        .order_by(AuditLog.id.desc()))
+    for row in rows:
+        old = row.old or {}
+        if (old.get("entry"), old.get("criterion"), old.get("attempt")) != \
+                (entry_id, address, attempt) or judge_id not in (None, old.get("judge")):
+            continue
+        if row.new:                   # the slot's latest correction left a mark
+            return False
+        return old.get("client_id") == client_id or (
+            seq is not None and old.get("seq") is not None and seq <= old["seq"])
+    return False
 
 
 def checked_value(rule, address: str, text: str, attempt) -> tuple[str, object]:

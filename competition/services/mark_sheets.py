@@ -22,7 +22,7 @@ from ..extensions import db
 from ..models import User
 from .errors import Conflict, ServiceError, _
 from .heats import heat_trade, require_assignment
-from .mark_common import CHANGED, MarkResult, commit_changes, locked_entry
+from .mark_common import CHANGED, MarkResult, commit_changes, locked_entry, mark_dict
 from .mark_values import CLIENT_ID, bounded_value, checked_attempt, checked_note, checked_seq
 from .marks import store_mark, stored_submission, validate_mark_for
 from .rules import rule_for
@@ -60,6 +60,15 @@ class SheetItem:
 class SheetResult:
     status: str                     # created | updated | unchanged | duplicate | superseded
     results: list[MarkResult]
+    items: list[SheetItem]
+
+    def mark_dicts(self) -> list[dict]:
+        """The marks as the API returns them, each with its status, in the order sent (a
+        mark deleted by a correction after the sheet was made: value null)."""
+        return [dict(mark_dict(r.mark), status=r.status) if r.mark is not None else
+                {"id": None, "entry_id": None, "criterion": item.criterion,
+                 "attempt": item.attempt, "value": None, "client_id": item.client_id,
+                 "status": r.status} for item, r in zip(self.items, self.results)]
 
 
 def sheet_mark_client_id(client_id: str, criterion: str, attempt: int) -> str:
@@ -125,7 +134,7 @@ def _record_sheet(judge: User, entry_id, seq, items: list[SheetItem]) -> SheetRe
                       item.attempt, item.text) for item in items]
     if all(repeated):
         db.session.commit()
-        return SheetResult("duplicate", repeated)
+        return SheetResult("duplicate", repeated, items)
     assignment = require_assignment(judge, heat)
     if entry.status == "withdrawn":
         raise Conflict(_("This contestant has withdrawn."), "entry_id")
@@ -149,7 +158,7 @@ def _record_sheet(judge: User, entry_id, seq, items: list[SheetItem]) -> SheetRe
     statuses = {r.status for r in results}
     trade_id = trade.id
     commit_changes(trade_id, bool(statuses & set(CHANGED)))
-    return SheetResult(_sheet_status(statuses), results)
+    return SheetResult(_sheet_status(statuses), results, items)
 
 
 def _each(item: SheetItem, check, *args, **kwargs):

@@ -32,6 +32,7 @@ from .mark_common import (
     by_client_id,
     checked_value,
     commit_changes,
+    deleted_by_correction,
     find_mark,
     locked_entry,
     new_client_id,
@@ -98,6 +99,9 @@ def store_mark(judge: User, entry: Entry, heat: Heat, *, address: str, slot, tex
             if seq is not None:
                 mark.seq = seq
         return MarkResult(mark, "unchanged")
+    if mark is None and deleted_by_correction(heat.id, entry.id, address, attempt,
+                                              None if shared else judge.id, client_id, seq):
+        return MarkResult(None, "superseded")          # a retry must not undo a deletion
     if mark is None:
         mark = Mark(entry=entry, judge_id=judge.id, criterion=address, attempt=attempt,
                     value=text, client_id=client_id, note=note, seq=seq)

@@ -49,7 +49,8 @@ def post_mark():
         address=data.get("criterion"), value=data.get("value"),
         attempt=_whole(data.get("attempt", 1), "attempt"), client_id=data.get("client_id"),
         note=data.get("note"), seq=data.get("seq"))
-    body = {"status": result.status, "mark": mark_dict(result.mark)}
+    body = {"status": result.status,
+            "mark": mark_dict(result.mark) if result.mark is not None else None}
     return jsonify(body), 201 if result.status == "created" else 200
 
 
@@ -65,8 +66,7 @@ def post_sheet():
     result = record_sheet(current_user, entry_id=_whole(data.get("entry_id"), "entry_id"),
                           client_id=data.get("client_id"), seq=data.get("seq"),
                           marks=data.get("marks"))
-    body = {"status": result.status,
-            "marks": [dict(mark_dict(r.mark), status=r.status) for r in result.results]}
+    body = {"status": result.status, "marks": result.mark_dicts()}
     return jsonify(body), 201 if result.status == "created" else 200
 
 

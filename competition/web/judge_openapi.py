@@ -72,7 +72,8 @@ SCHEMAS = {
                    "only; superseded: nothing changed and some marks were newer; "
                    "duplicate: a retry of a stored sheet; unchanged: same values"},
         "marks": {"type": "array", "description": "The stored marks, in the order sent, "
-                  "each with its own status", "items": {"allOf": [
+                  "each with its own status (id and value null for a mark a correction "
+                  "deleted after the sheet was made)", "items": {"allOf": [
                       {"$ref": "#/components/schemas/Mark"},
                       {"type": "object", "properties": {"status": {"type": "string"}}}]}}}},
     "SheetError": {"type": "object", "required": ["error", "field"], "properties": {
@@ -92,8 +93,9 @@ SCHEMAS = {
         "status": {"type": "string", "enum": ["created", "updated", "unchanged", "duplicate",
                                               "superseded"],
                    "description": "superseded: an older submission (lower or equal seq "
-                   "than the stored mark's) changed nothing; 'mark' is the current one"},
-        "mark": {"$ref": "#/components/schemas/Mark"}}},
+                   "than the stored mark's) changed nothing; 'mark' is the current one, or "
+                   "null when a correction deleted the mark after this submission was made"},
+        "mark": {"oneOf": [{"$ref": "#/components/schemas/Mark"}, {"type": "null"}]}}},
     "Slot": {"type": "object", "properties": {
         "address": {"type": "string"}, "criterion": {"type": "string"},
         "label": {"type": "string"},

@@ -143,6 +143,21 @@ def test_a_retry_after_a_chief_correction_does_not_undo_it(judge_client, event):
     assert retry.json["status"] == "superseded" and retry.json["mark"]["value"] == "38"
 
 
+def test_a_retry_after_the_chief_deleted_the_mark_does_not_bring_it_back(judge_client, event):
+    e = event["entries"][0]
+    first = post(judge_client, e.id, value="40", client_id="del-retry-01", seq=10)
+    mark_service.correct_mark(event["chief"], heat_id=event["heat"].id,
+                              mark_id=first.json["mark"]["id"], value="",
+                              reason="录错选手，删除", expected="40")
+    for extra in ({"seq": 10}, {}):          # a numbered retry, and an old tablet's
+        retry = post(judge_client, e.id, value="40", client_id="del-retry-01", **extra)
+        assert retry.status_code == 200, retry.json
+        assert retry.json["status"] == "superseded" and retry.json["mark"] is None
+    assert count_marks() == 0
+    newer = post(judge_client, e.id, value="41", client_id="del-retry-02", seq=20)
+    assert newer.status_code == 201
+
+
 # --- 4. one declared value per entry ----------------------------------------------------
 
 @pytest.fixture
@@ -236,8 +251,12 @@ def test_the_chiefs_correction_form_sends_the_value_it_corrects(client, auth, ev
                     data={"mark_id": str(first.mark.id), "entry_id": str(entry.id),
                           "kind": "correction", "value": "38", "reason": "复核更正分数",
                           "expected": "40"})
-    assert r.status_code == 409
+    # a refused form post goes back with the reason flashed (web/judge.py)
+    assert r.status_code == 303
     assert db.session.get(Mark, first.mark.id).value == "44"
+    shown = client.get(f"/judge/chief/heat/{event['heat'].id}/entry/{entry.id}")
+    assert f"当前为 44（由 {judge.username} 录入）" in shown.get_data(as_text=True)
+    assert not db.session.scalars(select(AuditLog).where(AuditLog.action == "mark.correct")).all()
 
 
 # --- 7. a whole sheet is one write --------------------------------------------------------

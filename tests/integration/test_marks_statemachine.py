@@ -1,9 +1,10 @@
 """A hypothesis state machine over the mark services (issue 13), on SQLite and PostgreSQL:
 judges' marks, retries with the same client id, late replays of older submissions, chief
 corrections and appeal re-scores carrying the value they correct (sometimes stale),
-sign-off and unlock, in random order. A model says what must be stored and what each
-call must answer; after every step the stored marks equal the model (nothing lost,
-nothing invented) and replaying each mark's audit rows gives exactly its stored value."""
+deletions by the chief (a retry must not bring the mark back), sign-off and unlock, in
+random order. A model says what must be stored and what each call must answer; after
+every step the stored marks equal the model (nothing lost, nothing invented) and replaying
+each mark's audit rows gives exactly its stored value."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -67,11 +68,15 @@ def machine_for(ev, panel_id):
             """Send ``sub`` and check the answer against the model (then update it)."""
             key = (sub.entry, sub.judge)
             cur = self.model.get(key)
-            if cur is not None and cur.client_id == sub.client_id:
+            live = cur is not None and cur.value is not None
+            if live and cur.client_id == sub.client_id:
                 expect = "duplicate"
             elif self.locked:
                 expect = "conflict"
-            elif cur is None:
+            elif cur is not None and not live and (
+                    cur.client_id == sub.client_id or sub.seq <= cur.seq):
+                expect = "superseded"         # deleted by a correction after it was sent
+            elif not live:
                 expect = "created"
             elif cur.seq is not None and sub.seq <= cur.seq:
                 expect = "superseded"
@@ -113,7 +118,7 @@ def machine_for(ev, panel_id):
               stale=st.booleans(), appeal=st.booleans())
         def correct(self, e, j, value, stale, appeal):
             cur = self.model.get((e, j))
-            if cur is None:
+            if cur is None or cur.value is None:
                 return
             mark_id = db.session.scalar(select(Mark.id).where(
                 Mark.entry_id == e, Mark.judge_id == j, Mark.criterion == "work"))
@@ -130,6 +135,24 @@ def machine_for(ev, panel_id):
             assert got == ("conflict" if stale else "ok")
             if got == "ok":
                 self.model[(e, j)] = Stored(value, None, cur.seq)
+
+        @rule(e=st.sampled_from(entries), j=st.sampled_from(judges), stale=st.booleans())
+        def delete(self, e, j, stale):
+            cur = self.model.get((e, j))
+            if cur is None or cur.value is None:
+                return
+            mark_id = db.session.scalar(select(Mark.id).where(
+                Mark.entry_id == e, Mark.judge_id == j, Mark.criterion == "work"))
+            try:
+                mark_service.correct_mark(
+                    db.session.get(User, chief_id), heat_id=heat_id, mark_id=mark_id,
+                    value="", reason="录错选手，删除", expected="1" if stale else cur.value)
+                got = "ok"
+            except Conflict:
+                got = "conflict"
+            assert got == ("conflict" if stale else "ok")
+            if got == "ok":
+                self.model[(e, j)] = Stored(None, cur.client_id, cur.seq)   # a tombstone
 
         @rule()
         def sign_off(self):
@@ -154,7 +177,7 @@ def machine_for(ev, panel_id):
             db.session.expire_all()
             rows = db.session.scalars(select(Mark)).all()
             assert {(m.entry_id, m.judge_id): m.value for m in rows} == \
-                {k: v.value for k, v in self.model.items()}
+                {k: v.value for k, v in self.model.items() if v.value is not None}
             for m in rows:
                 assert m.seq == self.model[(m.entry_id, m.judge_id)].seq
 
