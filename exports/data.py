@@ -117,6 +117,10 @@ class TradeResults:
     # marks are the detail sheet's) and the overall ranking over them. Empty: one stage.
     stage_results: list["TradeResults"] = field(default_factory=list)
     overall: list[OverallRow] = field(default_factory=list)
+    # marks entered / expected by the heats' judging panels (services.panels.stage_counts:
+    # the numbers the chief judges and the organiser's live page show); None: not counted
+    marks_entered: int | None = None
+    marks_expected: int | None = None
 
 
 @dataclass

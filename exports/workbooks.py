@@ -1,6 +1,7 @@
 """The results workbook (成绩表) as .xlsx, written in openpyxl's write-only mode.
 
-Sheets: 汇总 (one line per trade), one sheet per trade (rank, lot, name, employer, each
+Sheets: 汇总 (one line per trade, with its marks entered and expected by the judging
+panels), one sheet per trade (rank, lot, name, employer, each
 criterion, each component, total, award, title, remark) and 评分明细 (every judge's mark,
 split over several sheets beyond Excel's row limit). A trade run in several stages gets
 its overall ranking (最终排名: each stage's rank and total side by side) on the trade's
@@ -135,8 +136,13 @@ class _Sheet:
 
 def _summary_sheet(wb: Workbook, data: ResultsData, name: str) -> None:
     awards = _award_names(data.trades)
-    headers = ["工种", "代码", "参赛", "有名次", *awards, "最高分", "平均分", "公布日期"]
-    numeric = {len(headers) - 3, len(headers) - 2}
+    # marks entered / expected (judging panels), when the data has them: the chief judges'
+    # and the organiser's numbers
+    counted = any(t.marks_expected is not None for t in data.trades)
+    progress = ["已录评分", "应录评分"] if counted else []
+    headers = ["工种", "代码", "参赛", "有名次", *awards, "最高分", "平均分", "公布日期",
+               *progress]
+    numeric = {len(headers) - 3 - len(progress), len(headers) - 2 - len(progress)}
     widths = [max(display_width(h), 8) for h in headers]
     for trade in data.trades:
         widths[0] = max(widths[0], display_width(trade.name))
@@ -155,7 +161,8 @@ def _summary_sheet(wb: Workbook, data: ResultsData, name: str) -> None:
         sheet.append([trade.name, trade.code, len(people),
                       sum(1 for r in people if r.rank is not None),
                       *(counts[a] for a in awards), max(totals, default=None), mean,
-                      chinese_date(trade.published_at) or None])
+                      chinese_date(trade.published_at) or None,
+                      *((trade.marks_entered, trade.marks_expected) if counted else ())])
     if data.generated_at:
         sheet.ws.append([])
         sheet.ws.append([f"生成时间：{data.generated_at}"])

@@ -20,6 +20,8 @@ The rule, precisely:
   one-judge item with three judges assigned) is **first come**: any marker may enter it,
   the first ``expected`` judges' marks count, and a later judge is refused and told who
   entered it. With exactly one marker the criterion is **named**: only that judge marks it.
+* A heat with no judge assigned has no panel yet: the rule's counts are expected and every
+  mark counts (marks imported, or entered before the chief judge assigned anyone).
 * A mark counts when its author is one of the criterion's markers (or an official: the
   chief judge's corrections, adjustments and the arbitration panel's re-scores); for a
   first-come criterion only the first ``expected`` distinct judges count (by the order the
@@ -48,16 +50,20 @@ class CriterionPanel:
     markers: tuple            # judge keys, in assignment order
     wanted: int               # marks the rule asks for per slot and attempt
     optional: bool            # deductions / adjustments: nothing is expected
+    open: bool = False        # no judge assigned to the heat yet: no panel, any mark counts
 
     @property
     def expected(self) -> int:
-        """Marks expected per entry, slot and attempt: min(wanted, markers), 0 if optional."""
-        return 0 if self.optional else min(self.wanted, len(self.markers))
+        """Marks expected per entry, slot and attempt: min(wanted, markers), 0 if optional;
+        with no panel formed yet (nobody assigned) what the rule wants."""
+        if self.optional:
+            return 0
+        return self.wanted if self.open else min(self.wanted, len(self.markers))
 
     @property
     def first_come(self) -> bool:
         """Fewer marks wanted than judges who may mark it: the first ones count."""
-        return not self.optional and len(self.markers) > self.wanted
+        return not self.optional and not self.open and len(self.markers) > self.wanted
 
     @property
     def named(self) -> Hashable | None:
@@ -68,7 +74,7 @@ class CriterionPanel:
     @property
     def short(self) -> bool:
         """The panel is smaller than the rule wants (2 judges for a 3-judge criterion)."""
-        return not self.optional and len(self.markers) < self.wanted
+        return not self.optional and not self.open and len(self.markers) < self.wanted
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,7 @@ def heat_panel(rule: Any, assignments: Sequence[tuple[Hashable, Iterable[str] | 
     """The panel of a heat from the rule and the chief's assignment: ``assignments`` is
     [(judge, criterion ids or None for all)] in a stable order (e.g. by judge id)."""
     lists = [(j, None if not c else frozenset(c)) for j, c in assignments]
+    unassigned = not lists
     criteria: dict[str, CriterionPanel] = {}
     slots: list[SlotPanel] = []
     for crit in rule.criteria:
@@ -124,13 +131,13 @@ def heat_panel(rule: Any, assignments: Sequence[tuple[Hashable, Iterable[str] | 
         markers = () if chief_only else tuple(
             j for j, wanted in lists if wanted is None or crit.id in wanted)
         optional = chief_only or crit.kind == "deductions"
-        panel = CriterionPanel(crit.id, markers, wanted_marks(crit), optional)
+        panel = CriterionPanel(crit.id, markers, wanted_marks(crit), optional, unassigned)
         criteria[crit.id] = panel
         for s in rule.slots(crit.id):
             if s.input in OPTIONAL_INPUTS:
                 expected = 0
             elif s.once_per_entry:
-                expected = 1 if markers else 0
+                expected = 1 if (markers or unassigned) else 0
             else:
                 expected = panel.expected
             slots.append(SlotPanel(s.address, crit.id, s.attempts, expected,
@@ -156,8 +163,8 @@ def may_mark(panel: HeatPanel, judge: Hashable, address: str,
     ``others``: the judges who already hold a mark for this entry, address and attempt,
     oldest first (needed for a first-come criterion only)."""
     crit = panel.criterion_of(address)
-    if crit is None:
-        return None          # not a criterion of the rule: the value check refuses it
+    if crit is None or crit.open:
+        return None          # not a criterion of the rule (the value check refuses it)
     if judge not in crit.markers:
         return Refusal("not_on_panel", crit.criterion, crit.markers)
     slot = panel.slot(address)
@@ -199,7 +206,7 @@ def mark_verdicts(panel: HeatPanel, marks: Iterable[tuple], officials: frozenset
 
 def _verdict(panel, entry, address, attempt, judge, officials, holders) -> str | None:
     crit = panel.criterion_of(address)
-    if crit is None or judge in officials:
+    if crit is None or crit.open or judge in officials:
         return None
     if judge not in crit.markers:
         return NOT_ON_PANEL

@@ -48,6 +48,7 @@ from .certificates import (  # noqa: F401  (one import for the web layer and the
     void_certificate,
     write_certificates,
 )
+from .panels import stage_counts
 from .results import StageResult, overall, stage_result, stage_results
 from .rules import rule_for
 from .standings import default_stage
@@ -107,11 +108,13 @@ def _results_of(trade: Trade, res: StageResult | None, with_marks: bool) -> Trad
     marks = (_judge_marks(ts.stage.id, who, rule) if with_marks and ts is not None
              else ())
     published = _local(trade.results_published_at).date() if trade.results_published_at else None
+    entered, expected = stage_counts(res.stage, rule) if res is not None else (None, None)
     return TradeResults(
         code=trade.code, name=trade.name, stage=res.stage.name if res is not None else "",
         criteria=[Column(c.id, c.name, c.max) for c in crits],
         components=[Column(c.id, c.name, c.max) for c in rule.components],
-        rows=rows, marks=marks, published_at=published)
+        rows=rows, marks=marks, published_at=published, marks_entered=entered,
+        marks_expected=expected)
 
 
 def trade_workbook_results(trade: Trade, *, with_marks: bool = False) -> TradeResults:
@@ -129,7 +132,7 @@ def trade_workbook_results(trade: Trade, *, with_marks: bool = False) -> TradeRe
     # the detail sheet reads each stage's marks once; the trade's own line must not repeat
     main = TradeResults(main.code, main.name, main.stage, main.criteria, main.components,
                         main.rows, (), main.published_at, per_stage,
-                        _overall_rows(results))
+                        _overall_rows(results), main.marks_entered, main.marks_expected)
     return main
 
 

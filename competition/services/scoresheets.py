@@ -11,8 +11,9 @@ from flask_babel import get_locale
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Entry, Heat, JudgeAssignment, Mark, User
-from .heats import heat_trade, judging_criteria, names_hidden, require_assignment
+from ..models import Entry, Heat, Mark, User
+from .heats import heat_trade, names_hidden, require_assignment
+from .panels import heat_counts, heat_panel_of
 from .rules import rule_for
 
 OPTIONAL_INPUTS = {"violation"}   # a violation not recorded is a count of 0
@@ -88,11 +89,6 @@ def _judge_slots(rule, criteria: list[str]) -> list:
     return [s for c in criteria for s in rule.slots(c)]
 
 
-def _missing(slots, marks: dict[str, str]) -> list[str]:
-    return [mark_key(s.address, a) for s in slots if s.input not in OPTIONAL_INPUTS
-            for a in range(1, s.attempts + 1) if mark_key(s.address, a) not in marks]
-
-
 def heat_entries(heat: Heat) -> list[Entry]:
     """Entries of the heat that are judged, by lot number then workstation."""
     entries = [e for e in heat.entries if e.status != "withdrawn"]
@@ -100,28 +96,41 @@ def heat_entries(heat: Heat) -> list[Entry]:
 
 
 def judge_sheet(user: User, heat: Heat) -> dict:
-    """The signed-in judge's score sheet for ``heat``: the slots they fill, the entries
-    (names and employers only when nothing they judge is blind), their own marks and what
-    is missing. Raises heats.Forbidden if the judge is not assigned."""
-    assignment = require_assignment(user, heat)
+    """The signed-in judge's score sheet for ``heat``: the slots they fill (their criteria
+    on the heat's panel, services.panels), the entries (names and employers only when
+    nothing they judge is blind), their own marks and what they still owe. A one-mark
+    criterion another judge has entered counts as done: its value is in ``marks`` and
+    ``taken`` names who entered it (only they or the chief judge change it).
+    Raises heats.Forbidden if the judge is not assigned."""
+    require_assignment(user, heat)
     trade = heat_trade(heat)
     rule = rule_for(trade)
-    criteria = judging_criteria(rule, assignment)
+    counts = heat_counts(heat, rule)
+    panel = counts["panel"]
+    criteria = panel.criteria_of(user.id)
     hidden = names_hidden(rule, criteria, trade.blind)
     slots = _judge_slots(rule, criteria)
+    addresses = {s.address for s in slots}
     shared = {s.address for s in slots if s.once_per_entry}
-    entries = heat_entries(heat)
-    rows = db.session.scalars(select(Mark).where(
-        Mark.entry_id.in_([e.id for e in entries]),
-        (Mark.judge_id == user.id) | Mark.criterion.in_(shared or {""}))).all()
+    first_come = {s.address for s in slots if panel.criteria[s.criterion].first_come}
     marks: dict[int, dict[str, str]] = defaultdict(dict)
-    for m in rows:
-        marks[m.entry_id][mark_key(m.criterion, m.attempt)] = m.value
+    taken: dict[int, dict[str, int]] = defaultdict(dict)
+    for m in counts["marks"]:
+        key = mark_key(m.criterion, m.attempt)
+        if m.judge_id == user.id or m.criterion in shared:
+            marks[m.entry_id][key] = m.value
+        elif (m.criterion in first_come and counts["verdicts"][m.id] is None
+              and m.criterion in addresses and key not in marks[m.entry_id]):
+            marks[m.entry_id][key] = m.value
+            taken[m.entry_id][key] = m.judge_id
+    names = _user_names({j for t in taken.values() for j in t.values()})
     out_entries = []
-    for e in entries:
+    for e in heat_entries(heat):
+        owed = [mark_key(m.address, m.attempt)
+                for m in counts["missing"].get(e.id, ()) if user.id in m.judges]
         row = {"id": e.id, "lot_number": e.lot_number, "workstation": e.workstation,
-               "status": e.status, "marks": marks.get(e.id, {}),
-               "missing": _missing(slots, marks.get(e.id, {}))}
+               "status": e.status, "marks": marks.get(e.id, {}), "missing": owed,
+               "taken": {k: names.get(j, "") for k, j in taken.get(e.id, {}).items()}}
         if not hidden:
             row["name"] = e.display_name
             row["employer"] = e.employer
@@ -136,43 +145,98 @@ def judge_sheet(user: User, heat: Heat) -> dict:
         "trade": {"code": trade.code, "name": trade.name},
         "judge": {"id": user.id, "username": user.username},
         "blind": hidden,
-        "criteria": [dict(criterion_info(rule.criterion(c)), slots=by_crit[c])
+        "criteria": [dict(criterion_info(rule.criterion(c)), slots=by_crit[c],
+                          panel=_panel_info(panel.criteria[c]))
                      for c in criteria],
         "entries": out_entries,
     }
 
 
-def heat_progress(heat: Heat) -> list[dict]:
-    """Per assigned judge: marks expected, entered, and the missing ones by lot number."""
+def _user_names(ids) -> dict[int, str]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    return {u.id: u.display_name or u.username
+            for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def _panel_info(crit) -> dict:
+    """Who marks a criterion, for the tablet: marks expected per entry and whether the
+    first judge's mark is the one (a one-mark criterion several judges may enter)."""
+    return {"expected": crit.expected, "first_come": crit.first_come,
+            "judges": len(crit.markers)}
+
+
+def heat_summary(heat: Heat) -> dict:
+    """Marks of a heat against its panel (services.panels), for the chief judge's pages:
+    ``entered``/``expected``/``missing`` (the totals the organiser's live page and the
+    exports give too), ``judges`` (per judge: the marks only they can give), ``shared``
+    (per one-mark criterion several judges may enter, and declared values: any one of
+    them), ``not_counted`` (marks kept but not counted: a judge off the panel, or beyond
+    a one-mark criterion's first mark) and ``panel``."""
     rule = rule_for(heat_trade(heat))
-    entries = heat_entries(heat)
-    marks = db.session.scalars(select(Mark).where(
-        Mark.entry_id.in_([e.id for e in entries]))).all()
-    own: dict[tuple[int, int], dict[str, str]] = defaultdict(dict)
-    shared: dict[int, dict[str, str]] = defaultdict(dict)
-    for m in marks:
-        own[(m.judge_id, m.entry_id)][mark_key(m.criterion, m.attempt)] = m.value
-        shared[m.entry_id][mark_key(m.criterion, m.attempt)] = m.value
-    out = []
+    counts = heat_counts(heat, rule)
+    panel = counts["panel"]
+    lots = {e.id: e.lot_number for e in counts["entries"]}
     labels = {mark_key(s.address, a): _label(s.label, s.label_en) + (f" #{a}" if a > 1 else "")
               for s in rule.slots() for a in range(1, s.attempts + 1)}
-    assignments = db.session.scalars(select(JudgeAssignment).where(
-        JudgeAssignment.heat_id == heat.id).order_by(JudgeAssignment.user_id)).all()
-    for a in assignments:
-        criteria = judging_criteria(rule, a)
-        slots = _judge_slots(rule, criteria)
-        once = {s.address for s in slots if s.once_per_entry}
-        expected, missing = 0, []
-        for e in entries:
-            have = dict(own[(a.user_id, e.id)])
-            have.update({k: v for k, v in shared[e.id].items() if k.split("#")[0] in once})
-            gaps = _missing(slots, have)
-            expected += len(_missing(slots, {}))
-            missing += [(e.lot_number, key) for key in gaps]
-        out.append({"judge": a.user, "criteria": a.criteria, "expected": expected,
-                    "entered": expected - len(missing), "missing": missing,
-                    "labels": labels})
-    return out
+    own_slots = [s for s in panel.slots if s.expected and not s.shared
+                 and not panel.criteria[s.criterion].first_come]
+    judges = []
+    assignments = {a.user_id: a for a in heat.assignments}
+    for user_id in panel.judges:
+        per_entry = sum(s.attempts for s in own_slots
+                        if user_id in panel.criteria[s.criterion].markers)
+        missing = [(lots[e], mark_key(m.address, m.attempt))
+                   for e, ms in counts["missing"].items() for m in ms
+                   if not m.any_of and user_id in m.judges]
+        expected = per_entry * len(lots)
+        a = assignments[user_id]
+        judges.append({"judge": a.user, "criteria": a.criteria, "expected": expected,
+                       "entered": expected - len(missing), "missing": missing,
+                       "labels": labels})
+    shared = _shared_rows(rule, panel, counts, lots, labels)
+    not_counted = [{"mark": m, "entry": m.entry, "reason": counts["verdicts"][m.id],
+                    "label": labels.get(mark_key(m.criterion, m.attempt), m.criterion)}
+                   for m in counts["marks"] if counts["verdicts"][m.id] is not None]
+    return {"judges": judges, "shared": shared, "entered": counts["entered"],
+            "expected": counts["expected"],
+            "missing": counts["expected"] - counts["entered"], "not_counted": not_counted,
+            "panel": panel, "labels": labels}
+
+
+def _shared_rows(rule, panel, counts, lots, labels) -> list[dict]:
+    rows = []
+    for cid, crit in panel.criteria.items():
+        slots = [s for s in panel.slots if s.criterion == cid and s.expected
+                 and (s.shared or crit.first_come)]
+        if not slots:
+            continue
+        addresses = {s.address for s in slots}
+        expected = len(lots) * sum(s.expected * s.attempts for s in slots)
+        missing = [(lots[e], mark_key(m.address, m.attempt))
+                   for e, ms in counts["missing"].items() for m in ms
+                   if m.address in addresses for _ in range(m.count)]
+        c = rule.criterion(cid)
+        rows.append({"criterion": _label(c.name, c.name_en), "judges": crit.markers,
+                     "judge_names": _user_names(crit.markers), "expected": expected,
+                     "entered": expected - len(missing), "missing": missing,
+                     "labels": labels})
+    return rows
+
+
+def entry_mark_verdicts(heat: Heat, marks: list[Mark]) -> dict[int, str | None]:
+    """mark id -> None (counts) or why it does not (panels.NOT_ON_PANEL, BEYOND_PANEL), for
+    the marks of one entry (all of them: which came first matters)."""
+    from .panels import counted_marks
+    return counted_marks(heat_panel_of(heat), list(marks))
+
+
+def heat_progress(heat: Heat) -> list[dict]:
+    """Per assigned judge: the marks only they can give (expected, entered, missing by lot
+    number). One-mark criteria any of several judges may enter are in heat_summary()'s
+    ``shared`` rows; the heat's totals are heat_summary()'s."""
+    return heat_summary(heat)["judges"]
 
 
 def heat_discrepancies(heat: Heat) -> list[dict]:
@@ -182,6 +246,9 @@ def heat_discrepancies(heat: Heat) -> list[dict]:
     rule = rule_for(heat_trade(heat))
     entries = {e.id: e for e in heat_entries(heat)}
     rows = db.session.scalars(select(Mark).where(Mark.entry_id.in_(list(entries)))).all()
+    from .panels import counted_marks
+    verdicts = counted_marks(heat_panel_of(heat, rule), list(rows))
+    rows = [m for m in rows if verdicts[m.id] is None]     # the marks the engine uses
     marks = [MarkIn(str(m.entry_id), m.criterion, m.value, str(m.judge_id), m.attempt)
              for m in rows]
     judges = {str(m.judge_id): m.judge for m in rows}

@@ -86,7 +86,8 @@ def live_trade_standings(trade: Trade) -> TradeStandings:
     return _compute(trade, stage, info)
 
 
-_marks_seen: dict[int, dict[tuple, object]] = {}   # stage id -> {mark row: MarkIn}
+# stage id -> (panels' signature, {mark row: (MarkIn, verdict)})
+_marks_seen: dict[int, tuple] = {}
 
 
 # The live path's statements are built once: constructing a select() and its cache key
@@ -105,7 +106,8 @@ def _live_entries():
 
 @functools.cache
 def _stage_marks():
-    return (select(Mark.entry_id, Mark.criterion, Mark.value, Mark.judge_id, Mark.attempt)
+    return (select(Mark.entry_id, Mark.criterion, Mark.value, Mark.judge_id, Mark.attempt,
+                   Entry.heat_id, Mark.id)
             .join(Entry, Entry.id == Mark.entry_id)
             .where(Entry.stage_id == bindparam("stage_id")))
 
@@ -130,31 +132,20 @@ def _bump():
 
 
 def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
-    from ..scoring import MarkIn, compute_standings
-    # A Core query (no ORM row processing) and MarkIns reused from the last computation
-    # of this stage: between two versions almost every mark is the same. A MarkIn is
-    # fully determined by its row, so a reused one is always right.
-    rows = db.session.connection().execute(_stage_marks(), {"stage_id": stage.id}).all()
-    seen, fresh = _marks_seen.get(stage.id, {}), {}
-    for r in rows:
-        key = tuple(r)
-        m = seen.get(key)
-        if m is None:
-            m = MarkIn(str(r[0]), r[1], r[2], str(r[3]), r[4])
-        fresh[key] = m
-    _marks_seen[stage.id] = fresh
+    from ..scoring import compute_standings
     rule = rule_for(trade)
+    counted = _panel_marks(rule, stage)
     teams = {k: e for k, e in by_key.items()
              if e.team_id is not None and getattr(e, "contestant_id", None) is None}
     team_rounds = None
     if teams and len(teams) < len(by_key):       # individuals and team rounds: apart
         by_key = {k: e for k, e in by_key.items() if k not in teams}
         team_rounds = compute_standings(
-            rule, [m for m in fresh.values() if m.entry in teams], list(teams),
+            rule, [m for m in counted if m.entry in teams], list(teams),
             disqualified=[k for k, e in teams.items() if e.status == "disqualified"])
     else:
         teams = None
-    marks = [m for m in fresh.values() if m.entry in by_key]
+    marks = [m for m in counted if m.entry in by_key]
     dq = [k for k, e in by_key.items() if e.status == "disqualified"]
     result = compute_standings(rule, marks, list(by_key), disqualified=dq)
     if has_later_stage(stage):
@@ -165,6 +156,38 @@ def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
             row.award, row.titles = None, ()
     return TradeStandings(trade, stage, result, by_key, trade.standings_version,
                           team_rounds=team_rounds, team_entries=teams)
+
+
+def _panel_marks(rule, stage: Stage) -> list:
+    """The stage's marks that count (services.panels: a judge off the criterion's panel, or
+    a first-come criterion's mark after the expected ones, never reaches the engine).
+
+    A Core query (no ORM row processing) and MarkIns with their verdicts reused from the
+    last computation of this stage while its panels are the same: between two versions
+    almost every mark is the same. A MarkIn is fully determined by its row, and a verdict
+    by its row and the panels, so a reused one is always right."""
+    from ..scoring import MarkIn
+    from .panels import COUNTS, FIRST_COME, StageCheck
+    rows = db.session.connection().execute(_stage_marks(), {"stage_id": stage.id}).all()
+    check = StageCheck.load(rule, stage.id)
+    signature, seen = _marks_seen.get(stage.id, (None, {}))
+    if signature != check.signature:
+        seen = {}
+    fresh, counted, later = {}, [], []
+    for r in rows:
+        key = tuple(r)
+        hit = seen.get(key)
+        if hit is None:
+            hit = (MarkIn(str(r[0]), r[1], r[2], str(r[3]), r[4]),
+                   check.verdict(r[5], r[1], r[3]))
+        fresh[key] = hit
+        if hit[1] is COUNTS:
+            counted.append(hit[0])
+        elif hit[1] is FIRST_COME:
+            later.append((r[6], r[5], hit[0]))
+    _marks_seen[stage.id] = (check.signature, fresh)
+    counted.extend(check.first_come(later))
+    return counted
 
 
 def has_later_stage(stage: Stage) -> bool:
@@ -296,45 +319,23 @@ def _status_order(status: str) -> int:
     return {"ok": 0, "disqualified": 1, "absent": 2}.get(status, 3)
 
 
-def expected_marks_per_entry(rule) -> int:
-    """How many marks one entry should receive: judges x attempts of each judged
-    criterion, one per measured/timed/count value, one per checklist item and judge.
-    Deductions and adjustments are entered only when they happen, so they expect none."""
-    n = 0
-    for c in rule.criteria:
-        if c.kind == "judged":
-            n += c.judges * c.attempts
-        elif c.kind == "checklist":
-            n += len(c.items) * c.judges * c.attempts
-        elif c.kind in ("measured", "timed", "count"):
-            n += c.attempts
-    return n
-
-
 def trade_progress(trade: Trade) -> dict:
-    """Marks in vs expected and heats locked, for the organiser's live dashboard."""
+    """Marks in vs expected and heats locked, for the organiser's live dashboard. Marks
+    expected and counted per heat by its judging panel (services.panels.stage_counts: the
+    same answer the tablets, the chief judge's pages and the exports give)."""
+    from .panels import stage_counts
     stage = default_stage(trade)
-    rule = rule_for(trade)
-    counted = {c.id for c in rule.criteria if c.kind in ("judged", "checklist", "measured",
-                                                         "timed", "count")}
-    entries = marks = heats = locked = 0
+    entries = marks = expected = heats = locked = 0
     if stage is not None:
         entries = db.session.scalar(select(func.count(Entry.id)).where(
             Entry.stage_id == stage.id, Entry.status.in_(("active", "advanced")))) or 0
-        rows = db.session.execute(
-            select(Mark.criterion, func.count(Mark.id))
-            .join(Entry, Entry.id == Mark.entry_id)
-            .where(Entry.stage_id == stage.id, Entry.status.in_(("active", "advanced")))
-            .group_by(Mark.criterion)).all()
-        marks = sum(n for crit, n in rows
-                    if crit.split(".")[0].split("@")[0] in counted and "@" not in crit)
+        marks, expected = stage_counts(stage, rule_for(trade))
         heats, locked = db.session.execute(
             select(func.count(Heat.id), func.count(Heat.locked_at))
             .where(Heat.stage_id == stage.id)).one()
-    expected = entries * expected_marks_per_entry(rule)
     return {"trade_id": trade.id, "code": trade.code, "name": trade.name,
             "version": trade.standings_version, "entries": entries,
-            "marks": min(marks, expected) if expected else marks, "expected": expected,
+            "marks": marks, "expected": expected,
             "heats": heats, "heats_locked": locked, "frozen": trade.frozen,
             "reveal_count": trade.reveal_count,
             "reveal_total": len((trade.frozen_payload or {}).get("rows", [])),

@@ -20,7 +20,7 @@ from ..services import marks as mark_service
 from ..services.conflicts import ConflictOfInterest
 from ..services.login_tokens import TOKEN_HOURS, issue_tokens, trade_judges
 from ..services.rules import rule_for
-from ..services.scoresheets import heat_discrepancies, heat_entries, heat_progress
+from ..services.scoresheets import entry_mark_verdicts, heat_discrepancies, heat_entries, heat_summary
 from .auth import roles_required
 from .judge import bp
 from .judge_qr import qr_svg
@@ -46,11 +46,9 @@ def chief_home():
     """Every heat the user may watch, with progress, discrepancies and sign-off state."""
     rows = []
     for heat in heat_service.heats_for_chief(current_user):
-        progress = heat_progress(heat)
-        expected = sum(p["expected"] for p in progress)
-        entered = sum(p["entered"] for p in progress)
-        rows.append({"heat": heat, "trade": heat.stage.trade, "expected": expected,
-                     "entered": entered, "judges": len(progress),
+        summary = heat_summary(heat)
+        rows.append({"heat": heat, "trade": heat.stage.trade, "expected": summary["expected"],
+                     "entered": summary["entered"], "judges": len(summary["judges"]),
                      "discrepancies": len(heat_discrepancies(heat))})
     heading = (_("Arbitration panel") if current_user.has_role(Role.ARBITRATION)
                else _("Chief judge"))
@@ -74,14 +72,22 @@ def chief_heat(heat_id: int):
     own_judges = [j for j in judges if j.id in own or j.trade_id == trade.id]
     other_judges = [j for j in judges if j not in own_judges]
     locked_by = db.session.get(User, heat.locked_by_id) if heat.locked_by_id else None
+    summary = heat_summary(heat)
     return render_template(
-        "judge/chief_heat.html", heat=heat, trade=trade, progress=heat_progress(heat),
+        "judge/chief_heat.html", heat=heat, trade=trade, progress=summary["judges"],
+        summary=summary, user_names=_names(summary["panel"].judges),
         discrepancies=heat_discrepancies(heat), entries=heat_entries(heat),
         judges=own_judges, other_judges=other_judges,
         assigned=assigned, criteria=rule_for(trade).criteria, locked_by=locked_by,
         is_chief=heat_service.chief_of(current_user, trade),
         may_assign=heat_service.chief_of(current_user, trade)
         or current_user.has_role(Role.ORGANISER))
+
+
+def _names(user_ids) -> dict[int, str]:
+    ids = list(user_ids)
+    return {u.id: u.display_name or u.username
+            for u in db.session.scalars(select(User).where(User.id.in_(ids or [0])))}
 
 
 @bp.get("/chief/heat/<int:heat_id>/entry/<int:entry_id>")
@@ -98,6 +104,7 @@ def chief_entry(heat_id: int, entry_id: int):
                                .order_by(Mark.criterion, Mark.attempt, Mark.judge_id)).all()
     return render_template("judge/chief_entry.html", heat=heat, entry=entry, marks=marks,
                            labels=labels, slots=rule.slots(),
+                           verdicts=entry_mark_verdicts(heat, marks),
                            judges=[a.user for a in heat.assignments],
                            is_chief=heat_service.chief_of(current_user, heat.stage.trade),
                            is_arbitration=current_user.has_role(Role.ARBITRATION))

@@ -11,7 +11,7 @@ from competition.models import AuditLog, Heat, Mark, Role
 from competition.services import heats as heat_service
 from competition.services import marks as mark_service
 from competition.services.heats import Conflict, Forbidden, JudgingError
-from competition.services.scoresheets import heat_discrepancies, heat_progress
+from competition.services.scoresheets import heat_discrepancies, heat_progress, heat_summary
 from tests.conftest import create_user
 from tests.factories import build_event
 
@@ -193,10 +193,16 @@ def test_progress_counts_missing_marks_by_judge(event):
     mark(event, judge_no=0, entry_no=0, criterion="work")
     progress = {p["judge"].id: p for p in heat_progress(event["heat"])}
     first = progress[event["judges"][0].id]
-    # 3 entries x (exam + work + 2 checklist items); violations are optional
-    assert first["expected"] == 12 and first["entered"] == 1
-    assert ("001", "exam#1") in first["missing"]
+    # each judge owes "work" (3 judges) for 3 entries; exam and the two checklist items
+    # take one mark from any of the judges (issue 13: they were counted once per judge,
+    # 12 per judge); violations are optional
+    assert first["expected"] == 3 and first["entered"] == 1
+    assert ("002", "work#1") in first["missing"]
     assert progress[event["judges"][1].id]["entered"] == 0
+    shared = {r["criterion"]: r for r in heat_summary(event["heat"])["shared"]}
+    assert shared["理论考试"]["expected"] == 3
+    assert ("001", "exam#1") in shared["理论考试"]["missing"]
+    assert heat_summary(event["heat"])["expected"] == 3 * (1 + 3 + 2)
 
 
 def test_marks_too_far_from_the_others_are_flagged(event, client, auth):

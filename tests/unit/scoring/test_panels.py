@@ -105,3 +105,11 @@ def test_tally_caps_each_slot_at_what_is_expected():
     panel = heat_panel(RULE, [("A", None), ("B", None)])
     entered, expected = tally(panel, {("theory", 1): 3}, 2)
     assert expected == 2 * 6 and entered == 2
+
+
+def test_a_heat_with_nobody_assigned_expects_what_the_rule_wants_and_counts_every_mark():
+    # theory 1 + style 3 + items 2 + time 1 = 7, as the rule says; a mark by anyone counts
+    panel = heat_panel(RULE, [])
+    assert panel.expected_per_entry() == 7
+    assert mark_verdicts(panel, [("e1", "theory", 1, "X"), ("e1", "theory", 1, "Y")]) \
+        == [None, None]

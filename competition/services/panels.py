@@ -1,0 +1,249 @@
+"""Judging panels from the database: a heat's assignments turned into the one answer of
+competition.scoring.panels ("which judges mark this criterion, how many marks are
+expected"), the check on the mark write path, and the counts every page and export shows.
+
+Marks count when their author is on the criterion's panel, or is an official (anyone who
+is not a judge: the chief judge's corrections and adjustments, the arbitration panel's
+re-scores). Marks of a judge no longer on the panel stay in the database and are shown
+as not counted; they never reach the engine (services.standings filters them).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Entry, Heat, JudgeAssignment, Mark, Role, User
+from ..scoring.panels import (
+    BEYOND_PANEL,
+    NOT_ON_PANEL,
+    HeatPanel,
+    Missing,
+    entry_missing,
+    heat_panel,
+    mark_verdicts,
+    may_mark,
+    tally,
+)
+from .errors import Conflict, Forbidden, _
+from .rules import rule_for
+
+EXPECTING = ("active", "advanced")   # entries that expect marks (not withdrawn, disqualified)
+
+__all__ = ["BEYOND_PANEL", "NOT_ON_PANEL", "HeatPanel", "Missing", "heat_panel_of",
+           "stage_panels", "require_may_mark", "officials", "counted_marks",
+           "heat_counts", "stage_counts", "expects_marks", "judge_names"]
+
+
+def expects_marks(entry: Entry) -> bool:
+    """An entry owed marks: seated and taking part (not withdrawn or disqualified)."""
+    return entry.status in EXPECTING
+
+
+def _assignments(heat_ids: Iterable[int]) -> dict[int, list[tuple[int, list | None]]]:
+    out: dict[int, list] = defaultdict(list)
+    ids = list(heat_ids)
+    if not ids:
+        return out
+    rows = db.session.execute(
+        select(JudgeAssignment.heat_id, JudgeAssignment.user_id, JudgeAssignment.criteria)
+        .where(JudgeAssignment.heat_id.in_(ids)).order_by(JudgeAssignment.id))
+    for heat_id, user_id, criteria in rows:
+        out[heat_id].append((user_id, criteria))
+    return out
+
+
+def heat_panel_of(heat: Heat, rule=None) -> HeatPanel:
+    """The heat's panel (judge keys are user ids), from one query of its assignments."""
+    rule = rule or rule_for(heat.stage.trade)
+    return heat_panel(rule, _assignments([heat.id]).get(heat.id, []))
+
+
+def stage_panels(rule, heat_ids: Iterable[int]) -> dict[int, HeatPanel]:
+    """heat id -> panel for many heats, one query."""
+    ids = list(heat_ids)
+    found = _assignments(ids)
+    return {h: heat_panel(rule, found.get(h, [])) for h in ids}
+
+
+def officials(user_ids: Iterable[int]) -> frozenset:
+    """Of these users, those who are not judges (their marks always count)."""
+    ids = set(user_ids)
+    if not ids:
+        return frozenset()
+    return frozenset(db.session.scalars(select(User.id).where(
+        User.id.in_(ids), User.role != Role.JUDGE.value)))
+
+
+def judge_names(user_ids: Iterable[int]) -> str:
+    """The users' names for a message: 裁判1、裁判2."""
+    ids = list(user_ids)
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    names = [(users[i].display_name or users[i].username) if i in users else str(i)
+             for i in ids]
+    return _(", ").join(names)
+
+
+def require_may_mark(rule, heat: Heat, judge: User, entry_id: int, slot, attempt: int
+                     ) -> None:
+    """The mark write path's panel check: Forbidden (field "criterion") if ``judge`` does
+    not mark the slot's criterion in this heat, naming who does; Conflict (field
+    "criterion") if a one-mark (first-come) criterion was already entered by another
+    judge, naming them."""
+    panel = heat_panel_of(heat, rule)
+    crit = panel.criteria.get(slot.criterion)
+    others: list[int] = []
+    if crit is not None and crit.first_come and not slot.once_per_entry \
+            and judge.id in crit.markers:
+        others = list(db.session.scalars(select(Mark.judge_id).where(
+            Mark.entry_id == entry_id, Mark.criterion == slot.address,
+            Mark.attempt == attempt).order_by(Mark.id)))
+    refusal = may_mark(panel, judge.id, slot.address, others)
+    if refusal is None:
+        return
+    name = rule.criterion(slot.criterion).name
+    if refusal.reason == "full":
+        raise Conflict(_("%(criterion)s takes %(n)d mark(s) and %(judges)s already entered "
+                         "it; ask the chief judge if it needs correcting.",
+                         criterion=name, n=crit.expected,
+                         judges=judge_names(refusal.judges)), "criterion")
+    if refusal.judges:
+        raise Forbidden(_("%(criterion)s is marked by %(judges)s in this heat, not by you.",
+                          criterion=name, judges=judge_names(refusal.judges)), "criterion")
+    raise Forbidden(_("Nobody on this heat's panel marks %(criterion)s; ask the chief judge.",
+                      criterion=name), "criterion")
+
+
+def counted_marks(panel: HeatPanel, marks: list[Mark]) -> dict[int, str | None]:
+    """mark id -> None (counts) or why not (NOT_ON_PANEL, BEYOND_PANEL), for ORM marks of
+    one heat; they are taken oldest first."""
+    ordered = sorted(marks, key=lambda m: m.id)
+    verdicts = mark_verdicts(panel, [(m.entry_id, m.criterion, m.attempt, m.judge_id)
+                                     for m in ordered],
+                             officials({m.judge_id for m in ordered}))
+    return {m.id: v for m, v in zip(ordered, verdicts)}
+
+
+def heat_counts(heat: Heat, rule=None) -> dict:
+    """The heat's marks against its panel, per entry: {"panel", "entries" (the entries that
+    expect marks), "marks" (all of them), "verdicts" (mark id -> None or why not counted),
+    "missing" (entry id -> [Missing]), "entered", "expected"}."""
+    rule = rule or rule_for(heat.stage.trade)
+    panel = heat_panel_of(heat, rule)
+    entries = [e for e in heat.entries if expects_marks(e)]
+    ids = [e.id for e in entries]
+    marks = list(db.session.scalars(select(Mark).where(Mark.entry_id.in_(ids or [0]))
+                                    .order_by(Mark.id)))
+    verdicts = counted_marks(panel, marks)
+    counted: dict[int, list] = defaultdict(list)
+    for m in marks:
+        if verdicts[m.id] is None:
+            counted[m.entry_id].append((m.criterion, m.attempt, m.judge_id))
+    missing = {e: entry_missing(panel, counted.get(e, [])) for e in ids}
+    expected = len(ids) * panel.expected_per_entry()
+    lacking = sum(m.count for ms in missing.values() for m in ms)
+    return {"panel": panel, "entries": entries, "marks": marks, "verdicts": verdicts,
+            "missing": missing, "entered": expected - lacking, "expected": expected}
+
+
+def stage_counts(stage, rule=None) -> tuple[int, int]:
+    """(marks entered, marks expected) over the stage's heats, from counts grouped in the
+    database (the organiser's live page and the exports; cheap enough for every publish).
+    Marks of judges off the panel are not counted; each slot counts at most what it
+    expects (see scoring.panels.tally)."""
+    rule = rule or rule_for(stage.trade)
+    n_entries = dict(db.session.execute(
+        select(Entry.heat_id, func.count(Entry.id))
+        .where(Entry.stage_id == stage.id, Entry.status.in_(EXPECTING),
+               Entry.heat_id.is_not(None)).group_by(Entry.heat_id)).all())
+    if not n_entries:
+        return 0, 0
+    panels = stage_panels(rule, n_entries)
+    rows = db.session.execute(
+        select(Entry.heat_id, Mark.criterion, Mark.attempt, Mark.judge_id,
+               func.count(Mark.id))
+        .join(Entry, Entry.id == Mark.entry_id)
+        .where(Entry.stage_id == stage.id, Entry.status.in_(EXPECTING),
+               Entry.heat_id.is_not(None))
+        .group_by(Entry.heat_id, Mark.criterion, Mark.attempt, Mark.judge_id)).all()
+    chiefs = officials({r[3] for r in rows})
+    grouped: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    for heat_id, address, attempt, judge, n in rows:
+        panel = panels[heat_id]
+        crit = panel.criterion_of(address)
+        if crit is None or not (crit.open or judge in crit.markers or judge in chiefs):
+            continue
+        grouped[heat_id][(address, attempt)] += n
+    entered = expected = 0
+    for heat_id, n in n_entries.items():
+        e, x = tally(panels[heat_id], grouped.get(heat_id, {}), n)
+        entered, expected = entered + e, expected + x
+    return entered, expected
+
+
+# --- the standings' filter (hot path: one mark's recompute) ---------------------------------
+
+COUNTS, SKIP, FIRST_COME = "counts", "skip", "first_come"
+
+
+class StageCheck:
+    """Which marks of a stage reach the engine, cheaply: two small queries (the stage's
+    assignments and the officials), and a verdict per (heat, address, judge) cached here;
+    services.standings keeps each mark row's verdict between computations while the
+    ``signature`` (assignments and officials) is unchanged. A heat with no judges assigned
+    has no panel: its marks count as they are (imported, or entered before assignment)."""
+
+    def __init__(self, rule, assignments: list[tuple], officials: frozenset):
+        self.signature = (tuple(assignments), officials)
+        self.officials = officials
+        by_heat: dict[int, list] = defaultdict(list)
+        for heat_id, user_id, criteria in assignments:
+            by_heat[heat_id].append((user_id, criteria))
+        self.panels = {h: heat_panel(rule, a) for h, a in by_heat.items()}
+        self._cache: dict[tuple, tuple] = {}
+
+    @classmethod
+    def load(cls, rule, stage_id: int) -> "StageCheck":
+        rows = db.session.execute(
+            select(JudgeAssignment.heat_id, JudgeAssignment.user_id, JudgeAssignment.criteria)
+            .join(Heat, Heat.id == JudgeAssignment.heat_id).where(Heat.stage_id == stage_id)
+            .order_by(JudgeAssignment.id)).all()
+        chiefs = frozenset(db.session.scalars(select(User.id).where(
+            User.role != Role.JUDGE.value)))
+        return cls(rule, [(h, u, tuple(c) if c else None) for h, u, c in rows], chiefs)
+
+    def verdict(self, heat_id, address: str, judge) -> str:
+        """COUNTS, SKIP (not on the criterion's panel) or FIRST_COME (counts if among the
+        first expected judges: see first_come())."""
+        if judge in self.officials:
+            return COUNTS
+        key = (heat_id, address)
+        found = self._cache.get(key)
+        if found is None:
+            panel = self.panels.get(heat_id)
+            crit = panel.criterion_of(address) if panel is not None else None
+            slot = panel.slot(address) if panel is not None else None
+            found = self._cache[key] = (
+                None if crit is None else crit.markers,
+                crit is not None and crit.first_come and not (slot and slot.shared))
+        markers, first_come = found
+        if markers is None:
+            return COUNTS
+        if judge not in markers:
+            return SKIP
+        return FIRST_COME if first_come else COUNTS
+
+    def first_come(self, later: list[tuple]) -> list:
+        """Of first-come marks given as (mark id, heat id, MarkIn), the ones that count:
+        per entry, address and attempt the first ``expected`` distinct judges' marks."""
+        out, holders = [], {}
+        for _id, heat_id, m in sorted(later, key=lambda t: t[0]):
+            crit = self.panels[heat_id].criterion_of(m.criterion)
+            got = holders.setdefault((m.entry, m.criterion, m.attempt), [])
+            if m.judge in got or len(got) < crit.expected:
+                if m.judge not in got:
+                    got.append(m.judge)
+                out.append(m)
+        return out
