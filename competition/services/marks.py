@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Entry, Heat, Mark, User
-from .heats import Conflict, Forbidden, JudgingError, _, audit, heat_trade, judging_criteria, require_assignment
+from .heats import Conflict, JudgingError, _, audit, heat_trade, require_assignment
 from .mark_common import (
     CHANGED,
     MarkResult,
@@ -43,6 +43,7 @@ from .mark_corrections import UNSET as UNSET
 from .mark_corrections import correct_mark as correct_mark
 from .mark_corrections import record_appeal_decision as record_appeal_decision
 from .mark_values import bounded_value, checked_attempt, checked_client_id, checked_note, checked_seq
+from .panels import require_may_mark
 from .rules import rule_for
 
 # Looked up through this module's globals (a test replaces them to force a race).
@@ -58,8 +59,7 @@ def validate_mark_for(judge: User, entry: Entry, heat: Heat, rule, assignment, *
     if not isinstance(address, str) or not address:
         raise JudgingError(_("Name the criterion."), "criterion")
     stored, slot = checked_value(rule, address, text, attempt)
-    if slot.criterion not in judging_criteria(rule, assignment):
-        raise Forbidden(_("You are not assigned to this criterion."), "criterion")
+    require_may_mark(rule, heat, judge, entry.id, slot, attempt)   # the heat's panel
     if entry.status == "withdrawn":
         raise Conflict(_("This contestant has withdrawn."), "entry_id")
     if heat.locked:
