@@ -66,8 +66,13 @@ def to_local(moment: datetime | None, comp=None) -> datetime | None:
     return as_utc(moment).astimezone(zone(comp))
 
 
+def _utc_now() -> datetime:
+    """The current time (a seam for tests that need a time near midnight)."""
+    return datetime.now(timezone.utc)
+
+
 def local_now(comp=None) -> datetime:
-    return datetime.now(timezone.utc).astimezone(zone(comp))
+    return _utc_now().astimezone(zone(comp))
 
 
 def local_today(comp=None) -> date:

@@ -7,7 +7,7 @@ The generators in exports/ are pure; this module turns the database and the stan
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Iterable
 
 from sqlalchemy import select
@@ -26,6 +26,7 @@ from exports.data import (
 
 from ..extensions import db
 from ..models import Competition, Entry, Heat, Mark, Stage, Trade, User
+from ..timefmt import local_now, local_today, to_local
 from .certificates import (  # noqa: F401  (one import for the web layer and the CLI)
     Awarded,
     DocumentError,
@@ -201,20 +202,14 @@ def results_data(comp: Competition, progress=None) -> ResultsData:
         if progress:
             progress(n)
     return ResultsData(comp.name, trades, comp.organiser,
-                       _local(datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M"))
+                       local_now(comp).strftime("%Y-%m-%d %H:%M"))
 
 
 def _local(moment: datetime) -> datetime:
-    """A stored time in the venue's time zone (BABEL_DEFAULT_TIMEZONE, Asia/Shanghai by
-    default), not the server's: a Debian server often runs on UTC, which put the workbook's
-    "generated at" and a heat's start 8 hours early, and dates a day off after 16:00 UTC."""
-    from zoneinfo import ZoneInfo
-
-    from flask import current_app, has_app_context
-    name = (current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None)
-    if moment.tzinfo is None:   # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(ZoneInfo(name or "Asia/Shanghai"))
+    """A stored time in the competition's time zone (timefmt), not the server's: a Debian
+    server often runs on UTC, which put the workbook's "generated at" and a heat's start 8
+    hours early, and dates a day off after 16:00 UTC."""
+    return to_local(moment)
 
 
 def write_results_workbook(comp: Competition, out, data: ResultsData | None = None) -> None:
@@ -228,8 +223,7 @@ def write_trade_workbook(trade: Trade, out) -> None:
     from exports.workbooks import write_results_workbook as write
     comp = trade.competition
     write(ResultsData(comp.name, [trade_workbook_results(trade, with_marks=True)],
-                      comp.organiser,
-                      _local(datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M")), out)
+                      comp.organiser, local_now(comp).strftime("%Y-%m-%d %H:%M")), out)
 
 
 # --- bulletins and score sheets ----------------------------------------------------------
@@ -243,7 +237,7 @@ def bulletin_data(trade: Trade, published_on: date | None = None,
     comp = trade.competition
     conf = (comp.settings or {}).get("bulletin", {})
     published_on = published_on or (_local(trade.results_published_at).date()
-                                    if trade.results_published_at else date.today())
+                                    if trade.results_published_at else local_today(comp))
     if not appeal_deadline:
         due = published_on + timedelta(days=int(conf.get("appeal_days", 3)))
         appeal_deadline = f"{chinese_date(due)}{conf.get('appeal_time', '17:00')}"

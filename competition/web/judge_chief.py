@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
@@ -21,6 +20,7 @@ from ..services.conflicts import ConflictOfInterest
 from ..services.login_tokens import TOKEN_HOURS, issue_tokens, trade_judges
 from ..services.rules import rule_for
 from ..services.scoresheets import entry_mark_verdicts, heat_discrepancies, heat_entries, heat_summary
+from ..timefmt import local_now
 from .auth import roles_required
 from .judge import bp
 from .judge_qr import qr_svg
@@ -253,7 +253,7 @@ def chief_audit_export(heat_id: int, fmt: str):
     """The heat's audit log as CSV (UTF-8 with BOM, opens in Excel) or xlsx."""
     heat = _heat_for_viewer(heat_id)
     rows = _audit_rows(heat)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    stamp = local_now().strftime("%Y%m%d-%H%M")
     name = f"audit-heat{heat.id}-{stamp}.{fmt}"
     from exports.cells import csv_safe, safe_row
     if fmt == "csv":

@@ -6,7 +6,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import Competition, Promotion, Trade, utcnow
+from ...models import Competition, Promotion, Trade
+from ...timefmt import local_today
 from .decisions import PromotionError, competition_ladder, trade_finishers
 from .lists import refresh_review_flags
 
@@ -80,7 +81,7 @@ def export_data(comp: Competition, trade: Trade | None = None):
             total=f.total if f else None, reason=p.reason))
     bodies = tuple(b for b in (comp.organiser or "").replace("　", " ").split() if b)
     return PromotionListData(competition=comp.name, rows=out, bodies=bodies,
-                             date=utcnow().date(), notes=notes)
+                             date=local_today(comp), notes=notes)
 
 
 def write_exports(comp: Competition, out_dir: str | Path, trade: Trade | None = None
