@@ -126,6 +126,7 @@ def js_strings() -> dict:
                           "is opened again). For reloads without network, use the venue's "
                           "https address (ask the organiser)."),
         "keep_open": _("No connection: keep this page open; do not reload it."),
+        "venue_link": _("Install the venue certificate on this tablet →"),
         "unsent_logout": _("{n} marks have not reached the server yet. They stay on this "
                            "tablet and are sent when you sign in again. Sign out anyway?"),
     }

@@ -233,6 +233,8 @@ def test_over_plain_http_the_open_page_works_offline_and_a_reload_loses_no_mark(
     assert "不要刷新" in page.inner_text("#sync-note")
     page.click("#unsent-toggle")
     assert "http" in page.inner_text("#offline-note")
+    # this server offers HTTPS too: the note links to the certificate page
+    assert page.get_attribute("#venue-link", "href") == "/venue/"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "tablet-offline-http-1024x768.png"))
     page.click("#sync-panel-close")

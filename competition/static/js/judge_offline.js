@@ -25,9 +25,21 @@
   var capable = !!(SW && window.isSecureContext && 'serviceWorker' in navigator);
   bar.classList.toggle('offline-capable', capable);
 
+  var VENUE = bar.getAttribute('data-venue');   // this server offers HTTPS too
   function note() {
     var el = document.getElementById('offline-note');
-    if (el) { el.textContent = capable ? t('offline_ready') : t('offline_http'); }
+    if (el) {
+      el.textContent = capable ? t('offline_ready') : t('offline_http');
+      if (!capable && VENUE) {
+        var a = document.createElement('a');
+        a.href = VENUE;
+        a.id = 'venue-link';
+        a.className = 'button venue-link';
+        a.textContent = t('venue_link');
+        el.appendChild(document.createElement('br'));
+        el.appendChild(a);
+      }
+    }
     if (!capable && !Q.reachable()) {
       var sync = document.getElementById('sync-note');
       if (sync) { sync.textContent = t('keep_open'); }
