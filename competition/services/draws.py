@@ -390,6 +390,7 @@ class AdvancementPreview:
     result: Advancement
     rows: list      # scoring rows, best first
     entries: dict   # str(entry id) -> Entry
+    state: object = None   # services.stage_final.StageState: heats not signed off...
 
 
 def next_stage_of(stage: Stage) -> Stage | None:
@@ -409,19 +410,31 @@ def preview_advancement(stage: Stage, rule: dict) -> AdvancementPreview:
     except AdvancementError as err:
         raise ServiceError(_("The advancement rule is not usable: %(why)s", why=str(err)),
                            "rule") from None
+    from .stage_final import stage_state
     return AdvancementPreview(stage, next_stage_of(stage), rule, result,
-                              list(ts.standings.rows), ts.entries)
+                              list(ts.standings.rows), ts.entries, stage_state(stage))
 
 
 def confirm_advancement(stage: Stage, rule: dict, user: User | None,
-                        expected: list[int] | None = None) -> list[Entry]:
+                        expected: list[int] | None = None,
+                        accept_unfinal: bool = False) -> list[Entry]:
     """Enter the advancing entrants into the next stage, as the organiser confirmed them.
     ``expected`` is the list the organiser saw: if the standings changed since, Conflict.
-    Raises Conflict when there is no next stage or it already has entries."""
+    From a stage whose heats are not all signed off (services.stage_final), only with
+    ``accept_unfinal`` (the page's tick, the CLI's flag): what was not final goes into the
+    audit row. Raises Conflict when there is no next stage or it already has entries, or
+    (field "accept_unfinal") when the results are not final and that was not accepted."""
     preview = preview_advancement(stage, rule)
     nxt = preview.next_stage
     if nxt is None:
         raise Conflict(_("There is no next stage; add one first."), None)
+    state = preview.state
+    if not state.final and not accept_unfinal:
+        raise Conflict(_("The results of this stage are not final: %(n)d heat(s) not signed "
+                         "off (%(heats)s), %(m)d contestant(s) not scored yet. Tick the box "
+                         "to confirm the list all the same.", n=len(state.open_heats),
+                         heats=", ".join(state.open_heats), m=state.unscored_open),
+                       "accept_unfinal")
     if db.session.scalar(select(func.count(Entry.id)).where(Entry.stage_id == nxt.id)):
         raise Conflict(_("The next stage already has entries."), None)
     keys = list(preview.result.advancing)
@@ -441,7 +454,9 @@ def confirm_advancement(stage: Stage, rule: dict, user: User | None,
           competition_id=stage.trade.competition_id, trade_id=stage.trade_id,
           new={"rule": rule, "advancing": keys, "next_stage": nxt.id,
                "tied_at_cut": list(preview.result.tied_at_cut),
-               "tie_rule": preview.result.tie_rule})
+               "tie_rule": preview.result.tie_rule,
+               # the organiser ticked that they know the results were not final
+               **({"results_not_final": state.problems()} if not state.final else {})})
     db.session.commit()
     from .standings import trade_changed
     trade_changed(stage.trade_id)

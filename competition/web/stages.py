@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,7 +19,6 @@ from ..services import brackets as bracket_svc
 from ..services import draws as svc
 from ..services import seating
 from ..services.registration import ServiceError
-from ..timefmt import zone
 from .auth import roles_required
 from .lookup import trade_or_404 as _trade
 
@@ -93,7 +93,8 @@ def add_heat(stage_id: int):
     text = (request.form.get("starts_at") or "").strip()
     try:
         if text:  # typed in the venue's local time; stored in UTC
-            starts = datetime.fromisoformat(text).replace(tzinfo=zone()).astimezone(timezone.utc)
+            local = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
+            starts = datetime.fromisoformat(text).replace(tzinfo=local).astimezone(timezone.utc)
         svc.create_heat(stage, request.form.get("name", ""),
                         request.form.get("workstations", type=int) or 0, current_user,
                         venue=request.form.get("venue", ""), starts_at=starts)
@@ -297,8 +298,9 @@ def confirm_advancement(stage_id: int):
     stage = _stage(stage_id)
     expected = [int(x) for x in request.form.getlist("entry") if x.isdigit()]
     try:
-        created = svc.confirm_advancement(stage, _rule_from(request.form), current_user,
-                                          expected=expected)
+        created = svc.confirm_advancement(
+            stage, _rule_from(request.form), current_user, expected=expected,
+            accept_unfinal=request.form.get("accept_unfinal") == "1")
         flash(_("%(n)d entrants advance to the next stage.", n=len(created)))
     except ServiceError as err:
         db.session.rollback()
