@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,6 +18,7 @@ from ..services import brackets as bracket_svc
 from ..services import draws as svc
 from ..services import seating
 from ..services.registration import ServiceError
+from ..timefmt import zone
 from .auth import roles_required
 from .lookup import trade_or_404 as _trade
 
@@ -93,8 +93,7 @@ def add_heat(stage_id: int):
     text = (request.form.get("starts_at") or "").strip()
     try:
         if text:  # typed in the venue's local time; stored in UTC
-            local = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
-            starts = datetime.fromisoformat(text).replace(tzinfo=local).astimezone(timezone.utc)
+            starts = datetime.fromisoformat(text).replace(tzinfo=zone()).astimezone(timezone.utc)
         svc.create_heat(stage, request.form.get("name", ""),
                         request.form.get("workstations", type=int) or 0, current_user,
                         venue=request.form.get("venue", ""), starts_at=starts)
