@@ -183,3 +183,14 @@ def test_no_part_lies_outside_its_declared_bounds_unless_the_row_says_so(spec, s
     else:
         assert score == parts
     assert describe(r)   # every rule can state its bounds
+
+
+def test_every_trade_rule_states_its_bounds_and_none_is_held_undeclared():
+    from pathlib import Path
+
+    from competition.rules import load_rule
+    files = sorted((Path(__file__).parents[3] / "scoring_rules").glob("*.toml"))
+    lines = [line for f in files for line in describe(load_rule(f, strict=True))]
+    assert len(files) == 41 and not [line for line in lines if "undeclared" in line]
+    # the four trades with a chief judge's adjustment are capped at their max, and say so
+    assert sum("capped at 100 (weighted mode" in line for line in lines) == 4
