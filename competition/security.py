@@ -32,8 +32,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
-    "Cross-Origin-Opener-Policy": "same-origin",
 }
+# (No Cross-Origin-Opener-Policy: browsers ignore it on plain-http LAN addresses and say
+# so in the console of every page.)
 
 
 def ensure_secret_key(app: Flask) -> None:
@@ -60,8 +61,9 @@ def add_security_headers(response):
 def same_site_origin(allowed: list[str]):
     """engineio's cors_allowed_origins callable: an Origin is accepted when it names the
     host the request was sent to (the venue's LAN address is not known in advance), or
-    is one of ``allowed``. A request without Origin (not a browser) passes engineio
-    before this is asked."""
+    is one of ``allowed``. Host names are compared, not ports: nginx's ``Host $host``
+    drops a non-standard port, and another port of the same machine is the venue's own.
+    A request without Origin (not a browser) passes engineio before this is asked."""
     extra = {o.rstrip("/") for o in allowed}
 
     def check(origin: str | None, environ: dict | None = None) -> bool:
@@ -70,12 +72,24 @@ def same_site_origin(allowed: list[str]):
         if "*" in extra or origin.rstrip("/") in extra:
             return True
         environ = environ or {}
-        parts = urlsplit(origin)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        try:
+            parts = urlsplit(origin)
+            name = parts.hostname
+        except ValueError:
             return False
-        hosts = {environ.get("HTTP_HOST", "")}
+        if parts.scheme not in ("http", "https") or not name:
+            return False
+        hosts = [environ.get("HTTP_HOST", "")]
         forwarded = environ.get("HTTP_X_FORWARDED_HOST")
         if forwarded:
-            hosts.add(forwarded.split(",")[0].strip())
-        return parts.netloc.lower() in {h.lower() for h in hosts if h}
+            hosts.append(forwarded.split(",")[0].strip())
+        return name in {_hostname(h) for h in hosts if h}
     return check
+
+
+def _hostname(host: str) -> str | None:
+    """"192.168.1.10:5000" -> "192.168.1.10"; "[::1]:5000" -> "::1"; lower case."""
+    try:
+        return urlsplit("//" + host).hostname
+    except ValueError:
+        return None

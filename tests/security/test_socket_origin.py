@@ -95,7 +95,10 @@ def test_a_client_without_origin_is_no_browser_and_connects(app, server):
 @pytest.mark.parametrize("origin,host,forwarded,extra,ok", [
     ("http://192.168.1.10:5000", "192.168.1.10:5000", None, [], True),
     ("http://192.168.1.10:5000", "192.168.1.11:5000", None, [], False),
-    ("http://192.168.1.10", "192.168.1.10:5000", None, [], False),   # another port
+    ("http://192.168.1.10:8080", "192.168.1.10", None, [], True),   # nginx drops the port
+    ("http://[::1]:5000", "[::1]:5000", None, [], True),
+    ("http://192.168.1.100:5000", "192.168.1.10:5000", None, [], False),
+    ("http://192.168.1.10.evil.example", "192.168.1.10:5000", None, [], False),
     ("https://scores.example", "127.0.0.1:8001", "scores.example", [], True),  # nginx
     ("https://Scores.Example", "scores.example", None, [], True),
     ("http://screens.example", "192.168.1.10:5000", None, ["http://screens.example"], True),
