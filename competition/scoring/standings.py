@@ -18,6 +18,7 @@ from .entries import by_entry, finalize_relative, merged_parts, score_entries
 from .kinds import VETO_ORDER, Part
 from .lots import LotDraw
 from .ranking import assign_awards, rank_rows
+from .transform import RemarkNote
 
 
 @dataclass
@@ -45,6 +46,12 @@ class Row:
     # to its min/max) and components (floored at 0, or stopped at a capped max)
     capped: tuple[str, ...] = ()
     by_lot: bool = False        # its rank among equal entries was decided by lot
+
+    @property
+    def remark(self) -> tuple[str, ...]:
+        """Criteria whose panel must re-mark this entry (marks beyond max_spread)."""
+        return tuple(dict.fromkeys(n.criterion for n in self.notes
+                                   if isinstance(n, RemarkNote)))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly: decimals as strings ("contributions" only when the rule rounds
@@ -95,8 +102,10 @@ class Standings:
     @property
     def warnings(self) -> dict[str, int]:
         """What the chief should look at, counted (only non-zero counts): "capped" rows
-        with a part held to its bounds, "lot_undecided" ties waiting for a lot seed."""
+        with a part held to its bounds, "remark" rows a panel must re-mark (max_spread),
+        "lot_undecided" ties waiting for a lot seed."""
         counts = {"capped": sum(1 for r in self.rows if r.capped),
+                  "remark": sum(1 for r in self.rows if r.remark),
                   "lot_undecided": sum(1 for d in self.lots if not d.decided)}
         return {k: v for k, v in counts.items() if v}
 

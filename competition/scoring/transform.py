@@ -67,6 +67,11 @@ def per_judge(crit: Any, marks: list, values: list) -> tuple[list, tuple, bool]:
     return values, notes, complete
 
 
+class RemarkNote(str):
+    """A row note saying a panel must re-mark (Row.remark, Standings.warnings["remark"])."""
+    criterion: str = ""
+
+
 def spread_note(crit: Any, values: list[Decimal]) -> str | None:
     """A note when the marks differ by more than max_spread (the panel must re-mark)."""
     if len(values) < 2:
@@ -74,8 +79,10 @@ def spread_note(crit: Any, values: list[Decimal]) -> str | None:
     spread = max(values) - min(values)
     if spread <= crit.max_spread:
         return None
-    return (f"{crit.id}: marks {', '.join(str(v) for v in values)} differ by {spread}, "
-            f"more than {crit.max_spread}: re-mark")
+    note = RemarkNote(f"{crit.id}: marks {', '.join(str(v) for v in values)} differ by "
+                      f"{spread}, more than {crit.max_spread}: re-mark")
+    note.criterion = crit.id
+    return note
 
 
 @dataclass(frozen=True)

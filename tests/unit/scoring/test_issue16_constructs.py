@@ -233,6 +233,10 @@ def test_marks_outside_the_spread_leave_the_row_incomplete_with_a_note():
                                       ("e", "b", "2", "x3"))).row("e")
     assert row.complete is False
     assert "b: marks 0, 2, 2 differ by 2, more than 1: re-mark" in row.notes
+    assert row.remark == ("b",)
+    st = compute_standings(WS, marks(("e", "b", "0", "x1"), ("e", "b", "2", "x2"),
+                                     ("e", "b", "2", "x3"), ("f", "b", "1", "x1")))
+    assert (st.warnings, st.row("f").remark) == ({"remark": 1}, ())
     assert row.criteria["b"] == (Decimal(4) / 9 * 4).quantize(D("0.01"))
 
 
