@@ -9,6 +9,7 @@
     export sample-certificate --out FILE.pdf [--layout LAYOUT.json]
     export clean-jobs [--days 7]       (delete old background jobs' files)
     export report FILE.pdf             (赛事总结: the event report)
+    export tickets FILE.pdf [--trade CODE]   (准考证: admission tickets)
 """
 from __future__ import annotations
 
@@ -216,3 +217,28 @@ def report_cmd(file, competition_code):
     comp = _competition(competition_code)
     trades = render_report(report_data(comp), file)
     click.echo(f"wrote {file}: {trades} trade(s)")
+
+
+@export_cli.command("tickets")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.option("--trade", "trade_code", default=None, help="Trade code (default: every trade).")
+@click.option("--base-url", default=None,
+              help="Address in the QR codes (default: PUBLIC_BASE_URL or this PC's LAN address).")
+@competition_option
+@with_appcontext
+def tickets_cmd(file, trade_code, base_url, competition_code):
+    """Admission tickets (准考证) of every seated contestant, two to an A4 page."""
+    from exports.tickets import render_tickets
+
+    from .services.tickets import tickets_data
+    comp = _competition(competition_code)
+    trade = _trade(comp, trade_code) if trade_code else None
+    tickets = tickets_data(comp, trade, base_url)
+    with click.progressbar(length=len(tickets), label="tickets") as bar:
+        done = [0]
+
+        def progress(n):
+            bar.update(n - done[0])
+            done[0] = n
+        render_tickets(tickets, file, progress=progress)
+    click.echo(f"wrote {file}: {len(tickets)} ticket(s)")

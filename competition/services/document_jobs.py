@@ -27,7 +27,8 @@ from . import documents as docs
 log = logging.getLogger(__name__)
 KIND = "certificates"
 RESULTS_KIND = "results"
-KINDS = (KIND, RESULTS_KIND)
+TICKETS_KIND = "tickets"
+KINDS = (KIND, RESULTS_KIND, TICKETS_KIND)
 PROGRESS_EVERY = 50
 
 
@@ -46,6 +47,16 @@ def start_results_job(comp: Competition, user: User | None, *,
     """Record a results-workbook job for ``comp`` and start it."""
     job = Job(kind=RESULTS_KIND, status="queued", created_by_id=user.id if user else None,
               params={"competition_id": comp.id})
+    return _start(job, run_in_thread)
+
+
+def start_tickets_job(comp: Competition, trade: Trade | None, user: User | None, *,
+                      run_in_thread: bool = True) -> Job:
+    """Record an admission-ticket batch (准考证) for ``trade`` or every trade and start it.
+    The check-in address in the QR codes is fixed now (the thread has no request)."""
+    job = Job(kind=TICKETS_KIND, status="queued", created_by_id=user.id if user else None,
+              params={"competition_id": comp.id, "trade_id": trade.id if trade else None,
+                      "base_url": docs.base_url()})
     return _start(job, run_in_thread)
 
 
@@ -71,7 +82,7 @@ def run_job(app: Flask, job_id: int) -> None:
     with app.app_context():
         try:
             kind = db.session.get(Job, job_id).kind
-            (_run_results if kind == RESULTS_KIND else _run)(job_id)
+            {RESULTS_KIND: _run_results, TICKETS_KIND: _run_tickets}.get(kind, _run)(job_id)
         except Exception:  # noqa: BLE001 - record any failure on the job, then stop
             log.exception("job %s failed", job_id)
             db.session.rollback()
@@ -125,6 +136,23 @@ def _run_results(job_id: int) -> None:
     docs.write_results_workbook(comp, path, data=data)
     _set(job_id, status="done", progress=len(trades), result_path=str(path),
          finished_at=utcnow())
+
+
+def _run_tickets(job_id: int) -> None:
+    from exports.tickets import render_tickets
+
+    from .tickets import tickets_data
+    job = db.session.get(Job, job_id)
+    params = job.params or {}
+    comp = db.session.get(Competition, params["competition_id"])
+    trade = db.session.get(Trade, params["trade_id"]) if params.get("trade_id") else None
+    tickets = tickets_data(comp, trade, params.get("base_url"))
+    _set(job_id, status="running", total=len(tickets), progress=0, params={**params, "phase": "render"})
+    path = docs.export_dir() / "jobs" / f"tickets-{job_id}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    render_tickets(tickets, path, font_path=current_app.config.get("CJK_FONT_PATH"),
+                   progress=lambda n: _set(job_id, progress=n), progress_every=PROGRESS_EVERY * 4)
+    _set(job_id, status="done", progress=len(tickets), result_path=str(path), finished_at=utcnow())
 
 
 def _set(job_id: int, **values) -> None:

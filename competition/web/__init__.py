@@ -41,3 +41,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(analysis.bp)
     from . import schedule  # the event's schedule across trades and venues (issue 18)
     app.register_blueprint(schedule.bp)
+    from . import tickets  # admission tickets' check-in page, contestants' look-up (issue 18)
+    app.register_blueprint(tickets.bp)

@@ -252,6 +252,9 @@ def job_download(job_id: int):
     if job.kind == jobs.RESULTS_KIND:
         return send_file(job.result_path, mimetype=XLSX, as_attachment=True,
                          download_name=f"成绩表-{job.id}.xlsx")
+    if job.kind == jobs.TICKETS_KIND:
+        return send_file(job.result_path, mimetype=PDF, as_attachment=True,
+                         download_name=f"准考证-{job.id}.pdf")
     return send_file(job.result_path, mimetype=PDF, as_attachment=True,
                      download_name=f"获奖证书-{job.id}.pdf")
 

@@ -2,14 +2,16 @@
 conflicts first; downloads as a workbook and a printable PDF (日程表)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from exports.schedule import ScheduleLine, schedule_pdf, schedule_workbook
 
 from ..models import Role
+from ..services import document_jobs as jobs
 from ..services.schedule import competition_schedule
 from .auth import roles_required
-from .lookup import competition_or_404
+from .lookup import competition_or_404, trade_or_404
 
 bp = Blueprint("schedule", __name__, url_prefix="/admin/schedule")
 VIEWS = ("day", "venue", "list")
@@ -43,6 +45,17 @@ def pdf():
     by = "venue" if request.args.get("by") == "venue" else "day"
     return _download(schedule_pdf(s.competition.name, _groups(s, by)), "application/pdf",
                      f"{s.competition.name}-日程表.pdf")
+
+
+@bp.post("/tickets")
+@roles_required(Role.ORGANISER)
+def tickets():
+    """Admission tickets (准考证) of one trade or of every trade, as a background job."""
+    comp = competition_or_404()
+    code = request.form.get("trade") or None
+    trade = trade_or_404(code) if code else None
+    job = jobs.start_tickets_job(comp, trade, current_user)
+    return redirect(url_for("documents.job_page", job_id=job.id))
 
 
 def _download(data: bytes, mimetype: str, name: str) -> Response:

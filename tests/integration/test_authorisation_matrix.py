@@ -76,6 +76,7 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("promotions.*", {ORG}),
     ("backup_admin.*", {ORG}),                    # backups hold every ID number
     ("schedule.*", {ORG}),                        # the event's schedule and its downloads
+    ("tickets.*", EVERYONE),                      # a ticket's page (signed token), the look-up
     ("analysis.index", {ORG}),                    # every trade, cross-trade and employer scale
     ("analysis.report_pdf", {ORG}),               # the event report (赛事总结)
     ("analysis.workbook", {ORG}),                 # the analysis workbook
