@@ -28,9 +28,10 @@ from .errors import NotFound, _
 MAX_ID = 2 ** 31 - 1
 
 
-def lock_heat_row(heat_id) -> Heat:
+def lock_heat_row(heat_id, *, load: bool = True) -> Heat | None:
     """Take the heat's write lock for the current transaction and return the heat, read
-    fresh. NotFound (field "heat_id") if there is no such heat."""
+    fresh (None with ``load=False``). NotFound (field "heat_id") if there is no such
+    heat."""
     if isinstance(heat_id, bool) or not isinstance(heat_id, int) or not 0 < heat_id <= MAX_ID:
         raise NotFound(_("No such heat."), "heat_id")
     conn = db.session.connection()
@@ -45,7 +46,7 @@ def lock_heat_row(heat_id) -> Heat:
     if found is None:
         raise NotFound(_("No such heat."), "heat_id")
     db.session.expire_all()
-    return db.session.get(Heat, heat_id)
+    return db.session.get(Heat, heat_id) if load else None
 
 
 def marks_snapshot(heat_id: int) -> dict:

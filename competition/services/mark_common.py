@@ -126,11 +126,21 @@ def entry_and_heat(entry_id) -> tuple[Entry, Heat]:
 
 
 def locked_entry(entry_id) -> tuple[Entry, Heat]:
-    """The entry and its heat, with the heat's row lock taken and both read fresh."""
-    _entry, heat = entry_and_heat(entry_id)
-    lock_heat_row(heat.id)
-    entry, heat = entry_and_heat(entry_id)
-    return entry, heat
+    """The entry and its heat, with the heat's row lock taken and both read fresh (the
+    entry's heat is read again under the lock: a contestant moved meanwhile is followed)."""
+    for _attempt in range(3):
+        valid = isinstance(entry_id, int) and not isinstance(entry_id, bool) \
+            and 0 < entry_id <= MAX_ID
+        heat_id = db.session.scalar(select(Entry.heat_id).where(Entry.id == entry_id)) \
+            if valid else None
+        if heat_id is None:
+            raise NotFound(_("No such entry."), "entry_id")
+        lock_heat_row(heat_id, load=False)
+        entry, heat = entry_and_heat(entry_id)
+        if heat.id == heat_id:
+            return entry, heat
+        db.session.rollback()        # moved to another heat before we locked: follow it
+    raise NotFound(_("No such entry."), "entry_id")
 
 
 def same_value(a: str, b: str) -> bool:
