@@ -178,3 +178,23 @@ def fmt_num(value, places: int = 2) -> str:
 
 def fmt_pct(value) -> str:
     return "—" if value is None else f"{float(value) * 100:.1f}%"
+
+
+def progress_by_day(trade: Trade) -> dict:
+    """The trade's progress over the event's days (the competition's time zone): marks
+    entered each day, and heats signed off by the end of each day (of all its heats)."""
+    from ..models import Heat, Stage
+    from ..timefmt import local_date
+    comp = trade.competition
+    marks: dict = {}
+    for (created,) in db.session.execute(
+            select(Mark.created_at).join(Entry, Entry.id == Mark.entry_id).join(Stage, Stage.id == Entry.stage_id)
+            .where(Stage.trade_id == trade.id)):
+        day = local_date(created, comp)
+        marks[day] = marks.get(day, 0) + 1
+    heats = db.session.execute(select(Heat.locked_at).join(Stage, Stage.id == Heat.stage_id)
+                               .where(Stage.trade_id == trade.id)).all()
+    locked = sorted(local_date(at, comp) for (at,) in heats if at is not None)
+    days = sorted(set(marks) | set(locked))
+    return {"days": [d.isoformat() for d in days], "marks": [marks.get(d, 0) for d in days],
+            "signed_off": [sum(1 for x in locked if x <= d) for d in days], "heats": len(heats)}

@@ -12,7 +12,15 @@ from exports.analysis_workbook import analysis_workbook
 from exports.report import render_report
 
 from ..models import Role
-from ..services.analysis import award_cutoffs, competition_analysis, finding_words, fmt_num, fmt_pct, trade_analysis
+from ..services.analysis import (
+    award_cutoffs,
+    competition_analysis,
+    finding_words,
+    fmt_num,
+    fmt_pct,
+    progress_by_day,
+    trade_analysis,
+)
 from ..services.heats import may_view
 from ..services.report import analysis_sheets, report_data
 from .auth import roles_required
@@ -62,6 +70,7 @@ def trade(code: str):
     if not may_view(current_user, t):
         abort(403)
     a = trade_analysis(t)
+    a.progress = progress_by_day(t)
     return render_template("analysis/trade.html", a=a, charts=trade_charts(a), words=finding_words)
 
 
@@ -82,6 +91,13 @@ def index_charts(report) -> dict:
 
 
 def trade_charts(a) -> dict:
+    return {**_totals_and_criteria(a), "chart-progress": {
+        "kind": "progress", "title": _("Progress over the event's days"),
+        "bars": _("Marks entered"), "line": _("Heats signed off (of %(n)d)", n=a.progress["heats"]),
+        **a.progress}}
+
+
+def _totals_and_criteria(a) -> dict:
     """The distribution of totals with the award cut-offs, and each criterion's rate."""
     top = max([100, *(int(t) for t in a.finishers.values())])
     bins = (top + 9) // 10

@@ -19,7 +19,7 @@ def test_the_chief_sees_the_charts_and_the_findings(app, live_server, new_page, 
     page = new_page(*size)
     sign_in(page, live_server.url, ev["chief"].username)
     page.goto(f"{live_server.url}/admin/analysis/mini")
-    for chart in ("chart-totals", "chart-criteria"):
+    for chart in ("chart-totals", "chart-criteria", "chart-progress"):
         page.wait_for_selector(f"div[data-chart='{chart}'] svg")
     assert "6 次高于、0 次低于" in page.inner_text("#findings")
     # the award cut-offs are drawn on the distribution

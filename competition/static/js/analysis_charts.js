@@ -37,7 +37,21 @@
     };
   }
 
-  var kinds = { hbar: hbar, histogram: histogram };
+  function progress(spec) {
+    return {
+      title: { text: spec.title, textStyle: { fontSize: 14 } },
+      legend: { bottom: 0, data: [spec.bars, spec.line] },
+      grid: { left: 8, right: 8, top: 40, bottom: 36, containLabel: true },
+      xAxis: { type: "category", data: spec.days },
+      yAxis: [{ type: "value", minInterval: 1 },
+              { type: "value", minInterval: 1, max: spec.heats || null }],
+      tooltip: { trigger: "axis" },
+      series: [{ name: spec.bars, type: "bar", data: spec.marks, itemStyle: { color: BAR } },
+               { name: spec.line, type: "line", yAxisIndex: 1, data: spec.signed_off, itemStyle: { color: CUT } }]
+    };
+  }
+
+  var kinds = { hbar: hbar, histogram: histogram, progress: progress };
   document.querySelectorAll("div.chart[data-chart]").forEach(function (div) {
     var source = document.getElementById(div.getAttribute("data-chart"));
     if (!source) { return; }
