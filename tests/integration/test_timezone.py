@@ -113,3 +113,21 @@ def test_documents_carry_beijing_dates(event, far_away):
     event.settings = {**(event.settings or {}), "timezone": "Europe/London"}
     db.session.commit()
     assert docs.results_data(event).generated_at == "2026-12-07 17:30"
+
+
+def test_a_heat_start_typed_by_the_organiser_is_beijing_time(app, client, auth, far_away):
+    from competition.models import Stage
+    comp = Competition(code="T", name="测试赛", year=2026)
+    lathe = Trade(competition=comp, code="lathe", name="车工", rule_file="lathe.toml",
+                  rule_text="")
+    stage = Stage(trade=lathe, name="决赛")
+    db.session.add_all([comp, lathe, stage])
+    db.session.commit()
+    create_user("org", Role.ORGANISER)
+    auth.login("org")
+    client.post(f"/admin/stages/{stage.id}/heats", data={
+        "name": "第一场", "workstations": "10", "starts_at": "2026-12-08T01:30"})
+    heat = db.session.scalar(select(Heat).where(Heat.stage_id == stage.id))
+    assert timefmt.as_utc(heat.starts_at) == NOW
+    page = client.get(f"/admin/trades/{lathe.code}/stages").get_data(as_text=True)
+    assert "2026-12-08 01:30" in page
