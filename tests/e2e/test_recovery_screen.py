@@ -39,3 +39,35 @@ def test_a_screen_opened_during_an_outage_shows_the_standings_once_the_database_
                            timeout=20000)
     assert page.evaluate("window.__noReload") is True
     assert page.is_hidden("#lost")
+
+
+def test_the_organisers_live_page_reconnects_after_a_refusal_during_an_outage(
+        app, live_server, new_page, caplog):
+    """Its connection asks for the organiser's view, which the server cannot check while
+    the database is unreachable: refused ("unavailable"), and socket.io does not retry a
+    refusal on its own; the page does, with backoff."""
+    from competition.extensions import socketio
+    from tests.e2e.pages import sign_in
+    ev = build_event(n_entries=2, blind=False)
+    page = new_page(1280, 800)
+    sign_in(page, live_server.url, ev["organiser"].username)
+    page.goto(f"{live_server.url}/admin/live/")
+    t = page.evaluate("JSON.parse(document.querySelector('[data-live-progress]')"
+                      ".getAttribute('data-i18n'))")
+    status = "document.querySelector('[data-status]').textContent"
+    page.wait_for_function(f"{status} === {t['live']!r}")
+    connects = []
+    page.on("request", lambda r: connects.append(r.url) if "socket.io" in r.url else None)
+    page.on("websocket", lambda ws: connects.append(ws.url))
+    with database_outage(app):
+        for eio_sid in list(socketio.server.eio.sockets):   # the network drops
+            socketio.server.eio.disconnect(eio_sid)
+        page.wait_for_function(f"{status} === {t['offline']!r}")
+        page.wait_for_timeout(2500)
+        assert page.evaluate(status) == t["offline"]
+        tried = len(connects)
+        assert tried >= 2, connects                       # reconnected, was refused
+        assert any("socket connect: database unavailable" in r.getMessage()
+                   for r in caplog.records)
+    page.wait_for_function(f"{status} === {t['live']!r}", timeout=20000)
+    assert len(connects) > tried                          # and tried again: served
