@@ -353,7 +353,7 @@
       var state = document.createElement('span');
       state.className = 'queue-state';
       state.textContent = item.cid === inFlight ? t('sending') :
-        (item.lastError ? t('waiting') + ' (' + item.lastError + ')' : t('waiting'));
+        (item.lastError ? t('waiting') + ' · ' + item.lastError : t('waiting'));
       li.appendChild(state);
       list.appendChild(li);
     });
