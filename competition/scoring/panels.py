@@ -8,8 +8,9 @@ The rule, precisely:
 * **wanted** marks per entry, slot and attempt come from the rule: a judged or checklist
   criterion's ``judges``; one for a measured, timed or count criterion (a value is
   measured once); one for a declared value (``crit@difficulty``, once per entry, not per
-  judge). Deductions (violations) and adjustments are **optional**: entered only when
-  something happens, so nothing is expected of them.
+  judge). Deductions (violations), adjustments and declared values with a default are
+  **optional** (rules.slots.Slot.optional): entered only when something happens, so
+  nothing is expected of them.
 * **markers** of a criterion are the heat's judges whose assignment names it, or who have
   no list (``criteria`` None = every criterion), in the order given. Adjustments have no
   markers: the chief judge enters them (with a reason).
@@ -39,7 +40,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Hashable, Iterable, Mapping, Sequence
 
-OPTIONAL_INPUTS = frozenset({"violation", "adjustment"})
 _VALUE_KINDS = frozenset({"measured", "timed", "count"})
 
 
@@ -134,7 +134,7 @@ def heat_panel(rule: Any, assignments: Sequence[tuple[Hashable, Iterable[str] | 
         panel = CriterionPanel(crit.id, markers, wanted_marks(crit), optional, unassigned)
         criteria[crit.id] = panel
         for s in rule.slots(crit.id):
-            if s.input in OPTIONAL_INPUTS:
+            if s.optional:      # a violation, an adjustment, a declared value's default
                 expected = 0
             elif s.once_per_entry:
                 expected = 1 if (markers or unassigned) else 0

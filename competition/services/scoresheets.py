@@ -16,8 +16,6 @@ from .heats import heat_trade, names_hidden, require_assignment
 from .panels import heat_counts, heat_panel_of
 from .rules import rule_for
 
-OPTIONAL_INPUTS = {"violation"}   # a violation not recorded is a count of 0
-
 
 def _english() -> bool:
     return has_request_context() and str(get_locale() or "zh_CN").startswith("en")
@@ -78,7 +76,7 @@ def slot_dict(slot) -> dict:
             "label": _label(slot.label, slot.label_en), "input": slot.input,
             "min": _num(slot.min), "max": _num(slot.max), "step": _num(slot.step),
             "attempts": slot.attempts, "once_per_entry": slot.once_per_entry,
-            "unit": slot.unit, "required": slot.input not in OPTIONAL_INPUTS}
+            "unit": slot.unit, "required": not slot.optional}   # as panels count it
 
 
 def mark_key(address: str, attempt: int) -> str:
