@@ -77,6 +77,9 @@ class Config:
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or (
             self.REDIS_URL or "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Redis down: count in this process's memory meanwhile, instead of a 500 on every
+        # sign-in (issue 15: a Redis outage must not lock the judges out).
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.LOGIN_LIMIT_PER_ADDRESS = env.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute")
         self.LOGIN_LIMIT_PER_ACCOUNT = env.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per minute")
         # All sign-ins together (per installation with Redis, else per process): at most
