@@ -149,6 +149,7 @@ def _check_row(rownum: int, cells: Mapping[str, object], ctx: Context):
         chk.fail("name", "required", "the name is missing")
     elif len(name) > 50 or re.search(r"\d", name):
         chk.fail("name", "name_format", "a name has no digits and at most 50 characters", name)
+    _check_invisible(chk, raw, ("name", "employer", "team"))
 
     card = None
     id_value = raw["id_number"]
@@ -208,6 +209,22 @@ def _check_row(rownum: int, cells: Mapping[str, object], ctx: Context):
     return Registration(row=rownum, name=name, gender=gender, id_number=card.number,
                         employer=employer, phone=phone, trade_code=trade, grade=grade,
                         team=team, birth_date=card.birth_date), chk.errors
+
+
+def invisible_characters(text: str) -> list[str]:
+    """Characters that change how text is shown without being seen: direction overrides
+    (U+202E turns 示例厂 around on a screen or certificate), zero-width and control
+    characters. Line breaks and tabs are not counted (Excel's Alt+Enter)."""
+    return [f"U+{ord(ch):04X}" for ch in text
+            if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cf", "Cc", "Cs")]
+
+
+def _check_invisible(chk: _RowCheck, raw: Mapping[str, object], keys: Sequence[str]) -> None:
+    for key in keys:
+        found = invisible_characters(cell_text(raw.get(key)))
+        if found:
+            chk.fail(key, "invisible_chars", "invisible or direction-changing characters: "
+                     + " ".join(dict.fromkeys(found)), "", chars=" ".join(dict.fromkeys(found)))
 
 
 def _check_gender(chk: _RowCheck, value: object, card) -> str:

@@ -326,6 +326,8 @@ def row_error_message(err: RowError) -> str:
         "gender_value": _("Gender is 男 or 女."),
         "gender_mismatch": _("The ID number says %(g)s.", g=p.get("expected", "")),
         "too_long": _("At most %(n)s characters.", n=p.get("limit", "")),
+        "invisible_chars": _("Contains invisible characters that change how the text is "
+                             "shown (%(chars)s): type it again.", chars=p.get("chars", "")),
         "phone_format": _("A mobile number has 11 digits and starts with 13-19."),
         "unknown_trade": _("No such trade in this competition."),
         "unknown_grade": _("Not a skill grade (e.g. 五级/初级工 ... 一级/高级技师)."),
