@@ -80,6 +80,8 @@ class Config:
         # Redis down: count in this process's memory meanwhile, instead of a 500 on every
         # sign-in (issue 15: a Redis outage must not lock the judges out).
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        # Installations sharing one Redis count apart (like SOCKETIO_CHANNEL).
+        self.RATELIMIT_KEY_PREFIX = env.get("RATELIMIT_KEY_PREFIX", self.SOCKETIO_CHANNEL)
         self.LOGIN_LIMIT_PER_ADDRESS = env.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute")
         self.LOGIN_LIMIT_PER_ACCOUNT = env.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per minute")
         # All sign-ins together (per installation with Redis, else per process): at most
