@@ -204,6 +204,21 @@ class Server:
                 os.killpg(self.proc.pid, signal.SIGKILL)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (from /proc)."""
+    total, todo, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo.extend(int(k) for k in (task / "children").read_text().split())
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
 def gevent_worker() -> str:
     try:
         import geventwebsocket  # noqa: F401
@@ -476,12 +491,14 @@ async def soak(args, setup: dict, servers: list[Server], redis: Redis, logdir: P
         redis.start()
         faults.append((f"Redis stopped for {args.redis_down:.0f} s", a, time.time()))
 
+    cpu_a = cpu_seconds(servers[0].proc.pid)
     rngs = [random.Random(100 + i) for i in range(len(judges))]
     fault_tasks = ([asyncio.ensure_future(kill_and_restart()),
                     asyncio.ensure_future(redis_outage())] if args.faults else [])
     checks = asyncio.ensure_future(periodic_checks(screens))
     await asyncio.gather(*(j.run(until, rngs[i], t0) for i, j in enumerate(judges)))
     await asyncio.gather(*fault_tasks)
+    cpu_a = cpu_seconds(servers[0].proc.pid) - cpu_a
     end = max((a["acked"] for j in judges for a in j.acked), default=time.time())
     finals = {}
     async with aiohttp.ClientSession() as http:
@@ -545,6 +562,7 @@ async def soak(args, setup: dict, servers: list[Server], redis: Redis, logdir: P
                 "screens_behind_5s": behind,
                 "all_final_s_after_last_ack": round(all_final_after, 2)
                 if all_final_after is not None else None,
+                "server_a_cpu_share": round(cpu_a / args.duration, 2),
                 "resyncs": sum(s.resyncs for s in screens),
                 "join_retries": sum(s.unavailable for s in screens),
                 "reconnections": sum(max(0, s.connects - 1) for s in screens),
