@@ -44,6 +44,16 @@ def audit_value(mark: Mark) -> dict:
             "value": mark.value, "client_id": mark.client_id, "seq": mark.seq}
 
 
+def applied_before(heat_id: int, mark_id: int, client_id: str) -> bool:
+    """Whether the submission ``client_id`` already set this mark once (its audit rows
+    keep every client id that changed it): a late replay of it is older than the value
+    stored since."""
+    rows = db.session.scalars(select(AuditLog.new).where(
+        AuditLog.heat_id == heat_id, AuditLog.object_type == "mark",
+        AuditLog.object_id == mark_id))
+    return any((new or {}).get("client_id") == client_id for new in rows)
+
+
 def deleted_by_correction(heat_id: int, entry_id: int, address: str, attempt: int,
                           judge_id: int | None, client_id: str, seq: int | None) -> bool:
     """Whether a correction deleted this slot's mark after the submission was made: the

@@ -28,6 +28,7 @@ from .heats import Conflict, JudgingError, _, audit, heat_trade, require_assignm
 from .mark_common import (
     CHANGED,
     MarkResult,
+    applied_before,
     audit_value,
     by_client_id,
     checked_value,
@@ -93,6 +94,10 @@ def store_mark(judge: User, entry: Entry, heat: Heat, *, address: str, slot, tex
     own = mark is not None and mark.judge_id == judge.id
     if own and seq is not None and mark.seq is not None and seq <= mark.seq:
         return MarkResult(mark, "superseded")          # an older submission, replayed
+    if mark is not None and not own and applied_before(heat.id, mark.id, client_id):
+        # a declared value: another judge's tablet numbers differently, but this very
+        # submission was applied before and has been overwritten since
+        return MarkResult(mark, "superseded")
     if mark is not None and same_value(mark.value, text):
         if own:
             mark.client_id = client_id

@@ -195,6 +195,21 @@ def test_a_judge_overwriting_the_chiefs_declared_value_is_recorded_as_its_writer
     assert Decimal(stored[0].value) == slot.max
 
 
+def test_a_late_replay_of_one_judges_declared_value_does_not_undo_anothers(tea):
+    entry, slot = tea["entries"][0], tea["slot"]
+    a, b = tea["judges"][0], tea["judges"][1]
+    mark_service.record_mark(a, entry_id=entry.id, address=slot.address, value="0.8",
+                             client_id="declared-a-01", seq=900)
+    mark_service.record_mark(b, entry_id=entry.id, address=slot.address, value="0.9",
+                             client_id="declared-b-01", seq=100)   # another tablet's clock
+    late = mark_service.record_mark(a, entry_id=entry.id, address=slot.address, value="0.8",
+                                    client_id="declared-a-01", seq=900)
+    assert late.status == "superseded" and late.mark.value == "0.9"
+    newer = mark_service.record_mark(a, entry_id=entry.id, address=slot.address, value="1",
+                                     client_id="declared-a-02", seq=901)
+    assert newer.status == "updated" and newer.mark.judge_id == a.id
+
+
 # --- 6. corrections carry the value they correct -----------------------------------------
 
 def test_a_stale_correction_is_refused_naming_the_current_value_and_its_writer(event):
