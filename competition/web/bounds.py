@@ -2,8 +2,8 @@
 
 PostgreSQL's integer columns hold at most 2**63-1 (BIGINT; INTEGER 2**31-1): a lookup of
 /brackets/99999999999999999999.json raised DataError, a 500. Every ``<int:...>`` in a
-route is bounded to 1..2**31-1 (ids start at 1; the database's INTEGER ids never reach
-the top): a path outside it matches no route, a 404. A DataError that still gets through
+route is bounded to 0..2**31-1 (the database's INTEGER ids never go beyond): a path
+outside it matches no route, a 404. A DataError that still gets through
 (a number in a form or a query string) is answered 400 or 404, never a 500.
 """
 from __future__ import annotations
