@@ -33,7 +33,8 @@ def build_two_stage(blind: bool = False, confirm: bool = True, final_marks: bool
     ev["final"], ev["final_heat"] = final, heat
     if not confirm:
         return ev
-    finalists = confirm_advancement(prelim, {"top_n": 3}, ev["organiser"])
+    # the preliminary's heat is not signed off here: confirmed with the organiser's tick
+    finalists = confirm_advancement(prelim, {"top_n": 3}, ev["organiser"], accept_unfinal=True)
     by_contestant = {}
     for n, e in enumerate(sorted(finalists, key=lambda e: e.contestant_id), start=1):
         e.heat_id, e.lot_number, e.workstation = heat.id, f"F{n:02d}", n

@@ -189,7 +189,7 @@ def test_seeds_from_the_ranking_of_the_stage_before(app):
     db.session.commit()
     ev["stage"].name = "预赛"  # build_event names its one stage 决赛; two are refused
     final = draws.create_stage(ev["trade"], "决赛", ev["organiser"], format="bracket")
-    draws.confirm_advancement(ev["stage"], {"top_n": 4}, ev["organiser"])
+    draws.confirm_advancement(ev["stage"], {"top_n": 4}, ev["organiser"], accept_unfinal=True)
     assert svc.seeds_from_previous_stage(final, ev["organiser"]) == 4
     by_contestant = {e.contestant_id: e.seed for e in final.entries}
     ranked = [ev["entries"][i].contestant_id for i in (1, 3, 2, 0)]   # 90, 80, 75, 60
