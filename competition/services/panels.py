@@ -186,6 +186,7 @@ def stage_counts(stage, rule=None) -> tuple[int, int]:
 # --- the standings' filter (hot path: one mark's recompute) ---------------------------------
 
 COUNTS, SKIP, FIRST_COME = "counts", "skip", "first_come"
+_checks: dict[tuple, "StageCheck"] = {}   # (rule, assignments, officials) -> StageCheck
 
 
 class StageCheck:
@@ -196,7 +197,8 @@ class StageCheck:
     has no panel: its marks count as they are (imported, or entered before assignment)."""
 
     def __init__(self, rule, assignments: list[tuple], officials: frozenset):
-        self.signature = (tuple(assignments), officials)
+        # the rule too: a rebound rule (judges = 3 -> 1) changes every verdict
+        self.signature = (id(rule), tuple(assignments), officials)
         self.officials = officials
         by_heat: dict[int, list] = defaultdict(list)
         for heat_id, user_id, criteria in assignments:
@@ -212,7 +214,14 @@ class StageCheck:
             .order_by(JudgeAssignment.id)).all()
         chiefs = frozenset(db.session.scalars(select(User.id).where(
             User.role != Role.JUDGE.value)))
-        return cls(rule, [(h, u, tuple(c) if c else None) for h, u, c in rows], chiefs)
+        assignments = [(h, u, tuple(c) if c else None) for h, u, c in rows]
+        key = (id(rule), tuple(assignments), chiefs)
+        check = _checks.get(key)
+        if check is None:       # the same panels as last time: reuse their verdicts
+            if len(_checks) > 256:
+                _checks.clear()
+            check = _checks[key] = cls(rule, assignments, chiefs)
+        return check
 
     def verdict(self, heat_id, address: str, judge) -> str:
         """COUNTS, SKIP (not on the criterion's panel) or FIRST_COME (counts if among the
@@ -235,15 +244,18 @@ class StageCheck:
             return SKIP
         return FIRST_COME if first_come else COUNTS
 
-    def first_come(self, later: list[tuple]) -> list:
-        """Of first-come marks given as (mark id, heat id, MarkIn), the ones that count:
-        per entry, address and attempt the first ``expected`` distinct judges' marks."""
-        out, holders = [], {}
-        for _id, heat_id, m in sorted(later, key=lambda t: t[0]):
-            crit = self.panels[heat_id].criterion_of(m.criterion)
-            got = holders.setdefault((m.entry, m.criterion, m.attempt), [])
-            if m.judge in got or len(got) < crit.expected:
-                if m.judge not in got:
-                    got.append(m.judge)
-                out.append(m)
+    def first_come(self, crowded: dict[tuple, list]) -> list:
+        """Of first-come marks several judges entered for one slot, grouped as
+        {(entry, address, attempt, heat): [(MarkIn, verdict, group, mark id)]}, the ones
+        that count: per group the first ``expected`` distinct judges' marks (by mark id)."""
+        out = []
+        for (_entry, address, _attempt, heat_id), group in crowded.items():
+            expected = self.panels[heat_id].criterion_of(address).expected
+            got: list = []
+            for hit in sorted(group, key=lambda h: h[3]):
+                m = hit[0]
+                if m.judge in got or len(got) < expected:
+                    if m.judge not in got:
+                        got.append(m.judge)
+                    out.append(m)
         return out

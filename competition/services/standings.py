@@ -173,20 +173,31 @@ def _panel_marks(rule, stage: Stage) -> list:
     signature, seen = _marks_seen.get(stage.id, (None, {}))
     if signature != check.signature:
         seen = {}
-    fresh, counted, later = {}, [], []
+    fresh, counted, firsts, crowded = {}, [], {}, {}
     for r in rows:
         key = tuple(r)
         hit = seen.get(key)
-        if hit is None:
+        if hit is None:      # (MarkIn, verdict, group: entry, address, attempt, heat; id)
             hit = (MarkIn(str(r[0]), r[1], r[2], str(r[3]), r[4]),
-                   check.verdict(r[5], r[1], r[3]))
+                   check.verdict(r[5], r[1], r[3]), (r[0], r[1], r[4], r[5]), r[6])
         fresh[key] = hit
-        if hit[1] is COUNTS:
+        verdict = hit[1]
+        if verdict is COUNTS:
             counted.append(hit[0])
-        elif hit[1] is FIRST_COME:
-            later.append((r[6], r[5], hit[0]))
+        elif verdict is FIRST_COME:   # a one-mark criterion: alone in its group, it counts
+            other = firsts.get(hit[2])
+            if other is None:
+                firsts[hit[2]] = hit
+            elif hit[2] in crowded:
+                crowded[hit[2]].append(hit)
+            else:
+                crowded[hit[2]] = [other, hit]
     _marks_seen[stage.id] = (check.signature, fresh)
-    counted.extend(check.first_come(later))
+    for group in crowded:
+        del firsts[group]
+    counted.extend(hit[0] for hit in firsts.values())
+    if crowded:
+        counted.extend(check.first_come(crowded))
     return counted
 
 
