@@ -25,7 +25,8 @@ The rule, precisely:
   mark counts (marks imported, or entered before the chief judge assigned anyone).
 * A mark counts when its author is one of the criterion's markers (or an official: the
   chief judge's corrections, adjustments and the arbitration panel's re-scores); for a
-  first-come criterion only the first ``expected`` distinct judges count (by the order the
+  first-come criterion only the first ``expected`` distinct authors count (an official's
+  own mark too: a chief's theory score added after a judge's is not averaged in) (by the order the
   marks are given: the caller gives them oldest first). Marks of a judge no longer on the
   panel are kept, shown as not counted, and never reach the engine.
 
@@ -206,9 +207,9 @@ def mark_verdicts(panel: HeatPanel, marks: Iterable[tuple], officials: frozenset
 
 def _verdict(panel, entry, address, attempt, judge, officials, holders) -> str | None:
     crit = panel.criterion_of(address)
-    if crit is None or crit.open or judge in officials:
+    if crit is None or crit.open:
         return None
-    if judge not in crit.markers:
+    if judge not in crit.markers and judge not in officials:
         return NOT_ON_PANEL
     slot = panel.slot(address)
     if slot is None or slot.shared or not crit.first_come:

@@ -225,9 +225,8 @@ class StageCheck:
 
     def verdict(self, heat_id, address: str, judge) -> str:
         """COUNTS, SKIP (not on the criterion's panel) or FIRST_COME (counts if among the
-        first expected judges: see first_come())."""
-        if judge in self.officials:
-            return COUNTS
+        first expected authors: see first_come()). An official (chief judge, arbitration)
+        counts as on every panel, first come like the judges."""
         key = (heat_id, address)
         found = self._cache.get(key)
         if found is None:
@@ -240,7 +239,7 @@ class StageCheck:
         markers, first_come = found
         if markers is None:
             return COUNTS
-        if judge not in markers:
+        if judge not in markers and judge not in self.officials:
             return SKIP
         return FIRST_COME if first_come else COUNTS
 

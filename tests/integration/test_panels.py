@@ -208,3 +208,14 @@ def test_a_fully_marked_heat_signs_off_without_the_missing_marks_warning(event, 
     page = client.get(f"/judge/chief/heat/{event['heat'].id}").get_data(as_text=True)
     assert "window.confirm" in page and "1" in re.search(r"<strong class=\"flag\">([^<]*)",
                                                          page).group(1)
+
+
+def test_a_chiefs_own_mark_added_after_a_judges_one_mark_is_not_averaged(event):
+    mark(event, 0, 0, "exam", "85")
+    mark_service.correct_mark(event["chief"], heat_id=event["heat"].id,
+                              reason="录入纸质评分表", value="60",
+                              entry_id=event["entries"][0].id, address="exam")
+    row = trade_standings(event["trade"]).standings.row(str(event["entries"][0].id))
+    assert row.criteria["exam"] == 85          # the first mark counts, not (85 + 60) / 2
+    assert [n["reason"] for n in heat_summary(event["heat"])["not_counted"]] == [
+        "beyond_panel"]

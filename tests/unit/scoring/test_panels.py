@@ -113,3 +113,15 @@ def test_a_heat_with_nobody_assigned_expects_what_the_rule_wants_and_counts_ever
     assert panel.expected_per_entry() == 7
     assert mark_verdicts(panel, [("e1", "theory", 1, "X"), ("e1", "theory", 1, "Y")]) \
         == [None, None]
+
+
+def test_a_chiefs_own_mark_on_a_one_mark_criterion_is_first_come_too():
+    # judge A entered theory, then the chief added one "as myself": A's counts, the
+    # chief's is beyond the panel (never averaged in); on a criterion nobody on the
+    # panel marks, or an adjustment, the chief's mark counts
+    panel = heat_panel(RULE, [("A", ["theory"]), ("B", ["theory"])])
+    chief = frozenset({"chief"})
+    assert mark_verdicts(panel, [("e1", "theory", 1, "A"), ("e1", "theory", 1, "chief"),
+                                 ("e2", "theory", 1, "chief"), ("e1", "time", 1, "chief"),
+                                 ("e1", "adj", 1, "chief")], officials=chief) \
+        == [None, BEYOND_PANEL, None, None, None]
