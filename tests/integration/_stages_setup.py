@@ -48,4 +48,8 @@ def build_two_stage(blind: bool = False, confirm: bool = True, final_marks: bool
             for j in judges:
                 mark(by_contestant[cid], j, "work", work)
         db.session.commit()
+        # marks written directly, as the services would publish them (the confirmed
+        # advancement above already published a version the screens cache)
+        from competition.services.standings import trade_changed
+        trade_changed(ev["trade"].id)
     return ev
