@@ -46,7 +46,6 @@ def test_the_organisers_live_page_reconnects_after_a_refusal_during_an_outage(
     """Its connection asks for the organiser's view, which the server cannot check while
     the database is unreachable: refused ("unavailable"), and socket.io does not retry a
     refusal on its own; the page does, with backoff."""
-    from competition.extensions import socketio
     from tests.e2e.pages import sign_in
     ev = build_event(n_entries=2, blind=False)
     page = new_page(1280, 800)
@@ -60,8 +59,7 @@ def test_the_organisers_live_page_reconnects_after_a_refusal_during_an_outage(
     page.on("request", lambda r: connects.append(r.url) if "socket.io" in r.url else None)
     page.on("websocket", lambda ws: connects.append(ws.url))
     with database_outage(app):
-        for eio_sid in list(socketio.server.eio.sockets):   # the network drops
-            socketio.server.eio.disconnect(eio_sid)
+        page.evaluate("Live.progressSocket.io.engine.close()")      # the network drops
         page.wait_for_function(f"{status} === {t['offline']!r}")
         page.wait_for_timeout(2500)
         assert page.evaluate(status) == t["offline"]

@@ -228,6 +228,7 @@
     var socket = global.io({ transports: ["websocket", "polling"], tryAllTransports: true,
                              auth: { view: "admin" } });
     var status = root.querySelector("[data-status]"), refused = new Backoff();
+    global.Live.progressSocket = socket;     // for the browser tests, as window.ledScreen
     socket.on("connect", function () {
       refused.reset();
       joinWithRetry(socket, { admin: Number(root.getAttribute("data-competition")) },
