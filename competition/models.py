@@ -269,6 +269,9 @@ class Entry(db.Model):
     # active | withdrawn | disqualified | advanced (confirmed for the next stage)
     status: Mapped[str] = mapped_column(String(20), default="active")
     seed: Mapped[int | None] = mapped_column(Integer, nullable=True)  # bracket seeding
+    # Check-in (检录): when the contestant arrived at the heat, and who recorded it
+    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
 
     stage: Mapped[Stage] = relationship(back_populates="entries")
     heat: Mapped[Heat | None] = relationship(back_populates="entries")
@@ -442,3 +445,41 @@ class Job(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+APPEAL_OPEN = ("filed", "under_review")
+
+
+class Appeal(db.Model):
+    """An appeal (申诉) against an entry's result, filed by the organiser or the arbitration
+    panel for the contestant or team, decided by the arbitration panel with reasons. The
+    re-scoring it caused is in AuditLog (action mark.appeal, new["appeal"] = this id)."""
+    __tablename__ = "appeal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id"), index=True)
+    trade_id: Mapped[int] = mapped_column(ForeignKey("trade.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
+    appellant: Mapped[str] = mapped_column(String(100), default="")   # who appeals, in words
+    grounds: Mapped[str] = mapped_column(Text)
+    # filed | under_review | upheld | rejected
+    status: Mapped[str] = mapped_column(String(20), default="filed")
+    filed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    filed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    # past the deadline: the organiser accepted it anyway, with this reason
+    late_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    review_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                               nullable=True)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+
+    trade: Mapped[Trade] = relationship()
+    entry: Mapped[Entry] = relationship()
+    filed_by: Mapped[User] = relationship(foreign_keys=[filed_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in APPEAL_OPEN

@@ -124,12 +124,26 @@ class TradeResults:
 
 
 @dataclass
+class AppealRow:
+    """An appeal (申诉) against one entry, as the bulletin and the workbook list it."""
+    trade: str
+    number: int
+    lot: str
+    name: str
+    grounds: str
+    filed: str                        # local time, "2026-11-28 15:30"
+    status: str                       # 已登记 / 复核中 / 申诉成立 / 申诉驳回
+    decision: str = ""                # the arbitration panel's reasons
+
+
+@dataclass
 class ResultsData:
     """A results workbook (成绩表) of a competition."""
     competition: str
     trades: list[TradeResults]
     organiser: str = ""
     generated_at: str = ""
+    appeals: list[AppealRow] = field(default_factory=list)   # a sheet 申诉 when any
 
 
 # --- results bulletin --------------------------------------------------------------------
@@ -145,6 +159,7 @@ class BulletinData:
     issuer: str = ""                  # 大赛组委会
     show_components: bool = True
     open_heats: int = 0               # heats not signed off: the results are provisional
+    appeals: list[AppealRow] = field(default_factory=list)   # the trade's appeals, listed
 
 
 # --- blank judge score sheets ------------------------------------------------------------

@@ -100,6 +100,8 @@ def render_bulletin(data: BulletinData, out: Out, *, font_path: str | None = Non
             f"注意：尚有{data.open_heats}个场次未经裁判长签字确认，以下为临时成绩，"
             "不作为正式公示；“待评分”的选手尚无成绩，不是缺考。"), st["warning"])]
     story.append(_bulletin_table(trade, comps, st, usable))
+    if data.appeals:
+        story += [Spacer(1, 5 * mm), Paragraph(_esc("申诉情况"), st["body"]), _appeals_table(data.appeals, st, usable)]
     signature = [Paragraph(_esc(x), st["right"]) for x in
                  (data.issuer, chinese_date(data.published_on)) if x]
     story += [Spacer(1, 8 * mm), KeepTogether(signature)]
@@ -121,6 +123,20 @@ def _bulletin_table(trade, comps, st, usable: float) -> Table:
     employer = max(usable - sum(fixed), 40 * mm)
     widths = fixed[:3] + [employer] + fixed[3:]
     table = Table(rows, colWidths=widths, repeatRows=1)
+    style = _grid()
+    style.append(("FONT", (0, 0), (-1, -1), st["cell"].fontName, 9))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _appeals_table(appeals, st, usable: float) -> Table:
+    """The trade's appeals under the bulletin: number, lot, name, filed, status, decision."""
+    rows = [[Paragraph(_esc(h), st["cell"]) for h in ("编号", "抽签号", "姓名", "登记时间", "状态", "裁决理由")]]
+    for a in appeals:
+        rows.append([str(a.number), a.lot, Paragraph(_esc(a.name), st["cell"]), a.filed,
+                     Paragraph(_esc(a.status), st["cell"]), Paragraph(_esc(a.decision or "—"), st["cell_left"])])
+    fixed = [13 * mm, 16 * mm, 22 * mm, 30 * mm, 20 * mm]
+    table = Table(rows, colWidths=fixed + [max(usable - sum(fixed), 40 * mm)], repeatRows=1)
     style = _grid()
     style.append(("FONT", (0, 0), (-1, -1), st["cell"].fontName, 9))
     table.setStyle(TableStyle(style))

@@ -51,6 +51,8 @@ def write_results_workbook(data: ResultsData, out: str | os.PathLike | BinaryIO)
         else:
             _trade_sheet(wb, data, trade, _sheet_name(trade.name, names))
     _detail_sheets(wb, data, names)
+    if data.appeals:
+        _appeals_sheet(wb, data, _sheet_name("申诉", names))
     wb.save(os.fspath(out) if isinstance(out, os.PathLike) else out)
 
 
@@ -250,6 +252,15 @@ def _detail_sheets(wb: Workbook, data: ResultsData, taken: set[str]) -> None:
         else:
             return
         part += 1
+
+
+def _appeals_sheet(wb: Workbook, data: ResultsData, name: str) -> None:
+    """Every appeal (申诉): trade, number, lot, name, grounds, filed, status, decision."""
+    sheet = _Sheet(wb, name, f"{data.competition} 申诉", ["工种", "编号", "抽签号", "姓名", "申诉理由", "登记时间",
+                                                          "状态", "裁决理由"], set(),
+                   widths=[12, 6, 8, 10, 40, 16, 10, 40])
+    for a in data.appeals:
+        sheet.append([a.trade, a.number, a.lot, a.name, a.grounds, a.filed, a.status, a.decision])
 
 
 def _detail_rows(trades: list[TradeResults]) -> Iterator[list]:

@@ -201,8 +201,9 @@ def results_data(comp: Competition, progress=None) -> ResultsData:
             log.warning("results workbook: trade %s skipped: %s", trade.code, err)
         if progress:
             progress(n)
+    from .appeals import export_rows
     return ResultsData(comp.name, trades, comp.organiser,
-                       local_now(comp).strftime("%Y-%m-%d %H:%M"))
+                       local_now(comp).strftime("%Y-%m-%d %H:%M"), appeals=export_rows(comp))
 
 
 def _local(moment: datetime) -> datetime:
@@ -222,8 +223,10 @@ def write_trade_workbook(trade: Trade, out) -> None:
     sheet per stage (or its one results sheet), its judges' marks."""
     from exports.workbooks import write_results_workbook as write
     comp = trade.competition
+    from .appeals import export_rows
     write(ResultsData(comp.name, [trade_workbook_results(trade, with_marks=True)],
-                      comp.organiser, local_now(comp).strftime("%Y-%m-%d %H:%M")), out)
+                      comp.organiser, local_now(comp).strftime("%Y-%m-%d %H:%M"),
+                      appeals=export_rows(comp, trade)), out)
 
 
 # --- bulletins and score sheets ----------------------------------------------------------
@@ -247,7 +250,13 @@ def bulletin_data(trade: Trade, published_on: date | None = None,
         open_heats=len(open_heat_ids(stage)) if stage is not None else 0,
         appeal_deadline=appeal_deadline,
         appeal_to=appeal_to or conf.get("appeal_to") or "大赛仲裁组",
-        issuer=conf.get("issuer") or f"{comp.name}组委会")
+        issuer=conf.get("issuer") or f"{comp.name}组委会",
+        appeals=_appeal_rows(comp, trade))
+
+
+def _appeal_rows(comp: Competition, trade: Trade):
+    from .appeals import export_rows
+    return export_rows(comp, trade)
 
 
 def open_heat_ids(stage: Stage) -> list[int]:

@@ -39,7 +39,7 @@ def correct_mark(actor: User, *, heat_id: int, reason: str | None, value,
                  kind: str = "correction", mark_id: int | None = None,
                  entry_id: int | None = None, address: str | None = None,
                  attempt: int = 1, judge_id: int | None = None,
-                 expected=UNSET) -> MarkResult:
+                 expected=UNSET, appeal_id: int | None = None) -> MarkResult:
     """The chief judge corrects a mark (``kind="correction"``) or the arbitration panel
     records an appeal decision that re-scores one (``kind="appeal"``), also after sign-off.
     Names an existing mark by ``mark_id``, or a new one by entry, address, attempt and
@@ -50,7 +50,8 @@ def correct_mark(actor: User, *, heat_id: int, reason: str | None, value,
 
     Raises Forbidden (wrong role or trade), JudgingError (no reason, bad value, a judge
     not assigned to the heat), NotFound, Conflict (``expected`` is stale: the message
-    names the current value and who set it)."""
+    names the current value and who set it). ``appeal_id``: the appeal (services.appeals)
+    this re-scoring belongs to, recorded in its audit row (new["appeal"])."""
     if kind not in CORRECTION_KINDS:
         raise JudgingError(_("Unknown kind of correction."), "kind")
     text = None if value is None or (isinstance(value, str) and not value.strip()) \
@@ -60,14 +61,14 @@ def correct_mark(actor: User, *, heat_id: int, reason: str | None, value,
     attempt = checked_attempt(attempt)
     try:
         return _correct(actor, heat_id, reason, text, kind, mark_id, entry_id, address,
-                        attempt, judge_id, expected)
+                        attempt, judge_id, expected, appeal_id)
     except BaseException:
         db.session.rollback()      # never keep the heat's lock after a refusal
         raise
 
 
 def _correct(actor, heat_id, reason, text, kind, mark_id, entry_id, address, attempt,
-             judge_id, expected) -> MarkResult:
+             judge_id, expected, appeal_id=None) -> MarkResult:
     lock_heat_row(heat_id)
     mark = None
     if mark_id is not None:
@@ -112,6 +113,8 @@ def _correct(actor, heat_id, reason, text, kind, mark_id, entry_id, address, att
         mark.value, mark.client_id = stored, new_client_id()
     db.session.flush()
     new = dict(audit_value(mark), kind=kind)
+    if appeal_id is not None and kind == "appeal":
+        new["appeal"] = appeal_id
     audit(actor, action, heat, object_type="mark", object_id=mark.id, old=old, new=new,
           reason=text_reason)
     commit_changes(trade.id, True)

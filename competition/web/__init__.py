@@ -43,3 +43,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(schedule.bp)
     from . import tickets  # admission tickets' check-in page, contestants' look-up (issue 18)
     app.register_blueprint(tickets.bp)
+    from . import appeals  # appeals (申诉) as cases (issue 18)
+    app.register_blueprint(appeals.bp)
+    from . import checkin  # check-in (检录) at the venue (issue 18)
+    app.register_blueprint(checkin.bp)

@@ -14,6 +14,7 @@ ORGANISER_MENU = [
     ("backup_admin.index", _l("Backups")),
     ("schedule.index", _l("Schedule")),
     ("analysis.index", _l("Analysis")),
+    ("appeals.index", _l("Appeals")),
 ]
 
 

@@ -76,6 +76,11 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("promotions.*", {ORG}),
     ("backup_admin.*", {ORG}),                    # backups hold every ID number
     ("schedule.*", {ORG}),                        # the event's schedule and its downloads
+    ("appeals.index", {ORG, ARB, CHIEF}),         # appeals (申诉): a chief reads his trade's
+    ("appeals.page", {ORG, ARB, CHIEF}),
+    ("appeals.file", {ORG, ARB}),                 # filed for a contestant or team
+    ("appeals.*", {ARB}),                         # review, re-score, decide: arbitration
+    ("checkin.*", {ORG, CHIEF, JUDGE}),           # check-in (检录); trade/heat checked in the view
     ("tickets.*", EVERYONE),                      # a ticket's page (signed token), the look-up
     ("analysis.index", {ORG}),                    # every trade, cross-trade and employer scale
     ("analysis.report_pdf", {ORG}),               # the event report (赛事总结)

@@ -100,6 +100,13 @@ def confirm(trade: Trade, user: User, results_not_final: dict | None = None) -> 
         raise PromotionError("there is no promotion list to confirm: propose it first")
     if lst.confirmed:
         raise PromotionError("the promotion list of this trade is already confirmed")
+    from ..appeals import open_appeals
+    pending_appeals = open_appeals(trade)
+    if pending_appeals:
+        raise PromotionError(
+            "appeals against %(trade)s are still open (%(appeals)s): the arbitration panel "
+            "decides them before the promotion list can be confirmed", trade=trade.name,
+            appeals="、".join(f"#{a.id} {a.entry.display_name}" for a in pending_appeals))
     db.session.refresh(trade)
     if any(r.standings_version != trade.standings_version for r in lst.rows):
         raise PromotionError("the results changed after this list was proposed; propose it "
