@@ -182,3 +182,12 @@ def test_the_bulletin_and_the_workbook_list_the_trades_appeals(ev):
     rows = [r for r in ws.iter_rows(values_only=True) if r and r[1] == appeal.id]
     assert rows and rows[0][2] == entry.lot_number and rows[0][6] == "申诉驳回"
     assert rows[0][4] == "理论成绩登记错误" and rows[0][7] == "经核对答题卡，成绩无误"
+
+
+def test_arbitration_and_chiefs_reach_the_appeals_and_check_in_from_their_home(ev, client, auth):
+    auth.login("arb")
+    assert "/admin/appeals/" in client.get("/judge/chief").get_data(as_text=True)
+    auth.logout()
+    auth.login("chief_mini")
+    home = client.get("/judge/chief").get_data(as_text=True)
+    assert "/admin/appeals/" in home and f"/checkin/heat/{ev['heat'].id}" in home
