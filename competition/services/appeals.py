@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import APPEAL_OPEN, Appeal, AuditLog, Contestant, Entry, Role, Team, Trade, User, utcnow
 from ..timefmt import as_utc, format_local
 from .errors import Conflict, Forbidden, NotFound, ServiceError, _
+from .heat_lock import lock_heat_row
 
 DEFAULT_APPEAL_HOURS = 24
 STATUSES = ("filed", "under_review", "upheld", "rejected")
@@ -135,6 +136,9 @@ def decide(actor: User, appeal_id: int, decision: str, reason: str | None) -> Ap
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Write the reasons for the decision."), "reason")
+    if appeal.entry.heat_id is not None:    # a re-score in flight finishes first, or sees it decided
+        lock_heat_row(appeal.entry.heat_id, load=False)
+        appeal = get_appeal(appeal_id)
     old_status = appeal.status
     _guarded_update(appeal, APPEAL_OPEN, status=decision, decision_reason=reason,
                     decided_at=utcnow(), decided_by_id=actor.id)
@@ -151,9 +155,7 @@ def rescore(actor: User, appeal_id: int, *, mark_id: int, value, reason: str | N
     appeal = get_appeal(appeal_id)
     if not may_decide(actor, appeal.trade):
         raise Forbidden(_("Only the arbitration panel re-scores after an appeal."))
-    if appeal.status != "under_review":
-        raise Conflict(_("Re-scoring needs the appeal to be under review (it is %(status)s).",
-                         status=status_label(appeal.status)), "status")
+    require_under_review(appeal.id)
     if value is None or not str(value).strip():
         raise ServiceError(_("Enter the new value."), "value")
     from ..models import Mark
@@ -163,6 +165,13 @@ def rescore(actor: User, appeal_id: int, *, mark_id: int, value, reason: str | N
     heat_id = appeal.entry.heat_id
     return correct_mark(actor, heat_id=heat_id, mark_id=mark_id, value=value, reason=reason,
                         kind="appeal", expected=expected, appeal_id=appeal.id)
+
+
+def require_under_review(appeal_id: int) -> None:
+    status = db.session.scalar(select(Appeal.status).where(Appeal.id == appeal_id))
+    if status != "under_review":
+        raise Conflict(_("Re-scoring needs the appeal to be under review (it is %(status)s).",
+                         status=status_label(status or "")), "status")
 
 
 def rescorings(appeal: Appeal) -> list[AuditLog]:

@@ -70,6 +70,9 @@ def correct_mark(actor: User, *, heat_id: int, reason: str | None, value,
 def _correct(actor, heat_id, reason, text, kind, mark_id, entry_id, address, attempt,
              judge_id, expected, appeal_id=None) -> MarkResult:
     lock_heat_row(heat_id)
+    if appeal_id is not None:      # checked under the heat's lock, which a decision takes too
+        from .appeals import require_under_review
+        require_under_review(appeal_id)
     mark = None
     if mark_id is not None:
         valid = isinstance(mark_id, int) and 0 < mark_id <= MAX_ID

@@ -191,3 +191,36 @@ def test_arbitration_and_chiefs_reach_the_appeals_and_check_in_from_their_home(e
     auth.login("chief_mini")
     home = client.get("/judge/chief").get_data(as_text=True)
     assert "/admin/appeals/" in home and f"/checkin/heat/{ev['heat'].id}" in home
+
+
+def test_a_rescore_racing_the_decision_is_either_linked_to_it_or_refused(app, ev):
+    arb, arb2 = ev["arb"].id, ev["arb2"].id
+    outcomes = set()
+    for n in range(ROUNDS):
+        entry = ev["entries"][n % 4]
+        appeal_id = svc.file_appeal(ev["organiser"], entry_id=entry.id, grounds=f"第{n}次").id
+        svc.start_review(db.session.get(User, arb), appeal_id)
+        mark = db.session.scalars(select(Mark).where(Mark.entry_id == entry.id).order_by(Mark.id)).first()
+        mark_id, value = mark.id, mark.value
+        new = "30" if value != "30" else "31"
+        db.session.commit()
+
+        def rescoring(appeal_id=appeal_id, mark_id=mark_id, new=new, value=value):
+            svc.rescore(db.session.get(User, arb), appeal_id, mark_id=mark_id, value=new,
+                        reason="复核录像后更正", expected=value)
+            return "rescored"
+
+        def deciding(appeal_id=appeal_id):
+            return svc.decide(db.session.get(User, arb2), appeal_id, "upheld", "成立").status
+
+        results = run_together(app, [rescoring, deciding])
+        assert results[1] == "upheld", results
+        decided = db.session.scalars(select(AuditLog).where(AuditLog.action == "appeal.decide",
+                                                            AuditLog.object_id == appeal_id)).one()
+        stored = db.session.get(Mark, mark_id).value
+        if results[0] == "rescored":
+            assert stored == new and decided.new["rescored"] == [mark_id]
+        else:
+            assert isinstance(results[0], Conflict) and stored == value and decided.new["rescored"] == []
+        outcomes.add(results[0] if isinstance(results[0], str) else "refused")
+    assert outcomes   # which one wins depends on the scheduler; both are consistent
