@@ -57,6 +57,10 @@ def test_filing_reviewing_rescoring_and_deciding_an_appeal(app, live_server, new
     assert "原评分有误" in page.inner_text("dd.decision")
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
     page.screenshot(path=f"{SHOTS}/appeal-1366.png", full_page=True)
+    page.goto(f"{live_server.url}/admin/appeals/")
+    assert "申诉成立" in page.inner_text("table.appeals")
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    page.screenshot(path=f"{SHOTS}/appeals-list-1366.png", full_page=True)
     db.session.expire_all()
     assert db.session.scalars(select(Appeal)).one().status == "upheld"
     assert db.session.scalars(select(Mark).where(Mark.entry_id == entry.id)).one().value == "52"
