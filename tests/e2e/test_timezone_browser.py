@@ -4,7 +4,6 @@ import pytest
 
 from competition.extensions import db
 from competition.models import Competition, Trade
-from tests.e2e.conftest import browser, live_server, new_page  # noqa: F401 (fixtures)
 
 
 @pytest.mark.parametrize("path", ["/results/lathe", "/screen/trade/lathe"])

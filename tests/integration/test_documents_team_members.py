@@ -84,6 +84,9 @@ def test_a_members_certificate_prints_names_and_verifies_by_its_qr_code(
                  cert.data["trade"], cert.award, cert.serial):
         assert part in text, part
     assert "同志" in text                                # a person, unlike the team's
+    # verification shows a certificate once the trade's results are published (issue 14)
+    trade(demo, TEAM_TRADE).published = True
+    db.session.commit()
     html = client.get(f"/verify/{cert.serial}").get_data(as_text=True)
     assert "真实有效" in html and cert.data["name"] in html and cert.data["team_name"] in html
     certs.set_team_certificate_mode(demo, admin, "team")  # later: teams only; a member's
