@@ -18,13 +18,18 @@ bp = Blueprint("checkin", __name__, url_prefix="/checkin")
 STAFF = (Role.ORGANISER, Role.CHIEF_JUDGE, Role.JUDGE)
 
 
+def _heat_or_abort(heat_id: int):
+    """The heat and its entries for the signed-in staff member, or their refusal's status."""
+    try:
+        return svc.heat_check_in(heat_id, current_user)
+    except ServiceError as err:
+        abort(err.status)
+
+
 @bp.get("/heat/<int:heat_id>")
 @roles_required(*STAFF)
 def heat(heat_id: int):
-    try:
-        heat, entries = svc.heat_check_in(heat_id, current_user)
-    except ServiceError as err:
-        abort(err.status)
+    heat, entries = _heat_or_abort(heat_id)
     trade = heat.stage.trade
     arrived = sum(1 for e in entries if e.checked_in_at)
     return render_template("checkin/heat.html", heat=heat, trade=trade, entries=entries, arrived=arrived,
@@ -34,10 +39,7 @@ def heat(heat_id: int):
 @bp.post("/heat/<int:heat_id>")
 @roles_required(*STAFF)
 def heat_record(heat_id: int):
-    try:
-        heat, _entries = svc.heat_check_in(heat_id, current_user)
-    except ServiceError as err:
-        abort(err.status)
+    heat, _entries = _heat_or_abort(heat_id)
     try:
         entry = svc.find_in_heat(heat, request.form.get("code", ""))
         entry, newly = svc.record_arrival(current_user, entry.id)
