@@ -74,3 +74,22 @@ def new_page(browser):
     yield make
     for ctx in contexts:
         ctx.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """A browser test runs on SQLite only, unless it is marked ``both_backends``: what a
+    page shows does not depend on the database, and each browser test costs seconds (the
+    suite's time is a target, issue 19). Tests about the database under a page (an outage,
+    marks reaching the server exactly once) carry the mark and run on PostgreSQL too."""
+    here = os.path.dirname(__file__)
+    keep, drop = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if (str(item.fspath).startswith(here) and params.get("backend") == "postgresql"
+                and item.get_closest_marker("both_backends") is None):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

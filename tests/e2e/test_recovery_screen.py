@@ -8,7 +8,7 @@ import pytest
 from tests.factories import build_event
 from tests.integration.test_recovery_sockets import database_outage
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.both_backends]   # about the database under the page
 
 
 def test_a_screen_opened_during_an_outage_shows_the_standings_once_the_database_is_back(
