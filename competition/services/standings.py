@@ -69,6 +69,7 @@ class EntryInfo:
     display_name: str
     employer: str
     team_id: int | None = None      # set for a team's own entry (not a member's)
+    heat_id: int | None = None      # None: not seated yet (a late registrant)
 
 
 def live_trade_standings(trade: Trade) -> TradeStandings:
@@ -81,7 +82,7 @@ def live_trade_standings(trade: Trade) -> TradeStandings:
     info = {str(r.id): EntryInfo(r.id, r.status, r.lot_number,
                                  (r.name if r.name is not None else r.team) or "",
                                  (r.employer if r.name is not None else r.team_employer) or "",
-                                 r.team_id if r.name is None else None)
+                                 r.team_id if r.name is None else None, r.heat_id)
             for r in rows}
     return _compute(trade, stage, info)
 
@@ -98,7 +99,7 @@ def _live_entries():
     return (select(Entry.id, Entry.status, Entry.lot_number, Contestant.name,
                    Contestant.employer, Team.name.label("team"),
                    Team.employer.label("team_employer"))
-            .add_columns(Entry.team_id)
+            .add_columns(Entry.team_id, Entry.heat_id)
             .outerjoin(Contestant, Contestant.id == Entry.contestant_id)
             .outerjoin(Team, Team.id == Entry.team_id)
             .where(Entry.stage_id == bindparam("stage_id"), Entry.status != "withdrawn"))
@@ -310,6 +311,8 @@ def public_rows(ts: TradeStandings, names_visible: bool) -> list[dict]:
     out = []
     for r in rows:
         entry = ts.entries.get(r.entry)
+        if r.rank is None and entry is not None and _unseated(entry):
+            continue   # a late registrant not in a heat yet: no blank row (issue 18)
         absent = r.status == "absent"
         out.append({
             "key": r.entry,
@@ -324,6 +327,11 @@ def public_rows(ts: TradeStandings, names_visible: bool) -> list[dict]:
             "status": r.status,
         })
     return out
+
+
+def _unseated(entry) -> bool:
+    """An individual's entry in no heat (a team's own entry has none: it stays)."""
+    return (getattr(entry, "heat_id", 0) is None and getattr(entry, "team_id", None) is None)
 
 
 def _status_order(status: str) -> int:
