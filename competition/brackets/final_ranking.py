@@ -110,3 +110,23 @@ def round_robin_ranking(rows: Sequence[TableRow], all_played: bool) -> list[Plac
     if not all_played or not rows:
         return None
     return [Place(r.key, r.rank, CHAMPION if r.rank == 1 else GROUP, r.rank) for r in rows]
+
+
+def place_awards(awards, ranks: Sequence[int], entries: int | None = None
+                 ) -> list[tuple[str | None, tuple[str, ...]]]:
+    """(award, titles) for each place in ``ranks``, by the rule's award levels
+    (rules.model.Awards): a level's count or percent of the places, ties at a boundary
+    all taking the higher award (as a scored stage: scoring.ranking.level_limits).
+    A bracket has no totals or marks, so a level's or title's minimum score
+    (min_total, min_scores) does not apply; every placed entrant is complete.
+    ``entries``: the base of percents when the rule says percent_of = "entries"."""
+    from ..scoring.ranking import level_limits
+    base = entries if awards.percent_of == "entries" and entries is not None else len(ranks)
+    limits = level_limits(awards, base)
+    out = []
+    for rank in ranks:
+        level = next((i for i, limit in enumerate(limits) if rank <= limit), None)
+        award = awards.levels[level].name if level is not None else None
+        titles = tuple(t.name for t in awards.titles if rank <= t.top)
+        out.append((award, titles))
+    return out

@@ -237,6 +237,8 @@ def record_result(match: Match, score_a, score_b, user: User, *,
           old=old, new=_match_dict(match), reason=reason)
     db.session.commit()
     _publish(bracket)
+    from .standings import trade_changed  # the bracket's places are the stage's standings
+    trade_changed(stage.trade_id)
     return match
 
 

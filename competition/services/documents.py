@@ -75,6 +75,9 @@ def trade_results(trade: Trade, stage: Stage | None = None, *,
 
 
 def _results_of(trade: Trade, res: StageResult | None, with_marks: bool) -> TradeResults:
+    if res is not None and res.stage.format == "bracket":   # matches, not marks
+        from .bracket_standings import results_for
+        return results_for(trade, res)
     rule = rule_for(trade)
     crits = [c for c in rule.criteria]
     rows = []

@@ -51,6 +51,8 @@ def default_stage(trade: Trade) -> Stage | None:
     by_id = {s.id: s for s in stages}
     has_marks = (select(Entry.id).join(Mark, Mark.entry_id == Entry.id)
                  .where(Entry.stage_id == Stage.id).exists())
+    from .bracket_standings import played_condition   # a bracket with a result played
+    has_marks = has_marks | played_condition()
     has_entries = select(Entry.id).where(Entry.stage_id == Stage.id).exists()
     for condition in (has_marks, has_entries):
         found = db.session.scalar(select(Stage.id).where(Stage.id.in_(ids), condition)
@@ -133,6 +135,9 @@ def _bump():
 
 
 def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
+    if stage.format == "bracket":   # head to head: the bracket ranks (services.bracket_standings)
+        from .bracket_standings import bracket_standings
+        return bracket_standings(trade, stage, by_key)
     from ..scoring import compute_standings
     rule = rule_for(trade)
     counted = _panel_marks(rule, stage)

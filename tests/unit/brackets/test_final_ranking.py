@@ -152,3 +152,27 @@ def test_a_round_robin_ranks_by_its_table_once_every_match_is_played():
     assert round_robin_ranking(rows, all_played=False) is None
     got = places(round_robin_ranking(rows, all_played=True))
     assert got == [("A1", 1, CHAMPION), ("A2", 2, GROUP), ("A3", 3, GROUP)]
+
+
+def test_awards_follow_the_places_by_the_rules_levels_ignoring_minimum_scores():
+    from competition.brackets.final_ranking import place_awards
+    from competition.rules.model import Awards
+    awards = Awards.model_validate({"levels": [
+        {"name": "一等奖", "count": 1, "min_total": 80}, {"name": "二等奖", "count": 1},
+        {"name": "三等奖", "count": 2}], "titles": [{"name": "县技术能手", "top": 1,
+                                                   "min_total": 90}]})
+    # an 8-knockout without a third-place match: 1, 2, 3, 3, 5 x 4
+    got = place_awards(awards, [1, 2, 3, 3, 5, 5, 5, 5])
+    assert got == [("一等奖", ("县技术能手",)), ("二等奖", ()), ("三等奖", ()), ("三等奖", ()),
+                   (None, ()), (None, ()), (None, ()), (None, ())]
+    # percents of the 8 places: 一等奖 25 % = places 1-2, 二等奖 25 % = places 3-4 (the
+    # two who share 3rd)
+    pct = Awards.model_validate({"basis": "percent", "levels": [
+        {"name": "一等奖", "percent": 25}, {"name": "二等奖", "percent": 25}]})
+    assert [a for a, _ in place_awards(pct, [1, 2, 3, 3, 5, 5, 5, 5])] == [
+        "一等奖", "一等奖", "二等奖", "二等奖", None, None, None, None]
+    # a level ending inside a shared place: every sharer gets the higher award
+    three = Awards.model_validate({"levels": [{"name": "一等奖", "count": 1},
+                                              {"name": "二等奖", "count": 2}]})
+    assert [a for a, _ in place_awards(three, [1, 2, 3, 3])] == ["一等奖", "二等奖", "二等奖",
+                                                                  "二等奖"]

@@ -1,0 +1,154 @@
+"""A decided bracket feeds awards, certificates, the results workbook, the bulletin and
+promotions like a scored stage (issue 18); an undecided one awards nothing.
+
+The knockout of 8 (seeds = lots 001-008, names 测试选手1-8): S5 beats S4 in round 1, S3
+beats S2 in the semi-final, S3 beats S1 in the final. Places: S3 1, S1 2, S2 and S5 3
+(no third-place match), S4 S6 S7 S8 5. The rule (tests/data/mini_rule.toml) awards
+一等奖 x1, 二等奖 x2, 三等奖 x3 by position (limits 1, 3, 6) and 县技术能手 to the top 1:
+S3 一等奖 + 县技术能手, S1 S2 S5 二等奖, S4 S6 S7 S8 三等奖 (5th <= 6th place). A bracket
+has no totals: the rule's minimum totals do not apply."""
+import io
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from competition.extensions import db
+from competition.models import Match
+from competition.services import brackets as bsvc
+from competition.services import documents as docs
+from competition.services import promotions
+from competition.services.standings import default_stage, trade_standings
+from tests.factories import build_event
+
+# (round, slot) -> winner's seed; every other match the better seed wins
+UPSETS = {(1, 1): 5, (2, 1): 3, (3, 0): 3}
+
+
+def knockout(n=8, third_place=False, code="ko"):
+    ev = build_event(n_entries=n, code=code, blind=False)
+    ev["stage"].format = "bracket"
+    db.session.commit()
+    bracket = bsvc.create_bracket(ev["stage"], "single_elimination", ev["organiser"],
+                                  third_place=third_place)
+    ev["bracket"] = bracket
+    ev["seed"] = {e.id: i for i, e in enumerate(ev["entries"], start=1)}
+    return ev
+
+
+def play(ev, until=None):
+    """Play ready matches (the better seed wins 3:1 unless UPSETS says) until ``until``
+    (round, slot) has been played, or all."""
+    while True:
+        ready = [m for m in db.session.scalars(select(Match).where(
+            Match.bracket_id == ev["bracket"].id).order_by(Match.round, Match.slot))
+            if m.status == "pending" and m.entry_a_id and m.entry_b_id]
+        if not ready:
+            return
+        m = ready[0]
+        sa, sb = ev["seed"][m.entry_a_id], ev["seed"][m.entry_b_id]
+        want = UPSETS.get((m.round, m.slot), min(sa, sb))
+        bsvc.record_result(m, 3 if want == sa else 1, 1 if want == sa else 3, ev["organiser"])
+        if until == (m.round, m.slot):
+            return
+
+
+def places(ev):
+    ts = trade_standings(ev["trade"])
+    name = {k: e.display_name for k, e in ts.entries.items()}
+    return [(name[r.entry], r.rank, r.award, r.titles) for r in ts.standings.rows]
+
+
+def test_an_undecided_knockout_ranks_and_awards_nobody(app):
+    ev = knockout()
+    play(ev, until=(2, 1))                       # the semi-finals are in, not the final
+    assert default_stage(ev["trade"]).id == ev["stage"].id
+    assert all(rank is None and award is None for _, rank, award, _ in places(ev))
+    assert docs.awarded(ev["trade"]) == []
+    decisions, _ = promotions.trade_decisions(ev["trade"])
+    assert not any(d.promoted for d in decisions)
+
+
+def test_a_decided_knockout_places_and_awards_by_the_rules_levels(app):
+    ev = knockout()
+    version = db.session.get(type(ev["trade"]), ev["trade"].id).standings_version
+    play(ev)
+    db.session.refresh(ev["trade"])
+    assert ev["trade"].standings_version > version      # a result moves the version
+    got = places(ev)
+    assert got[:4] == [("测试选手3", 1, "一等奖", ("县技术能手",)), ("测试选手1", 2, "二等奖", ()),
+                       ("测试选手2", 3, "二等奖", ()), ("测试选手5", 3, "二等奖", ())]
+    assert [(n, r, a) for n, r, a, _ in got[4:]] == [
+        ("测试选手4", 5, "三等奖"), ("测试选手6", 5, "三等奖"), ("测试选手7", 5, "三等奖"),
+        ("测试选手8", 5, "三等奖")]
+    awarded = docs.awarded(ev["trade"])
+    assert [(a.entry.display_name, a.rank, a.award) for a in awarded][:2] == [
+        ("测试选手3", 1, "一等奖"), ("测试选手1", 2, "二等奖")]
+    assert len(awarded) == 8
+
+
+def test_the_certificates_of_a_decided_knockout_print(app, tmp_path):
+    ev = knockout()
+    play(ev)
+    issued = docs.issue_certificates(ev["trade"], ev["organiser"])
+    assert len(issued) == 8
+    first = next(c for c in issued if c.award == "一等奖")
+    assert first.data["name"] == "测试选手3" and first.data["title"] == "县技术能手"
+    assert first.data["rank"] == 1
+    out = io.BytesIO()
+    assert docs.write_certificates([first], ev["competition"], out) == 1
+    text = PdfReader(io.BytesIO(out.getvalue())).pages[0].extract_text().replace("\n", "")
+    for part in ("测试选手3", "一等奖", "县技术能手", "测试工种", first.serial):
+        assert part in text, part
+    (tmp_path / "cert.pdf").write_bytes(out.getvalue())
+
+
+def test_the_results_workbook_lists_the_places_as_a_clerk_reads_them(app):
+    ev = knockout()
+    play(ev)
+    out = io.BytesIO()
+    docs.write_trade_workbook(ev["trade"], out)
+    wb = load_workbook(io.BytesIO(out.getvalue()))
+    sheet = next(ws for ws in wb.worksheets if ws.title not in ("汇总", "评分明细")
+                 and ws["A2"].value == "名次")
+    head = [c.value for c in sheet[2]]
+    assert head == ["名次", "抽签号", "姓名", "单位", "总分", "奖项", "称号", "备注"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
+    assert rows[0] == [1, "003", "测试选手3", "示例县第3机械厂", None,
+                       "一等奖", "县技术能手", "冠军"]
+    assert rows[1][:3] == [2, "001", "测试选手1"] and rows[1][7] == "亚军"
+    assert [(r[0], r[2], r[5], r[7]) for r in rows[2:4]] == [
+        (3, "测试选手2", "二等奖", "并列第三名"), (3, "测试选手5", "二等奖", "并列第三名")]
+    assert {(r[0], r[5], r[7]) for r in rows[4:8]} == {(5, "三等奖", "八强")}
+    summary = wb.worksheets[0]
+    line = [c.value for c in summary[3]]
+    assert "测试工种" in line and 1 in line         # 一等奖 counted once
+
+
+def test_the_bulletin_shows_the_ranking(app):
+    ev = knockout()
+    play(ev)
+    out = io.BytesIO()
+    docs.write_bulletin(ev["trade"], out)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(out.getvalue())).pages)
+    text = text.replace("\n", "")
+    assert "测试选手3" in text and "一等奖" in text and "冠军" in text and "亚军" in text
+    assert text.index("测试选手3") < text.index("测试选手1") < text.index("测试选手8")
+
+
+def test_promotions_follow_the_policy_from_a_decided_knockout(app):
+    ev = knockout()
+    by_name = {e.contestant.name: e.contestant for e in ev["entries"]}
+    by_name["测试选手3"].grade = "L4"     # 四级/中级工: 一等奖 -> one grade up
+    by_name["测试选手1"].grade = "L3"     # 三级/高级工, 2nd: top 3 holding 高级工 -> up
+    by_name["测试选手8"].grade = "L3"     # 5th: not in the top 3
+    db.session.commit()
+    play(ev)
+    decisions = {d.name: d for d in promotions.trade_decisions(ev["trade"])[0]}
+    assert decisions["测试选手3"].promoted and decisions["测试选手3"].to_grade == "L3"
+    assert decisions["测试选手3"].basis == "by_award"
+    assert decisions["测试选手1"].promoted and decisions["测试选手1"].to_grade == "L2"
+    assert not decisions["测试选手8"].promoted
+    listed = promotions.propose(ev["trade"], ev["organiser"])
+    promoted = {r.contestant.name for r in listed.rows if r.status == "proposed"}
+    assert promoted == {"测试选手3", "测试选手1"}
