@@ -144,6 +144,8 @@ class ResultsData:
     organiser: str = ""
     generated_at: str = ""
     appeals: list[AppealRow] = field(default_factory=list)   # a sheet 申诉 when any
+    # judge consistency (exports.consistency_sheet.ConsistencyRow): a sheet 评委一致性 when any
+    consistency: list = field(default_factory=list)
 
 
 # --- results bulletin --------------------------------------------------------------------

@@ -50,6 +50,8 @@ def write_results_workbook(data: ResultsData, out: str | os.PathLike | BinaryIO)
                 _trade_sheet(wb, data, stage, _sheet_name(f"{trade.name}-{stage.stage}", names))
         else:
             _trade_sheet(wb, data, trade, _sheet_name(trade.name, names))
+    if data.consistency:
+        _consistency_sheet(wb, data, _sheet_name("评委一致性", names))
     _detail_sheets(wb, data, names)
     if data.appeals:
         _appeals_sheet(wb, data, _sheet_name("申诉", names))
@@ -252,6 +254,14 @@ def _detail_sheets(wb: Workbook, data: ResultsData, taken: set[str]) -> None:
         else:
             return
         part += 1
+
+
+def _consistency_sheet(wb: Workbook, data: ResultsData, name: str) -> None:
+    """Each trade's judges on each judged criterion (exports.consistency_sheet)."""
+    from .consistency_sheet import consistency_sheet_columns, write_consistency_rows
+    headers, widths = consistency_sheet_columns()
+    sheet = _Sheet(wb, name, f"{data.competition} 评委一致性", headers, set(), widths=widths, freeze_cols=3)
+    write_consistency_rows(sheet.ws, data.consistency)
 
 
 def _appeals_sheet(wb: Workbook, data: ResultsData, name: str) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..analysis import (
     CriterionLoss,
@@ -29,7 +30,7 @@ from ..models import Competition, Entry, Mark, Trade, User
 from ..scoring.marks import to_decimal
 from .errors import _
 from .rules import rule_for
-from .standings import trade_standings
+from .standings import default_stage, trade_standings
 
 
 @dataclass
@@ -51,29 +52,56 @@ class TradeAnalysis:
         return [s for s in self.judges if s.flagged]
 
 
-def trade_analysis(trade: Trade) -> TradeAnalysis:
-    """The trade's judge consistency and training needs, from its results stage."""
-    rule = rule_for(trade)
-    ts = trade_standings(trade)
+@dataclass
+class TradeConsistency:
+    """The judge-consistency part of a trade's analysis (the analysis page, the analysis
+    workbook, the event report and the results workbook's 评委一致性 sheet all use it)."""
+    trade: Trade
+    judges: list[JudgeCriterionStats]
+    judge_names: dict[int, str]
+    criterion_names: dict[str, str]
+
+
+def trade_consistency(trade: Trade, rule=None, ts=None) -> TradeConsistency:
+    """Each judge on each judged criterion of the trade's results stage, against the rest
+    of the panel (competition.analysis.consistency)."""
+    rule = rule or rule_for(trade)
     judged = {c.id: c for c in rule.criteria if c.kind == "judged"}
     names = {c.id: c.name for c in rule.criteria}
-    people = {key: (e.display_name, e.employer) for key, e in ts.entries.items()}
-    employers = {key: p[1] for key, p in people.items()}
-    marks = _judged_marks(ts.stage.id, judged) if ts.stage is not None and judged else []
+    if ts is not None:
+        stage, employers = ts.stage, {int(key): e.employer for key, e in ts.entries.items()}
+    else:       # no standings needed (the results workbook): the stage and the employers
+        stage, employers = default_stage(trade), {}
+        if stage is not None and judged:
+            employers = {e.id: e.employer for e in db.session.scalars(
+                select(Entry).where(Entry.stage_id == stage.id, Entry.status != "withdrawn")
+                .options(selectinload(Entry.contestant), selectinload(Entry.team)))}
+    marks = _judged_marks(stage.id, judged) if stage is not None and judged else []
     judge_ids = sorted({m.judge for m in marks})
     users = db.session.scalars(select(User).where(User.id.in_(judge_ids))).all() if judge_ids else []
     judge_employers = {u.id: u.employer for u in users if getattr(u, "employer", None)}
     stats = judge_consistency(
         marks, {cid: c.scale for cid, c in judged.items()},
         thresholds={cid: c.discrepancy for cid, c in judged.items()},
-        entry_employers={int(k): v for k, v in employers.items()}, judge_employers=judge_employers)
+        entry_employers=employers, judge_employers=judge_employers)
+    return TradeConsistency(trade, stats, {u.id: u.display_name or u.username for u in users}, names)
+
+
+def trade_analysis(trade: Trade) -> TradeAnalysis:
+    """The trade's judge consistency and training needs, from its results stage."""
+    rule = rule_for(trade)
+    ts = trade_standings(trade)
+    tc = trade_consistency(trade, rule, ts)
+    stats, names = tc.judges, tc.criterion_names
+    people = {key: (e.display_name, e.employer) for key, e in ts.entries.items()}
+    employers = {key: p[1] for key, p in people.items()}
     rows = [r for r in ts.standings.rows if r.status == "ok"]
     maxima = {c.id: c.max for c in rule.criteria if c.kind not in ("deductions", "adjustment")
               and getattr(c, "max", None)}
     needs = training_needs({r.entry: r.criteria for r in rows}, maxima, employers)
     finishers = {r.entry: r.total for r in rows if r.rank is not None and r.complete}
     return TradeAnalysis(trade, ts.stage.name if ts.stage else "", stats,
-                         {u.id: u.display_name or u.username for u in users}, names, needs,
+                         tc.judge_names, names, needs,
                          finishers, people, sum(s.marks for s in stats),
                          {r.entry: r.award for r in rows if r.award},
                          [level.name for level in rule.awards.levels])
@@ -170,6 +198,35 @@ def trade_findings(ta: TradeAnalysis) -> list[str]:
     return [finding_words(s, f, ta.judge_names.get(s.judge, str(s.judge)),
                           ta.criterion_names.get(s.criterion, s.criterion))
             for s in ta.flagged for f in s.findings]
+
+
+def consistency_rows(tc) -> list:
+    """One row per judge and judged criterion of ``tc`` (a TradeConsistency or a
+    TradeAnalysis) for the workbooks (exports.consistency_sheet.ConsistencyRow): the
+    statistics as numbers, the findings in words (the user's language)."""
+    from exports.consistency_sheet import ConsistencyRow
+    out = []
+    for s in tc.judges:
+        judge = tc.judge_names.get(s.judge, str(s.judge))
+        crit = tc.criterion_names.get(s.criterion, s.criterion)
+        out.append(ConsistencyRow(
+            tc.trade.name, judge, crit, s.marks, _dec(s.mean_deviation), _dec(s.share(s.mean_deviation), 4),
+            _dec(s.mean_abs_deviation), s.beyond_threshold, s.above, s.below, round(s.sign_p, 4),
+            None if s.rank_corr is None else round(s.rank_corr, 3),
+            "；".join(finding_words(s, f, judge, crit) for f in s.findings)))
+    return out
+
+
+def workbook_consistency(trade: Trade) -> list:
+    """The results workbook's 评委一致性 rows of ``trade``: a Chinese document whoever
+    exports it (the sentences too, as the event report's)."""
+    from .report import _in_chinese
+    with _in_chinese():
+        return consistency_rows(trade_consistency(trade))
+
+
+def _dec(value, places: int = 2):
+    return None if value is None else round(value, places)
 
 
 def fmt_num(value, places: int = 2) -> str:

@@ -196,17 +196,20 @@ def results_data(comp: Competition, progress=None) -> ResultsData:
     """Every trade of the competition whose rule validates (the others are skipped and
     logged) as a results workbook's data. ``progress(n)`` after each trade's standings."""
     from ..rules import RuleError
-    trades = []
+    from .analysis import workbook_consistency
+    trades, consistency = [], []
     for n, trade in enumerate(comp.trades, start=1):
         try:
             trades.append(trade_workbook_results(trade, with_marks=True))
+            consistency += workbook_consistency(trade)      # the 评委一致性 sheet
         except RuleError as err:
             log.warning("results workbook: trade %s skipped: %s", trade.code, err)
         if progress:
             progress(n)
     from .appeals import export_rows
     return ResultsData(comp.name, trades, comp.organiser,
-                       local_now(comp).strftime("%Y-%m-%d %H:%M"), appeals=export_rows(comp))
+                       local_now(comp).strftime("%Y-%m-%d %H:%M"), appeals=export_rows(comp),
+                       consistency=consistency)
 
 
 def _local(moment: datetime) -> datetime:
@@ -226,10 +229,11 @@ def write_trade_workbook(trade: Trade, out) -> None:
     sheet per stage (or its one results sheet), its judges' marks."""
     from exports.workbooks import write_results_workbook as write
     comp = trade.competition
+    from .analysis import workbook_consistency
     from .appeals import export_rows
     write(ResultsData(comp.name, [trade_workbook_results(trade, with_marks=True)],
                       comp.organiser, local_now(comp).strftime("%Y-%m-%d %H:%M"),
-                      appeals=export_rows(comp, trade)), out)
+                      appeals=export_rows(comp, trade), consistency=workbook_consistency(trade)), out)
 
 
 # --- bulletins and score sheets ----------------------------------------------------------

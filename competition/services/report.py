@@ -16,7 +16,7 @@ from .analysis import (
     award_counts,
     award_cutoffs,
     competition_analysis,
-    finding_words,
+    consistency_rows,
     trade_findings,
 )
 
@@ -122,18 +122,12 @@ def _employer_rows(comp, analysis, promoted, EmployerRow) -> list:
 def analysis_sheets(comp: Competition) -> list:
     """The analysis workbook's sheets for ``comp`` (exports.analysis_workbook.Sheet)."""
     from exports.analysis_workbook import Sheet
+    from exports.consistency_sheet import HEADERS as CONSISTENCY_HEADERS
+    from exports.consistency_sheet import WIDTHS as CONSISTENCY_WIDTHS
     analysis = competition_analysis(comp)
     data = report_data(comp, analysis)
     with _in_chinese():
-        judges = [[ta.trade.name, ta.judge_names.get(s.judge, str(s.judge)),
-                   ta.criterion_names.get(s.criterion, s.criterion), s.marks, _dec(s.mean_deviation),
-                   _dec(s.share(s.mean_deviation), 4), _dec(s.mean_abs_deviation), s.beyond_threshold,
-                   s.above, s.below, round(s.sign_p, 4),
-                   None if s.rank_corr is None else round(s.rank_corr, 3),
-                   "；".join(finding_words(s, f, ta.judge_names.get(s.judge, str(s.judge)),
-                                           ta.criterion_names.get(s.criterion, s.criterion))
-                            for f in s.findings)]
-                  for ta in analysis.trades for s in ta.judges]
+        judges = [row.cells() for ta in analysis.trades for row in consistency_rows(ta)]
     scaled = [[r.rank, *analysis.people.get(r.key, ("", "")), analysis.trade_names.get(r.trade, r.trade),
                r.total, r.scaled] for r in analysis.ranking]
     employers = [[e.rank, e.employer, e.contestants, e.finishers, e.awards, e.promotions, e.mean_scaled]
@@ -143,9 +137,7 @@ def analysis_sheets(comp: Competition) -> list:
     trades = sorted(([t.name, t.contestants, t.finishers, sum(t.awards.values()), t.promotions] for t in data.trades),
                     key=lambda r: -r[1])
     return [
-        Sheet("裁判一致性", ["工种", "裁判", "评分项", "评分数", "平均偏差", "占满分比例", "平均绝对偏差",
-                         "超出差异阈值", "高于中位数", "低于中位数", "符号检验p值", "名次相关系数", "发现"], judges,
-              [14, 12, 14, 8, 10, 10, 12, 12, 10, 10, 12, 12, 60]),
+        Sheet("裁判一致性", CONSISTENCY_HEADERS, judges, CONSISTENCY_WIDTHS),
         Sheet("跨工种标准分", ["名次", "姓名", "单位", "工种", "总分", "标准分"], scaled, [8, 12, 28, 14, 10, 10]),
         Sheet("单位排名", ["名次", "单位", "参赛", "完赛", "获奖", "晋级", "平均标准分"], ranked,
               [8, 28, 8, 8, 8, 8, 12], ("完赛选手平均标准分", 2, 7, 15)),
@@ -154,6 +146,3 @@ def analysis_sheets(comp: Competition) -> list:
               ("各工种报名人数", 1, 2, 41)),
     ]
 
-
-def _dec(value, places: int = 2):
-    return None if value is None else round(value, places)
