@@ -22,6 +22,7 @@ from .mark_common import (
     same_value,
 )
 from .mark_values import bounded_value, checked_attempt
+from .panels import require_official_may_add
 from .rules import rule_for
 
 CORRECTION_KINDS = {"correction": "mark.correct", "appeal": "mark.appeal"}
@@ -95,6 +96,8 @@ def _correct(actor, heat_id, reason, text, kind, mark_id, entry_id, address, att
         _stored, slot = checked_value(rule, address or "", text, attempt)
         judge_id = _credited_judge(actor, heat, judge_id)
         mark = find_mark(entry.id, address, attempt, None if slot.once_per_entry else judge_id)
+        if mark is None:        # a new mark: within the panel, as the judge API's
+            require_official_may_add(rule, heat, actor, judge_id, entry.id, slot, attempt)
     _check_expected(mark, expected)
     if text is None:
         old = audit_value(mark)

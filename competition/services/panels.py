@@ -33,7 +33,7 @@ from .rules import rule_for
 EXPECTING = ("active", "advanced")   # entries that expect marks (not withdrawn, disqualified)
 
 __all__ = ["BEYOND_PANEL", "NOT_ON_PANEL", "HeatPanel", "Missing", "heat_panel_of",
-           "stage_panels", "require_may_mark", "officials", "counted_marks",
+           "stage_panels", "require_may_mark", "require_official_may_add", "officials", "counted_marks",
            "heat_counts", "stage_counts", "expects_marks", "judge_names"]
 
 
@@ -86,6 +86,13 @@ def judge_names(user_ids: Iterable[int]) -> str:
     return _(", ").join(names)
 
 
+def _holders(entry_id: int, slot, attempt: int) -> list[int]:
+    """Who holds a mark for this entry, slot address and attempt, oldest first."""
+    return list(db.session.scalars(select(Mark.judge_id).where(
+        Mark.entry_id == entry_id, Mark.criterion == slot.address,
+        Mark.attempt == attempt).order_by(Mark.id)))
+
+
 def require_may_mark(rule, heat: Heat, judge: User, entry_id: int, slot, attempt: int
                      ) -> None:
     """The mark write path's panel check: Forbidden (field "criterion") if ``judge`` does
@@ -97,9 +104,7 @@ def require_may_mark(rule, heat: Heat, judge: User, entry_id: int, slot, attempt
     others: list[int] = []
     if crit is not None and crit.first_come and not slot.once_per_entry \
             and judge.id in crit.markers:
-        others = list(db.session.scalars(select(Mark.judge_id).where(
-            Mark.entry_id == entry_id, Mark.criterion == slot.address,
-            Mark.attempt == attempt).order_by(Mark.id)))
+        others = _holders(entry_id, slot, attempt)
     refusal = may_mark(panel, judge.id, slot.address, others)
     if refusal is None:
         return
@@ -114,6 +119,40 @@ def require_may_mark(rule, heat: Heat, judge: User, entry_id: int, slot, attempt
                           criterion=name, judges=judge_names(refusal.judges)), "criterion")
     raise Forbidden(_("Nobody on this heat's panel marks %(criterion)s; ask the chief judge.",
                       criterion=name), "criterion")
+
+
+def require_official_may_add(rule, heat: Heat, actor: User, judge_id: int, entry_id: int,
+                             slot, attempt: int) -> None:
+    """The chief judge's (or arbitration's) "add a mark": a NEW mark must stay within the
+    panel, as a judge's own would. Credited to a judge of the heat: the judge's own check
+    (require_may_mark). The official's own mark: always for what only officials or anyone
+    enter (adjustments, violations, declared values, a heat with no panel yet); for a
+    one-mark criterion only while nobody has entered it; never as an extra mark of a
+    criterion the panel marks (it would be averaged in). Forbidden / Conflict (field
+    "criterion") name who marks it or who entered it."""
+    if judge_id != actor.id:
+        judge = db.session.get(User, judge_id)
+        if judge is not None:
+            require_may_mark(rule, heat, judge, entry_id, slot, attempt)
+        return
+    panel = heat_panel_of(heat, rule)
+    crit = panel.criteria.get(slot.criterion)
+    own = panel.slot(slot.address)
+    if crit is None or crit.open or slot.optional or slot.once_per_entry \
+            or own is None or not own.expected:
+        return
+    name = rule.criterion(slot.criterion).name
+    if crit.first_come or (not crit.markers):
+        holders = [j for j in dict.fromkeys(_holders(entry_id, slot, attempt))]
+        if crit.markers and len(holders) >= crit.expected:
+            raise Conflict(_("%(criterion)s takes %(n)d mark(s) and %(judges)s already "
+                             "entered it: correct that mark instead.", criterion=name,
+                             n=crit.expected, judges=judge_names(holders[:crit.expected])),
+                           "criterion")
+        return
+    raise Forbidden(_("%(criterion)s is marked by %(judges)s in this heat: enter the mark "
+                      "for one of them (a mark of your own would be one beyond the panel).",
+                      criterion=name, judges=judge_names(crit.markers)), "criterion")
 
 
 def counted_marks(panel: HeatPanel, marks: list[Mark]) -> dict[int, str | None]:

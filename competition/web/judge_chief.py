@@ -17,6 +17,7 @@ from ..models import Entry, Mark, Role, Trade, User
 from ..services import heats as heat_service
 from ..services import marks as mark_service
 from ..services.conflicts import ConflictOfInterest
+from ..services.errors import Conflict, Forbidden
 from ..services.login_tokens import TOKEN_HOURS, issue_tokens, trade_judges
 from ..services.rules import rule_for
 from ..services.scoresheets import entry_mark_verdicts, heat_discrepancies, heat_entries, heat_summary
@@ -150,14 +151,21 @@ def chief_correct(heat_id: int):
     """A correction (chief judge) or an appeal re-scoring (arbitration), with a reason."""
     form = request.form
     entry_id = _int(form.get("entry_id"))
-    mark_service.correct_mark(
-        current_user, heat_id=heat_id, reason=form.get("reason"), value=form.get("value"),
-        kind=form.get("kind", "correction"), mark_id=_int(form.get("mark_id")),
-        entry_id=entry_id, address=form.get("criterion"),
-        attempt=_int(form.get("attempt")) or 1, judge_id=_int(form.get("judge_id")),
-        # the value the page showed ("" = no mark yet); a form without it is not checked
-        expected=(form.get("expected") or None) if "expected" in form
-        else mark_service.UNSET)
+    try:
+        mark_service.correct_mark(
+            current_user, heat_id=heat_id, reason=form.get("reason"),
+            value=form.get("value"), kind=form.get("kind", "correction"),
+            mark_id=_int(form.get("mark_id")), entry_id=entry_id,
+            address=form.get("criterion"), attempt=_int(form.get("attempt")) or 1,
+            judge_id=_int(form.get("judge_id")),
+            # the value the page showed ("" = no mark yet); a form without it is not checked
+            expected=(form.get("expected") or None) if "expected" in form
+            else mark_service.UNSET)
+    except (Forbidden, Conflict) as err:
+        if err.field != "criterion" or not entry_id:
+            raise
+        flash(err.message, "error")      # beyond the panel: who marks it, back to the form
+        return _back(heat_id, entry_id)
     flash(_("The appeal re-score is recorded.") if form.get("kind") == "appeal"
           else _("The correction is recorded."))
     return _back(heat_id, entry_id)

@@ -1,0 +1,166 @@
+"""Issue 16's service side: a rule with per-attempt declared values (difficulty and a
+restart with a default), per-attempt adjustments, a count and a published value with
+units and a WorldSkills judgement aspect (max_spread 1), through the tablet's sheet, the
+chief judge's pages, progress counts and the workbooks (tests/data/attempts_rule.toml).
+
+Per entry with three judges marking everything: routine 3 marks x 2 attempts + its
+difficulty once per attempt (2) + pieces 1 (first come) + theory 1 (first come) + aspect
+3 = 13; the restart (default 0) and the chief's adjustments are optional."""
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from competition.services import marks as mark_service
+from competition.services.scoresheets import heat_summary
+from competition.services.standings import trade_progress, trade_standings
+from tests.factories import build_event
+
+
+@pytest.fixture
+def event(app):
+    return build_event(n_entries=2, n_judges=3, rule_file="attempts_rule.toml",
+                       code="attempts", blind=False)
+
+
+def mark(event, judge, entry, address, value, attempt=1):
+    return mark_service.record_mark(
+        event["judges"][judge], entry_id=event["entries"][entry].id, address=address,
+        value=value, attempt=attempt,
+        client_id=f"a-{judge}-{entry}-{address}-{attempt}-{value}".replace(".", "_")
+        .replace("@", "_"))
+
+
+def full_entry(event, entry, dd=("2.0", "2.5"), routine=("8", "7"), aspect=("2", "2", "3")):
+    for a in (1, 2):
+        for j in range(3):
+            mark(event, j, entry, "routine", routine[a - 1], attempt=a)
+        mark(event, 0, entry, "routine@difficulty", dd[a - 1], attempt=a)
+    mark(event, 1, entry, "pieces", "12")
+    mark(event, 2, entry, "theory", "86.5")
+    for j in range(3):
+        mark(event, j, entry, "aspect", aspect[j])
+
+
+def sheet_of(client, auth, event, judge=0):
+    auth.login(event["judges"][judge].username)
+    sheet = client.get(f"/api/heats/{event['heat'].id}/sheet").json
+    auth.logout()
+    return sheet
+
+
+def workbook_rows(event, sheet_name):
+    from competition.services.documents import write_trade_workbook
+    out = io.BytesIO()
+    write_trade_workbook(event["trade"], out)
+    out.seek(0)
+    return list(load_workbook(out, read_only=True)[sheet_name].iter_rows(values_only=True))
+
+
+def test_the_tablet_asks_for_the_difficulty_of_each_attempt_and_shows_units(
+        event, client, auth):
+    sheet = sheet_of(client, auth, event)
+    slots = {s["address"]: s for c in sheet["criteria"] for s in c["slots"]}
+    assert slots["routine@difficulty"]["attempts"] == 2
+    assert slots["routine@difficulty"]["required"] is True
+    assert slots["routine@restart"]["attempts"] == 2
+    assert slots["routine@restart"]["required"] is False       # it has a default
+    assert slots["pieces"]["unit"] == "件" and slots["theory"]["unit"] == "分"
+    assert "bonus" not in slots                                 # the chief's
+    missing = sheet["entries"][0]["missing"]
+    assert {"routine@difficulty#1", "routine@difficulty#2", "routine#1", "routine#2",
+            "aspect#1"} <= set(missing)
+    assert not any(k.startswith("routine@restart") for k in missing)
+    page = client.get(f"/judge/heat/{event['heat'].id}")   # signed out: a redirect
+    assert page.status_code in (302, 303)
+    auth.login(event["judges"][0].username)
+    html = client.get(f"/judge/heat/{event['heat'].id}").get_data(as_text=True)
+    assert 'data-key="routine@difficulty#2"' in html and 'data-key="routine@restart#2"' in html
+    assert re.search(r'data-key="pieces#1".*?件', html, re.S)
+
+
+def test_progress_counts_and_workbooks_agree_with_per_attempt_values(event, client, auth):
+    full_entry(event, 0)
+    # entry 2: attempt 1 only, no difficulty for attempt 2
+    for j in range(3):
+        mark(event, j, 1, "routine", "6", attempt=1)
+    mark(event, 0, 1, "routine@difficulty", "1.5", attempt=1)
+    summary = heat_summary(event["heat"])
+    assert (summary["entered"], summary["expected"]) == (13 + 4, 26)
+    progress = trade_progress(event["trade"])
+    assert (progress["marks"], progress["expected"]) == (17, 26)
+    sheet = sheet_of(client, auth, event)
+    second = next(e for e in sheet["entries"] if e["id"] == event["entries"][1].id)
+    assert "routine@difficulty#2" in second["missing"]
+    assert "routine@difficulty#1" not in second["missing"]
+    rows = workbook_rows(event, "汇总")
+    header, line = rows[1], rows[2]
+    assert (line[header.index("已录评分")], line[header.index("应录评分")]) == (17, 26)
+
+
+def test_per_attempt_adjustments_and_declared_values_reach_the_results(event, client, auth):
+    full_entry(event, 0)
+    # a restart on attempt 2 (2 points off each judge's 7), the chief's +1.5 on attempt 2
+    mark(event, 0, 0, "routine@restart", "1", attempt=2)
+    auth.login(event["chief"].username)
+    r = client.post(f"/judge/chief/heat/{event['heat'].id}/correct",
+                    data={"entry_id": event["entries"][0].id, "criterion": "bonus",
+                          "attempt": "2", "value": "1.5", "reason": "风力补偿",
+                          "expected": ""})
+    assert r.status_code == 303
+    row = trade_standings(event["trade"]).standings.row(str(event["entries"][0].id))
+    # routine: 8 x 2.0 + (7 - 2) x 2.5 = 16 + 12.5 = 28.5; bonus 1.5 (attempt 2)
+    assert row.criteria["routine"] == 28.5 and row.criteria["bonus"] == 1.5
+    assert row.attempts["bonus"][2][0] == 1.5 and 1 not in row.attempts["bonus"]
+    page = client.get(f"/judge/chief/heat/{event['heat'].id}/entry/"
+                      f"{event['entries'][0].id}").get_data(as_text=True)
+    assert "裁判长加减分" in page
+    rows = workbook_rows(event, "评分明细")
+    text = "\n".join(" ".join(str(c) for c in r if c is not None) for r in rows)
+    assert "动作完成 (难度)" in text and "重新开始" in text and "裁判长加减分" in text
+
+
+def test_the_chief_cannot_add_a_mark_beyond_the_panel(event, client, auth):
+    from competition.services.errors import Conflict, Forbidden
+    chief, (j1, j2, j3) = event["chief"], event["judges"]
+    heat = event["heat"]
+    mark(event, 1, 0, "pieces", "12")           # a one-mark criterion: judge 2 entered it
+    entry = event["entries"][0].id
+
+    def add(address, value, judge_id=None, attempt=1):
+        return mark_service.correct_mark(chief, heat_id=heat.id, reason="补录评分",
+                                         value=value, entry_id=entry, address=address,
+                                         attempt=attempt, judge_id=judge_id, expected=None)
+    # credited to judge 3: pieces takes one mark and judge 2 entered it
+    with pytest.raises(Conflict) as err:
+        add("pieces", "10", j3.id)
+    assert err.value.field == "criterion" and j2.username in err.value.message
+    # the chief's own: the same
+    with pytest.raises(Conflict) as err:
+        add("pieces", "10")
+    assert j2.username in err.value.message
+    # the chief's own mark on a three-judge aspect would be a fourth: refused naming them
+    with pytest.raises(Forbidden) as err:
+        add("aspect", "2")
+    assert all(j.username in err.value.message for j in (j1, j2, j3))
+    # a judge taken off the aspect cannot be credited with a mark there
+    from competition.services import heats as heat_service
+    heat_service.assign_judges(chief, heat.id, {j1.id: None, j2.id: None,
+                                                j3.id: ["routine", "pieces", "theory"]})
+    with pytest.raises(Forbidden) as err:
+        add("aspect", "2", j3.id)
+    assert j1.username in err.value.message and j2.username in err.value.message
+    # what the panel does take: a judge's missing mark, the chief's adjustment per
+    # attempt, a declared value
+    assert add("aspect", "2", j1.id).status == "created"
+    assert add("bonus", "-1", attempt=2).status == "created"
+    assert add("routine@difficulty", "2.2", attempt=2).status == "created"
+    # the page says why, naming who marks it
+    auth.login(chief.username)
+    r = client.post(f"/judge/chief/heat/{heat.id}/correct",
+                    data={"entry_id": entry, "criterion": "aspect", "value": "3",
+                          "reason": "补录评分", "expected": ""}, follow_redirects=True)
+    text = r.get_data(as_text=True)
+    flashes = re.findall(r"class=\"flash[^>]*>([^<]*)<", text)
+    assert r.status_code == 200 and j1.username in flashes[0] and "评分组" in flashes[0], flashes
