@@ -93,7 +93,7 @@ def _results_of(trade: Trade, res: StageResult | None, with_marks: bool) -> Trad
         deciding = res.next_stage is None
         # no marks yet in a heat of the last stage not signed off: not scored yet, not
         # absent (缺考); a stage that another followed is over
-        pending = row.status == "absent" and (not scored or (
+        pending = row.status == "absent" and entry.status != "absent" and (not scored or (
             res.next_stage is None and entry.heat_id in open_heats))
         remark = NOT_SCORED if pending else STATUS_TEXT.get(row.status, "")
         if row.entry in res.advanced:
@@ -150,7 +150,8 @@ def _overall_rows(results: list[StageResult]) -> list[OverallRow]:
     scored = [_scored(r.standings.standings.rows) for r in results]
     for line in overall(results):
         place, stage = line.place, results[line.place.stage].stage
-        if place.rank is None and place.status == "absent" and not scored[place.stage]:
+        if place.rank is None and place.status == "absent" and not scored[place.stage] \
+                and getattr(line.entry, "status", None) != "absent":
             remark = f"{stage.name}{NOT_SCORED}"
         elif place.rank is None:
             remark = f"{stage.name}{STATUS_TEXT.get(place.status, '')}"
@@ -179,11 +180,6 @@ def _judge_marks(stage_id: int, who: dict[int, tuple[str, str]], rule
             names[f"{c.id}.{sub.id}"] = f"{c.name} / {sub.name}"
         for sub in (getattr(c, "violations", None) or []):
             names[f"{c.id}.{sub.code}"] = f"{c.name} / {sub.name}"
-    for s in rule.slots():   # declared values (动作完成 (难度)) and units (合格件数 (件))
-        if s.once_per_entry or s.input == "measure" and "." in s.address:
-            names[s.address] = s.label
-        if s.unit and s.input in ("count", "value", "measure"):
-            names[s.address] = f"{names.get(s.address, s.label)} ({s.unit})"
     q = (select(Mark.entry_id, Mark.criterion, Mark.value, Mark.attempt, User.display_name,
                 User.username)
          .join(Entry, Entry.id == Mark.entry_id).join(User, User.id == Mark.judge_id)

@@ -85,6 +85,9 @@ def _correct(actor, heat_id, reason, text, kind, mark_id, entry_id, address, att
     entry, heat = entry_and_heat(mark.entry_id if mark else entry_id)
     if heat.id != heat_id:
         raise NotFound(_("No such entry."), "entry_id")
+    if entry.status == "absent" and text is not None:
+        from .marks import absent_refusal
+        raise Conflict(absent_refusal(entry), "entry_id")
     trade = heat_trade(heat)
     _require_corrector(actor, trade, kind)
     text_reason = require_reason(reason)

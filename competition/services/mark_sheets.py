@@ -138,6 +138,9 @@ def _record_sheet(judge: User, entry_id, seq, items: list[SheetItem]) -> SheetRe
     assignment = require_assignment(judge, heat)
     if entry.status == "withdrawn":
         raise Conflict(_("This contestant has withdrawn."), "entry_id")
+    if entry.status == "absent":
+        from .marks import absent_refusal
+        raise Conflict(absent_refusal(entry), "entry_id")
     if heat.locked:
         raise Conflict(_("The heat is signed off; marks can no longer be changed."), "heat_id")
     trade = heat_trade(heat)

@@ -63,9 +63,17 @@ def validate_mark_for(judge: User, entry: Entry, heat: Heat, rule, assignment, *
     require_may_mark(rule, heat, judge, entry.id, slot, attempt)   # the heat's panel
     if entry.status == "withdrawn":
         raise Conflict(_("This contestant has withdrawn."), "entry_id")
+    if entry.status == "absent":
+        raise Conflict(absent_refusal(entry), "entry_id")
     if heat.locked:
         raise Conflict(_("The heat is signed off; marks can no longer be changed."), "heat_id")
     return stored, slot
+
+
+def absent_refusal(entry: Entry) -> str:
+    """The refusal of a mark for a no-show (缺考, services.checkin)."""
+    return _("Lot %(lot)s was marked absent (缺考) at the heat's start: no marks are taken. If the contestant "
+             "was let in late, the organiser undoes the no-show first.", lot=entry.lot_number or "—")
 
 
 def stored_submission(judge: User, client_id: str, entry: Entry, address, attempt: int,

@@ -124,6 +124,8 @@ def judge_sheet(user: User, heat: Heat) -> dict:
     names = _user_names({j for t in taken.values() for j in t.values()})
     out_entries = []
     for e in heat_entries(heat):
+        if e.status == "absent":      # a no-show (缺考, services.checkin): not on the tablet
+            continue
         owed = [mark_key(m.address, m.attempt)
                 for m in counts["missing"].get(e.id, ()) if user.id in m.judges]
         row = {"id": e.id, "lot_number": e.lot_number, "workstation": e.workstation,

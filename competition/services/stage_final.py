@@ -23,7 +23,7 @@ class StageState:
     open_heats: list[str] = field(default_factory=list)     # names, not signed off
     open_heat_ids: set[int] = field(default_factory=set)
     unscored_open: int = 0          # entrants without a mark in a heat not signed off
-    unscored_locked: int = 0        # entrants without a mark in a signed-off heat (absent)
+    unscored_locked: int = 0        # absent: no mark in a signed-off heat, or marked a no-show
     marks_entered: int = 0
     marks_expected: int = 0
 
@@ -48,13 +48,13 @@ def stage_state(stage: Stage) -> StageState:
     open_heats = [h for h in heats if h.id in used and not h.locked]
     scored = select(Mark.id).where(Mark.entry_id == Entry.id).exists()
     rows = db.session.execute(
-        select(Entry.heat_id, func.count(Entry.id))
-        .where(Entry.stage_id == stage.id, Entry.status.in_(EXPECTING), ~scored)
-        .group_by(Entry.heat_id)).all()
+        select(Entry.heat_id, Entry.status, func.count(Entry.id))
+        .where(Entry.stage_id == stage.id, Entry.status.in_(EXPECTING + ("absent",)), ~scored)
+        .group_by(Entry.heat_id, Entry.status)).all()
     open_ids = {h.id for h in open_heats}
     state = StageState(stage, [h.name for h in open_heats], open_ids)
-    for heat_id, n in rows:
-        if heat_id is None or heat_id in open_ids:
+    for heat_id, status, n in rows:
+        if status != "absent" and (heat_id is None or heat_id in open_ids):   # absent: marked a no-show
             state.unscored_open += n
         else:
             state.unscored_locked += n

@@ -330,6 +330,8 @@ def public_rows(ts: TradeStandings, names_visible: bool) -> list[dict]:
             "award_level": level.get(r.award),
             "titles": list(r.titles),
             "status": r.status,
+            # marked absent at the heat's start (缺考, services.checkin), not merely unscored
+            "noshow": getattr(entry, "status", None) == "absent",
         })
     return out
 

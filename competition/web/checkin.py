@@ -1,6 +1,8 @@
 """Check-in (检录) at the venue: a heat's list of who has arrived, with a camera scan of the
 ticket's QR code where the browser has BarcodeDetector (typed ticket or lot number
-elsewhere); and the "record arrival" button of the ticket's page."""
+elsewhere); the heat's start (开始比赛): the unchecked marked absent (缺考) after a
+confirmation page; the organiser's undo; and the "record arrival" button of the ticket's
+page."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -32,8 +34,68 @@ def heat(heat_id: int):
     heat, entries = _heat_or_abort(heat_id)
     trade = heat.stage.trade
     arrived = sum(1 for e in entries if e.checked_in_at)
+    absent = sum(1 for e in entries if e.status == svc.ABSENT)
     return render_template("checkin/heat.html", heat=heat, trade=trade, entries=entries, arrived=arrived,
+                           absent=absent, may_mark_absent=svc.may_mark_absent(current_user, heat),
+                           may_undo=current_user.has_role(Role.ORGANISER),
                            number=lambda e: ticket_number(trade.competition, trade, e))
+
+
+@bp.get("/heat/<int:heat_id>/absent")
+@roles_required(*STAFF)
+def absent_confirm(heat_id: int):
+    """The heat starts (开始比赛): who would be marked absent, to confirm."""
+    try:
+        plan = svc.absent_candidates(current_user, heat_id)
+    except ServiceError as err:
+        abort(err.status)
+    trade = plan.heat.stage.trade
+    return render_template("checkin/absent.html", plan=plan, heat=plan.heat, trade=trade,
+                           back=request.args.get("from") == "chief")
+
+
+@bp.post("/heat/<int:heat_id>/absent")
+@roles_required(*STAFF)
+def absent_mark(heat_id: int):
+    ids = [int(v) for v in request.form.getlist("entry") if v.isdigit() and len(v) < 10]
+    try:
+        result = svc.mark_absent(current_user, heat_id, ids)
+    except ServiceError as err:
+        db.session.rollback()
+        if err.status in (403, 404):
+            abort(err.status)
+        flash(err.message, "error")
+        return redirect(url_for("checkin.heat", heat_id=heat_id))
+    if result.marked:
+        flash(_("Marked absent (缺考): %(names)s.", names="、".join(result.marked)))
+    else:
+        flash(_("Nobody was marked absent."), "warning")
+    for name, why in result.skipped:
+        flash(_("Not marked absent: %(name)s (%(why)s).", name=name, why=why), "warning")
+    if request.form.get("from") == "chief":
+        return redirect(url_for("judge.chief_heat", heat_id=heat_id))
+    return redirect(url_for("checkin.heat", heat_id=heat_id))
+
+
+@bp.post("/entry/<int:entry_id>/undo-absent")
+@roles_required(*STAFF)
+def absent_undo(entry_id: int):
+    """The organiser takes back a no-show (let in late by the chief judge), with a reason."""
+    from ..models import Entry
+    entry = db.session.get(Entry, entry_id) if entry_id < 2 ** 31 else None
+    if entry is None or entry.heat_id is None:
+        abort(404)
+    heat_id = entry.heat_id
+    try:
+        entry = svc.undo_absent(current_user, entry_id, request.form.get("reason"))
+    except ServiceError as err:
+        db.session.rollback()
+        if err.status in (403, 404):
+            abort(err.status)
+        flash(err.message, "error")
+    else:
+        flash(_("%(name)s is no longer absent and is checked in.", name=entry.display_name))
+    return redirect(url_for("checkin.heat", heat_id=heat_id))
 
 
 @bp.post("/heat/<int:heat_id>")

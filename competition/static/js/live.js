@@ -175,7 +175,7 @@
       rank: unranked ? "—" : String(r.rank),
       name: r.name || (r.lot ? fmt(t.lot, { lot: r.lot }) : ""),
       employer: r.employer || "",
-      total: r.status === "absent" ? t.absent
+      total: r.noshow ? (t.noshow || t.absent) : r.status === "absent" ? t.absent
         : r.status === "disqualified" ? t.disqualified : (r.total || ""),
       award: r.award || "",
       title: (r.titles || []).join(" "),
