@@ -26,6 +26,7 @@ def trades_with_counts(competition: Competition) -> list[tuple[Trade, int]]:
         select(Contestant.trade_id, func.count(Contestant.id))
         .where(Contestant.competition_id == competition.id, Contestant.withdrawn_at.is_(None))
         .group_by(Contestant.trade_id)).all())
-    trades = db.session.scalars(select(Trade).where(Trade.competition_id == competition.id)
-                                .order_by(Trade.id)).all()
+    from ..trade_order import in_order  # the event's order, else pinyin (issue 18)
+    trades = in_order(db.session.scalars(select(Trade).where(
+        Trade.competition_id == competition.id).order_by(Trade.id)).all(), competition)
     return [(t, counts.get(t.id, 0)) for t in trades]

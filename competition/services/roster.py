@@ -44,8 +44,9 @@ def _placements(trade_ids: list[int]) -> tuple[dict, dict]:
 def roster_sheets(comp: Competition, trade: Trade | None = None) -> list[RosterSheet]:
     """One sheet for ``trade``; for the whole competition a sheet of everyone followed by
     one sheet per trade that has contestants. Rows by lot number (undrawn last)."""
-    trades = [trade] if trade is not None else list(db.session.scalars(
-        select(Trade).where(Trade.competition_id == comp.id).order_by(Trade.id)))
+    from ..trade_order import in_order  # the event's order, else pinyin (issue 18)
+    trades = [trade] if trade is not None else in_order(db.session.scalars(
+        select(Trade).where(Trade.competition_id == comp.id).order_by(Trade.id)), comp)
     by_id = {t.id: t for t in trades}
     people, teams = _placements(list(by_id))
     ladder = (comp.settings or {}).get("grade_ladder")

@@ -10,6 +10,7 @@ from ..models import Role, Trade
 from ..services import live_admin
 from ..services.queries import current_competition
 from ..services.standings import trade_progress
+from ..trade_order import in_order
 from .auth import roles_required
 
 bp = Blueprint("live_admin", __name__, url_prefix="/admin/live")
@@ -28,7 +29,7 @@ ACTIONS = {
 def index():
     """Progress of every trade of the competition, updated live, with screen controls."""
     comp = current_competition(request.args.get("competition"))
-    trades = comp.trades if comp else []
+    trades = in_order(comp.trades, comp) if comp else []
     return render_template("screen/admin_live.html", competition=comp,
                            progress=[trade_progress(t) for t in trades])
 

@@ -50,7 +50,8 @@ def _index_page(comp, typed: dict | None = None, typed_problems: list[str] | Non
         policy = svc.competition_policy(comp)
     except PolicyError as err:
         problems = [svc.problem_text(p) for p in err.problems]
-    lists = [svc.trade_list(t) for t in comp.trades]
+    from ..trade_order import in_order  # the event's order, else pinyin (issue 18)
+    lists = [svc.trade_list(t) for t in in_order(comp.trades, comp)]
     words = describe(policy.for_trade(None)) if policy else []
     settings = comp.settings or {}
     own = settings.get("promotion_policy") or settings.get("promotion_policy_own", "")

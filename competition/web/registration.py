@@ -27,8 +27,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _trades(comp):
-    return db.session.scalars(select(Trade).where(Trade.competition_id == comp.id)
-                              .order_by(Trade.id)).all()
+    from ..trade_order import in_order  # the event's order, else pinyin (issue 18)
+    return in_order(db.session.scalars(select(Trade).where(Trade.competition_id == comp.id)
+                                       .order_by(Trade.id)).all(), comp)
 
 
 @bp.app_template_filter("grade_label")

@@ -17,7 +17,8 @@ bp = Blueprint("rules_admin", __name__, url_prefix="/admin/rules")
 def index():
     """Every trade with its rule file: valid or not, changed since it was bound."""
     comp = current_competition()
-    statuses = [rule_status(t) for t in comp.trades] if comp else []
+    from ..trade_order import in_order  # the event's order, else pinyin (issue 18)
+    statuses = [rule_status(t) for t in in_order(comp.trades, comp)] if comp else []
     return render_template("admin/rules.html", competition=comp, statuses=statuses)
 
 

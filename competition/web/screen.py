@@ -45,8 +45,9 @@ def index():
     # whole addresses, to type on the LED computer: never this PC's own 127.0.0.1 (the
     # same rule as the QR codes: PUBLIC_BASE_URL, else the LAN address, same port)
     from ..services.certificates import base_url
+    from ..trade_order import in_order
     return render_template("screen/index.html", competition=comp,
-                           trades=comp.trades if comp else [], base=base_url())
+                           trades=in_order(comp.trades, comp) if comp else [], base=base_url())
 
 
 @bp.get("/trade/<code>")
