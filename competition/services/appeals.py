@@ -25,21 +25,30 @@ DECISIONS = ("upheld", "rejected")
 
 
 def appeal_hours(trade: Trade) -> int:
-    """Hours after the results bulletin within which an appeal may be filed (competition
-    setting ``appeal_hours``, default 24)."""
-    raw = (trade.competition.settings or {}).get("appeal_hours", DEFAULT_APPEAL_HOURS)
+    """Hours after the results bulletin within which an appeal may be filed: the one
+    competition setting ``appeal_hours`` (default 24), read by the filing and printed on the
+    bulletin alike. An older configuration's ``bulletin.appeal_days`` (the bulletin had its
+    own setting, which could disagree with the filing's) still works when ``appeal_hours``
+    is not set: it counts as that many days of 24 hours."""
+    settings = trade.competition.settings or {}
+    raw = settings.get("appeal_hours")
+    scale = 1
+    if raw is None:
+        raw, scale = (settings.get("bulletin") or {}).get("appeal_days"), 24
     try:
-        hours = int(raw)
+        hours = int(raw) * scale
     except (TypeError, ValueError):
         return DEFAULT_APPEAL_HOURS
     return hours if hours > 0 else DEFAULT_APPEAL_HOURS
 
 
-def appeal_deadline(trade: Trade):
-    """When filing closes (UTC), or None while the results are not published."""
-    if trade.results_published_at is None:
+def appeal_deadline(trade: Trade, published_at=None):
+    """When filing closes (UTC): ``appeal_hours`` after the results were published (or
+    after ``published_at``, a bulletin printed ahead); None while they are not published."""
+    start = published_at or trade.results_published_at
+    if start is None:
         return None
-    return as_utc(trade.results_published_at) + timedelta(hours=appeal_hours(trade))
+    return as_utc(start) + timedelta(hours=appeal_hours(trade))
 
 
 def may_file(user: User, trade: Trade) -> bool:

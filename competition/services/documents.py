@@ -7,7 +7,7 @@ The generators in exports/ are pure; this module turns the database and the stan
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Iterable
 
 from sqlalchemy import select
@@ -243,15 +243,14 @@ def bulletin_data(trade: Trade, published_on: date | None = None,
                   appeal_deadline: str | None = None, appeal_to: str | None = None,
                   stage: Stage | None = None) -> BulletinData:
     """The bulletin of the trade's ``stage`` (default: its results stage); defaults from
-    Competition.settings["bulletin"]
-    ({"appeal_days": 3, "appeal_to": "...", "issuer": "..."})."""
+    Competition.settings["bulletin"] ({"appeal_to": "...", "issuer": "..."}); the appeal
+    deadline is the filing's (settings["appeal_hours"], services.appeals.appeal_hours)."""
     comp = trade.competition
     conf = (comp.settings or {}).get("bulletin", {})
     published_on = published_on or (_local(trade.results_published_at).date()
                                     if trade.results_published_at else local_today(comp))
-    if not appeal_deadline:
-        due = published_on + timedelta(days=int(conf.get("appeal_days", 3)))
-        appeal_deadline = f"{chinese_date(due)}{conf.get('appeal_time', '17:00')}"
+    if not appeal_deadline:     # the filing's own deadline (services.appeals: appeal_hours)
+        appeal_deadline = _appeal_deadline_text(trade, published_on)
     stage = stage or default_stage(trade)
     return BulletinData(
         competition=comp.name, trade=trade_results(trade, stage), published_on=published_on,
@@ -260,6 +259,17 @@ def bulletin_data(trade: Trade, published_on: date | None = None,
         appeal_to=appeal_to or conf.get("appeal_to") or "大赛仲裁组",
         issuer=conf.get("issuer") or f"{comp.name}组委会",
         appeals=_appeal_rows(comp, trade))
+
+
+def _appeal_deadline_text(trade: Trade, published_on: date) -> str:
+    """The deadline the appeals page enforces, in words: appeal_hours after publication (a
+    bulletin dated another day counts from that day, at the time of publication or now)."""
+    from .appeals import appeal_deadline
+    start = _local(trade.results_published_at) if trade.results_published_at else local_now(trade.competition)
+    if start.date() != published_on:
+        start = start.replace(year=published_on.year, month=published_on.month, day=published_on.day)
+    due = _local(appeal_deadline(trade, start))
+    return f"{chinese_date(due.date())}{due:%H:%M}"
 
 
 def _appeal_rows(comp: Competition, trade: Trade):
