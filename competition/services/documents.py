@@ -199,7 +199,8 @@ def results_data(comp: Competition, progress=None) -> ResultsData:
     from ..rules import RuleError
     from .analysis import workbook_consistency
     trades, consistency = [], []
-    for n, trade in enumerate(comp.trades, start=1):
+    from ..trade_order import in_order  # sheets in the event's order, else pinyin
+    for n, trade in enumerate(in_order(comp.trades, comp), start=1):
         try:
             trades.append(trade_workbook_results(trade, with_marks=True))
             consistency += workbook_consistency(trade)      # the 评委一致性 sheet
