@@ -15,6 +15,18 @@ def _parse(text: str, source: str):
     return parse_rule(text, source)
 
 
+def parse_for_binding(text: str, source: str):
+    """Parse a rule text that is about to be bound to a trade: the strict parse that
+    `rules check` runs (competition.rules.parse_rule(strict=True)), which also refuses
+    what a rule must now declare (a sum-mode component its criteria can take above its
+    max without `cap`). Texts already bound are read leniently (rule_for), so an old
+    binding keeps working and says on its rows what it held.
+
+    Raises competition.rules.RuleError listing every problem."""
+    from ..rules import parse_rule
+    return parse_rule(text, source, strict=True)
+
+
 def rule_for(trade: Trade):
     """The parsed Rule of ``trade`` (its bound snapshot, else its file in RULES_DIR).
 

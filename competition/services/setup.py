@@ -16,7 +16,8 @@ def create_competition(code: str, name: str, year: int, organiser: str,
     """Create a competition with one trade per rule file in RULES_DIR (or only the trades
     named), each bound to its rule text. Raises ServiceError naming the field at fault
     (a taken code, an unknown trade, an invalid rule file); nothing is saved then."""
-    from ..rules import RuleError, parse_rule
+    from ..rules import RuleError
+    from .rules import parse_for_binding
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise ServiceError("code and name are required", "code" if not code else "name")
@@ -26,7 +27,7 @@ def create_competition(code: str, name: str, year: int, organiser: str,
     for path in sorted(Path(current_app.config["RULES_DIR"]).glob("*.toml")):
         text = path.read_text(encoding="utf-8")
         try:
-            rule = parse_rule(text, path.name)
+            rule = parse_for_binding(text, path.name)    # strict, as `rules check`
         except RuleError as exc:
             raise ServiceError("; ".join(str(p) for p in exc.problems), "rules") from None
         rules[rule.trade.code] = (path, text, rule)

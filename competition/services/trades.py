@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from ..extensions import db
 from ..models import AuditLog, Trade, User
-from .rules import read_rule_file, rule_digest, rule_path
+from .rules import parse_for_binding, read_rule_file, rule_digest, rule_path
 from .standings import trade_changed
 
 
@@ -26,14 +26,15 @@ class RuleStatus:
 
 
 def rule_status(trade: Trade) -> RuleStatus:
-    """Compare the rule text bound to the trade with its rule file."""
-    from ..rules import RuleError, parse_rule
+    """Compare the rule text bound to the trade with its rule file (checked as binding
+    would check it: strictly)."""
+    from ..rules import RuleError
     path = rule_path(trade.rule_file)
     file_text = path.read_text(encoding="utf-8") if path.is_file() else None
     problems: list[str] = []
     if file_text is not None:
         try:
-            parse_rule(file_text, trade.rule_file)
+            parse_for_binding(file_text, trade.rule_file)
         except RuleError as exc:
             problems = [str(p) for p in exc.problems]
     return RuleStatus(trade, rule_digest(trade.rule_text or ""),
@@ -43,9 +44,10 @@ def rule_status(trade: Trade) -> RuleStatus:
 def rebind_rule(trade: Trade, user: User, reason: str) -> None:
     """Bind ``trade`` to the current text of its rule file, recording old and new digests.
 
-    Raises RuleBindError if the file is missing or invalid, or no reason is given; nothing
-    is changed then."""
-    from ..rules import RuleError, parse_rule
+    Raises RuleBindError if the file is missing or invalid (the strict parse of `rules
+    check`: a sum-mode text without `cap` where it is needed cannot be bound), or no
+    reason is given; nothing is changed then."""
+    from ..rules import RuleError
     if not reason.strip():
         raise RuleBindError("a reason is required to change a trade's scoring rule")
     try:
@@ -53,7 +55,7 @@ def rebind_rule(trade: Trade, user: User, reason: str) -> None:
     except OSError as exc:
         raise RuleBindError(f"{trade.rule_file}: cannot be read ({exc.strerror})") from None
     try:
-        rule = parse_rule(text, trade.rule_file)
+        rule = parse_for_binding(text, trade.rule_file)
     except RuleError as exc:
         raise RuleBindError("; ".join(str(p) for p in exc.problems)) from None
     old = rule_digest(trade.rule_text or "")

@@ -164,3 +164,33 @@ def test_the_chief_cannot_add_a_mark_beyond_the_panel(event, client, auth):
     text = r.get_data(as_text=True)
     flashes = re.findall(r"class=\"flash[^>]*>([^<]*)<", text)
     assert r.status_code == 200 and j1.username in flashes[0] and "评分组" in flashes[0], flashes
+
+
+def test_a_sum_mode_rule_without_cap_cannot_be_bound(event, client, auth, tmp_path, app):
+    from competition.models import Competition
+    from competition.services import setup as setup_service
+    from competition.services.errors import ServiceError
+    from competition.services.rules import rule_for
+    from competition.services.trades import RuleBindError, rebind_rule, rule_status
+    from tests.factories import DATA
+    original = (DATA / "attempts_rule.toml").read_text(encoding="utf-8")
+    undeclared = original.replace("cap = false", "")     # the lenient parse still loads it
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "attempts_rule.toml").write_text(undeclared, encoding="utf-8")
+    app.config["RULES_DIR"] = str(tmp_path / "rules")
+    trade = event["trade"]
+    assert rule_status(trade).problems and "cap" in " ".join(rule_status(trade).problems)
+    with pytest.raises(RuleBindError) as err:
+        rebind_rule(trade, event["organiser"], "去掉封顶声明")
+    assert "cap" in str(err.value)
+    assert trade.rule_text == original and rule_for(trade).trade.code == "attempts"
+    auth.login(event["organiser"].username)
+    page = client.get("/admin/rules/").get_data(as_text=True)
+    assert "attempts_rule.toml:" in page and "cap" in page
+    client.post(f"/admin/rules/{trade.code}/rebind", data={"reason": "去掉封顶声明"})
+    assert trade.rule_text == original
+    # a new competition is not created with it either
+    with pytest.raises(ServiceError) as err:
+        setup_service.create_competition("NEW", "新赛事", 2026, "示例县总工会")
+    assert err.value.field == "rules" and "cap" in err.value.message
+    assert Competition.query.filter_by(code="NEW").first() is None
