@@ -47,3 +47,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(appeals.bp)
     from . import checkin  # check-in (检录) at the venue (issue 18)
     app.register_blueprint(checkin.bp)
+    from . import venues  # a venue's day: heats, screens, judges' sign-in codes (issue 18)
+    app.register_blueprint(venues.bp)
+    app.register_blueprint(venues.screen_bp)

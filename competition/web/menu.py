@@ -13,6 +13,7 @@ ORGANISER_MENU = [
     ("promotions.index", _l("Promotions")),
     ("backup_admin.index", _l("Backups")),
     ("schedule.index", _l("Schedule")),
+    ("venues.index", _l("Venues")),
     ("analysis.index", _l("Analysis")),
     ("appeals.index", _l("Appeals")),
 ]
