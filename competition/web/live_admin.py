@@ -22,6 +22,10 @@ ACTIONS = {
     "reveal_all": live_admin.reveal_all,
     "unfreeze": live_admin.unfreeze,
 }
+# During a live ceremony one stray click on these changes what every screen shows: the
+# page asks first (a dialog), and the server acts only on a confirmed form (confirm=1);
+# without it (no script) it answers with a confirmation page and changes nothing.
+CONFIRM = ("freeze", "reveal_begin")
 
 
 @bp.get("/")
@@ -42,6 +46,8 @@ def control(trade_id: int, action: str):
     trade = db.session.get(Trade, trade_id)
     if func is None or trade is None:
         abort(404)
+    if action in CONFIRM and request.form.get("confirm") != "1":
+        return render_template("screen/admin_live_confirm.html", trade=trade, action=action)
     try:
         func(live.load_trade(trade.id), current_user)
     except live_admin.LiveAdminError as exc:

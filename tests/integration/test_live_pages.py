@@ -74,7 +74,8 @@ def test_the_organiser_freezes_reveals_and_unfreezes_from_the_live_page(app, cli
     auth.login(ev["organiser"].username)
     tid = ev["trade"].id
     for action in ("freeze", "reveal_begin", "reveal_next", "reveal_all", "unfreeze"):
-        assert client.post(f"/admin/live/{tid}/{action}").status_code == 302, action
+        resp = client.post(f"/admin/live/{tid}/{action}", data={"confirm": "1"})
+        assert resp.status_code == 302, action
     r = client.post(f"/admin/live/{tid}/reveal_next", follow_redirects=True)
     assert "请先开始颁奖揭晓" in r.get_data(as_text=True)
     assert client.post(f"/admin/live/{tid}/explode").status_code == 404
@@ -93,6 +94,6 @@ def test_the_live_page_says_how_far_the_ceremony_reveal_has_come(app, client, au
     auth.login(ev["organiser"].username)
     tid = ev["trade"].id
     for action in ("freeze", "reveal_begin", "reveal_next"):
-        client.post(f"/admin/live/{tid}/{action}")
+        client.post(f"/admin/live/{tid}/{action}", data={"confirm": "1"})
     page = client.get("/admin/live/").get_data(as_text=True)
     assert "颁奖揭晓中 1/3" in page

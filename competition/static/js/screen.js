@@ -11,7 +11,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var MIN_ROWS = 4, FLASH_MS = 6000;
 
-  var state = { index: 0, page: 0, perPage: 8, shownSince: Date.now(),
+  var state = { index: 0, page: 0, perPage: 8, shownSince: Date.now(), online: false,
                 nextPageAt: Date.now() + settings.pageSeconds * 1000,
                 flash: {}, revealedKey: null, snaps: {} };
 
@@ -60,6 +60,7 @@
     $("frozen-tag").hidden = !snap.frozen || !!snap.reveal;
     $("reveal-tag").hidden = !snap.reveal;
     if (snap.reveal) $("reveal-tag").textContent = L.fmt(t.reveal, snap.reveal);
+    footState();
     $("updated").textContent = L.fmt(t.updated, { time: L.clock(snap.updated_at) });
     var where = [L.fmt(t.page, { page: state.page + 1, pages: pages })];
     if (settings.trades.length > 1) {
@@ -161,10 +162,23 @@
     render();
   }
 
+  /* The footer says the screen's one state in the badge's words: 实时 only while the
+     standings are live; 成绩已冻结 or 颁奖揭晓 n/m otherwise (its dot in the badge's colour);
+     连接中断 whatever the state when the connection is lost. */
+  function footState() {
+    var snap = state.snaps[current().id];
+    var frozen = !!(snap && snap.frozen && !snap.reveal), reveal = !!(snap && snap.reveal);
+    root.classList.toggle("state-frozen", frozen);
+    root.classList.toggle("state-reveal", reveal);
+    $("conn").textContent = !state.online ? t.offline
+      : reveal ? L.fmt(t.reveal, snap.reveal) : frozen ? t.frozen : t.live;
+  }
+
   function status(ok) {
+    state.online = ok;
     root.classList.toggle("offline", !ok);
     $("lost").hidden = ok;
-    $("conn").textContent = ok ? t.live : t.offline;
+    footState();
   }
 
   var live = new L.LiveStandings(settings.trades.map(function (x) { return x.id; }),

@@ -1,0 +1,73 @@
+"""Issue 18 in Chromium: 冻结大屏 and 开始颁奖揭晓 ask first in a dialog (cancel leaves the
+screens live); the LED footer says the screen's one state in the badge's words (成绩已冻结,
+not ● 实时, while frozen). Screenshots go to $SCREENSHOTS when set."""
+import os
+
+import pytest
+
+from competition import live
+from competition.services import live_admin
+from competition.services.marks import record_mark
+from tests.e2e.pages import sign_in
+from tests.factories import build_event
+
+pytestmark = pytest.mark.e2e
+SHOTS = os.environ.get("SCREENSHOTS")
+
+
+def _marked(n=3):
+    ev = build_event(n_entries=n, blind=False)
+    for i in range(n):
+        record_mark(ev["judges"][0], entry_id=ev["entries"][i].id, address="exam",
+                    value=str(50 + 10 * i))
+    return ev
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)])
+def test_freeze_and_the_reveal_ask_first_in_a_dialog(live_server, new_page, size):
+    ev = _marked()
+    tid = ev["trade"].id
+    page = new_page(*size)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    sign_in(page, live_server.url, ev["organiser"].username)
+    page.goto(f"{live_server.url}/admin/live/")
+    page.click(f"#trade-{tid} button[data-action=freeze]")
+    dialog = page.locator("#confirm-control")
+    dialog.wait_for(state="visible")
+    assert "测试工种" in dialog.inner_text() and "确认冻结大屏" in dialog.inner_text()
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/live-confirm-{size[0]}.png")
+    page.click("#confirm-control [data-cancel]")
+    assert dialog.is_hidden() and live.load_trade(tid).frozen is False
+    page.keyboard.press("Escape")
+    page.click(f"#trade-{tid} button[data-action=freeze]")
+    page.click("#confirm-control [data-ok]")
+    page.wait_for_selector(f"#trade-{tid} [data-state]:has-text('成绩已冻结')")
+    assert live.load_trade(tid).frozen is True
+    page.click(f"#trade-{tid} button[data-action=reveal_begin]")
+    assert "颁奖揭晓" in dialog.inner_text()
+    page.click("#confirm-control [data-ok]")
+    page.wait_for_selector(f"#trade-{tid} button[data-action=reveal_next]")
+    assert live.load_trade(tid).reveal_count == 0
+    assert dialogs == []          # never the browser's own confirm()
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/live-after-{size[0]}.png", full_page=True)
+
+
+def test_the_led_footer_says_frozen_when_the_badge_does(live_server, new_page):
+    ev = _marked()
+    page = new_page(1920, 1080)
+    page.goto(f"{live_server.url}/screen/trade/mini")
+    page.wait_for_selector("#conn:has-text('实时')")
+    live_admin.freeze(live.load_trade(ev["trade"].id), ev["organiser"])
+    page.wait_for_selector("#frozen-tag:visible")
+    page.wait_for_selector("#conn:has-text('成绩已冻结')")
+    assert "实时" not in page.inner_text(".led-foot")
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/led-frozen-1920.png")
+    live_admin.begin_reveal(live.load_trade(ev["trade"].id), ev["organiser"])
+    page.wait_for_selector("#conn:has-text('颁奖揭晓 0/3')")
+    live_admin.unfreeze(live.load_trade(ev["trade"].id), ev["organiser"])
+    page.wait_for_selector("#conn:has-text('实时')")
+    assert page.is_hidden("#frozen-tag")
