@@ -106,6 +106,12 @@ def bench_app():
 
     @bp.get("/bench/last")
     def last_emit():
+        """The last standings emit; with ?after=t: the first one at or after t (the mark's
+        publish runs after its answer since issue 19; waits up to 5 s)."""
+        after = float(request.args.get("after", 0))
+        deadline = time.time() + 5
+        while (last.get("emitted") or 0) < after and time.time() < deadline:
+            time.sleep(0.001)
         return jsonify({"emitted": last.get("emitted"),
                         "version": (last.get("payload") or {}).get("version")})
 
@@ -325,8 +331,11 @@ async def run_config(name: str, setup: dict, db_path: Path, args, logdir: Path) 
                                 raise RuntimeError(f"the API refused the mark: {res}")
                             res = {"status": res["status"], "t0": t0, "emitted": emitted,
                                    "version": None}
-                            async with http.get(url + "/bench/last") as r2:
-                                res["version"] = (await r2.json())["version"]
+                            async with http.get(url + "/bench/last",
+                                                params={"after": repr(t0)}) as r2:
+                                published = await r2.json()
+                            res["version"] = published["version"]
+                            res["emitted"] = max(emitted, published["emitted"] or 0)
                         else:
                             body = {"judge": setup["judge"], "entry": entry,
                                     "criterion": "theory_exam", "value": str(value),

@@ -3,8 +3,9 @@
 A client (LED screen, public page) joins the room of a trade ("trade:<id>") or of a whole
 competition ("competition:<id>") and at once receives a "standings" snapshot:
     {trade: {...}, version, rows: [...], frozen, reveal: null | {count, total}, updated_at}
-After every committed change, services call standings.trade_changed(), which bumps the
-version and calls publish_trade(): the room then gets a "standings_diff"
+After every committed change, services call standings.trade_changed(); the publisher
+(publish.py) bumps the version after the request and calls publish_trade(), coalescing a
+burst of changes into one version: the room then gets a "standings_diff"
     {trade_id, base, version, rows: [changed rows], order: [row keys], updated_at}
 when this process knows the base, else a new full snapshot. A client whose version is not
 the diff's base (a gap), or that reconnects, emits "resync" and gets the current snapshot.
@@ -35,24 +36,14 @@ from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room
 
 from .extensions import db, socketio
 from .models import Role, Trade
+from .rooms import admin_room, competition_room, trade_room  # noqa: F401 - live.trade_room
+from .services.standings import live_trade_standings, public_rows, trade_progress
 
 STANDINGS, DIFF, PROGRESS = "standings", "standings_diff", "progress"
 UNAVAILABLE = "unavailable"     # the database could not be reached: retry after retry_ms
 RETRY_MS = 2000
 log = logging.getLogger(__name__)
 _VOLATILE = ("moved", "changed")
-
-
-def trade_room(trade_id: int) -> str:
-    return f"trade:{trade_id}"
-
-
-def competition_room(competition_id: int) -> str:
-    return f"competition:{competition_id}"
-
-
-def admin_room(competition_id: int) -> str:
-    return f"admin:{competition_id}"
 
 
 class SnapshotCache:
@@ -93,12 +84,14 @@ class SnapshotCache:
 class LiveState:
     """Per-application memory of this process: the snapshot cache, the last live rows
     built per trade (to flag moves) and the last snapshot published per trade (the base
-    of the next diff)."""
+    of the next diff; one publisher at a time: the publish worker and the organiser's
+    freeze/reveal may publish the same trade at once)."""
 
     def __init__(self):
         self.cache = SnapshotCache()
         self.last_live: dict[int, tuple[int, dict]] = {}
         self.published: dict[int, dict] = {}
+        self.publishing = threading.Lock()
 
 
 def state() -> LiveState:
@@ -127,7 +120,6 @@ def snapshot(trade: Trade) -> dict:
 
 
 def _build(trade: Trade) -> dict:
-    from .services.standings import live_trade_standings, public_rows
     snap = {"trade": {"id": trade.id, "code": trade.code, "name": trade.name,
                       "name_en": trade.name_en, "competition_id": trade.competition_id,
                       "blind": trade.blind},
@@ -203,9 +195,20 @@ def _stable(row: dict) -> dict:
 def publish_trade(trade: Trade) -> None:
     """Send the trade's new standings to its rooms (after the commit, never before), and
     its progress to the organisers. A frozen trade's screens get nothing new until the
-    organiser reveals or unfreezes (their version catches up on the next snapshot)."""
+    organiser reveals or unfreezes (their version catches up on the next snapshot); a
+    version older than the one this process published last is not sent."""
+    with state().publishing:
+        _publish(trade)
+    room = admin_room(trade.competition_id)
+    if _may_have_listeners(room):
+        socketio.emit(PROGRESS, trade_progress(trade), to=room)
+
+
+def _publish(trade: Trade) -> None:
     snap = snapshot(trade)
     prev = state().published.get(trade.id)
+    if prev is not None and prev["version"] > snap["version"]:
+        return
     rooms = [trade_room(trade.id), competition_room(trade.competition_id)]
     same_frozen = (prev is not None and snap["frozen"] and prev["frozen"]
                    and prev["reveal"] == snap["reveal"] and prev["rows"] == snap["rows"])
@@ -217,13 +220,9 @@ def publish_trade(trade: Trade) -> None:
             socketio.emit(STANDINGS, snap, to=rooms)
         state().published[trade.id] = snap
         # Let the screens' writers send now. Under gevent an emit only queues the packets;
-        # they leave when this request yields, which would otherwise be after everything
-        # it still does (progress, promotion flags, the response): ~2-5 ms on every screen.
+        # they leave when this greenlet yields, which would otherwise be after everything
+        # it still does (progress, promotion flags, other trades): ~2-5 ms on every screen.
         socketio.sleep(0)
-    room = admin_room(trade.competition_id)
-    if _may_have_listeners(room):
-        from .services.standings import trade_progress
-        socketio.emit(PROGRESS, trade_progress(trade), to=room)
 
 
 def _may_have_listeners(room: str) -> bool:
@@ -330,7 +329,6 @@ def on_join(data):
                   .all() if cid else [])
         if not trades:
             return {"error": "unknown competition"}
-        from .services.standings import trade_progress
         progress = [trade_progress(t) for t in trades]    # before joining: may fail
         if not _join(admin_room(cid)):
             return {"error": "disconnected"}

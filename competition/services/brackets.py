@@ -330,18 +330,16 @@ def _bump(bracket: Bracket) -> None:
 
 def _publish(bracket: Bracket) -> None:
     """Tell the screens after the commit: a small "bracket" event (id and version) to the
-    trade's Socket.IO room (live.trade_room); screens then fetch the JSON view. Screens
-    also poll that view, so a missed event only delays them."""
-    try:
-        from .. import live
-        from ..extensions import socketio
-    except ImportError:
-        return
+    trade's Socket.IO room (rooms.trade_room: not live.py, which reads the standings that
+    read brackets); screens then fetch the JSON view. Screens also poll that view, so a
+    missed event only delays them."""
+    from .. import rooms
+    from ..extensions import socketio
     stage = db.session.get(Stage, bracket.stage_id)
     try:
         socketio.emit("bracket", {"bracket": bracket.id,
                                   "version": bracket.settings.get("version", 1)},
-                      to=live.trade_room(stage.trade_id))
+                      to=rooms.trade_room(stage.trade_id))
     except Exception:  # a screen notice must never undo a committed result
         import logging
         logging.getLogger(__name__).exception("bracket publish failed")

@@ -1,6 +1,6 @@
 """What the mark services share: the result type, the API's view of a mark, value
-checks against the rule, the look-ups under the heat's lock, and the commit that bumps
-the standings version once and publishes after it."""
+checks against the rule, the look-ups under the heat's lock, and the commit after which
+the trade is published once (services.standings.trade_changed)."""
 from __future__ import annotations
 
 import secrets
@@ -160,14 +160,11 @@ def same_value(a: str, b: str) -> bool:
 
 
 def commit_changes(trade_id: int, changed: bool) -> None:
-    """Commit; with a change, bump the trade's standings version in the same transaction
-    and publish once after the commit."""
-    if not changed:
-        db.session.commit()
-        return
-    standings.bump_in_transaction(trade_id)
+    """Commit; with a change, tell the publisher after the commit (it names the new
+    standings version and publishes after the answer: the judge never waits for it)."""
     db.session.commit()
-    standings.trade_changed(trade_id, bumped=True)
+    if changed:
+        standings.trade_changed(trade_id)
 
 
 def last_writer(mark: Mark) -> User | None:

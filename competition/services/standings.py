@@ -2,7 +2,8 @@
 
 trade_standings() is the one way the web layer, the exports and promotions read results.
 trade_changed() is the one place that reacts to a change of a trade's marks (called after
-the commit): it bumps the trade's standings version and publishes (see live.py).
+the commit): it hands the trade to the publisher (competition/publish.py), which bumps the
+trade's standings version and publishes after the request (see live.py).
 public_rows() shapes standings for screens and the public (no ID numbers, no phones;
 names hidden while a trade is blind); trade_progress() counts marks in vs expected.
 """
@@ -12,6 +13,7 @@ import functools
 import logging
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -228,46 +230,15 @@ def trade_standings(trade: Trade, stage: Stage | None = None) -> TradeStandings:
 
 
 def trade_changed(trade_id: int, *, bumped: bool = False) -> None:
-    """Call after committing a change to a trade's marks, entries or locks: bumps the
-    standings version and publishes the new snapshot to the trade's screens.
-    ``bumped=True``: the committed transaction already bumped it (bump_in_transaction()).
-
-    Publishing problems (Redis down...) are logged, never raised: the change is stored,
-    and screens catch up on their next resync. So is a database connection lost after
-    the commit (tried once more on a fresh connection): the caller's change is stored,
-    and its answer must say so, not "failed"."""
+    """Call after committing a change to a trade's marks, entries or locks; returns at
+    once. The app's publisher (competition/publish.py, found in app.extensions: this module
+    imports neither it nor live.py) then bumps the standings version, publishes the new
+    standings to the trade's screens and refreshes promotions' review flags, coalescing a
+    burst of changes into one version; at once in the caller's thread under PUBLISH_SYNC
+    (the test default). ``bumped``: kept for callers that also bump inside their own
+    transaction (bump_in_transaction()); the publisher bumps once more when it publishes."""
     db.session.commit()   # nothing pending is expected; never publish uncommitted data
-    from ..dbfaults import discard_session, unavailable
-    for attempt in (1, 2):
-        try:
-            _publish_changed(trade_id, bumped)
-            return
-        except Exception as err:  # noqa: BLE001 - only a lost database is kept quiet
-            if not unavailable(err):
-                raise
-            discard_session()
-            log.warning("publishing standings of trade %s: database unavailable (%s)",
-                        trade_id, "retrying" if attempt == 1 else "screens catch up later")
-
-
-def _publish_changed(trade_id: int, bumped: bool) -> None:
-    if not bumped:
-        bump_version(trade_id)
-    trade = db.session.get(Trade, trade_id, populate_existing=True)
-    if trade is None:
-        return
-    from .. import live
-    try:
-        live.publish_trade(trade)
-    except Exception as err:  # noqa: BLE001 - the write is done; screens resync
-        from ..dbfaults import unavailable
-        if unavailable(err):
-            raise
-        log.exception("publishing standings of trade %s failed", trade_id)
-    # A confirmed promotion list made from earlier results is flagged for review now,
-    # not silently recomputed (issue 8).
-    from .promotions import refresh_review_flags
-    refresh_review_flags(trade.competition)
+    current_app.extensions["competition_publish"].changed(trade_id)
 
 
 def bump_in_transaction(trade_id: int) -> None:

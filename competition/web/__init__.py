@@ -18,8 +18,9 @@ def register_blueprints(app: Flask) -> None:
     from . import live_admin, live_api  # live leaderboards (issue 5)
     for blueprint in (live_api.bp, live_admin.bp, screen.results_bp, screen.vendor_bp):
         app.register_blueprint(blueprint)
-    from .. import live
+    from .. import live, publish
     live.init_app(app)
+    publish.init_app(app)  # one publish point after the commit (issue 19)
     from . import promotions  # promotion lists (issue 8)
     app.register_blueprint(promotions.bp)
     from . import judge_api  # judging on tablets (issue 4)

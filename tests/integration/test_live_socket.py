@@ -284,12 +284,13 @@ def test_only_organisers_may_watch_progress(app, client, auth):
     assert progress["marks"] == 1 and progress["version"] == 1
 
 
-def test_a_judges_mark_and_the_version_naming_it_are_one_commit(app, client, monkeypatch):
-    """The version bump rides in the mark's own transaction: if the server dies right
-    after the commit (before publishing), the stored mark already has its own version,
-    so no later change can be published under the same number with other content."""
+def test_a_version_is_named_once_and_a_change_lost_in_a_crash_comes_with_the_next(
+        app, client, monkeypatch):
+    """The publisher names each version in a durable commit of its own before any screen
+    gets it, so a number is never handed out twice. If the server dies right after a
+    mark's commit (before the publisher's round), the mark is stored, no version names
+    it and nothing is sent; the trade's next change publishes a version that includes it."""
     from competition.services import marks as mark_service
-    from competition.services import standings
     ev = build_event(n_entries=2, blind=False)
     sio = join(app, client, ev)
     sio.get_received()
@@ -297,17 +298,25 @@ def test_a_judges_mark_and_the_version_naming_it_are_one_commit(app, client, mon
     mark_service.record_mark(judge, entry_id=entry.id, address="exam", value="50")
     (update,) = [m["args"][0] for m in received(sio)]
     assert update["version"] == 1
+    first = {r["key"]: r["total"] for r in update["rows"]}
 
     def crash(*args, **kwargs):
         raise RuntimeError("the process died after the commit")
-    monkeypatch.setattr(standings, "trade_changed", crash)
+    publisher = app.extensions["competition_publish"]
+    monkeypatch.setattr(publisher, "changed", crash)
     with pytest.raises(RuntimeError):
         mark_service.record_mark(judge, entry_id=entry.id, address="exam", value="60")
     db.session.rollback()
     db.session.expire_all()
-    assert db.session.get(Trade, ev["trade"].id).standings_version == 2
+    assert db.session.get(Trade, ev["trade"].id).standings_version == 1
     assert db.session.scalar(db.select(Mark.value).where(Mark.entry_id == entry.id)) == "60"
     assert received(sio) == []
+    monkeypatch.undo()
+    mark_service.record_mark(judge, entry_id=ev["entries"][1].id, address="exam", value="40")
+    (update,) = [m["args"][0] for m in received(sio)]
+    assert update["version"] == 2
+    totals = {r["key"]: r["total"] for r in update["rows"]}
+    assert totals[str(entry.id)] != first[str(entry.id)]     # the lost 60 is in it
 
 
 def test_a_judges_mark_that_fails_to_store_bumps_no_version(app, client, monkeypatch):
