@@ -53,7 +53,8 @@ def venue(name: str):
     from ..services.certificates import base_url
     seconds = request.args.get("seconds", type=int) or 20
     screen = f"{base_url()}{url_for('venue_screen.screen', name=vd.venue, seconds=seconds)}"
-    return render_template("venues/venue.html", vd=vd, screen_url=screen,
+    from urllib.parse import unquote
+    return render_template("venues/venue.html", vd=vd, screen_url=screen, screen_url_text=unquote(screen),
                            day_label=_day_label, time_label=_time_label)
 
 

@@ -1,4 +1,4 @@
-"""An appeal in Chromium at 1366x768 (issue 18): the organiser files it, the arbitration
+"""An appeal in Chromium at 1366x768 and on a phone (issue 18): the organiser files it, the arbitration
 panel takes it up, re-scores a mark and upholds it; the page shows the linked re-score."""
 from __future__ import annotations
 
@@ -18,14 +18,15 @@ pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("SCREENSHOTS", "/tmp")
 
 
-def test_filing_reviewing_rescoring_and_deciding_an_appeal(app, live_server, new_page):
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)])
+def test_filing_reviewing_rescoring_and_deciding_an_appeal(app, live_server, new_page, size):
     ev = build_event(n_entries=3, n_judges=1)
     create_user("arb", Role.ARBITRATION, display_name="仲裁组王某")
     entry = ev["entries"][1]
     mark_service.record_mark(ev["judges"][0], entry_id=entry.id, address="work", value="40",
                              client_id="appeal-e2e-0001")
     db.session.commit()
-    page = new_page(1366, 768)
+    page = new_page(*size)
     sign_in(page, live_server.url, ev["organiser"].username)
     page.goto(f"{live_server.url}/admin/appeals/")
     assert page.locator("nav >> text=申诉").count() >= 1          # in the organiser's menu
@@ -35,6 +36,8 @@ def test_filing_reviewing_rescoring_and_deciding_an_appeal(app, live_server, new
     page.click("text=登记申诉 >> nth=-1")
     page.wait_for_load_state()
     assert "申诉 #1 已登记" in page.inner_text("body")
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    page.screenshot(path=f"{SHOTS}/appeal-filed-{size[0]}.png", full_page=True)
     assert "已登记" in page.inner_text("dd.status")
     page.context.clear_cookies()
 
@@ -56,11 +59,11 @@ def test_filing_reviewing_rescoring_and_deciding_an_appeal(app, live_server, new
     assert "申诉成立" in page.inner_text("dd.status")
     assert "原评分有误" in page.inner_text("dd.decision")
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
-    page.screenshot(path=f"{SHOTS}/appeal-1366.png", full_page=True)
+    page.screenshot(path=f"{SHOTS}/appeal-{size[0]}.png", full_page=True)
     page.goto(f"{live_server.url}/admin/appeals/")
     assert "申诉成立" in page.inner_text("table.appeals")
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
-    page.screenshot(path=f"{SHOTS}/appeals-list-1366.png", full_page=True)
+    page.screenshot(path=f"{SHOTS}/appeals-list-{size[0]}.png", full_page=True)
     db.session.expire_all()
     assert db.session.scalars(select(Appeal)).one().status == "upheld"
     assert db.session.scalars(select(Mark).where(Mark.entry_id == entry.id)).one().value == "52"

@@ -1,0 +1,37 @@
+"""The venue page in Chromium at 1366x768 and on a phone (issue 18): today's heats at the
+venue (one running), the screens' address, the judges working there; the screen address
+opens the LED rotation of the running trade; the schedule links to the page."""
+from __future__ import annotations
+
+import os
+from urllib.parse import quote
+
+import pytest
+
+from tests.e2e.pages import sign_in
+from tests.integration.test_venues import VENUE, _two_trades
+
+pytestmark = pytest.mark.e2e
+SHOTS = os.environ.get("SCREENSHOTS", "/tmp")
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)])
+def test_the_organiser_opens_a_venue_from_the_schedule(app, live_server, new_page, size):
+    a, b, _far = _two_trades()
+    page = new_page(*size)
+    sign_in(page, live_server.url, a["organiser"].username)
+    page.goto(f"{live_server.url}/admin/schedule/?view=venue")
+    page.click(f"h2 >> text={VENUE}")
+    page.wait_for_load_state()
+    assert VENUE in page.inner_text("h1")
+    heats = page.inner_text("#venue-heats")
+    assert "进行中" in heats and "未开始" in heats
+    assert a["judges"][0].username in page.inner_text("#venue-judges")
+    url = page.inner_text("#screen-url")
+    assert f"/screen/venue/{quote(VENUE)}" in url or f"/screen/venue/{VENUE}" in url
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    page.screenshot(path=f"{SHOTS}/venue-{size[0]}.png", full_page=True)
+    page.goto(f"{live_server.url}/screen/venue/{quote(VENUE)}")
+    page.wait_for_function("document.getElementById('trade-name').textContent.length > 0")
+    assert page.inner_text("#trade-name") == a["trade"].name
+    assert page.evaluate("typeof window.venueScreenCheck") == "function"
