@@ -95,9 +95,11 @@ def bracket_standings(trade: Trade, stage: Stage, by_key: dict):
     for key, entry in by_key.items():
         if key in placed:
             continue
-        status = "disqualified" if entry.status == "disqualified" else (
-            "absent" if places is not None else "ok")   # decided without them: not in it
-        unplaced.append(Row(key, status=status, notes=(NOTE + "pending",)))
+        # undecided: unranked as before a scored stage's first mark (status "absent", which
+        # every reader already treats as "no result yet"); decided: not in the bracket
+        status = "disqualified" if entry.status == "disqualified" else "absent"
+        unplaced.append(Row(key, status=status,
+                            notes=(NOTE + ("pending" if places is None else "absent"),)))
     if rows and not has_later_stage(stage):
         awards = place_awards(rule.awards, [r.rank for r in rows], len(by_key))
         for row, (award, titles) in zip(rows, awards):
@@ -139,7 +141,8 @@ def results_for(trade: Trade, res):
         if entry is None:
             continue
         remark = (how_text(row, shared) if row.rank is not None else
-                  {"disqualified": "取消资格", "absent": "未参赛"}.get(row.status, "比赛进行中"))
+                  "取消资格" if row.status == "disqualified" else
+                  "比赛进行中" if NOTE + "pending" in row.notes else "未参赛")
         if row.entry in res.advanced:
             remark = "、".join(x for x in (remark, went_on) if x)
         rows.append(ResultRow(

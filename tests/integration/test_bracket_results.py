@@ -67,6 +67,8 @@ def test_an_undecided_knockout_ranks_and_awards_nobody(app):
     assert docs.awarded(ev["trade"]) == []
     decisions, _ = promotions.trade_decisions(ev["trade"])
     assert not any(d.promoted for d in decisions)
+    rows = docs.trade_results(ev["trade"]).rows
+    assert {(r.rank, r.award, r.status) for r in rows} == {(None, None, "比赛进行中")}
 
 
 def test_a_decided_knockout_places_and_awards_by_the_rules_levels(app):
