@@ -173,3 +173,29 @@ def test_a_check_in_racing_the_absent_marking_is_one_or_the_other(app):
     rows = db.session.scalars(select(AuditLog.object_id).where(AuditLog.action == "entry.absent")).all()
     assert len(rows) == len(set(rows)) == sum(
         1 for i in ids if db.session.get(Entry, i).status == "absent")
+
+
+def test_a_judges_mark_racing_the_absent_marking_is_one_or_the_other(app):
+    """The judge's tablet sends a mark while the chief marks the no-shows: either the mark is
+    stored first (the contestant is present: not marked absent) or the entry is absent first
+    (the mark is refused); never an absent entry with marks."""
+    from competition.services.marks import record_mark
+    ev = build_event(n_entries=10, n_judges=1)
+    heat_id, judge_id, chief_id = ev["heat"].id, ev["judges"][0].id, ev["chief"].id
+    ids = [e.id for e in ev["entries"]]
+    db.session.commit()
+    for n, entry_id in enumerate(ids):
+        def mark(entry_id=entry_id, n=n):
+            return record_mark(db.session.get(User, judge_id), entry_id=entry_id, address="work", value="40",
+                               client_id=f"race-{n:08d}").status
+
+        def absent(entry_id=entry_id):
+            return svc.mark_absent(db.session.get(User, chief_id), heat_id, [entry_id]).marked
+        marked_result, absent_result = run_together(app, [mark, absent])
+        entry = db.session.get(Entry, entry_id)
+        has_marks = db.session.scalar(select(Mark.id).where(Mark.entry_id == entry_id)) is not None
+        if isinstance(marked_result, Conflict):
+            assert absent_result and entry.status == "absent" and not has_marks
+        else:
+            assert marked_result == "created", marked_result
+            assert absent_result == [] and entry.status == "active" and has_marks
