@@ -168,26 +168,39 @@ def assign_awards(rule: Any, ranked: list, entries: int | None = None) -> None:
     meets. Percents are of the ranked entries, or of all `entries` (percent_of =
     "entries")."""
     awards = rule.awards
-    base = entries if awards.percent_of == "entries" and entries is not None else len(ranked)
-    limits = level_limits(awards, base)
-    levels = awards.levels
+    limits = level_limits(awards, award_base(awards, len(ranked), entries))
     for row in ranked:
-        row.award = None
-        start = next((i for i, limit in enumerate(limits) if row.rank <= limit), None)
-        if start is None:
+        row.award = award_of(awards, limits, row)
+    for row in ranked:
+        row.titles = titles_of(awards, row)
+
+
+def award_base(awards: Any, ranked: int, entries: int | None) -> int:
+    """What award percents are of: the ranked entries, or all `entries` (percent_of)."""
+    return entries if awards.percent_of == "entries" and entries is not None else ranked
+
+
+def award_of(awards: Any, limits: list[int], row: Any) -> str | None:
+    """One ranked row's award, from its rank, total, completeness and minimum scores and
+    the levels' cumulative `limits` (level_limits)."""
+    start = next((i for i, limit in enumerate(limits) if row.rank <= limit), None)
+    if start is None:
+        return None
+    for level in awards.levels[start:]:
+        if level.complete_only and not row.complete:
             continue
-        for level in levels[start:]:
-            if level.complete_only and not row.complete:
-                continue
-            if level.min_scores and not _meets(row, level.min_scores):
-                continue
-            if level.min_total is None or row.total >= level.min_total:
-                row.award = level.name
-                break
-    for row in ranked:
-        row.titles = tuple(t.name for t in awards.titles if row.rank <= t.top and (
-            t.min_total is None or row.total >= t.min_total) and (
-            not t.min_scores or _meets(row, t.min_scores)))
+        if level.min_scores and not _meets(row, level.min_scores):
+            continue
+        if level.min_total is None or row.total >= level.min_total:
+            return level.name
+    return None
+
+
+def titles_of(awards: Any, row: Any) -> tuple[str, ...]:
+    """One ranked row's titles (县技术能手...): top places reaching the minimums."""
+    return tuple(t.name for t in awards.titles if row.rank <= t.top and (
+        t.min_total is None or row.total >= t.min_total) and (
+        not t.min_scores or _meets(row, t.min_scores)))
 
 
 def _meets(row: Any, minima: dict) -> bool:
