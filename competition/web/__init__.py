@@ -51,3 +51,5 @@ def register_blueprints(app: Flask) -> None:
     from . import venues  # a venue's day: heats, screens, judges' sign-in codes (issue 18)
     app.register_blueprint(venues.bp)
     app.register_blueprint(venues.screen_bp)
+    from . import seating  # seating several late entrants at once (issue 18)
+    app.register_blueprint(seating.bp)
