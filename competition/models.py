@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
+from .formatting.masking import mask_id
 
 
 def utcnow() -> datetime:
@@ -49,15 +50,6 @@ class Role(str, enum.Enum):
     JUDGE = "judge"
     ARBITRATION = "arbitration"
     SCREEN = "screen"
-
-
-def mask_id_number(id_number: str | None) -> str:
-    """Mask an ID-card number for any view but the organiser's: 3201**********1234."""
-    if not id_number:
-        return ""
-    if len(id_number) <= 8:
-        return "*" * len(id_number)
-    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
 
 
 class User(UserMixin, db.Model):
@@ -224,7 +216,7 @@ class Team(db.Model):
 
 class Contestant(db.Model):
     """A registered worker. The ID-card number is stored but shown masked outside the
-    organiser's own pages (see mask_id_number)."""
+    organiser's own pages (see formatting.masking.mask_id)."""
     __tablename__ = "contestant"
     __table_args__ = (UniqueConstraint("competition_id", "id_number", "trade_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -246,7 +238,7 @@ class Contestant(db.Model):
 
     @property
     def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
+        return mask_id(self.id_number)
 
 
 class Entry(db.Model):

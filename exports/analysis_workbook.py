@@ -1,7 +1,7 @@
 """The analysis workbook (赛后分析.xlsx): judge consistency, the cross-trade scale, the
 employer ranking, training needs and participation, with native Excel charts.
 
-Pure: plain rows in, xlsx bytes out; text cells never become formulas (exports.cells).
+Pure: plain rows in, xlsx bytes out; text cells never become formulas (competition.formatting.cells).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .cells import safe_row
+from competition.formatting.cells import safe_row
 
 BOLD = Font(bold=True)
 

@@ -19,11 +19,12 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from competition.formatting.textfit import fit
+
 from .data import CertificateData
 from .fonts import cjk_font
 from .layout import OPTIONAL_PLACEHOLDERS, CertificateLayout, TextBox, load_layout, template_fields
 from .qr import draw_qr, qr_matrix
-from .textfit import fit
 
 STATIC_FORM = "certificate-static"
 ProgressFn = Callable[[int], None]

@@ -16,7 +16,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 
-from .cells import safe_row, set_value
+from competition.formatting.cells import safe_row, set_value
+from competition.formatting.masking import mask_id
+
 from .data import chinese_date
 
 
@@ -51,15 +53,6 @@ class PromotionListData:
 HEADERS = [("序号", 6), ("姓名", 10), ("性别", 6), ("身份证号", 22), ("工作单位", 26),
            ("工种", 14), ("原等级", 14), ("晋升等级", 14), ("晋级依据", 12), ("获奖等次", 10),
            ("名次", 6), ("理论成绩", 10), ("实操成绩", 10), ("总成绩", 10), ("说明", 48)]
-
-
-def mask_id(id_number: str) -> str:
-    """3201**********1234, as everywhere else in the system."""
-    if not id_number:
-        return ""
-    if len(id_number) <= 8:
-        return "*" * len(id_number)
-    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
 
 
 def _num(value: Decimal | None) -> Decimal | str:

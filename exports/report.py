@@ -16,9 +16,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from competition.formatting.textfit import ellipsize
+
 from .fonts import cjk_font
 from .sheets import _esc, _grid, _page_number, _styles
-from .textfit import ellipsize
 
 BAR = colors.HexColor("#3B6FB6")
 CUT = colors.HexColor("#B42318")

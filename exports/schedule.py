@@ -12,7 +12,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .cells import safe_row
+from competition.formatting.cells import safe_row
+
 from .fonts import cjk_font
 from .sheets import _esc, _grid, _page_number, _styles
 

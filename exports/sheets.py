@@ -21,9 +21,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from competition.formatting.textfit import ellipsize, wrap
+
 from .data import BulletinData, ScoreSheetData, SheetColumn, chinese_date
 from .fonts import cjk_font
-from .textfit import ellipsize, wrap
 
 Out = str | os.PathLike | BinaryIO
 

@@ -14,9 +14,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from competition.formatting.textfit import ellipsize
+
 from .fonts import cjk_font
 from .qr import draw_qr, qr_matrix
-from .textfit import ellipsize
 
 NOTES = ("请携带本准考证和身份证，于开赛前30分钟到赛场检录；迟到15分钟以上不得入场。",
          "检录时出示本证二维码；场次、工位以检录时公布为准。")

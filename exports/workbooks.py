@@ -13,7 +13,6 @@ as numbers (Decimal), never as text.
 from __future__ import annotations
 
 import os
-import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import BinaryIO, Iterator
 
@@ -23,12 +22,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .cells import safe_value, text_cell
+from competition.formatting.cells import safe_value, text_cell
+from competition.formatting.widths import display_width, sheet_name
+
 from .data import ResultsData, TradeResults, chinese_date
 
 EXCEL_MAX_ROWS = 1_048_576
 NUMBER_FORMAT = "0.00"
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _THIN = Side(style="thin", color="999999")
 HEADER_FONT = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
@@ -42,49 +42,26 @@ def write_results_workbook(data: ResultsData, out: str | os.PathLike | BinaryIO)
     Trade marks given as generators are consumed once."""
     wb = Workbook(write_only=True)
     names: set[str] = set()
-    _summary_sheet(wb, data, _sheet_name("汇总", names))
+    _summary_sheet(wb, data, sheet_name("汇总", names))
     for trade in data.trades:
         if trade.stage_results:
-            _overall_sheet(wb, data, trade, _sheet_name(trade.name, names))
+            _overall_sheet(wb, data, trade, sheet_name(trade.name, names))
             for stage in trade.stage_results:
-                _trade_sheet(wb, data, stage, _sheet_name(f"{trade.name}-{stage.stage}", names))
+                _trade_sheet(wb, data, stage, sheet_name(f"{trade.name}-{stage.stage}", names))
         else:
-            _trade_sheet(wb, data, trade, _sheet_name(trade.name, names))
+            _trade_sheet(wb, data, trade, sheet_name(trade.name, names))
     if data.consistency:
-        _consistency_sheet(wb, data, _sheet_name("评委一致性", names))
+        _consistency_sheet(wb, data, sheet_name("评委一致性", names))
     _detail_sheets(wb, data, names)
     if data.appeals:
-        _appeals_sheet(wb, data, _sheet_name("申诉", names))
+        _appeals_sheet(wb, data, sheet_name("申诉", names))
     wb.save(os.fspath(out) if isinstance(out, os.PathLike) else out)
-
-
-def _sheet_name(wanted: str, taken: set[str]) -> str:
-    """A valid, unique sheet name: no []:*?/\\, at most 31 characters."""
-    base = _BAD_SHEET_CHARS.sub("_", wanted).strip("'") or "Sheet"
-    name, n = base[:31], 2
-    while name.lower() in taken:
-        suffix = f"({n})"
-        name, n = base[:31 - len(suffix)] + suffix, n + 1
-    taken.add(name.lower())
-    return name
-
-
-def display_width(value) -> int:
-    """Columns a value needs in Excel: CJK characters count twice."""
-    text = _format_for_width(value)
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _lines_needed(text: str, width: float) -> int:
     """Lines a wrapped header takes in a column ``width`` characters wide."""
     room = max(int(width) - 1, 1)
     return sum(max(1, -(-display_width(part) // room)) for part in text.split("\n"))
-
-
-def _format_for_width(value) -> str:
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return "" if value is None else str(value)
 
 
 class _Sheet:
@@ -133,7 +110,7 @@ class _Sheet:
                 cell = WriteOnlyCell(self.ws, value=value)
                 cell.number_format = self.number_format
                 row.append(cell)
-            else:   # names, employers, criteria: text stays text (exports.cells)
+            else:   # names, employers, criteria: text stays text (competition.formatting.cells)
                 row.append(safe_value(self.ws, value))
         self.ws.append(row)
 
@@ -241,7 +218,7 @@ def _detail_sheets(wb: Workbook, data: ResultsData, taken: set[str]) -> None:
     rows = _detail_rows(data.trades)
     part = 1
     while True:
-        name = _sheet_name("评分明细" if part == 1 else f"评分明细{part}", taken)
+        name = sheet_name("评分明细" if part == 1 else f"评分明细{part}", taken)
         # values as entered: a measurement keeps its decimals (General, not 0.00)
         sheet = _Sheet(wb, name, f"{data.competition} 评分明细", headers, set(),
                        widths=widths)

@@ -12,8 +12,8 @@ from typing import Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from exports.cells import safe_row
-from exports.workbooks import display_width
+from ..formatting.cells import safe_row
+from ..formatting.widths import display_width
 
 COLUMNS = ("抽签号", "场次", "赛场", "时间", "工位号", "姓名", "单位")
 WIDTHS = (8, 10, 22, 21, 7, 12, 30)
@@ -138,7 +138,7 @@ def _pdf_cell(text: str, font_name: str, width: float):
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph
 
-    from exports.textfit import fit
+    from ..formatting.textfit import fit
     fitted = fit(text, font_name, PDF_SIZE, width - 2 * PDF_PAD, max_lines=MAX_LINES,
                  leading=1.25)
     if fitted.size < PDF_MIN_SIZE:     # still too long: more lines at the smallest size

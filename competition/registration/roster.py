@@ -21,11 +21,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 # one rule each for the whole project: CJK counts twice in a width, 3201**********1234,
-# a valid unique sheet name (the results workbook's and the promotion list's helpers)
-from exports.cells import safe_row, text_cell
-from exports.promotions import mask_id
-from exports.workbooks import _sheet_name as sheet_name
-from exports.workbooks import display_width
+# a valid unique sheet name (shared with the results workbook and the promotion list)
+from ..formatting.cells import safe_row, text_cell
+from ..formatting.masking import mask_id, mask_phone
+from ..formatting.widths import display_width, sheet_name
 
 HEADERS = ("序号", "抽签号", "姓名", "性别", "身份证号", "工作单位", "手机号", "工种",
            "赛段", "场次", "赛场", "工位号", "现技能等级", "队名", "状态")
@@ -57,14 +56,6 @@ class RosterSheet:
     name: str            # the sheet tab: a trade's name, or 全部选手
     title: str           # 第十三届职工技能大赛 车工 报名名单
     rows: Sequence[RosterRow]
-
-
-def mask_phone(phone: str) -> str:
-    """13912345678 -> 139****5678; short numbers keep only their last two digits."""
-    phone = (phone or "").strip()
-    if len(phone) >= 7:
-        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-    return "*" * max(0, len(phone) - 2) + phone[-2:] if phone else ""
 
 
 def cells(i: int, row: RosterRow, masked: bool) -> list:
@@ -129,7 +120,7 @@ def _write_sheet(wb: Workbook, sheet: RosterSheet, name: str, masked: bool,
     for i, row in enumerate(sheet.rows, start=1):
         # plain values: a str is stored as a text cell, so ID numbers and phones keep
         # every digit (a per-cell "@" format would cost a style lookup per cell)
-        # (names typed as =HYPERLINK(...) stay text: exports.cells)
+        # (names typed as =HYPERLINK(...) stay text: competition.formatting.cells)
         ws.append(safe_row(ws, [None if v == "" else v for v in cells(i, row, masked)]))
     if footer:
         ws.append([])

@@ -14,8 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from exports.cells import set_value
-
+from ..formatting.cells import set_value
 from .columns import BY_KEY, COLUMNS, column_for
 from .grades import ladder_labels
 from .validate import RowError

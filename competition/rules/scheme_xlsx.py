@@ -26,8 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.page import PageMargins
 
-from exports.cells import safe_row, set_value
-
+from ..formatting.cells import safe_row, set_value
 from . import scheme_wording as w
 from .criteria import Judged
 from .loader import parse_rule

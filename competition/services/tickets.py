@@ -18,7 +18,8 @@ from sqlalchemy.orm import selectinload
 from exports.tickets import TicketData
 
 from ..extensions import db
-from ..models import Competition, Contestant, Entry, Heat, Stage, Trade, mask_id_number
+from ..formatting.masking import mask_id
+from ..models import Competition, Contestant, Entry, Heat, Stage, Trade
 from ..timefmt import as_utc, to_local
 from .certificates import base_url
 from .trades import names_hidden_publicly
@@ -77,7 +78,7 @@ def tickets_data(comp: Competition, trade: Trade | None = None, base: str | None
         heat = entry.heat
         lot = NOT_YET if blind[t.id] or not entry.lot_number else \
             f"{entry.lot_number}" + (f" / {entry.workstation}号工位" if entry.workstation else "")
-        out.append(TicketData(comp.name, c.name, mask_id_number(c.id_number), c.employer, t.name, stage.name,
+        out.append(TicketData(comp.name, c.name, mask_id(c.id_number), c.employer, t.name, stage.name,
                               heat.name if heat else "", when_text(heat, comp), heat.venue if heat else "", lot,
                               ticket_number(comp, t, entry), f"{base}/ticket/{ticket_token(entry.id)}"))
     return out

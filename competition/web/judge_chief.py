@@ -263,7 +263,7 @@ def chief_audit_export(heat_id: int, fmt: str):
     rows = _audit_rows(heat)
     stamp = local_now().strftime("%Y%m%d-%H%M")
     name = f"audit-heat{heat.id}-{stamp}.{fmt}"
-    from exports.cells import csv_safe, safe_row
+    from ..formatting.cells import csv_safe, safe_row
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf)

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 
 from ..extensions import limiter
-from ..models import mask_id_number
+from ..formatting.masking import mask_id
 from ..services.tickets import NOT_YET, entry_for_token, look_up, when_text
 from ..services.trades import names_hidden_publicly
 from .lookup import competition_or_404
@@ -26,7 +26,7 @@ def ticket(token: str):
     trade = entry.stage.trade
     lot = NOT_YET if names_hidden_publicly(trade) or not entry.lot_number else entry.lot_number
     return render_template("tickets/ticket.html", entry=entry, trade=trade, lot=lot,
-                           masked=mask_id_number(entry.contestant.id_number),
+                           masked=mask_id(entry.contestant.id_number),
                            when=when_text(entry.heat, trade.competition))
 
 

@@ -5,7 +5,8 @@ from sqlalchemy.exc import IntegrityError
 from competition import create_app
 from competition.config import Config, ConfigError
 from competition.extensions import db
-from competition.models import Entry, Mark, Role, mask_id_number
+from competition.formatting.masking import mask_id
+from competition.models import Entry, Mark, Role
 from tests.conftest import create_user
 from tests.factories import build_event
 
@@ -22,8 +23,8 @@ def test_production_mode_starts_with_a_real_secret_key(tmp_path):
 
 
 def test_id_numbers_are_masked_keeping_four_digits_each_side():
-    assert mask_id_number("320102198001011234") == "3201**********1234"
-    assert mask_id_number("") == ""
+    assert mask_id("320102198001011234") == "3201**********1234"
+    assert mask_id("") == ""
 
 
 def test_a_mark_cannot_exist_without_an_entry(app):

@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from competition.extensions import db
+from competition.formatting.widths import display_width
 from competition.models import Contestant
-from competition.registration.roster import HEADERS, display_width
+from competition.registration.roster import HEADERS
 from competition.services import draws
 from competition.services import registration as reg
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from competition.demo import DemoSize, load_demo
 from competition.extensions import db
+from competition.formatting.cells import csv_safe, is_formula_like, safe_row, set_value
 from competition.models import AuditLog, Contestant, Entry, Heat, Stage
-from exports.cells import csv_safe, is_formula_like, safe_row, set_value
 from exports.promotions import PromotionListData, PromotionListRow, promotion_list_xlsx
 
 from ..integration._registration_setup import HEADER, person_row, setup_event

@@ -16,8 +16,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from competition.extensions import db
+from competition.formatting.cells import safe_row
 from competition.models import Contestant
-from exports.cells import safe_row
 from exports.certificates import render_certificates
 from exports.data import CertificateData
 from tests.factories import build_event

@@ -4,9 +4,10 @@ from decimal import Decimal as D
 import pytest
 from openpyxl import load_workbook
 
+from competition.formatting.widths import display_width
 from exports import workbooks
 from exports.data import Column, JudgeMark, ResultRow, ResultsData, TradeResults
-from exports.workbooks import as_number, display_width, write_results_workbook
+from exports.workbooks import as_number, write_results_workbook
 
 
 def lathe() -> TradeResults:

@@ -3,15 +3,9 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from competition.registration.roster import (
-    RosterRow,
-    RosterSheet,
-    column_widths,
-    mask_id,
-    mask_phone,
-    roster_xlsx,
-    sheet_name,
-)
+from competition.formatting.masking import mask_id, mask_phone
+from competition.formatting.widths import sheet_name
+from competition.registration.roster import RosterRow, RosterSheet, column_widths, roster_xlsx
 
 
 def row(**kw):

@@ -3,8 +3,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from competition.formatting.textfit import HARD_FLOOR, ellipsize, fit, wrap
 from exports.fonts import cjk_font
-from exports.textfit import HARD_FLOOR, ellipsize, fit, wrap
 
 FONT = None
 
