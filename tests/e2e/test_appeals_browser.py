@@ -46,6 +46,8 @@ def test_filing_reviewing_rescoring_and_deciding_an_appeal(app, live_server, new
     page.click("text=开始复核 >> nth=-1")
     page.wait_for_load_state()
     assert "复核中" in page.inner_text("dd.status")
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    page.screenshot(path=f"{SHOTS}/appeal-review-{size[0]}.png", full_page=True)
     row = page.locator("table.marks tbody tr").first
     row.locator("input[name=value]").fill("52")
     row.locator("input[name=reason]").fill("复看作品后更正")
