@@ -157,3 +157,17 @@ def results_for(trade: Trade, res):
         published = to_local(published).date()
     return TradeResults(code=trade.code, name=trade.name, stage=res.stage.name, rows=rows,
                         published_at=published)
+
+
+def played(stage: Stage) -> bool:
+    """A bracket stage with a match played (it has results: services.results lists it
+    among the trade's stages with results, for the workbook's stage sheets and overall
+    ranking)."""
+    return stage.format == "bracket" and db.session.scalar(
+        select(Match.id).join(Bracket, Bracket.id == Match.bracket_id)
+        .where(Bracket.stage_id == stage.id, Match.status == "done").limit(1)) is not None
+
+
+def bracket_row(row) -> bool:
+    """A row of a bracket stage's standings (its total is no score: leave it blank)."""
+    return any(str(n).startswith(NOTE) for n in row.notes)

@@ -145,6 +145,7 @@ def _scored(rows) -> bool:
 
 
 def _overall_rows(results: list[StageResult]) -> list[OverallRow]:
+    from .bracket_standings import bracket_row   # a bracket stage has places, no totals
     out = []
     last = len(results) - 1
     scored = [_scored(r.standings.standings.rows) for r in results]
@@ -162,8 +163,8 @@ def _overall_rows(results: list[StageResult]) -> list[OverallRow]:
         final_row = line.rows[last] if place.stage == last else None
         out.append(OverallRow(
             rank=place.rank, name=line.entry.display_name, employer=line.entry.employer,
-            stages=[(r.rank, r.total if r.status == "ok" else None) if r is not None
-                    else (None, None) for r in line.rows],
+            stages=[(r.rank, r.total if r.status == "ok" and not bracket_row(r) else None)
+                    if r is not None else (None, None) for r in line.rows],
             award=final_row.award if final_row is not None else None,
             title=("、".join(final_row.titles) or None) if final_row is not None else None,
             remark=remark))

@@ -154,3 +154,58 @@ def test_promotions_follow_the_policy_from_a_decided_knockout(app):
     listed = promotions.propose(ev["trade"], ev["organiser"])
     promoted = {r.contestant.name for r in listed.rows if r.status == "proposed"}
     assert promoted == {"测试选手3", "测试选手1"}
+
+
+def test_a_knockout_final_seeded_from_a_scored_preliminary_awards_the_trade(app):
+    """初赛 scored (tests/integration/_stages_setup: 选手1 41, 选手2 38, 选手3 35, 选手4 32,
+    选手5 29, 选手6 缺考); the top 4 go on to a knockout 决赛 seeded by the 初赛 ranking:
+    选手1 - 选手4 and 选手2 - 选手3. 选手4 and 选手2 win; 选手2 wins the final."""
+    from competition.services.draws import confirm_advancement
+    from tests.integration._stages_setup import build_two_stage
+    ev = build_two_stage(confirm=False)
+    final, prelim, org = ev["final"], ev["stage"], ev["organiser"]
+    final.format = "bracket"
+    db.session.commit()
+    confirm_advancement(prelim, {"top_n": 4}, org, accept_unfinal=True)
+    assert bsvc.seeds_from_previous_stage(final, org) == 4
+    bracket = bsvc.create_bracket(final, "single_elimination", org)
+    name = {e.id: e.display_name for e in final.entries}
+    first = sorted((m for m in bracket.matches if m.round == 1), key=lambda m: m.slot)
+    assert [(name[m.entry_a_id], name[m.entry_b_id]) for m in first] == [
+        ("测试选手1", "测试选手4"), ("测试选手2", "测试选手3")]
+    # drawn up, not played: the 初赛 stays the trade's results stage, and awards nothing
+    assert default_stage(ev["trade"]).id == prelim.id
+    assert docs.awarded(ev["trade"]) == []
+    bsvc.record_result(first[0], 1, 3, org)
+    bsvc.record_result(first[1], 3, 2, org)
+    assert default_stage(ev["trade"]).id == final.id
+    assert docs.awarded(ev["trade"]) == []                # the final is still to come
+    last = next(m for m in db.session.scalars(select(Match).where(
+        Match.bracket_id == bracket.id, Match.round == 2)))
+    bsvc.record_result(last, 2, 4, org)                   # 选手4 - 选手2: 选手2
+    assert [(a.entry.display_name, a.rank, a.award) for a in docs.awarded(ev["trade"])] == [
+        ("测试选手2", 1, "一等奖"), ("测试选手4", 2, "二等奖"), ("测试选手1", 3, "二等奖"),
+        ("测试选手3", 3, "二等奖")]
+    assert all(r.award is None for r in trade_standings(ev["trade"], prelim).standings.rows)
+    out = io.BytesIO()
+    docs.write_trade_workbook(ev["trade"], out)
+    wb = load_workbook(io.BytesIO(out.getvalue()))
+    sheets = {ws.title: ws for ws in wb.worksheets}
+    assert list(sheets)[:4] == ["汇总", "测试工种", "测试工种-初赛", "测试工种-决赛"]
+    overall = [[c.value for c in r] for r in sheets["测试工种"].iter_rows(min_row=2)]
+    assert overall[0] == ["名次", "姓名", "单位", "决赛名次", "决赛总分", "初赛名次", "初赛总分",
+                          "奖项", "称号", "备注"]
+    assert [(r[0], r[1], r[3], r[4], r[5], r[7]) for r in overall[1:5]] == [
+        (1, "测试选手2", 1, None, 2, "一等奖"), (2, "测试选手4", 2, None, 4, "二等奖"),
+        (3, "测试选手1", 3, None, 1, "二等奖"), (3, "测试选手3", 3, None, 3, "二等奖")]
+    assert overall[5][:2] == [5, "测试选手5"] and overall[5][9] == "初赛未晋级"
+    ko = [[c.value for c in r] for r in sheets["测试工种-决赛"].iter_rows(min_row=3)]
+    assert [(r[0], r[2], r[5], r[7]) for r in ko] == [
+        (1, "测试选手2", "一等奖", "冠军"), (2, "测试选手4", "二等奖", "亚军"),
+        (3, "测试选手1", "二等奖", "并列第三名"), (3, "测试选手3", "二等奖", "并列第三名")]
+    prelim_rows = [[c.value for c in r] for r in sheets["测试工种-初赛"].iter_rows(min_row=3)]
+    assert prelim_rows[0][2] == "测试选手1" and prelim_rows[0][-1] == "晋级决赛"
+    assert all(r[-3] is None for r in prelim_rows)      # the 初赛 awards nothing
+    # promotions: 选手2 (一等奖) one grade up by the county default
+    decisions = {d.name: d for d in promotions.trade_decisions(ev["trade"])[0]}
+    assert decisions["测试选手2"].rank == 1 and decisions["测试选手2"].award == "一等奖"
