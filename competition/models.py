@@ -297,6 +297,22 @@ class JudgeAssignment(db.Model):
     user: Mapped[User] = relationship()
 
 
+class PanelSubstitution(db.Model):
+    """A per-entry change of a heat's panel (回避): for ``entry`` the criterion is marked by
+    ``substitute`` instead of ``judge`` (who works for the contestant's employer).
+    scoring.panels applies it; services.conflicts writes it (audited)."""
+    __tablename__ = "panel_substitution"
+    __table_args__ = (UniqueConstraint("entry_id", "criterion", "judge_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    heat_id: Mapped[int] = mapped_column(ForeignKey("heat.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
+    criterion: Mapped[str] = mapped_column(String(64))
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    substitute_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 DECLARED_MARK = "criterion LIKE '%@difficulty'"   # a mark entered once per entry
 
 

@@ -30,6 +30,13 @@ The rule, precisely:
   marks are given: the caller gives them oldest first). Marks of a judge no longer on the
   panel are kept, shown as not counted, and never reach the engine.
 
+* **Substitutions** (回避): for one entry a criterion may be marked by a substitute instead
+  of an assigned judge who works for the contestant's employer. The entry's markers of
+  that criterion are the heat's with the judge replaced by the substitute (same count, so
+  the same marks expected); the judge may not mark it for that entry (refused naming the
+  substitute) and their mark there is not counted; the substitute marks it there only.
+  A substitute need not be assigned to the heat.
+
 Worked example (the demo's 电工, tests/unit/scoring/test_panels.py has more): judges A, B
 and C mark every criterion. theory_exam (``judges = 1``): markers A, B, C, expected 1,
 first come. commission (a checklist of 3 items, ``judges = 1``): 1 per item, first come.
@@ -94,22 +101,51 @@ class HeatPanel:
     slots: tuple[SlotPanel, ...]
     judges: tuple = ()        # every assigned judge, in order
     _by_address: dict = field(default_factory=dict, compare=False, repr=False)
+    # (entry, criterion) -> {judge: substitute}: per-entry changes of the panel (回避)
+    substitutions: Mapping = field(default_factory=dict)
 
     def slot(self, address: str) -> SlotPanel | None:
         return self._by_address.get(address)
 
-    def criterion_of(self, address: str) -> CriterionPanel | None:
+    def criterion_of(self, address: str, entry: Hashable = None) -> CriterionPanel | None:
+        """The criterion's panel (for ``entry``: with its substitutions applied)."""
         slot = self._by_address.get(address)
         crit = slot.criterion if slot else address.split("@")[0].split(".")[0]
-        return self.criteria.get(crit)
+        return self.criterion_for(entry, crit)
+
+    def criterion_for(self, entry: Hashable, criterion: str) -> CriterionPanel | None:
+        """The panel of ``criterion`` for one entry: a judge standing aside for it replaced
+        by their substitute (same number of markers, so the same marks expected)."""
+        panel = self.criteria.get(criterion)
+        subs = self.substitutions.get((entry, criterion)) if self.substitutions else None
+        if panel is None or not subs:
+            return panel
+        markers = tuple(subs.get(j, j) for j in panel.markers)
+        return CriterionPanel(panel.criterion, markers, panel.wanted, panel.optional, panel.open)
+
+    def substitute_for(self, entry: Hashable, criterion: str, judge: Hashable) -> Hashable | None:
+        """Who marks ``criterion`` of ``entry`` instead of ``judge`` (None: nobody)."""
+        subs = self.substitutions.get((entry, criterion)) if self.substitutions else None
+        return subs.get(judge) if subs else None
+
+    def substitutes(self, criterion: str | None = None) -> set:
+        """Judges who mark (this criterion) for some entries only, as substitutes."""
+        return {s for (_e, c), subs in self.substitutions.items()
+                if criterion is None or c == criterion for s in subs.values()}
+
+    def entry_criteria_of(self, judge: Hashable, entry: Hashable) -> list[str]:
+        """The criteria ``judge`` marks for ``entry`` (substitutions applied)."""
+        return [c for c in self.criteria if judge in self.criterion_for(entry, c).markers]
 
     def expected_per_entry(self) -> int:
         """Marks one entry expects in this heat (every slot, every attempt)."""
         return sum(s.expected * s.attempts for s in self.slots)
 
     def criteria_of(self, judge: Hashable) -> list[str]:
-        """The criteria ``judge`` may mark, in the rule's order (the tablet's columns)."""
-        return [c for c, p in self.criteria.items() if judge in p.markers]
+        """The criteria ``judge`` may mark for some entry, in the rule's order (the
+        tablet's columns): on the panel, or substituting for a judge on some entries."""
+        subbed = {c for (_e, c), subs in self.substitutions.items() if judge in subs.values()}
+        return [c for c, p in self.criteria.items() if judge in p.markers or c in subbed]
 
 
 def wanted_marks(crit: Any) -> int:
@@ -119,10 +155,12 @@ def wanted_marks(crit: Any) -> int:
     return 1
 
 
-def heat_panel(rule: Any, assignments: Sequence[tuple[Hashable, Iterable[str] | None]]
-               ) -> HeatPanel:
+def heat_panel(rule: Any, assignments: Sequence[tuple[Hashable, Iterable[str] | None]],
+               substitutions: Iterable[tuple] = ()) -> HeatPanel:
     """The panel of a heat from the rule and the chief's assignment: ``assignments`` is
-    [(judge, criterion ids or None for all)] in a stable order (e.g. by judge id)."""
+    [(judge, criterion ids or None for all)] in a stable order (e.g. by judge id);
+    ``substitutions`` [(entry, criterion, judge, substitute)] (回避). A substitution of a
+    judge who does not mark the criterion changes nothing."""
     lists = [(j, None if not c else frozenset(c)) for j, c in assignments]
     unassigned = not lists
     criteria: dict[str, CriterionPanel] = {}
@@ -143,8 +181,13 @@ def heat_panel(rule: Any, assignments: Sequence[tuple[Hashable, Iterable[str] | 
                 expected = panel.expected
             slots.append(SlotPanel(s.address, crit.id, s.attempts, expected,
                                    s.once_per_entry))
+    subs: dict = {}
+    for entry, crit_id, judge, substitute in substitutions:
+        panel = criteria.get(crit_id)
+        if panel is not None and judge in panel.markers and substitute not in panel.markers:
+            subs.setdefault((entry, crit_id), {})[judge] = substitute
     return HeatPanel(criteria, tuple(slots), tuple(j for j, _ in lists),
-                     {s.address: s for s in slots})
+                     {s.address: s for s in slots}, subs)
 
 
 # --- the write path ------------------------------------------------------------------------
@@ -159,14 +202,18 @@ class Refusal:
 
 
 def may_mark(panel: HeatPanel, judge: Hashable, address: str,
-             others: Iterable[Hashable] = ()) -> Refusal | None:
-    """None if ``judge`` may enter (or change) their mark at ``address``; else a Refusal.
-    ``others``: the judges who already hold a mark for this entry, address and attempt,
-    oldest first (needed for a first-come criterion only)."""
-    crit = panel.criterion_of(address)
+             others: Iterable[Hashable] = (), entry: Hashable = None) -> Refusal | None:
+    """None if ``judge`` may enter (or change) their mark at ``address`` (of ``entry``);
+    else a Refusal: "substituted" (``judges``: the substitute who marks it for this entry),
+    "not_on_panel" or "full". ``others``: the judges who already hold a mark for this
+    entry, address and attempt, oldest first (needed for a first-come criterion only)."""
+    crit = panel.criterion_of(address, entry)
     if crit is None or crit.open:
         return None          # not a criterion of the rule (the value check refuses it)
     if judge not in crit.markers:
+        substitute = panel.substitute_for(entry, crit.criterion, judge)
+        if substitute is not None:
+            return Refusal("substituted", crit.criterion, (substitute,))
         return Refusal("not_on_panel", crit.criterion, crit.markers)
     slot = panel.slot(address)
     if slot is None or slot.shared or not crit.first_come:
@@ -206,7 +253,7 @@ def mark_verdicts(panel: HeatPanel, marks: Iterable[tuple], officials: frozenset
 
 
 def _verdict(panel, entry, address, attempt, judge, officials, holders) -> str | None:
-    crit = panel.criterion_of(address)
+    crit = panel.criterion_of(address, entry)
     if crit is None or crit.open:
         return None
     if judge not in crit.markers and judge not in officials:
@@ -236,9 +283,10 @@ class Missing:
     any_of: bool
 
 
-def entry_missing(panel: HeatPanel, counted: Iterable[tuple[str, int, Hashable]]
-                  ) -> list[Missing]:
-    """What one entry still misses, from its counted marks as (address, attempt, judge)."""
+def entry_missing(panel: HeatPanel, counted: Iterable[tuple[str, int, Hashable]],
+                  entry: Hashable = None) -> list[Missing]:
+    """What one entry still misses, from its counted marks as (address, attempt, judge)
+    (``entry``: its substitutions applied)."""
     have: dict[tuple[str, int], set] = {}
     for address, attempt, judge in counted:
         have.setdefault((address, attempt), set()).add(judge)
@@ -246,7 +294,7 @@ def entry_missing(panel: HeatPanel, counted: Iterable[tuple[str, int, Hashable]]
     for s in panel.slots:
         if not s.expected:
             continue
-        crit = panel.criteria[s.criterion]
+        crit = panel.criterion_for(entry, s.criterion)
         for a in range(1, s.attempts + 1):
             got = have.get((s.address, a), set())
             need = s.expected - (min(len(got), 1) if s.shared else len(got))

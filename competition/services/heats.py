@@ -46,11 +46,21 @@ def assignment_of(user: User, heat: Heat) -> JudgeAssignment | None:
 
 
 def require_assignment(user: User, heat: Heat) -> JudgeAssignment:
-    """The judge's assignment to ``heat``; Forbidden if they are not assigned."""
+    """The judge's assignment to ``heat``; Forbidden if they are not assigned. A judge who
+    only marks some entries as a substitute (回避, services.conflicts) gets an assignment
+    that is not stored (no criteria of their own: the panel gives them those entries)."""
     assignment = assignment_of(user, heat) if user.has_role(Role.JUDGE) else None
+    if assignment is None and user.has_role(Role.JUDGE) and _substitutes_in(user, heat.id):
+        return JudgeAssignment(heat_id=heat.id, user_id=user.id, criteria=[])
     if assignment is None:
         raise Forbidden(_("You are not assigned to this heat."), "heat_id")
     return assignment
+
+
+def _substitutes_in(user: User, heat_id: int) -> bool:
+    from ..models import PanelSubstitution
+    return db.session.scalar(select(PanelSubstitution.id).where(
+        PanelSubstitution.heat_id == heat_id, PanelSubstitution.substitute_id == user.id).limit(1)) is not None
 
 
 def chief_of(user: User, trade: Trade) -> bool:
@@ -121,30 +131,78 @@ def _commit_and_publish(trade_id: int) -> None:
 # --- chief judge's actions ---------------------------------------------------------------
 
 def assign_judges(actor: User, heat_id: int, wanted: dict[int, list[str] | None],
-                  conflict_reason: str | None = None) -> Heat:
+                  conflict_reason: str | None = None,
+                  substitutes: dict[tuple[int, str], int | None] | None = None,
+                  seen: str | None = None) -> Heat:
     """Make ``wanted`` (judge user id -> criterion ids, None for all) the heat's judges.
-    A judge who works for a contestant's employer (回避) needs ``conflict_reason``; the
-    confirmation is audited (heat.assign_conflict) and not asked again for the same pairs.
+    A judge who works for a contestant's employer (回避) needs ``conflict_reason``, unless
+    every criterion they would mark is given to another judge for those contestants:
+    ``substitutes`` {(judge, criterion): substitute judge, or None to take one back}
+    (services.conflicts; stored per entry, audited heat.reassign). A confirmation is
+    audited (heat.assign_conflict) and not asked again for the same pairs.
+
+    Takes the heat's lock (services.heat_lock): two saves never interleave, and with
+    ``seen`` (conflicts.panel_state() of the page the chief judge saw) a save over a state
+    another chief changed since is refused, so two chiefs saving at once never both win.
 
     Raises Forbidden (not the trade's chief judge or an organiser), JudgingError (a user
-    who is not a judge, an unknown criterion), Conflict (the heat is signed off),
-    conflicts.ConflictOfInterest (a conflict and no reason: it names the people)."""
-    heat = get_heat(heat_id)
-    trade = heat_trade(heat)
-    require_chief(actor, trade, organiser_too=True)
-    if heat.locked:
-        raise Conflict(_("The heat is signed off; unlock it first."), "heat_id")
-    known = {c.id for c in rule_for(trade).criteria}
-    for user_id, crits in wanted.items():
-        user = db.session.get(User, user_id)
-        if user is None or not user.has_role(Role.JUDGE):
-            raise JudgingError(_("Only judges can be assigned."), "judges")
-        unknown = sorted(set(crits or []) - known)
-        if unknown:
-            raise JudgingError(_("Unknown criterion: %(ids)s", ids=", ".join(unknown)),
-                               "criteria")
-    from .conflicts import audit_new, check_conflicts
-    confirmed = check_conflicts(heat, wanted, conflict_reason)
+    who is not a judge, an unknown criterion, a wrong substitute), Conflict (the heat is
+    signed off; the judges changed since ``seen``), conflicts.ConflictOfInterest (a
+    conflict neither confirmed nor reassigned: it names the people)."""
+    from .conflicts import (
+        audit_new,
+        check_conflicts,
+        checked_substitutes,
+        heat_conflicts,
+        panel_state,
+        save_substitutions,
+        uncovered,
+    )
+    from .heat_lock import lock_heat_row
+    from .panels import _substitutions
+    try:
+        heat = lock_heat_row(heat_id)
+        trade = heat_trade(heat)
+        require_chief(actor, trade, organiser_too=True)
+        if heat.locked:
+            raise Conflict(_("The heat is signed off; unlock it first."), "heat_id")
+        if seen is not None and seen != panel_state(heat.id):
+            raise Conflict(_("Someone else changed this heat's judges a moment ago: nothing was saved. "
+                             "Look at the assignment again and save once more."), "judges")
+        rule = rule_for(trade)
+        known = {c.id for c in rule.criteria}
+        for user_id, crits in wanted.items():
+            user = db.session.get(User, user_id)
+            if user is None or not user.has_role(Role.JUDGE):
+                raise JudgingError(_("Only judges can be assigned."), "judges")
+            unknown = sorted(set(crits or []) - known)
+            if unknown:
+                raise JudgingError(_("Unknown criterion: %(ids)s", ids=", ".join(unknown)),
+                                   "criteria")
+        from ..scoring.panels import heat_panel
+        panel = heat_panel(rule, sorted(wanted.items()))
+        conflicts = heat_conflicts(heat, wanted)
+        substitutes = substitutes or {}
+        subs = checked_substitutes(conflicts, panel, substitutes)
+        removed = {k for k, v in substitutes.items() if v is None}
+        kept = {(e, c, j) for e, c, j, _s in _substitutions([heat.id]).get(heat.id, ())
+                if (j, c) not in removed}
+        settled = kept | {(e, c, j) for e, c, j, _s in subs}
+        covered = {c.judge_id for c in conflicts} - {c.judge_id for c in uncovered(conflicts, panel, settled)}
+        confirmed = check_conflicts(heat, [j for j in wanted if j not in covered], conflict_reason)
+        _save_assignments(actor, heat, wanted)
+        save_substitutions(actor, heat, set(wanted), subs, removed, audit)
+        if confirmed:
+            audit(actor, "heat.assign_conflict", heat, object_type="heat", object_id=heat.id,
+                  new=audit_new(confirmed), reason=conflict_reason.strip())
+        _commit_and_publish(trade.id)
+    except BaseException:
+        db.session.rollback()      # never keep the heat's lock after a refusal
+        raise
+    return heat
+
+
+def _save_assignments(actor: User, heat: Heat, wanted: dict[int, list[str] | None]) -> None:
     current = {a.user_id: a for a in heat.assignments}
     old = {str(k): a.criteria for k, a in sorted(current.items())}
     for user_id, assignment in current.items():
@@ -160,11 +218,6 @@ def assign_judges(actor: User, heat_id: int, wanted: dict[int, list[str] | None]
     if old != new:
         audit(actor, "heat.assign", heat, object_type="heat", object_id=heat.id,
               old={"judges": old}, new={"judges": new})
-    if confirmed:
-        audit(actor, "heat.assign_conflict", heat, object_type="heat", object_id=heat.id,
-              new=audit_new(confirmed), reason=conflict_reason.strip())
-    _commit_and_publish(trade.id)
-    return heat
 
 
 def lock_heat(actor: User, heat_id: int) -> Heat:
@@ -221,11 +274,18 @@ def unlock_heat(actor: User, heat_id: int, reason: str | None) -> Heat:
 # --- read side ---------------------------------------------------------------------------
 
 def judge_heats(user: User) -> list[tuple[Heat, JudgeAssignment]]:
-    """The heats assigned to a judge, oldest stage and heat first."""
-    rows = db.session.execute(
+    """The heats assigned to a judge, oldest stage and heat first; with the heats where they
+    mark some entries as a substitute (回避; an assignment not stored, as require_assignment)."""
+    from ..models import PanelSubstitution
+    rows = [(h, a) for h, a in db.session.execute(
         select(Heat, JudgeAssignment).join(JudgeAssignment, JudgeAssignment.heat_id == Heat.id)
-        .where(JudgeAssignment.user_id == user.id).order_by(Heat.stage_id, Heat.seq, Heat.id))
-    return [(h, a) for h, a in rows]
+        .where(JudgeAssignment.user_id == user.id))]
+    have = {h.id for h, _a in rows}
+    for heat in db.session.scalars(select(Heat).join(PanelSubstitution, PanelSubstitution.heat_id == Heat.id)
+                                   .where(PanelSubstitution.substitute_id == user.id).distinct()):
+        if heat.id not in have:
+            rows.append((heat, JudgeAssignment(heat_id=heat.id, user_id=user.id, criteria=[])))
+    return sorted(rows, key=lambda r: (r[0].stage_id, r[0].seq, r[0].id))
 
 
 def heats_for_chief(user: User) -> list[Heat]:

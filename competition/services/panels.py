@@ -55,17 +55,32 @@ def _assignments(heat_ids: Iterable[int]) -> dict[int, list[tuple[int, list | No
     return out
 
 
+def _substitutions(heat_ids: Iterable[int]) -> dict[int, list[tuple]]:
+    """heat id -> [(entry id, criterion, judge id, substitute id)] (回避, services.conflicts)."""
+    from ..models import PanelSubstitution as S
+    out: dict[int, list] = defaultdict(list)
+    ids = list(heat_ids)
+    if ids:
+        for heat_id, *sub in db.session.execute(
+                select(S.heat_id, S.entry_id, S.criterion, S.judge_id, S.substitute_id)
+                .where(S.heat_id.in_(ids)).order_by(S.id)):
+            out[heat_id].append(tuple(sub))
+    return out
+
+
 def heat_panel_of(heat: Heat, rule=None) -> HeatPanel:
-    """The heat's panel (judge keys are user ids), from one query of its assignments."""
+    """The heat's panel (judge keys are user ids), from one query of its assignments
+    and one of its per-entry substitutions."""
     rule = rule or rule_for(heat.stage.trade)
-    return heat_panel(rule, _assignments([heat.id]).get(heat.id, []))
+    return heat_panel(rule, _assignments([heat.id]).get(heat.id, []),
+                      _substitutions([heat.id]).get(heat.id, ()))
 
 
 def stage_panels(rule, heat_ids: Iterable[int]) -> dict[int, HeatPanel]:
-    """heat id -> panel for many heats, one query."""
+    """heat id -> panel for many heats, two queries."""
     ids = list(heat_ids)
-    found = _assignments(ids)
-    return {h: heat_panel(rule, found.get(h, [])) for h in ids}
+    found, subs = _assignments(ids), _substitutions(ids)
+    return {h: heat_panel(rule, found.get(h, []), subs.get(h, ())) for h in ids}
 
 
 def officials(user_ids: Iterable[int]) -> frozenset:
@@ -100,15 +115,19 @@ def require_may_mark(rule, heat: Heat, judge: User, entry_id: int, slot, attempt
     "criterion") if a one-mark (first-come) criterion was already entered by another
     judge, naming them."""
     panel = heat_panel_of(heat, rule)
-    crit = panel.criteria.get(slot.criterion)
+    crit = panel.criterion_for(entry_id, slot.criterion)
     others: list[int] = []
     if crit is not None and crit.first_come and not slot.once_per_entry \
             and judge.id in crit.markers:
         others = _holders(entry_id, slot, attempt)
-    refusal = may_mark(panel, judge.id, slot.address, others)
+    refusal = may_mark(panel, judge.id, slot.address, others, entry=entry_id)
     if refusal is None:
         return
     name = rule.criterion(slot.criterion).name
+    if refusal.reason == "substituted":     # 回避: the chief gave it to another judge
+        raise Forbidden(_("You stand aside for this contestant (same employer): %(criterion)s "
+                          "is marked by %(judges)s for them.", criterion=name,
+                          judges=judge_names(refusal.judges)), "criterion")
     if refusal.reason == "full":
         raise Conflict(_("%(criterion)s takes %(n)d mark(s) and %(judges)s already entered "
                          "it; ask the chief judge if it needs correcting.",
@@ -180,7 +199,7 @@ def heat_counts(heat: Heat, rule=None) -> dict:
     for m in marks:
         if verdicts[m.id] is None:
             counted[m.entry_id].append((m.criterion, m.attempt, m.judge_id))
-    missing = {e: entry_missing(panel, counted.get(e, [])) for e in ids}
+    missing = {e: entry_missing(panel, counted.get(e, []), e) for e in ids}
     expected = len(ids) * panel.expected_per_entry()
     lacking = sum(m.count for ms in missing.values() for m in ms)
     return {"panel": panel, "entries": entries, "marks": marks, "verdicts": verdicts,
@@ -212,8 +231,9 @@ def stage_counts(stage, rule=None) -> tuple[int, int]:
     for heat_id, address, attempt, judge, n in rows:
         panel = panels[heat_id]
         crit = panel.criterion_of(address)
-        if crit is None or not (crit.open or judge in crit.markers or judge in chiefs):
-            continue
+        if crit is None or not (crit.open or judge in crit.markers or judge in chiefs
+                                or judge in panel.substitutes(crit.criterion)):
+            continue       # (a substitute's marks: counted; the slot's cap keeps them in bounds)
         grouped[heat_id][(address, attempt)] += n
     entered = expected = 0
     for heat_id, n in n_entries.items():
@@ -235,14 +255,20 @@ class StageCheck:
     ``signature`` (assignments and officials) is unchanged. A heat with no judges assigned
     has no panel: its marks count as they are (imported, or entered before assignment)."""
 
-    def __init__(self, rule, assignments: list[tuple], officials: frozenset):
+    def __init__(self, rule, assignments: list[tuple], officials: frozenset,
+                 substitutions: tuple = ()):
         # the rule too: a rebound rule (judges = 3 -> 1) changes every verdict
-        self.signature = (id(rule), tuple(assignments), officials)
+        self.signature = (id(rule), tuple(assignments), officials, substitutions)
         self.officials = officials
         by_heat: dict[int, list] = defaultdict(list)
         for heat_id, user_id, criteria in assignments:
             by_heat[heat_id].append((user_id, criteria))
-        self.panels = {h: heat_panel(rule, a) for h, a in by_heat.items()}
+        subs: dict[int, list] = defaultdict(list)
+        for heat_id, *sub in substitutions:
+            subs[heat_id].append(tuple(sub))
+        self.panels = {h: heat_panel(rule, a, subs.get(h, ())) for h, a in by_heat.items()}
+        # (entry, criterion) with a substitution (回避): their verdicts are per entry
+        self._per_entry = {(s[0], s[1]) for ss in subs.values() for s in ss}
         self._cache: dict[tuple, tuple] = {}
 
     @classmethod
@@ -254,18 +280,32 @@ class StageCheck:
         chiefs = frozenset(db.session.scalars(select(User.id).where(
             User.role != Role.JUDGE.value)))
         assignments = [(h, u, tuple(c) if c else None) for h, u, c in rows]
-        key = (id(rule), tuple(assignments), chiefs)
+        from ..models import PanelSubstitution as S
+        subs = tuple(tuple(r) for r in db.session.execute(
+            select(S.heat_id, S.entry_id, S.criterion, S.judge_id, S.substitute_id)
+            .join(Heat, Heat.id == S.heat_id).where(Heat.stage_id == stage_id).order_by(S.id)))
+        key = (id(rule), tuple(assignments), chiefs, subs)
         check = _checks.get(key)
         if check is None:       # the same panels as last time: reuse their verdicts
             if len(_checks) > 256:
                 _checks.clear()
-            check = _checks[key] = cls(rule, assignments, chiefs)
+            check = _checks[key] = cls(rule, assignments, chiefs, subs)
         return check
 
-    def verdict(self, heat_id, address: str, judge) -> str:
+    def verdict(self, heat_id, address: str, judge, entry=None) -> str:
         """COUNTS, SKIP (not on the criterion's panel) or FIRST_COME (counts if among the
         first expected authors: see first_come()). An official (chief judge, arbitration)
-        counts as on every panel, first come like the judges."""
+        counts as on every panel, first come like the judges. ``entry``: an entry with a
+        substitution (回避) has its own panel for that criterion."""
+        if self._per_entry and (entry, address.split("@")[0].split(".")[0]) in self._per_entry:
+            panel = self.panels.get(heat_id)
+            crit = panel.criterion_of(address, entry) if panel is not None else None
+            if crit is None:
+                return COUNTS
+            slot = panel.slot(address)
+            if judge not in crit.markers and judge not in self.officials:
+                return SKIP
+            return FIRST_COME if crit.first_come and not (slot and slot.shared) else COUNTS
         key = (heat_id, address)
         found = self._cache.get(key)
         if found is None:

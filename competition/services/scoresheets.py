@@ -126,11 +126,19 @@ def judge_sheet(user: User, heat: Heat) -> dict:
     for e in heat_entries(heat):
         if e.status == "absent":      # a no-show (缺考, services.checkin): not on the tablet
             continue
+        # 回避: criteria of this sheet the judge does not mark for this entry (given to a
+        # substitute, or marked here only as someone's substitute); nothing to mark: not listed
+        skip = ([c for c in criteria if c not in panel.entry_criteria_of(user.id, e.id)]
+                if panel.substitutions else [])
+        if criteria and len(skip) == len(criteria):
+            continue
         owed = [mark_key(m.address, m.attempt)
                 for m in counts["missing"].get(e.id, ()) if user.id in m.judges]
         row = {"id": e.id, "lot_number": e.lot_number, "workstation": e.workstation,
                "status": e.status, "marks": marks.get(e.id, {}), "missing": owed,
                "taken": {k: names.get(j, "") for k, j in taken.get(e.id, {}).items()}}
+        if skip:
+            row["skip"] = skip
         if not hidden:
             row["name"] = e.display_name
             row["employer"] = e.employer
@@ -191,6 +199,9 @@ def heat_summary(heat: Heat) -> dict:
                    for e, ms in counts["missing"].items() for m in ms
                    if not m.any_of and user_id in m.judges]
         expected = per_entry * len(lots)
+        if panel.substitutions:     # 回避: not what others mark for some entries instead
+            expected = sum(s.attempts for e in lots for s in own_slots
+                           if user_id in panel.criterion_for(e, s.criterion).markers)
         a = assignments[user_id]
         judges.append({"judge": a.user, "criteria": a.criteria, "expected": expected,
                        "entered": expected - len(missing), "missing": missing,

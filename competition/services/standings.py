@@ -187,7 +187,7 @@ def _panel_marks(rule, stage: Stage) -> list:
         hit = seen.get(key)
         if hit is None:      # (MarkIn, verdict, group: entry, address, attempt, heat; id)
             hit = (MarkIn(str(r[0]), r[1], r[2], str(r[3]), r[4]),
-                   check.verdict(r[5], r[1], r[3]), (r[0], r[1], r[4], r[5]), r[6])
+                   check.verdict(r[5], r[1], r[3], r[0]), (r[0], r[1], r[4], r[5]), r[6])
         fresh[key] = hit
         verdict = hit[1]
         if verdict is COUNTS:

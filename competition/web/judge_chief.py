@@ -23,6 +23,7 @@ from ..services.rules import rule_for
 from ..services.scoresheets import entry_mark_verdicts, heat_discrepancies, heat_entries, heat_summary
 from ..timefmt import local_now
 from .auth import roles_required
+from .conflicts_view import conflict_context, remember_refused, substitutes_from
 from .judge import bp
 from .judge_qr import qr_svg
 
@@ -80,6 +81,7 @@ def chief_heat(heat_id: int):
         discrepancies=heat_discrepancies(heat), entries=heat_entries(heat),
         judges=own_judges, other_judges=other_judges,
         assigned=assigned, criteria=rule_for(trade).criteria, locked_by=locked_by,
+        **conflict_context(heat),        # 回避: conflicts, substitutes, the form's state
         is_chief=heat_service.chief_of(current_user, trade),
         may_assign=heat_service.chief_of(current_user, trade)
         or current_user.has_role(Role.ORGANISER))
@@ -119,12 +121,15 @@ def chief_assign(heat_id: int):
         if raw.isdigit():
             crits = [c for c in request.form.getlist(f"criteria_{raw}") if c]
             wanted[int(raw)] = crits or None
+    substitutes = substitutes_from(request.form)
     try:
         heat_service.assign_judges(current_user, heat_id, wanted,
-                                   conflict_reason=request.form.get("conflict_reason"))
-    except ConflictOfInterest as err:   # 回避: named, nothing saved; confirm with a reason
+                                   conflict_reason=request.form.get("conflict_reason"),
+                                   substitutes=substitutes, seen=request.form.get("seen"))
+    except ConflictOfInterest as err:   # 回避: named, nothing saved; reassign or give a reason
         flash(err.message, "error")
-        return _back(heat_id)
+        remember_refused(heat_id, wanted, substitutes)
+        return redirect(url_for(".chief_heat", heat_id=heat_id, _anchor="conflicts"), code=303)
     flash(_("Judges assigned."))
     return _back(heat_id)
 

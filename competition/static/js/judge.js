@@ -78,9 +78,17 @@
     function effective(entryId) {
       return Object.assign({}, entries[entryId].marks, queuedValues(entryId));
     }
+    /* 回避: criteria this judge does not mark for this entry (the chief gave them to a
+       substitute, or this judge marks them only as someone's substitute) */
+    function skipped(entryId, key) {
+      var skip = (entries[entryId] && entries[entryId].skip) || [];
+      return skip.indexOf(key.split('#')[0].split('@')[0].split('.')[0]) >= 0;
+    }
     function missing(entryId) {
       var have = effective(entryId);
-      return required.filter(function (k) { return have[k] === undefined || have[k] === ''; });
+      return required.filter(function (k) {
+        return !skipped(entryId, k) && (have[k] === undefined || have[k] === '');
+      });
     }
 
     function valueInput(slot) { return slot.querySelector('.slot-value'); }
@@ -125,6 +133,9 @@
       var e = entries[entryId];
       var values = effective(entryId);
       var pending = queuedValues(entryId);
+      form.querySelectorAll('fieldset.crit[data-criterion]').forEach(function (fs) {
+        fs.hidden = skipped(entryId, fs.getAttribute('data-criterion'));
+      });
       slots.forEach(function (slot) {
         var key = slot.getAttribute('data-key');
         setSlot(slot, values[key]);
@@ -217,6 +228,7 @@
       var firstBad = null;
       slots.forEach(function (slot) {
         var key = slot.getAttribute('data-key');
+        if (skipped(current, key)) { return; }
         var input = slot.getAttribute('data-input');
         var raw = valueInput(slot).value;
         var parsed = parseValue(slot, raw);
