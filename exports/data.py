@@ -121,6 +121,9 @@ class TradeResults:
     # the numbers the chief judges and the organiser's live page show); None: not counted
     marks_entered: int | None = None
     marks_expected: int | None = None
+    # ties decided by lot (名次并列，抽签决定): how to re-verify them, printed under the
+    # bulletin's table ("" when no rank was drawn)
+    lot_note: str = ""
 
 
 @dataclass

@@ -101,6 +101,8 @@ def render_bulletin(data: BulletinData, out: Out, *, font_path: str | None = Non
             f"注意：尚有{data.open_heats}个场次未经裁判长签字确认，以下为临时成绩，"
             "不作为正式公示；“待评分”的选手尚无成绩，不是缺考。"), st["warning"])]
     story.append(_bulletin_table(trade, comps, st, usable))
+    if getattr(trade, "lot_note", ""):      # ties decided by lot: the seed to re-verify
+        story += [Spacer(1, 2 * mm), Paragraph(_esc(trade.lot_note), st["body"])]
     if data.appeals:
         story += [Spacer(1, 5 * mm), Paragraph(_esc("申诉情况"), st["body"]), _appeals_table(data.appeals, st, usable)]
     signature = [Paragraph(_esc(x), st["right"]) for x in
@@ -184,10 +186,8 @@ def _columns_of(c, kind: str) -> list[SheetColumn]:
     if kind == "judged":
         top = _get(c, "scale_max") or max_
         step = _get(c, "step")
-        hint = f"0–{_n(top)}" + (f"，步长{_n(step)}" if step else "")
-        if _get(c, "difficulty"):
-            hint += "；难度系数另记"
-        return [SheetColumn(cid, name, hint)]
+        hint = f"{_n(_get(c, 'scale_min') or 0)}–{_n(top)}" + (f"，步长{_n(step)}" if step else "")
+        return [SheetColumn(cid, name, hint), *_declared_columns(c, cid, name)]
     if kind == "measured":
         unit = _get(c, "unit", "") or ""
         nominal = _get(c, "nominal")
@@ -202,13 +202,37 @@ def _columns_of(c, kind: str) -> list[SheetColumn]:
         limit = _get(c, "limit")
         return [SheetColumn(cid, name, "用时（分:秒）" + (f" 限{_mmss(limit)}" if limit else ""))]
     if kind == "count":
-        return [SheetColumn(cid, name, f"数量（每件{_n(_get(c, 'per_unit'))}分）")]
+        unit = _get(c, "unit", "") or ""
+        per = f"每{unit or '件'}{_n(_get(c, 'per_unit'))}分" if _get(c, "per_unit") else ""
+        return [SheetColumn(cid, name, f"数量（{unit}，{per}）" if unit else f"数量（{per}）")]
+    if kind == "given":     # a value as published (a theory exam system's score)
+        unit = _get(c, "unit", "") or ""
+        lo, hi = _get(c, "min"), _get(c, "max")
+        span = f"{_n(lo)}–{_n(hi)}" if lo is not None and hi is not None else ""
+        return [SheetColumn(cid, name, "，".join(x for x in (f"分值 {unit}".strip(), span) if x))]
     if kind == "deductions":
         return [SheetColumn(f"{cid}.{_get(v, 'code')}", f"{name}：{_get(v, 'name')}",
                             "一票否决 √" if _get(v, "veto") else
                             f"每次扣{_n(_get(v, 'points'))}分，填次数")
                 for v in _get(c, "violations", [])]
     return []  # adjustment: entered by the chief judge with a reason
+
+
+def _declared_columns(c, cid: str, name: str) -> list[SheetColumn]:
+    """A judged criterion's values declared per entry and attempt: the difficulty and each
+    `declared` value (a default says what an empty box counts as)."""
+    out = []
+    d = _get(c, "difficulty")
+    if d:
+        out.append(SheetColumn(f"{cid}@difficulty", f"{name} 难度系数",
+                               f"{_n(_get(d, 'min'))}–{_n(_get(d, 'max'))}"))
+    for v in _get(c, "declared", None) or []:
+        default = _get(v, "default")
+        out.append(SheetColumn(
+            f"{cid}@{_get(v, 'id')}", f"{name} {_get(v, 'name')}",
+            f"{_n(_get(v, 'min'))}–{_n(_get(v, 'max'))}"
+            + (f"，不填按{_n(default)}" if default is not None else "")))
+    return out
 
 
 def _get(obj, name: str, default=None):
@@ -275,7 +299,8 @@ def _judge_columns(data: ScoreSheetData, judge: str) -> list[SheetColumn]:
     wanted = data.judge_columns.get(judge)
     if not wanted:
         return list(data.columns)
-    return [c for c in data.columns if c.key in wanted or c.key.split(".")[0] in wanted]
+    return [c for c in data.columns
+            if c.key in wanted or c.key.split("@")[0].split(".")[0] in wanted]
 
 
 def _chunks(items: list, size: int) -> list[list]:

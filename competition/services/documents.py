@@ -57,6 +57,7 @@ from .standings import default_stage
 log = logging.getLogger(__name__)
 STATUS_TEXT = {"disqualified": "取消资格", "absent": "缺考"}
 NOT_SCORED = "待评分"   # "absent" in a stage nobody has been scored in yet
+BY_LOT = "名次并列，抽签决定"   # a rank among equal entries decided by lot (scoring.lots)
 
 
 # --- results as plain data ---------------------------------------------------------------
@@ -96,6 +97,8 @@ def _results_of(trade: Trade, res: StageResult | None, with_marks: bool) -> Trad
         pending = row.status == "absent" and entry.status != "absent" and (not scored or (
             res.next_stage is None and entry.heat_id in open_heats))
         remark = NOT_SCORED if pending else STATUS_TEXT.get(row.status, "")
+        if getattr(row, "by_lot", False):
+            remark = "、".join(x for x in (remark, BY_LOT) if x)
         if row.entry in res.advanced:
             remark = "、".join(x for x in (remark, went_on) if x)
         rows.append(ResultRow(
@@ -118,7 +121,22 @@ def _results_of(trade: Trade, res: StageResult | None, with_marks: bool) -> Trad
         criteria=[Column(c.id, c.name, c.max) for c in crits],
         components=[Column(c.id, c.name, c.max) for c in rule.components],
         rows=rows, marks=marks, published_at=published, marks_entered=entered,
-        marks_expected=expected)
+        marks_expected=expected, lot_note=_lot_note(ts))
+
+
+def _lot_note(ts) -> str:
+    """How the bulletin's ties decided by lot can be re-verified: the seed (the stage's
+    recorded draw seed) and the rule (scoring.lots: SHA-256 of "seed:entry id", smaller
+    first), with the lot numbers in their drawn order."""
+    draws = [d for d in (ts.standings.lots if ts is not None else ()) if d.decided]
+    if not draws:
+        return ""
+    lots = {k: (e.lot_number or k) for k, e in ts.entries.items()}
+    order = "；".join(f"第{d.rank}名并列：" + "、".join(f"{lots.get(e, e)}（编号{e}）"
+                                                     for e in d.entries) for d in draws)
+    return (f"名次并列，抽签决定（{order}，依次排列）。抽签种子：{draws[0].seed}"
+            "（本阶段抽签记录的种子；复核：对每名选手计算 SHA-256(\u201c种子:选手编号\u201d)，"
+            "数值小者在前）。")
 
 
 def trade_workbook_results(trade: Trade, *, with_marks: bool = False) -> TradeResults:
@@ -181,6 +199,11 @@ def _judge_marks(stage_id: int, who: dict[int, tuple[str, str]], rule
             names[f"{c.id}.{sub.id}"] = f"{c.name} / {sub.name}"
         for sub in (getattr(c, "violations", None) or []):
             names[f"{c.id}.{sub.code}"] = f"{c.name} / {sub.name}"
+    for s in rule.slots():   # declared values (动作完成 (难度)) and units (合格件数 (件))
+        if s.once_per_entry or s.input == "measure" and "." in s.address:
+            names[s.address] = s.label
+        if s.unit and s.input in ("count", "value", "measure"):
+            names[s.address] = f"{names.get(s.address, s.label)} ({s.unit})"
     for s in rule.slots():   # declared values (动作完成 (难度)) and units (合格件数 (件))
         if s.once_per_entry or s.input == "measure" and "." in s.address:
             names[s.address] = s.label

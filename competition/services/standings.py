@@ -155,7 +155,10 @@ def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
         teams = None
     marks = [m for m in counted if m.entry in by_key]
     dq = [k for k, e in by_key.items() if e.status == "disqualified"]
-    result = compute_standings(rule, marks, list(by_key), disqualified=dq)
+    # ties by lot (tie_break ending in "lot") are drawn with the stage's recorded draw
+    # seed, re-verifiable from it (scoring.lots); a stage never drawn leaves them pending
+    result = compute_standings(rule, marks, list(by_key), disqualified=dq,
+                               lot_seed=stage.draw_seed or None)
     if has_later_stage(stage):
         # Awards and titles go with the trade's final placing: a stage that another stage
         # follows (the preliminary) ranks and sends people on, it awards nothing, on the

@@ -194,3 +194,44 @@ def test_a_sum_mode_rule_without_cap_cannot_be_bound(event, client, auth, tmp_pa
         setup_service.create_competition("NEW", "新赛事", 2026, "示例县总工会")
     assert err.value.field == "rules" and "cap" in err.value.message
     assert Competition.query.filter_by(code="NEW").first() is None
+
+
+def test_ties_by_lot_are_drawn_with_the_stage_seed_and_shown_on_the_bulletin(event):
+    from competition.extensions import db
+    from competition.scoring.lots import lot_of, verify
+    from competition.services.documents import trade_results, write_bulletin
+    from tests.unit.exports.conftest import pdf_pages_text
+    full_entry(event, 0)
+    full_entry(event, 1)                  # the same marks: equal on the total and routine
+    a, b = (str(e.id) for e in event["entries"])
+    st = trade_standings(event["trade"]).standings
+    # no draw seed recorded for the stage: the tie stays shared and waits for its lot
+    assert st.row(a).rank == st.row(b).rank == 1 and st.warnings.get("lot_undecided")
+    event["stage"].draw_seed = "draw-2026-12-08-test"
+    db.session.commit()
+    st = trade_standings(event["trade"]).standings
+    ranks = {k: st.row(k).rank for k in (a, b)}
+    assert sorted(ranks.values()) == [1, 2] and st.row(a).by_lot and st.row(b).by_lot
+    first = min((a, b), key=lambda k: lot_of("draw-2026-12-08-test", k))
+    assert ranks[first] == 1
+    assert [verify(d) for d in st.lots] == [True] and st.lots[0].seed == "draw-2026-12-08-test"
+    results = trade_results(event["trade"])
+    assert all("名次并列，抽签决定" in r.status for r in results.rows)
+    assert "draw-2026-12-08-test" in results.lot_note
+    out = io.BytesIO()
+    write_bulletin(event["trade"], out)
+    text = "".join(pdf_pages_text(out.getvalue()))
+    assert "名次并列，抽签决定" in text and "draw-2026-12-08-test" in text
+
+
+def test_score_sheets_have_a_box_per_attempt_for_declared_values_and_show_units(event):
+    from competition.services.documents import score_sheet_data
+    data = score_sheet_data(event["heat"])
+    cols = [(c.key, c.heading, c.hint) for c in data.columns]
+    assert [h for k, h, _ in cols if k == "routine@difficulty"] == [
+        "动作完成 难度系数 第1次", "动作完成 难度系数 第2次"]
+    assert [h for k, h, _ in cols if k == "routine@restart"][1] == "动作完成 重新开始 第2次"
+    assert "不填按0" in next(x for k, _, x in cols if k == "routine@restart")
+    assert "件" in next(x for k, _, x in cols if k == "pieces")
+    assert "分" in next(x for k, _, x in cols if k == "theory")
+    assert "bonus" not in {k for k, _, _ in cols}          # the chief's, with a reason
