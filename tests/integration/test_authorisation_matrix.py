@@ -75,9 +75,9 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("documents.*", {ORG}),
     ("promotions.*", {ORG}),
     ("backup_admin.*", {ORG}),                    # backups hold every ID number
-    ("schedule.*", {ORG}),
+    ("schedule.*", {ORG}),                        # the event's schedule and its downloads
     ("venue_screen.*", EVERYONE),                 # a venue's LED screens (no sign-in, as screen.*)
-    ("venues.*", {ORG}),                          # a venue's day, its judges' sign-in codes                        # the event's schedule and its downloads
+    ("venues.*", {ORG}),                          # a venue's day, its judges' sign-in codes
     ("appeals.index", {ORG, ARB, CHIEF}),         # appeals (申诉): a chief reads his trade's
     ("appeals.page", {ORG, ARB, CHIEF}),
     ("appeals.file", {ORG, ARB}),                 # filed for a contestant or team
