@@ -33,7 +33,13 @@ def _trades_from(codes: list[str]):
 
 def _screen_settings(trades, rotate_seconds: int | None) -> dict:
     page = request.args.get("page", type=int) or 8
-    return {"trades": [{"id": t.id, "code": t.code, "name": t.name} for t in trades],
+    # a knockout or groups trade (no marks: every team would read 待评分) is shown as its
+    # bracket inside a rotation, from the bracket's JSON view
+    brackets = {t.id: _bracket_of(t) for t in trades} if rotate_seconds else {}
+    return {"trades": [{"id": t.id, "code": t.code, "name": t.name,
+                        "bracket": (url_for("brackets.view_json", bracket_id=brackets[t.id])
+                                    if brackets.get(t.id) is not None else None)}
+                       for t in trades],
             "rotateSeconds": rotate_seconds, "pageSeconds": max(3, min(page, 120)),
             "rows": request.args.get("rows", type=int)}
 

@@ -6,6 +6,7 @@ import os
 import pytest
 
 from competition import live
+from competition.extensions import db
 from competition.services import live_admin
 from competition.services.marks import record_mark
 from tests.e2e.pages import sign_in
@@ -71,3 +72,33 @@ def test_the_led_footer_says_frozen_when_the_badge_does(live_server, new_page):
     live_admin.unfreeze(live.load_trade(ev["trade"].id), ev["organiser"])
     page.wait_for_selector("#conn:has-text('实时')")
     assert page.is_hidden("#frozen-tag")
+
+
+def test_a_knockout_trade_in_a_rotation_shows_its_bracket(live_server, new_page):
+    from competition.models import JudgeAssignment, Team
+    from competition.services import brackets as bsvc
+    from competition.services import draws
+    from tests.integration._registration_setup import setup_event
+    ev = setup_event()
+    for name in ("自来水公司队", "供电公司队", "公安局队", "纺织厂队", "第一机械厂队"):
+        db.session.add(Team(competition_id=ev["competition"].id, trade_id=ev["quiz"].id,
+                            name=name, employer="示例县" + name[:-1]))
+    db.session.commit()
+    stage = draws.create_stage(ev["quiz"], "知识竞赛", ev["organiser"], format="bracket")
+    heat = draws.create_heat(stage, "赛场A", 8, ev["organiser"])
+    db.session.add(JudgeAssignment(heat_id=heat.id, user_id=ev["judge"].id))
+    db.session.commit()
+    draws.run_draw(stage, ev["organiser"], seed="rotation")
+    bsvc.create_bracket(stage, "single_elimination", ev["organiser"])
+    page = new_page(1920, 1080)
+    page.goto(f"{live_server.url}/screen/rotate?trades=lathe,quiz&seconds=5")
+    page.wait_for_function("window.ledScreen.state.index === 1", timeout=9000)
+    page.wait_for_selector("#bracket .led-match")
+    text = page.inner_text("#bracket")
+    assert "供电公司队" in text and "决赛" in text
+    assert page.is_hidden("#rows") and "待评分" not in page.inner_text("body")
+    assert page.evaluate("document.documentElement.scrollHeight") <= 1080
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/rotation-bracket-1920.png")
+    page.wait_for_function("window.ledScreen.state.index === 0", timeout=9000)
+    assert page.is_visible("#rows") and page.is_hidden("#bracket")

@@ -39,6 +39,11 @@
   }
 
   function render() {
+    var tr = current();
+    root.classList.toggle("bracket-mode", !!tr.bracket);
+    $("bracket").hidden = !tr.bracket;
+    $("rows").hidden = !!tr.bracket;
+    if (tr.bracket) { renderBracket(tr); return; }
     var snap = state.snaps[current().id];
     var list = $("rows");
     $("trade-name").textContent = snap ? snap.trade.name : current().name;
@@ -76,6 +81,103 @@
     rows.slice(state.page * state.perPage, (state.page + 1) * state.perPage).forEach(function (r) {
       list.appendChild(r.hidden ? hiddenRow() : row(r, now));
     });
+  }
+
+  /* A knockout or groups trade in a rotation: its bracket (the same JSON view as the
+     bracket's own LED page), not a table of teams reading 待评分. Fetched when the trade
+     comes up and every BRACKET_MS while it is shown. The finished early rounds, then the
+     rounds too big for the height, are left out: the later rounds matter on a wall. */
+  var brackets = {}, bracketAt = 0, BRACKET_MS = 5000;
+
+  function loadBracket(tr) {
+    bracketAt = Date.now();
+    var xhr = new XMLHttpRequest();
+    xhr.open("GET", tr.bracket);
+    xhr.onload = function () {
+      if (xhr.status !== 200) return;
+      try { brackets[tr.id] = JSON.parse(xhr.responseText); } catch (e) { return; }
+      if (current().id === tr.id) render();
+    };
+    xhr.send();
+  }
+
+  function roundLabel(name) {
+    return t[name] || L.fmt(t.round_of, { n: String(name).split(" ").pop() });
+  }
+
+  function matchBox(m, firstRound) {
+    if (m.status === "bye" && firstRound) return null;   // the team shows in round 2
+    var box = L.el("div", "led-match " + m.status);
+    [[m.a, m.score_a], [m.b, m.score_b]].forEach(function (x, i) {
+      var side = x[0], line = L.el("div", "line");
+      var bye = !side && m.status === "bye" && i === 1;
+      line.appendChild(L.el("span", "side" + (side && m.winner === side.id ? " won" : ""),
+                            side ? side.name : (bye ? t.bye : "—")));
+      line.appendChild(L.el("span", "score", x[1] !== null && x[1] !== undefined ? x[1] : ""));
+      box.appendChild(line);
+    });
+    return box;
+  }
+
+  function renderBracket(tr) {
+    var view = brackets[tr.id], box = $("bracket");
+    $("trade-name").textContent = tr.name;
+    $("frozen-tag").hidden = true;
+    $("reveal-tag").hidden = true;
+    $("where").textContent = settings.trades.length > 1
+      ? L.fmt(t.trade, { n: state.index + 1, count: settings.trades.length }) : "";
+    footState();
+    box.innerHTML = "";
+    if (!view) { box.appendChild(L.el("div", "led-empty", t.connecting)); return; }
+    $("trade-name").textContent = tr.name + " · " + view.stage;
+    if (view.champion) {
+      box.appendChild(L.el("div", "led-champion", "🏆 " + t.champion + " " + view.champion.name));
+    }
+    if (view.groups.length) {
+      var groups = L.el("div", "led-groups");
+      view.groups.forEach(function (g) {
+        var sec = L.el("section", "led-group");
+        sec.appendChild(L.el("h3", null, L.fmt(t.group, { g: g.name })));
+        g.table.forEach(function (r) {
+          var line = L.el("div", "line");
+          line.appendChild(L.el("span", "rank", r.rank || ""));
+          line.appendChild(L.el("span", "side", r.name));
+          line.appendChild(L.el("span", "score", r.points + " " + t.pts));
+          sec.appendChild(line);
+        });
+        groups.appendChild(sec);
+      });
+      box.appendChild(groups);
+    }
+    var rounds = view.rounds.slice();
+    var finished = function (r) {
+      return r.matches.every(function (m) { return m.status !== "pending"; });
+    };
+    var u = parseFloat(getComputedStyle(root).getPropertyValue("--u")) || 32;
+    var room = Math.max(1, Math.floor((box.clientHeight || window.innerHeight / 2) / (u * 1.25)));
+    while (rounds.length > 2 && finished(rounds[0])) rounds.shift();
+    while (rounds.length > 1 && rounds[0].matches.length > room) rounds.shift();
+    if (rounds.length) {
+      var tree = L.el("div", "led-tree");
+      rounds.forEach(function (r) {
+        var col = L.el("div", "led-round"), list = L.el("div", "matches");
+        col.appendChild(L.el("h3", null, roundLabel(r.name)));
+        r.matches.forEach(function (m) {
+          var b = matchBox(m, r.round === 1);
+          if (b) list.appendChild(b);
+        });
+        col.appendChild(list);
+        tree.appendChild(col);
+      });
+      if (view.third_place) {
+        var third = L.el("div", "led-round"), one = L.el("div", "matches");
+        third.appendChild(L.el("h3", null, t.third));
+        one.appendChild(matchBox(view.third_place, false));
+        third.appendChild(one);
+        tree.appendChild(third);
+      }
+      box.appendChild(tree);
+    }
   }
 
   function hiddenRow() {
@@ -144,17 +246,19 @@
      Within a trade the pages turn every ?page= seconds. */
   function tick() {
     var now = Date.now(), snap = state.snaps[current().id];
-    if (snap && snap.reveal) return;
+    if (current().bracket && now - bracketAt >= BRACKET_MS) loadBracket(current());
+    if (snap && snap.reveal && !current().bracket) return;
     if (settings.rotateSeconds && settings.trades.length > 1 &&
         now - state.shownSince >= settings.rotateSeconds * 1000) {
       state.index = (state.index + 1) % settings.trades.length;
       state.page = 0;
       state.shownSince = now;
       state.nextPageAt = now + settings.pageSeconds * 1000;
+      if (current().bracket) loadBracket(current());
       render();
       return;
     }
-    if (now < state.nextPageAt) return;
+    if (now < state.nextPageAt || current().bracket) return;
     var rows = snap ? displayRows(snap).length : 0;
     var pages = Math.max(1, Math.ceil(rows / state.perPage));
     state.page = (state.page + 1) % pages;
@@ -167,7 +271,9 @@
      连接中断 whatever the state when the connection is lost. */
   function footState() {
     var snap = state.snaps[current().id];
-    var frozen = !!(snap && snap.frozen && !snap.reveal), reveal = !!(snap && snap.reveal);
+    var bracket = !!current().bracket;
+    var frozen = !bracket && !!(snap && snap.frozen && !snap.reveal);
+    var reveal = !bracket && !!(snap && snap.reveal);
     root.classList.toggle("state-frozen", frozen);
     root.classList.toggle("state-reveal", reveal);
     $("conn").textContent = !state.online ? t.offline
@@ -186,5 +292,6 @@
   window.ledScreen = { state: state, live: live, settings: settings };
   window.addEventListener("resize", fit);
   setInterval(tick, 500);
+  if (current().bracket) loadBracket(current());
   fit();
 })();
