@@ -4,10 +4,13 @@ opens the LED rotation of the running trade; the schedule links to the page."""
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 
+from competition.extensions import db
+from competition.models import utcnow
 from tests.e2e.pages import sign_in
 from tests.integration.test_venues import VENUE, _two_trades
 
@@ -34,4 +37,16 @@ def test_the_organiser_opens_a_venue_from_the_schedule(app, live_server, new_pag
     page.goto(f"{live_server.url}/screen/venue/{quote(VENUE)}")
     page.wait_for_function("document.getElementById('trade-name').textContent.length > 0")
     assert page.inner_text("#trade-name") == a["trade"].name
-    assert page.evaluate("typeof window.venueScreenCheck") == "function"
+    codes = "JSON.parse(document.getElementById('led').getAttribute('data-settings')).venue.codes.join(',')"
+    assert page.evaluate(codes) == "mini"
+    if size[0] == 1366:
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        page.wait_for_function("document.querySelectorAll('#rows li:not(.led-empty)').length === 2")
+        page.screenshot(path=f"{SHOTS}/venue-screen-1920.png")
+    # the first heat is signed off and the second starts: the screen follows by itself
+    a["heat"].locked_at = utcnow()
+    b["heat"].starts_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    with page.expect_navigation():
+        page.evaluate("window.venueScreenCheck()")
+    page.wait_for_function(f"{codes} === 'other'")
