@@ -415,5 +415,24 @@ def bracket_view(bracket: Bracket) -> dict:
     return {"id": bracket.id, "format": bracket.format, "version": bracket.settings.get("version", 1),
             "stage": stage.name, "trade": stage.trade.name, "rounds": rounds, "groups": groups,
             "third_place": _view_match(third_match, names) if third_match else None,
-            "champion": _side(names, champion)}
+            "champion": _side(names, champion),
+            "ranking": _ranking(stage) if champion is not None else None}
+
+
+def _ranking(stage: Stage) -> list[dict] | None:
+    """The decided bracket's final places with their awards (the stage's standings,
+    services.bracket_standings: what certificates and promotions read); None until the
+    bracket is decided (a third-place match still to play)."""
+    from .standings import trade_standings
+    ts = trade_standings(stage.trade, stage)
+    rows = [r for r in ts.standings.rows if r.rank is not None]
+    if not rows:
+        return None
+    out = []
+    for r in sorted(rows, key=lambda r: r.rank):
+        entry = ts.entries.get(r.entry)
+        out.append({"id": int(r.entry), "rank": r.rank, "award": r.award,
+                    "titles": list(r.titles),
+                    "name": entry.display_name if entry is not None else ""})
+    return out
 

@@ -209,3 +209,20 @@ def test_a_knockout_final_seeded_from_a_scored_preliminary_awards_the_trade(app)
     # promotions: 选手2 (一等奖) one grade up by the county default
     decisions = {d.name: d for d in promotions.trade_decisions(ev["trade"])[0]}
     assert decisions["测试选手2"].rank == 1 and decisions["测试选手2"].award == "一等奖"
+
+
+def test_the_bracket_page_shows_the_final_ranking_once_decided(app, client, auth):
+    ev = knockout()
+    play(ev, until=(2, 1))
+    auth.login("organiser_ko")
+    url = f"/brackets/{ev['bracket'].id}"
+    assert "data-final-ranking" not in client.get(url).get_data(as_text=True)
+    assert bsvc.bracket_view(ev["bracket"])["ranking"] is None
+    play(ev)
+    html = client.get(url).get_data(as_text=True)
+    part = html[html.index("data-final-ranking"):]
+    assert "最终名次" in part and "<td>1</td><td>测试选手3</td><td>一等奖 · 县技术能手</td>" in part
+    assert part.count("<tr>") == 1 + 8
+    ranking = client.get(f"{url}.json").get_json()["ranking"]
+    assert [(r["rank"], r["name"], r["award"]) for r in ranking[:2]] == [
+        (1, "测试选手3", "一等奖"), (2, "测试选手1", "二等奖")]

@@ -129,3 +129,7 @@ def test_the_public_page_shows_the_final_ranking(demo, admin, client):
     champion = bsvc.bracket_view(bracket)["champion"]["name"]
     html = client.get(f"/results/{quiz.code}").get_data(as_text=True)
     assert champion in html
+    ranking = html[html.index("data-final-ranking"):]
+    ranking = ranking[:ranking.index("</ul>")]
+    assert "最终名次" in ranking and f"1 · {champion}" in ranking and "一等奖" in ranking
+    assert ranking.count("<li>") == 40 and ranking.count("优秀奖") == 4
