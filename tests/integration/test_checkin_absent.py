@@ -199,3 +199,29 @@ def test_a_judges_mark_racing_the_absent_marking_is_one_or_the_other(app):
         else:
             assert marked_result == "created", marked_result
             assert absent_result == [] and entry.status == "active" and has_marks
+
+
+def test_the_workbook_bulletin_and_certificates_of_a_no_show(app, client, auth):
+    """Before sign-off: the no-show is 缺考 in the results workbook and on the bulletin (the
+    unscored one stays 待评分); certificates go to the awarded only, never to the no-show."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from competition.services.certificates import awarded
+    from tests.integration.test_documents_exports import pdf_text
+    ev = build_event(n_entries=3, n_judges=1)
+    a, b, c = ev["entries"]
+    for criterion, value in (("exam", "90"), ("work", "60")):
+        _mark(a, ev["judges"][0], criterion, value)
+    svc.mark_absent(ev["chief"], ev["heat"].id, [c.id])
+    auth.login(ev["organiser"].username)
+    resp = client.get("/admin/documents/results.xlsx")
+    assert resp.status_code == 200
+    sheet = load_workbook(io.BytesIO(resp.data))["测试工种"]
+    cells = {str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None}
+    assert "缺考" in cells and "待评分" in cells
+    text = pdf_text(client.get("/admin/documents/mini/bulletin.pdf").data)
+    assert "缺考" in text.replace("不是缺考", "") and "待评分" in text
+    winners = awarded(ev["trade"])
+    assert winners and all(x.entry.id != c.id for x in winners)
