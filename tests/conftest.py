@@ -173,3 +173,8 @@ def compiled_translations():
     """The UI is tested in Chinese: make sure the catalogs are compiled."""
     from competition.i18n import compile_all
     compile_all()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from tests.demo_cache import drop_templates
+    drop_templates()

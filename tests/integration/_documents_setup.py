@@ -2,15 +2,14 @@
 import pytest
 from sqlalchemy import select
 
-from competition.demo import DemoSize, load_demo
 from competition.extensions import db
 from competition.models import User
 
 
 @pytest.fixture
 def demo(app):
-    comp, _ = load_demo(DemoSize(big=40, small=8))
-    return comp
+    from tests.demo_cache import load_demo_cached
+    return load_demo_cached(app)   # the demo, built once per worker
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from competition.demo import DemoSize, load_demo
 from competition.extensions import db
 from competition.models import Entry, Role, Stage, User
 from competition.services import appeals
@@ -15,8 +14,8 @@ from tests.integration.test_promotions_flow import usable_trades
 
 @pytest.fixture
 def demo(app):
-    comp, _ = load_demo(DemoSize(big=40, small=8))
-    return comp
+    from tests.demo_cache import load_demo_cached
+    return load_demo_cached(app)   # the demo, built once per worker
 
 
 def test_open_appeals_block_confirming_the_trades_promotions(demo):

@@ -8,7 +8,6 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from competition.demo import DemoSize, load_demo
 from competition.extensions import db
 from competition.models import AuditLog, Promotion, Role, User
 from competition.rules import RuleError
@@ -20,8 +19,8 @@ from tests.conftest import create_user
 
 @pytest.fixture
 def demo(app):
-    comp, _ = load_demo(DemoSize(big=40, small=8))
-    return comp
+    from tests.demo_cache import load_demo_cached
+    return load_demo_cached(app)   # the demo, built once per worker
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-from competition.demo import DemoSize, load_demo
 from competition.extensions import db
 from competition.models import Promotion
 from competition.services import promotions as svc
@@ -14,8 +13,8 @@ from competition.services.standings import trade_changed
 
 @pytest.fixture
 def demo(app):
-    comp, _ = load_demo(DemoSize(big=40, small=8))
-    return comp
+    from tests.demo_cache import load_demo_cached
+    return load_demo_cached(app)   # the demo, built once per worker
 
 
 def form_token(html: str, action: str) -> str:

@@ -62,9 +62,8 @@ def test_sqlite_and_postgresql_hand_back_the_same_instant(app):
 
 @pytest.fixture
 def event(app):
-    from competition.demo import DemoSize, load_demo
-    comp, _ = load_demo(DemoSize(big=40, small=8))
-    return comp
+    from tests.demo_cache import load_demo_cached
+    return load_demo_cached(app)   # the demo, built once per worker
 
 
 def test_pages_show_beijing_times_whatever_the_servers_clock(event, client, auth, far_away):

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from competition.demo import DemoSize, load_demo
+from competition.demo import DemoSize
 from competition.extensions import db
 from competition.formatting.cells import csv_safe, is_formula_like, safe_row, set_value
 from competition.models import AuditLog, Contestant, Entry, Heat, Stage
@@ -49,7 +49,8 @@ def texts(data: bytes) -> set:
 
 @pytest.fixture
 def hostile_demo(app):
-    comp, _ = load_demo(DemoSize(big=12, small=6))
+    from tests.demo_cache import load_demo_cached
+    comp = load_demo_cached(app, DemoSize(big=12, small=6))   # built once per worker
     lathe = next(t for t in comp.trades if t.code == "lathe")
     people = db.session.scalars(select(Contestant).where(Contestant.trade_id == lathe.id)
                                 .order_by(Contestant.id)).all()
