@@ -41,6 +41,8 @@ def _screen_settings(trades, rotate_seconds: int | None) -> dict:
                                     if brackets.get(t.id) is not None else None)}
                        for t in trades],
             "rotateSeconds": rotate_seconds, "pageSeconds": max(3, min(page, 120)),
+            # ?layout=leaders: the leaders plus the latest finishers instead of pages
+            "layout": "leaders" if request.args.get("layout") == "leaders" else "pages",
             "rows": request.args.get("rows", type=int)}
 
 

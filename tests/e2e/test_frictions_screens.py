@@ -102,3 +102,43 @@ def test_a_knockout_trade_in_a_rotation_shows_its_bracket(live_server, new_page)
         page.screenshot(path=f"{SHOTS}/rotation-bracket-1920.png")
     page.wait_for_function("window.ledScreen.state.index === 0", timeout=9000)
     assert page.is_visible("#rows") and page.is_hidden("#bracket")
+
+
+def test_the_leaders_layout_shows_the_leaders_and_the_latest_finisher(live_server, new_page):
+    """60 contestants on a 1920x1080 wall: ?layout=leaders shows the top rows and, once a
+    result comes in, that contestant under 最新完成, highlighted, without paging."""
+    ev = build_event(n_entries=60, blind=False)
+    for i in range(50):
+        record_mark(ev["judges"][0], entry_id=ev["entries"][i].id, address="exam",
+                    value=str(40 + (i * 7) % 60))
+    page = new_page(1920, 1080)
+    page.goto(f"{live_server.url}/screen/trade/mini?layout=leaders&page=3")
+    page.wait_for_selector("#rows .led-row")
+    n = page.evaluate("window.ledScreen.state.perPage")
+    assert page.locator("#rows .led-row").count() == n
+    assert page.inner_text("#rows .led-row .rank") == "1"
+    assert "页" not in page.inner_text("#where")
+    record_mark(ev["judges"][0], entry_id=ev["entries"][55].id, address="exam", value="41")
+    page.wait_for_selector("#rows .led-section")
+    latest = page.locator("#rows .led-section ~ .led-row").first
+    assert "测试选手56" in latest.inner_text()
+    assert "flash" in latest.get_attribute("class")
+    assert page.inner_text("#rows .led-row .rank") == "1"       # the leaders stay on top
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/led-leaders-1920.png")
+    page.wait_for_timeout(3500)                                  # no page turn after ?page=3
+    assert page.evaluate("window.ledScreen.state.page") == 0
+    assert page.locator("#rows .led-section").count() == 1
+    assert page.evaluate("[document.documentElement.scrollWidth,"
+                         " document.documentElement.scrollHeight]") == [1920, 1080]
+
+
+def test_the_screens_page_documents_the_leaders_layout(live_server, new_page):
+    ev = build_event(n_entries=2, blind=False)
+    page = new_page(1366, 768)
+    sign_in(page, live_server.url, ev["organiser"].username)
+    page.goto(f"{live_server.url}/screen/")
+    assert "layout=leaders" in page.inner_text("#layout-leaders")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/screens-index-1366.png", full_page=True)

@@ -13,7 +13,8 @@
 
   var state = { index: 0, page: 0, perPage: 8, shownSince: Date.now(), online: false,
                 nextPageAt: Date.now() + settings.pageSeconds * 1000,
-                flash: {}, revealedKey: null, snaps: {} };
+                flash: {}, revealedKey: null, snaps: {}, latest: {} };
+  var LATEST_KEEP = 50;
 
   function fit() {
     var W = window.innerWidth, H = window.innerHeight;
@@ -78,6 +79,7 @@
       return;
     }
     var now = Date.now();
+    if (settings.layout === "leaders" && !snap.reveal) { renderLeaders(snap, list, now); return; }
     rows.slice(state.page * state.perPage, (state.page + 1) * state.perPage).forEach(function (r) {
       list.appendChild(r.hidden ? hiddenRow() : row(r, now));
     });
@@ -180,6 +182,31 @@
     }
   }
 
+  /* ?layout=leaders (a trade with hundreds of contestants): no paging; the leaders at the
+     top, then under 最新完成 the rows that changed last (most recent first), as seen by
+     this screen since it opened (the leaders only, until the first change). */
+  function renderLeaders(snap, list, now) {
+    var n = state.perPage, byKey = {};
+    snap.rows.forEach(function (r) { byKey[r.key] = r; });
+    var ranked = snap.rows.filter(function (r) { return r.rank !== null; });
+    var room = n > 3 ? Math.max(1, Math.floor((n - 1) * 0.4)) : 0;
+    var recent = (state.latest[current().id] || []).filter(function (k) { return byKey[k]; });
+    var top = {};   // those among the leaders anyway are not listed twice
+    ranked.slice(0, n - 1 - Math.min(room, recent.length))
+      .forEach(function (r) { top[r.key] = true; });
+    var latest = recent.filter(function (k) { return !top[k]; }).slice(0, room);
+    var lead = ranked.slice(0, n - (latest.length ? latest.length + 1 : 0));
+    lead.forEach(function (r) { list.appendChild(row(r, now)); });
+    if (latest.length) {
+      list.appendChild(L.el("li", "led-row led-section", t.latest));
+      latest.forEach(function (k) { list.appendChild(row(byKey[k], now)); });
+    }
+    if (!lead.length && !latest.length) list.appendChild(L.el("li", "led-empty", t.waiting));
+    $("where").textContent = L.fmt(t.leaders, { n: lead.length, total: ranked.length }) +
+      (settings.trades.length > 1
+        ? " · " + L.fmt(t.trade, { n: state.index + 1, count: settings.trades.length }) : "");
+  }
+
   function hiddenRow() {
     var li = L.el("li", "led-row hidden-row");
     [["rank", "?"], ["name", "? ? ?"], ["employer", ""], ["total", "—"], ["award", ""]]
@@ -203,7 +230,11 @@
                   (r.rank && r.rank <= 3 ? " r" + r.rank : ""));
     li.setAttribute("data-key", r.key);
     var flash = state.flash[r.key];
-    if (flash && flash.until > now) li.className += " flash " + flash.kind;
+    if (flash && flash.until > now) {
+      li.className += " flash " + flash.kind;
+      // a re-drawn row (the next page, a later update) continues its highlight, not anew
+      li.style.animationDelay = -(now - (flash.until - FLASH_MS)) + "ms";
+    }
     if (state.revealedKey === r.key) li.className += " revealed";
     li.appendChild(L.el("span", "rank", x.rank));
     var name = L.el("span", "name" + (wide ? " wide" : ""), x.name);
@@ -220,6 +251,15 @@
 
   function onUpdate(id, snap, moved, before) {
     state.snaps[id] = snap;
+    if (before && !snap.reveal) {   // the latest finishers, for ?layout=leaders
+      var latest = state.latest[id] || [];
+      snap.rows.forEach(function (r) {   // its own result changed (not passed by others)
+        if (!moved[r.key] || !(r.changed || r.moved === "new")) return;
+        latest = latest.filter(function (k) { return k !== r.key; });
+        latest.unshift(r.key);
+      });
+      state.latest[id] = latest.slice(0, LATEST_KEEP);
+    }
     if (id !== current().id) return;
     var now = Date.now(), first = null;
     if (snap.reveal) {
@@ -233,7 +273,7 @@
           if (first === null) first = i;
         }
       });
-      if (first !== null && before) {   // show the page with the best row that moved
+      if (first !== null && before && settings.layout !== "leaders") {   // show the page with the best row that moved
         state.page = Math.floor(first / state.perPage);
         state.nextPageAt = now + Math.max(settings.pageSeconds, FLASH_MS / 1000) * 1000;
       }
@@ -258,7 +298,7 @@
       render();
       return;
     }
-    if (now < state.nextPageAt || current().bracket) return;
+    if (now < state.nextPageAt || current().bracket || settings.layout === "leaders") return;
     var rows = snap ? displayRows(snap).length : 0;
     var pages = Math.max(1, Math.ceil(rows / state.perPage));
     state.page = (state.page + 1) % pages;
