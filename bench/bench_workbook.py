@@ -9,6 +9,9 @@ final of its top 30 (the demo's advancement rule: 1,230 finalists, 29,520 more m
 each trade has its overall ranking, a preliminary sheet and a final sheet.
 --final-percent P: the top P % go on instead (20: 2,000 finalists). --one-stage: one stage
 per trade, as before. --floor: bare openpyxl write_only of the same cells, no styles, no widths.
+The judge-consistency sheet (评委一致性, issue 17) is included: its statistics are computed
+from the final's judged marks in the timed part (competition.analysis, as
+services.analysis.consistency_rows does); --no-consistency leaves the sheet out (before).
 """
 from __future__ import annotations
 
@@ -82,6 +85,26 @@ def data(n: int, stages: bool = True) -> ResultsData:
                        [make(t, per + (t < extra)) for t in range(TRADES)])
 
 
+def consistency(d: ResultsData) -> list:
+    """The 评委一致性 rows: each trade's judges on its four judged criteria of the results
+    stage (5 judges x 4 criteria x 41 trades = 820 rows), computed from the marks."""
+    from types import SimpleNamespace
+
+    from competition.analysis import JudgeMark as AnalysisMark
+    from competition.analysis import judge_consistency
+    from competition.services.analysis import consistency_rows
+    judged = {c.name: c.max for c in CRITERIA[:4]}
+    out = []
+    for tr in d.trades:
+        rows = (tr.stage_results[-1] if tr.stage_results else tr).rows
+        marks = [AnalysisMark(m.judge, m.lot, m.criterion, m.attempt, Decimal(m.value))
+                 for m in globals()["marks"](rows) if m.criterion in judged]
+        stats = judge_consistency(marks, judged, thresholds={k: Decimal(2) for k in judged})
+        tc = SimpleNamespace(trade=tr, judges=stats, judge_names={}, criterion_names={})
+        out += consistency_rows(tc)
+    return out
+
+
 def floor(d: ResultsData, path: str) -> None:
     from openpyxl import Workbook
     wb = Workbook(write_only=True)
@@ -121,8 +144,11 @@ def main() -> None:
         floor(d, out)
         label = "bare openpyxl write_only floor"
     else:
+        if "--no-consistency" not in argv:
+            d.consistency = consistency(d)
         write_results_workbook(d, out)
-        label = "write_results_workbook"
+        label = "write_results_workbook" + (" (no 评委一致性)" if not d.consistency else
+                                            f" (评委一致性 {len(d.consistency)} rows)")
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     marks = sum(len(p.rows) for tr in d.trades for p in tr.stage_results or [tr]) * 24

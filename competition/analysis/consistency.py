@@ -105,44 +105,44 @@ def judge_consistency(marks: Iterable[JudgeMark], maxima: Mapping[str, Decimal],
             items.setdefault((m.criterion, m.entry, m.attempt), []).append(m)
     stats: dict[tuple, JudgeCriterionStats] = {}
     thresholds = thresholds or {}
+    home_check = bool(entry_employers and judge_employers)
     for (crit, entry, _attempt), group in items.items():
-        if len(group) < 2:
+        n = len(group)
+        if n < 2:
             continue
-        total = sum(m.value for m in group)
-        panel = median([m.value for m in group]) if len(group) >= 3 else None
+        # the hot loop (every mark of a trade): written out, no call per mark
+        values = [m.value for m in group]
+        total = sum(values)
+        panel = median(values) if n >= 3 else None
+        threshold, maximum = thresholds.get(crit), maxima[crit]
+        entry_employer = entry_employers.get(entry) if home_check else None
         for m in group:
             s = stats.get((m.judge, crit))
             if s is None:
-                s = stats[(m.judge, crit)] = JudgeCriterionStats(m.judge, crit, maxima[crit])
-            others_mean = (total - m.value) / (len(group) - 1)
-            _count(s, m, others_mean, panel, thresholds.get(crit))
-            if panel is not None and entry_employers and judge_employers \
-                    and m.judge in judge_employers:
-                home = entry_employers.get(entry) == judge_employers[m.judge]
-                (s._home if home else s._away).append(m.value - panel)
+                s = stats[(m.judge, crit)] = JudgeCriterionStats(m.judge, crit, maximum)
+            value = m.value
+            others_mean = (total - value) / (n - 1)     # leave-one-out
+            deviation = value - others_mean
+            s.marks += 1
+            s.deviation_sum += deviation
+            s.abs_deviation_sum += abs(deviation)
+            if threshold is not None and abs(deviation) > threshold:
+                s.beyond_threshold += 1
+            s._pairs.append((value, others_mean))
+            if panel is None:
+                continue
+            if value > panel:
+                s.above += 1
+            elif value < panel:
+                s.below += 1
+            else:
+                s.ties += 1
+            if home_check and m.judge in judge_employers:
+                (s._home if entry_employer == judge_employers[m.judge] else s._away).append(value - panel)
     out = [stats[k] for k in sorted(stats, key=lambda k: (str(k[0]), k[1]))]
     for s in out:
         _finish(s, alpha, min_share, min_rho, min_items)
     return out
-
-
-def _count(s: JudgeCriterionStats, m: JudgeMark, others_mean: Decimal, panel: Decimal | None,
-           threshold: Decimal | None) -> None:
-    deviation = m.value - others_mean
-    s.marks += 1
-    s.deviation_sum += deviation
-    s.abs_deviation_sum += abs(deviation)
-    if threshold is not None and abs(deviation) > threshold:
-        s.beyond_threshold += 1
-    if panel is None:
-        pass
-    elif m.value > panel:
-        s.above += 1
-    elif m.value < panel:
-        s.below += 1
-    else:
-        s.ties += 1
-    s._pairs.append((m.value, others_mean))
 
 
 def _mean(values: list) -> Decimal | None:
