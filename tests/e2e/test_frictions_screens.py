@@ -142,3 +142,17 @@ def test_the_screens_page_documents_the_leaders_layout(live_server, new_page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/screens-index-1366.png", full_page=True)
+
+
+def test_a_row_whose_score_changes_in_place_is_highlighted(live_server, new_page):
+    ev = _marked(3)     # 测试选手3 leads with 35.00
+    page = new_page(1920, 1080)
+    page.goto(f"{live_server.url}/screen/trade/mini")
+    page.wait_for_selector("#rows .led-row")
+    assert "flash" not in page.get_attribute("#rows .led-row", "class")
+    record_mark(ev["judges"][1], entry_id=ev["entries"][2].id, address="work", value="30")
+    page.wait_for_function("document.querySelector('#rows .led-row .total').textContent"
+                           " !== '35.00'")
+    first = page.locator("#rows .led-row").first
+    assert "测试选手3" in first.inner_text() and "flash" in first.get_attribute("class")
+    assert "flash" not in page.locator("#rows .led-row").nth(1).get_attribute("class")
