@@ -152,6 +152,15 @@ class IncrementalStandings:
         """Every entry with a row (listed, or with marks)."""
         return self._listed | set(self._marks)
 
+    @property
+    def listed(self) -> frozenset[str]:
+        """The entries listed (set_entry, or `entries` at the start)."""
+        return frozenset(self._listed)
+
+    @property
+    def disqualified(self) -> frozenset[str]:
+        return frozenset(self._dq)
+
     def _changed(self, entry: str, rescore: bool = False) -> None:
         if rescore:
             self._rescore.add(entry)

@@ -114,7 +114,18 @@ def _stage_marks():
     return (select(Mark.entry_id, Mark.criterion, Mark.value, Mark.judge_id, Mark.attempt,
                    Entry.heat_id, Mark.id)
             .join(Entry, Entry.id == Mark.entry_id)
-            .where(Entry.stage_id == bindparam("stage_id")))
+            .where(Entry.stage_id == bindparam("stage_id"))
+            .order_by(Mark.entry_id, Mark.id))   # per entry as _entry_marks() reads them
+
+
+@functools.cache
+def _entry_marks():
+    """_stage_marks() of some entries only (incremental standings: the changed ones)."""
+    return (select(Mark.entry_id, Mark.criterion, Mark.value, Mark.judge_id, Mark.attempt,
+                   Entry.heat_id, Mark.id)
+            .join(Entry, Entry.id == Mark.entry_id)
+            .where(Mark.entry_id.in_(bindparam("ids", expanding=True)))
+            .order_by(Mark.entry_id, Mark.id))
 
 
 @functools.cache
@@ -142,6 +153,10 @@ def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
         return bracket_standings(trade, stage, by_key)
     from ..scoring import compute_standings
     rule = rule_for(trade)
+    from .incremental_standings import trade_standings_of
+    kept = trade_standings_of(trade, stage, rule, by_key)   # issue 19: one entry rescored
+    if kept is not None:
+        return kept
     counted = _panel_marks(rule, stage)
     teams = {k: e for k, e in by_key.items()
              if e.team_id is not None and getattr(e, "contestant_id", None) is None}
@@ -169,18 +184,22 @@ def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
                           team_rounds=team_rounds, team_entries=teams)
 
 
-def _panel_marks(rule, stage: Stage) -> list:
+def _panel_marks(rule, stage: Stage, entries: list | None = None, check=None) -> list:
     """The stage's marks that count (services.panels: a judge off the criterion's panel, or
     a first-come criterion's mark after the expected ones, never reaches the engine).
 
     A Core query (no ORM row processing) and MarkIns with their verdicts reused from the
     last computation of this stage while its panels are the same: between two versions
     almost every mark is the same. A MarkIn is fully determined by its row, and a verdict
-    by its row and the panels, so a reused one is always right."""
+    by its row and the panels, so a reused one is always right. ``entries``: the marks of
+    these entry ids only (incremental standings)."""
     from ..scoring import MarkIn
     from .panels import COUNTS, FIRST_COME, StageCheck
-    rows = db.session.connection().execute(_stage_marks(), {"stage_id": stage.id}).all()
-    check = StageCheck.load(rule, stage.id)
+    if entries is None:
+        rows = db.session.connection().execute(_stage_marks(), {"stage_id": stage.id}).all()
+    else:
+        rows = db.session.connection().execute(_entry_marks(), {"ids": entries}).all()
+    check = check or StageCheck.load(rule, stage.id)
     signature, seen = _marks_seen.get(stage.id, (None, {}))
     if signature != check.signature:
         seen = {}
@@ -203,7 +222,8 @@ def _panel_marks(rule, stage: Stage) -> list:
                 crowded[hit[2]].append(hit)
             else:
                 crowded[hit[2]] = [other, hit]
-    _marks_seen[stage.id] = (check.signature, fresh)
+    if entries is None:     # kept for the whole stage's next read only
+        _marks_seen[stage.id] = (check.signature, fresh)
     for group in crowded:
         del firsts[group]
     counted.extend(hit[0] for hit in firsts.values())
