@@ -17,6 +17,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
+from dataclasses import replace
+from io import BytesIO
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -28,8 +31,12 @@ _WIDE = re.compile(r"^(?P<address>[^\[\]#\s]+)"      # exam, roughness.s1, run
 
 def read_marks(rule: Any, path: Path) -> tuple[list, list[str]]:
     """(marks, errors); errors are "row N: reason" lines, empty when every row is good."""
+    from ..registration.zipcheck import WorkbookRefused
     from ..scoring import MarkError, MarkIn, validate_mark
-    rows = _rows(path)
+    try:
+        rows = _rows(path)
+    except WorkbookRefused as exc:
+        return [], [f"{path}: workbook refused: {exc}"]
     try:
         cells = [str(h or "").strip() for h in next(rows)]
     except StopIteration:
@@ -129,9 +136,25 @@ def _csv_rows(path: Path) -> Iterator[list]:
     yield from csv.reader(io.StringIO(text, newline=""))
 
 
+# a marks sheet in long form has a row per mark: up to Excel's limit, not a sign-up's 50,000
+MARKS_ROWS = 1_048_576
+
+
 def _xlsx_rows(path: Path) -> Iterator[list]:
+    """The first sheet's rows; the zip is checked first (registration.zipcheck: declared
+    sizes, compression ratio, dimensions): WorkbookRefused, raised before any row is read."""
+    from ..registration.zipcheck import DEFAULT_LIMITS, WorkbookRefused, check_xlsx
+    data = BytesIO(path.read_bytes())
+    try:
+        check_xlsx(data, replace(DEFAULT_LIMITS, max_rows=MARKS_ROWS))
+    except zipfile.BadZipFile as exc:
+        raise WorkbookRefused("not_xlsx", f"not an xlsx workbook ({exc})") from None
+    return _sheet_rows(data)
+
+
+def _sheet_rows(data) -> Iterator[list]:
     from openpyxl import load_workbook
-    wb = load_workbook(path, read_only=True, data_only=True)
+    wb = load_workbook(data, read_only=True, data_only=True)
     try:
         for row in wb.worksheets[0].iter_rows(values_only=True):
             yield [_cell(v) for v in row]

@@ -11,6 +11,7 @@ import sys
 import tomllib
 import zipfile
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -42,6 +43,16 @@ REGENERATED = ("# Imported from a marking-scheme workbook (评分细则表) that
 
 def import_scheme(source: str | Path | BinaryIO) -> str:
     """TOML rule text from a marking-scheme workbook. Raises SchemeError."""
+    from ..registration.zipcheck import WorkbookRefused, check_xlsx
+    try:
+        if isinstance(source, (str, Path)):
+            source = BytesIO(Path(source).read_bytes())
+        check_xlsx(source)   # sizes, ratios and dimensions before openpyxl opens it (zip bomb)
+    except WorkbookRefused as exc:
+        why = f"not an xlsx workbook ({exc})" if exc.code == "not_xlsx" else f"workbook refused: {exc}"
+        raise SchemeError([SchemeProblem(None, None, None, why)]) from None
+    except OSError as exc:
+        raise SchemeError([SchemeProblem(None, None, None, f"not an xlsx workbook ({exc})")]) from None
     try:
         wb = load_workbook(source, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
