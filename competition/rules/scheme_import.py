@@ -1,5 +1,5 @@
 """Read a marking-scheme workbook (评分细则表, written by scheme_xlsx) back into rule text,
-and the `flask rules export-scheme / import-scheme` commands.
+the way back (the `flask rules import-scheme` command is in competition/cli/rules.py).
 
 Every problem names its sheet, row and column (评分细则!C12); the rule text is validated
 by the rules loader before it is returned, so an import never yields a broken rule.
@@ -7,7 +7,6 @@ by the rules loader before it is returned, so an import never yields a broken ru
 from __future__ import annotations
 
 import re
-import sys
 import tomllib
 import zipfile
 from decimal import Decimal
@@ -15,7 +14,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import click
 import tomli_w
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -32,7 +30,6 @@ from .scheme_xlsx import (
     SchemeError,
     SchemeProblem,
     _points,
-    save_scheme,
 )
 
 _FIELD = re.compile(r"^(criteria|components)\[([^\]]+)\]")
@@ -208,33 +205,3 @@ def _located(problem, rows: dict) -> SchemeProblem:
     row = rows.get((m.group(1), m.group(2))) if m else None
     return SchemeProblem(SHEET if row else DATA_SHEET, row, "G" if row else None,
                          f"{problem.field}: {problem.message}")
-
-
-@click.command("export-scheme")
-@click.argument("rule_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--competition", default=None, help="Competition name for the title line.")
-def export_scheme_cmd(rule_file: Path, out: Path, competition: str | None) -> None:
-    """Write RULE_FILE as a marking-scheme workbook (评分细则表) OUT.xlsx."""
-    try:
-        save_scheme(rule_file.read_text(encoding="utf-8"), out, competition)
-    except RuleError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem).replace("<string>", str(rule_file)), err=True)
-        sys.exit(1)
-    click.echo(f"wrote {out}")
-
-
-@click.command("import-scheme")
-@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-def import_scheme_cmd(workbook: Path, out: Path) -> None:
-    """Read a marking-scheme workbook back into rule text OUT.toml."""
-    try:
-        text = import_scheme(workbook)
-    except SchemeError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        sys.exit(1)
-    out.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {out}")

@@ -283,8 +283,9 @@ def _write_data_sheet(wb: Workbook, data: dict, source: str | None) -> None:
         ds.append(safe_row(ds, [SOURCE_KEY, source[start:start + SOURCE_CHUNK]]))
 
 
-# The way back and the CLI commands live in scheme_import (it needs the names above).
-from .scheme_import import export_scheme_cmd, import_scheme, import_scheme_cmd  # noqa: E402
+# The way back lives in scheme_import (it needs the names above); the commands in
+# competition/cli/rules.py.
+from .scheme_import import import_scheme  # noqa: E402
 
-__all__ = ["SchemeError", "SchemeProblem", "export_scheme", "export_scheme_cmd", "import_scheme",
-           "import_scheme_cmd", "rule_data", "rule_digest", "save_scheme", "scheme_bytes"]
+__all__ = ["SchemeError", "SchemeProblem", "export_scheme", "import_scheme", "rule_data",
+           "rule_digest", "save_scheme", "scheme_bytes"]

@@ -99,7 +99,7 @@ def test_compute_reads_xlsx(runner, tmp_path):
 def test_compute_reports_every_bad_row_and_prints_no_standings(tmp_path):
     from click.testing import CliRunner
 
-    from competition.rules.cli import rules_cli
+    from competition.cli.rules import rules_cli
     marks = tmp_path / "marks.csv"
     marks.write_text(MARKS + "A03,exam,,,101\nA03,workmanshp,,j1,5\nA03,exam,x,,5\n"
                      ",exam,,,5\nA03,safety,,j1,smoking\n", encoding="utf-8")
@@ -118,7 +118,7 @@ def test_compute_reports_every_bad_row_and_prints_no_standings(tmp_path):
 def test_compute_with_a_missing_column(tmp_path):
     from click.testing import CliRunner
 
-    from competition.rules.cli import rules_cli
+    from competition.cli.rules import rules_cli
     marks = tmp_path / "marks.csv"
     marks.write_text("contestant,crit,value\nA01,exam,5\n", encoding="utf-8")
     result = CliRunner().invoke(rules_cli, ["compute", str(SAMPLE), str(marks)])
@@ -129,7 +129,7 @@ def test_compute_with_a_missing_column(tmp_path):
 def test_compute_reads_a_csv_saved_by_excel_on_a_chinese_pc(tmp_path):
     from click.testing import CliRunner
 
-    from competition.rules.cli import rules_cli
+    from competition.cli.rules import rules_cli
     marks = tmp_path / "marks.csv"
     marks.write_bytes(MARKS.replace("A01", "甲01").encode("gb18030"))
     result = CliRunner().invoke(rules_cli, ["compute", str(SAMPLE), str(marks)])

@@ -10,17 +10,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from competition.cli.rules import export_scheme_cmd, import_scheme_cmd
 from competition.rules import parse_rule
-from competition.rules.scheme_xlsx import (
-    DATA_SHEET,
-    HEADER_ROW,
-    SHEET,
-    SchemeError,
-    export_scheme_cmd,
-    import_scheme,
-    import_scheme_cmd,
-    scheme_bytes,
-)
+from competition.rules.scheme_xlsx import DATA_SHEET, HEADER_ROW, SHEET, SchemeError, import_scheme, scheme_bytes
 
 RULES_DIR = Path(__file__).parents[3] / "scoring_rules"
 CODES = sorted(p.stem for p in RULES_DIR.glob("*.toml"))

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from competition.rules import RuleError
-from competition.rules.cli import standings_csv
 from competition.scoring import MarkError, compute_standings, validate_mark
+from competition.scoring.standings_csv import standings_csv
 
 from .helpers import D, crit, marks, points, rule
 

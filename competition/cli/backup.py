@@ -12,7 +12,7 @@ def backup_command(file: str) -> None:
     """Write a consistent snapshot of the whole competition (every table, rule texts,
     draw seeds, uploaded certificate backgrounds) into FILE (a zip of JSON lines),
     also while the server is running and marks come in."""
-    from .services.backup import BackupError, write_backup
+    from ..services.backup import BackupError, write_backup
     started = time.perf_counter()
     try:
         summary = write_backup(file)
@@ -36,9 +36,9 @@ def restore_command(file: str, force: bool, yes: bool) -> None:
     revision. All or nothing: a damaged file changes nothing."""
     from flask import current_app
 
-    from .extensions import db
-    from .services.backup import BackupError, read_manifest
-    from .services.backup_restore import restore_backup
+    from ..extensions import db
+    from ..services.backup import BackupError, read_manifest
+    from ..services.backup_restore import restore_backup
     try:
         manifest = read_manifest(file)
     except BackupError as exc:

@@ -14,7 +14,7 @@ def registration_cli():
 
 
 def _competition(code: str | None):
-    from .services.queries import current_competition
+    from ..services.queries import current_competition
     comp = current_competition(code)
     if comp is None:
         raise click.ClickException("no competition (create one, e.g. flask demo)")
@@ -28,7 +28,7 @@ def _competition(code: str | None):
 @with_appcontext
 def template_command(out: str, team: bool, code: str | None) -> None:
     """Write the sign-up template with the competition's trades to OUT."""
-    from .registration import template_workbook
+    from ..registration import template_workbook
     comp = _competition(code)
     data = template_workbook([t.name for t in comp.trades], team=team, title=f"{comp.name}报名表",
                              ladder=(comp.settings or {}).get("grade_ladder"))
@@ -46,8 +46,8 @@ def template_command(out: str, team: bool, code: str | None) -> None:
 def import_command(file: str, good_only: bool, team: bool, default_trade: str | None,
                    code: str | None) -> None:
     """Validate FILE and import it; with bad rows nothing is written unless --good-only."""
-    from .registration import SheetError
-    from .services import registration as svc
+    from ..registration import SheetError
+    from ..services import registration as svc
     comp = _competition(code)
     try:
         result = svc.import_sheet(comp, Path(file).read_bytes(), None, good_only=good_only,

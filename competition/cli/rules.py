@@ -1,12 +1,11 @@
-"""`flask --app competition rules ...`: check rule files, compute standings from a marks file.
+"""`flask --app competition rules ...`: check rule files, compute standings from a marks file,
+write a rule as a marking-scheme workbook and read one back.
 
-This is the only module of competition/rules that touches Flask (for the app's RULES_DIR).
-Other areas add their own commands to `rules_cli`.
+The shell over competition/rules (which imports no Flask): this module reads the app's
+RULES_DIR; the CSV it prints comes from competition/scoring/standings_csv.py.
 """
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from pathlib import Path
 
@@ -24,7 +23,7 @@ rules_cli = click.Group("rules", help="Check scoring rule files and compute stan
 def check_command(paths: tuple[Path, ...], bounds: bool) -> None:
     """Validate rule files (default: the app's RULES_DIR). Prints `file:line: field: problem`
     for every problem and exits 1, or prints "N rules valid"."""
-    from . import check_paths
+    from ..rules import check_paths
     if not paths:
         from flask import current_app
         paths = (Path(current_app.config["RULES_DIR"]),)
@@ -40,8 +39,8 @@ def check_command(paths: tuple[Path, ...], bounds: bool) -> None:
 
 
 def _print_bounds(paths: tuple[Path, ...]) -> None:
-    from . import load_rule
-    from .bounds import describe
+    from ..rules import load_rule
+    from ..rules.bounds import describe
     for path in paths:
         for file in (sorted(path.glob("*.toml")) if path.is_dir() else [path]):
             click.echo(f"{file}:")
@@ -80,8 +79,8 @@ def compute_command(rule_file: Path, marks_file: Path, disqualified: tuple[str, 
     """Print CSV standings for the marks in MARKS_FILE (CSV or xlsx; long form: contestant,
     criterion, attempt, judge, value; or wide form: contestant and one column per mark,
     headed address[judge]#attempt). Any bad row: every bad row on stderr, exit 1."""
-    from . import RuleError, load_rule
-    from .marks_file import read_marks
+    from ..rules import RuleError, load_rule
+    from ..rules.marks_file import read_marks
     try:
         rule = load_rule(rule_file)
     except RuleError as exc:
@@ -94,6 +93,7 @@ def compute_command(rule_file: Path, marks_file: Path, disqualified: tuple[str, 
             click.echo(error, err=True)
         sys.exit(1)
     from ..scoring import compute_standings
+    from ..scoring.standings_csv import panel_remarks, standings_csv
     roster = None
     if teams is not None:
         roster = _roster(rule, teams, team_method, best_of, team_tie_break)
@@ -101,10 +101,10 @@ def compute_command(rule_file: Path, marks_file: Path, disqualified: tuple[str, 
     standings = compute_standings(rule, marks, entries, disqualified=_ids(disqualified),
                                   lot_seed=lot_seed or None)
     if roster is None:
-        click.echo(standings_csv(rule, standings, _remarks(rule, marks)), nl=False)
+        click.echo(standings_csv(rule, standings, panel_remarks(rule, marks)), nl=False)
         return
     from ..brackets import TeamRule
-    from .teams_file import team_csv
+    from ..rules.teams_file import team_csv
     click.echo(team_csv(standings, roster, TeamRule(team_method, best_of, missing_as_zero),
                         team_tie_break), nl=False)
 
@@ -112,7 +112,7 @@ def compute_command(rule_file: Path, marks_file: Path, disqualified: tuple[str, 
 def _roster(rule, path: Path, method: str, best_of: int | None,
             tie_break: tuple[str, ...]) -> dict[str, list[str]]:
     """The roster, or every problem on stderr and exit 1."""
-    from .teams_file import read_roster
+    from ..rules.teams_file import read_roster
     roster, errors = read_roster(path)
     if method == "best" and best_of is None:
         errors.append("--team-method best needs --best-of K")
@@ -126,69 +126,34 @@ def _roster(rule, path: Path, method: str, best_of: int | None,
     return roster
 
 
-def _remarks(rule, marks) -> dict[str, str] | None:
-    """entry -> "crit#attempt: judges; ..." for the panels that must re-mark under a
-    judged criterion's max_spread; None when the rule sets no spread limit."""
-    from ..scoring.transform import remark_needed
-    watched = {c.id for c in rule.criteria if getattr(c, "max_spread", None) is not None}
-    if not watched:
-        return None
-    panels: dict[tuple, list] = {}
-    for m in marks:
-        if m.criterion in watched:
-            panels.setdefault((m.entry, m.criterion, m.attempt), []).append((m.judge, m.value))
-    out: dict[str, list[str]] = {}
-    for (entry, crit, attempt), pairs in panels.items():
-        verdict = remark_needed(rule, crit, pairs)
-        if verdict.must_remark:
-            out.setdefault(entry, []).append(f"{crit}#{attempt}: {' '.join(verdict.outside)}")
-    return {e: "; ".join(v) for e, v in out.items()}
+@rules_cli.command("export-scheme")
+@click.argument("rule_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--competition", default=None, help="Competition name for the title line.")
+def export_scheme_cmd(rule_file: Path, out: Path, competition: str | None) -> None:
+    """Write RULE_FILE as a marking-scheme workbook (评分细则表) OUT.xlsx."""
+    from ..rules import RuleError
+    from ..rules.scheme_xlsx import save_scheme
+    try:
+        save_scheme(rule_file.read_text(encoding="utf-8"), out, competition)
+    except RuleError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem).replace("<string>", str(rule_file)), err=True)
+        sys.exit(1)
+    click.echo(f"wrote {out}")
 
 
-def standings_csv(rule, standings, remarks: dict[str, str] | None = None) -> str:
-    """rank, contestant, total, award, one column per component, one per criterion; then
-    titles (joined by "; "), status (ok | disqualified | absent), complete (yes | no), one
-    column per component group (group ids prefixed "group:") and, when the rule rounds
-    them (contribution_decimals), each component's weighted contribution ("weighted:");
-    then `capped` (the parts held to their bounds on that row, "; "-joined), `lot` when
-    the tie-break ends with a lot ("yes": the rank was decided by lot; "pending": tied,
-    no seed), one `crit@N` column per attempt of each criterion with attempts > 1 and,
-    given `remarks` (a rule with max_spread), a `remark` column: the panels that must
-    re-mark, with the judges outside the spread ("b#1: x1")."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    comps = [c.id for c in rule.components]
-    crits = [c.id for c in rule.criteria]
-    groups = [g.id for g in rule.groups]
-    weighted = comps if rule.scoring.contribution_decimals is not None else []
-    by_lot = bool(rule.scoring.tie_break) and rule.scoring.tie_break[-1].strip() == "lot"
-    tries = [(c.id, a) for c in rule.criteria if c.attempts > 1
-             for a in range(1, c.attempts + 1)]
-    writer.writerow(["rank", "contestant", "total", "award", *comps, *crits,
-                     "titles", "status", "complete", *(f"group:{g}" for g in groups),
-                     *(f"weighted:{c}" for c in weighted), "capped",
-                     *(["lot"] if by_lot else []), *(f"{c}@{a}" for c, a in tries),
-                     *(["remark"] if remarks is not None else [])])
-    pending = {e for d in standings.lots if not d.decided for e in d.entries}
-    for row in standings.rows:
-        rank = row.rank if row.rank is not None else row.status
-        lot = "yes" if row.by_lot else ("pending" if row.entry in pending else "")
-        writer.writerow([rank, row.entry, row.total, row.award or "",
-                         *(row.components.get(c, "") for c in comps),
-                         *(row.criteria.get(c, "") for c in crits),
-                         "; ".join(row.titles), row.status, "yes" if row.complete else "no",
-                         *(row.groups.get(g, "") for g in groups),
-                         *(row.contributions.get(c, "") for c in weighted),
-                         "; ".join(row.capped), *([lot] if by_lot else []),
-                         *(_attempt_points(row, c, a) for c, a in tries),
-                         *([remarks.get(row.entry, "")] if remarks is not None else [])])
-    return out.getvalue()
-
-
-def _attempt_points(row, crit: str, attempt: int) -> str:
-    """One attempt's points (factor and rounding applied); a relative time's raw value."""
-    got = row.attempts.get(crit, {}).get(attempt)
-    if got is None:
-        return ""
-    points, raw = got
-    return str(points if points is not None else raw)
+@rules_cli.command("import-scheme")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def import_scheme_cmd(workbook: Path, out: Path) -> None:
+    """Read a marking-scheme workbook back into rule text OUT.toml."""
+    from ..rules.scheme_xlsx import SchemeError, import_scheme
+    try:
+        text = import_scheme(workbook)
+    except SchemeError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {out}")

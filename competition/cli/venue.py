@@ -27,7 +27,7 @@ def create_command(names: tuple[str, ...], new_ca: bool) -> None:
     """Make the venue authority (once) and a server certificate for this PC."""
     from flask import current_app
 
-    from .venue_tls import VenueTLSError, create, default_names, folder_for
+    from ..venue_tls import VenueTLSError, create, default_names, folder_for
     folder = folder_for(current_app)
     try:
         tls = create(folder, list(names) or default_names(), new_ca=new_ca)
@@ -50,9 +50,9 @@ def serve_command(host: str, port: int, http_port: int) -> None:
     """Run the server over HTTPS with the venue certificate (embedded mode: one process)."""
     from flask import current_app
 
-    from .extensions import socketio
-    from .netinfo import lan_addresses, port_problem
-    from .venue_tls import VenueTLS, folder_for
+    from ..extensions import socketio
+    from ..netinfo import lan_addresses, port_problem
+    from ..venue_tls import VenueTLS, folder_for
     app = current_app._get_current_object()
     tls = VenueTLS(folder_for(app))
     if not tls.exists():
@@ -72,7 +72,7 @@ def serve_command(host: str, port: int, http_port: int) -> None:
         click.echo(f"Plain http as before: http://<address>:{http_port}/ ; the certificate "
                    f"for tablets: http://<address>:{http_port}/venue/")
         _start_http_side(app, host, http_port)
-    from .gctune import tune_gc
+    from ..gctune import tune_gc
     tune_gc()
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     tls_args = ({"ssl_context": (str(tls.server_cert), str(tls.server_key))}

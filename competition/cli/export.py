@@ -16,12 +16,12 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from .extensions import db
-from .models import Heat
+from ..extensions import db
+from ..models import Heat
 
 
 def _competition(code: str | None):
-    from .services.queries import current_competition
+    from ..services.queries import current_competition
     comp = current_competition(code)
     if comp is None:
         raise click.ClickException("no competition" + (f" with code {code}" if code else ""))
@@ -29,7 +29,7 @@ def _competition(code: str | None):
 
 
 def _trade(comp, code: str):
-    from .services.queries import trade_by_code
+    from ..services.queries import trade_by_code
     trade = trade_by_code(comp, code)
     if trade is None:
         raise click.ClickException(f"no trade {code!r} in {comp.code}; trades: "
@@ -57,7 +57,7 @@ def export_cli() -> None:
 @with_appcontext
 def certificates_cmd(trade_code, all_trades, no_issue, competition_code, out):
     """Issue the missing certificates, then print every current one into one PDF."""
-    from .services import documents as svc
+    from ..services import documents as svc
     if bool(trade_code) == bool(all_trades):
         raise click.UsageError("give --trade CODE or --all")
     comp = _competition(competition_code)
@@ -96,8 +96,8 @@ def sample_certificate_cmd(layout_file, competition_code, out):
 
     import pydantic
 
-    from .services import documents as svc
-    from .services.certificates import problems
+    from ..services import documents as svc
+    from ..services.certificates import problems
     comp = _competition(competition_code)
     try:
         overrides = json.load(layout_file) if layout_file else None
@@ -112,7 +112,7 @@ def sample_certificate_cmd(layout_file, competition_code, out):
 
 
 def _with_rule(fn, trade):
-    from .rules import RuleError
+    from ..rules import RuleError
     try:
         return fn()
     except RuleError as err:
@@ -128,7 +128,7 @@ def _with_rule(fn, trade):
 def results_cmd(trade_code, competition_code, out):
     """The results workbook (成绩表) of the competition, or of one trade. A trade run in
     several stages gets its overall ranking and a sheet per stage."""
-    from .services import documents as svc
+    from ..services import documents as svc
     comp = _competition(competition_code)
     if trade_code:
         svc.write_trade_workbook(_trade(comp, trade_code), out)
@@ -161,8 +161,8 @@ def _stage(trade, wanted: str | None):
 def bulletin_cmd(trade_code, published_on, appeal_deadline, appeal_to, stage_name,
                  competition_code, out):
     """The results bulletin (成绩公示) of a trade (of one of its stages)."""
-    from .rules import RuleError
-    from .services import documents as svc
+    from ..rules import RuleError
+    from ..services import documents as svc
     trade = _trade(_competition(competition_code), trade_code)
     stage = _stage(trade, stage_name)
     try:
@@ -180,7 +180,7 @@ def bulletin_cmd(trade_code, published_on, appeal_deadline, appeal_to, stage_nam
 @with_appcontext
 def score_sheets_cmd(heat_id, out):
     """Blank judge score sheets (评分表) of a heat: a page (or more) per judge."""
-    from .services import documents as svc
+    from ..services import documents as svc
     heat = db.session.get(Heat, heat_id)
     if heat is None:
         raise click.ClickException(f"no heat {heat_id}")
@@ -197,7 +197,7 @@ def clean_jobs_cmd(days):
     """Delete old background jobs' files in EXPORT_DIR/jobs (never a running job's)."""
     from datetime import timedelta
 
-    from .services import document_jobs as jobs
+    from ..services import document_jobs as jobs
     deleted = jobs.clean_job_files(timedelta(days=days) if days is not None else None)
     for path in deleted:
         click.echo(f"deleted {path}")
@@ -213,7 +213,7 @@ def report_cmd(file, competition_code):
     consistency, training needs."""
     from exports.report import render_report
 
-    from .services.report import report_data
+    from ..services.report import report_data
     comp = _competition(competition_code)
     trades = render_report(report_data(comp), file)
     click.echo(f"wrote {file}: {trades} trade(s)")
@@ -230,7 +230,7 @@ def tickets_cmd(file, trade_code, base_url, competition_code):
     """Admission tickets (准考证) of every seated contestant, two to an A4 page."""
     from exports.tickets import render_tickets
 
-    from .services.tickets import tickets_data
+    from ..services.tickets import tickets_data
     comp = _competition(competition_code)
     trade = _trade(comp, trade_code) if trade_code else None
     tickets = tickets_data(comp, trade, base_url)

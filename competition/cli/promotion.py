@@ -24,8 +24,8 @@ def promotion_cli() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def check_command(paths: tuple[Path, ...]) -> None:
     """Validate policy files (default: every file in competition/promotion_policies)."""
-    from .promotion import PolicyError, load_policy_file
-    from .services.promotions import POLICY_DIR
+    from ..promotion import PolicyError, load_policy_file
+    from ..services.promotions import POLICY_DIR
     files = []
     for p in paths or (POLICY_DIR,):
         files += sorted(p.glob("*.toml")) if p.is_dir() else [p]
@@ -43,7 +43,7 @@ def check_command(paths: tuple[Path, ...]) -> None:
 
 
 def _competition(code: str | None):
-    from .services.queries import current_competition
+    from ..services.queries import current_competition
     comp = current_competition(code)
     if comp is None:
         raise click.ClickException("no competition found")
@@ -73,11 +73,11 @@ def _trades(comp, codes: tuple[str, ...]):
 def propose_command(comp_code, trade_codes, confirm, username, reopen_reason,
                     accept_unfinal) -> None:
     """Propose the promotion list of each trade from its current results."""
-    from .extensions import db
-    from .models import Role, User
-    from .promotion import PolicyError
-    from .rules import RuleError
-    from .services import promotions as svc
+    from ..extensions import db
+    from ..models import Role, User
+    from ..promotion import PolicyError
+    from ..rules import RuleError
+    from ..services import promotions as svc
     comp = _competition(comp_code)
     user = None
     if confirm:
@@ -119,7 +119,7 @@ def export_command(comp_code, trade_code, out_dir) -> None:
     """Write the confirmed 晋级名单: xlsx (full ID numbers), xlsx (masked), PDF."""
     from flask import current_app
 
-    from .services import promotions as svc
+    from ..services import promotions as svc
     comp = _competition(comp_code)
     trade = _trades(comp, (trade_code,))[0] if trade_code else None
     out = out_dir or Path(current_app.config["EXPORT_DIR"]) / "promotions"
@@ -140,8 +140,8 @@ def export_command(comp_code, trade_code, out_dir) -> None:
 def set_policy_command(path: Path, comp_code, ladder) -> None:
     """Validate a policy file and make it the competition's policy (a file shipped in
     competition/promotion_policies is referenced by name; any other file is stored as text)."""
-    from .promotion import PolicyError
-    from .services import promotions as svc
+    from ..promotion import PolicyError
+    from ..services import promotions as svc
     comp = _competition(comp_code)
     shipped = path.resolve().parent == svc.POLICY_DIR.resolve()
     try:

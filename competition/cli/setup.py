@@ -1,58 +1,10 @@
-"""`flask --app competition ...` commands. Each area keeps its commands in its own module;
-register() adds them to the app."""
+"""`flask --app competition create-competition` and `create-user`: a real event's first
+steps from the server's command line."""
 from __future__ import annotations
 
 import os
 
 import click
-from flask import Flask
-
-
-def register(app: Flask) -> None:
-    from .demo import demo_command
-    app.cli.add_command(demo_command)
-    app.cli.add_command(serve_command)
-    app.cli.add_command(create_competition_command)
-    app.cli.add_command(create_user_command)
-    from .rules.cli import rules_cli
-    app.cli.add_command(rules_cli)
-    from .rules.scheme_xlsx import export_scheme_cmd, import_scheme_cmd
-    rules_cli.add_command(export_scheme_cmd)
-    rules_cli.add_command(import_scheme_cmd)
-    from .promotion_cli import promotion_cli
-    app.cli.add_command(promotion_cli)
-    from .registration_cli import registration_cli
-    app.cli.add_command(registration_cli)
-    from .export_cli import export_cli  # documents (issue 7)
-    app.cli.add_command(export_cli)
-    from .cli_venue import venue_https_cli  # HTTPS at the venue (issue 15)
-    app.cli.add_command(venue_https_cli)
-    from .backup_cli import backup_command, restore_command  # backup and restore (issue 15)
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
-
-
-@click.command("serve")
-@click.option("--host", default="0.0.0.0", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-def serve_command(host: str, port: int) -> None:
-    """Run the server with websockets (embedded mode: one process)."""
-    from flask import current_app
-
-    from .extensions import socketio
-    from .netinfo import port_problem, print_addresses
-    problem = port_problem(host, port)
-    if problem:  # before printing an address that would belong to another program
-        raise click.ClickException(problem)
-    print_addresses(port)
-    from .gctune import tune_gc
-    tune_gc()
-    from .services.backup_rotation import start as start_backups  # issue 15
-    start_backups(current_app._get_current_object())
-    # Flask refuses app.run() inside a `flask` command unless told it is deliberate.
-    os.environ.pop("FLASK_RUN_FROM_CLI", None)
-    socketio.run(current_app._get_current_object(), host=host, port=port,
-                 allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
 
 
 @click.command("create-competition")
@@ -69,8 +21,8 @@ def create_competition_command(code: str, name: str, year: int, organiser: str,
     """Create a real competition with its trades bound to the rule files (RULES_DIR)."""
     from flask_migrate import upgrade
 
-    from .services.errors import ServiceError
-    from .services.setup import create_competition
+    from ..services.errors import ServiceError
+    from ..services.setup import create_competition
     upgrade()
     if not alongside_demo and _holds_the_demo():
         from flask import current_app
@@ -102,9 +54,9 @@ def _holds_the_demo() -> bool:
     """The demo marks its competition by its code (demo.DEMO_CODE)."""
     from sqlalchemy import select
 
-    from .demo import DEMO_CODE
-    from .extensions import db
-    from .models import Competition
+    from ..demo import DEMO_CODE
+    from ..extensions import db
+    from ..models import Competition
     found = db.session.scalar(select(Competition.id).where(Competition.code == DEMO_CODE))
     return found is not None
 
@@ -121,7 +73,7 @@ def create_user_command(username: str, role: str, display_name: str, employer: s
     """Create an account from the server's command line (e.g. the first organiser)."""
     from flask_migrate import upgrade
 
-    from .services.users import UserError, create_user
+    from ..services.users import UserError, create_user
     upgrade()
     try:
         user, _ = create_user(None, username, role, display_name, password, employer=employer)
