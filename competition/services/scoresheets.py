@@ -121,7 +121,9 @@ def judge_sheet(user: User, heat: Heat) -> dict:
               and m.criterion in addresses and key not in marks[m.entry_id]):
             marks[m.entry_id][key] = m.value
             taken[m.entry_id][key] = m.judge_id
-    names = _user_names({j for t in taken.values() for j in t.values()})
+    remarks = spread_checks(rule, counts)
+    names = _user_names({j for t in taken.values() for j in t.values()}
+                        | {j for rs in remarks.values() for r in rs for j in r["outside"]})
     out_entries = []
     for e in heat_entries(heat):
         if e.status == "absent":      # a no-show (缺考, services.checkin): not on the tablet
@@ -136,7 +138,12 @@ def judge_sheet(user: User, heat: Heat) -> dict:
                 for m in counts["missing"].get(e.id, ()) if user.id in m.judges]
         row = {"id": e.id, "lot_number": e.lot_number, "workstation": e.workstation,
                "status": e.status, "marks": marks.get(e.id, {}), "missing": owed,
-               "taken": {k: names.get(j, "") for k, j in taken.get(e.id, {}).items()}}
+               "taken": {k: names.get(j, "") for k, j in taken.get(e.id, {}).items()},
+               # max_spread: marks too far apart; the judges outside must re-mark
+               "remark": {r["key"]: {"spread": _num(r["spread"]), "limit": _num(r["limit"]),
+                                     "outside": [names.get(j, "") for j in r["outside"]],
+                                     "mine": user.id in r["outside"]}
+                          for r in remarks.get(e.id, ()) if r["address"] in addresses}}
         if skip:
             row["skip"] = skip
         if not hidden:
@@ -160,6 +167,31 @@ def judge_sheet(user: User, heat: Heat) -> dict:
     }
 
 
+def spread_checks(rule, counts: dict) -> dict[int, list[dict]]:
+    """The WorldSkills spread limit (a judged criterion's ``max_spread``) over a heat's
+    counted marks (services.panels.heat_counts): entry id -> [{"key", "address",
+    "attempt", "spread", "limit", "outside" (judge ids who must re-mark), "marks" (judge
+    id -> value)}] for each criterion and attempt whose marks lie too far apart
+    (scoring.transform.remark_needed, the engine's own test). Checked as soon as two
+    marks are in: a third mark can only widen the spread."""
+    from ..scoring.transform import remark_needed
+    limited = {c.id for c in rule.criteria if getattr(c, "max_spread", None) is not None}
+    if not limited:
+        return {}
+    groups: dict[tuple, dict] = defaultdict(dict)
+    for m in counts["marks"]:
+        if m.criterion in limited and counts["verdicts"][m.id] is None:
+            groups[(m.entry_id, m.criterion, m.attempt)][m.judge_id] = m.value
+    out: dict[int, list[dict]] = defaultdict(list)
+    for (entry, address, attempt), marks in sorted(groups.items()):
+        r = remark_needed(rule, address, list(marks.items()))
+        if r.must_remark:
+            out[entry].append({"key": mark_key(address, attempt), "address": address,
+                               "attempt": attempt, "spread": r.spread, "limit": r.limit,
+                               "outside": tuple(r.outside), "marks": marks})
+    return out
+
+
 def _user_names(ids) -> dict[int, str]:
     ids = set(ids)
     if not ids:
@@ -181,7 +213,8 @@ def heat_summary(heat: Heat) -> dict:
     exports give too), ``judges`` (per judge: the marks only they can give), ``shared``
     (per one-mark criterion several judges may enter, and declared values: any one of
     them), ``not_counted`` (marks kept but not counted: a judge off the panel, or beyond
-    a one-mark criterion's first mark) and ``panel``."""
+    a one-mark criterion's first mark), ``remarks`` (max_spread: marks too far apart and
+    the judges who must re-mark, spread_checks) and ``panel``."""
     rule = rule_for(heat_trade(heat))
     counts = heat_counts(heat, rule)
     panel = counts["panel"]
@@ -210,8 +243,11 @@ def heat_summary(heat: Heat) -> dict:
     not_counted = [{"mark": m, "entry": m.entry, "reason": counts["verdicts"][m.id],
                     "label": labels.get(mark_key(m.criterion, m.attempt), m.criterion)}
                    for m in counts["marks"] if counts["verdicts"][m.id] is not None]
+    spread = spread_checks(rule, counts)   # max_spread: who must re-mark (names: page)
+    remarks = [dict(r, entry=e, label=labels.get(r["key"], r["address"]))
+               for e in counts["entries"] for r in spread.get(e.id, ())]
     return {"judges": judges, "shared": shared, "entered": counts["entered"],
-            "expected": counts["expected"],
+            "expected": counts["expected"], "remarks": remarks,
             "missing": counts["expected"] - counts["entered"], "not_counted": not_counted,
             "panel": panel, "labels": labels}
 
@@ -234,6 +270,30 @@ def _shared_rows(rule, panel, counts, lots, labels) -> list[dict]:
                      "entered": expected - len(missing), "missing": missing,
                      "labels": labels})
     return rows
+
+
+def heat_result_flags(heat: Heat) -> dict[int, dict]:
+    """What the chief judge should see beside each entry's result (issue 16): entry id ->
+    {"rank", "total", "capped" (names of the parts held to their bounds: a component
+    stopped at its max or floored at 0, an adjustment sum held to its range), "by_lot"
+    (its rank among equal entries was drawn, scoring.lots), "lot_pending" (tied, waiting
+    for the stage's draw seed)}. From the stage's standings (services.standings)."""
+    from .standings import trade_standings
+    trade = heat_trade(heat)
+    rule = rule_for(trade)
+    st = trade_standings(trade, heat.stage).standings
+    names = {c.id: _label(c.name, c.name_en) for c in (*rule.components, *rule.criteria)}
+    pending = {e for d in st.lots if not d.decided for e in d.entries}
+    out = {}
+    for e in heat.entries:
+        try:
+            row = st.row(str(e.id))
+        except KeyError:
+            continue
+        out[e.id] = {"rank": row.rank, "total": row.total if row.status == "ok" else None,
+                     "capped": [names.get(p, p) for p in row.capped],
+                     "by_lot": bool(row.by_lot), "lot_pending": str(e.id) in pending}
+    return out
 
 
 def entry_mark_verdicts(heat: Heat, marks: list[Mark]) -> dict[int, str | None]:

@@ -127,6 +127,14 @@ def js_strings() -> dict:
                           "https address (ask the organiser)."),
         "keep_open": _("No connection: keep this page open; do not reload it."),
         "venue_link": _("Install the venue certificate on this tablet →"),
+        # issue 16: another judge's value of a one-mark criterion; the spread limit
+        "taken_by": _("Entered by {who}: read-only here (only they or the chief judge "
+                      "change it)."),
+        "remark_mine": _("The marks are {spread} apart, more than {limit}: re-mark this "
+                         "(outside: {who})."),
+        "remark_other": _("The marks are {spread} apart, more than {limit}: {who} must "
+                          "re-mark."),
+        "list_sep": _(", "),
         "unsent_logout": _("{n} marks have not reached the server yet. They stay on this "
                            "tablet and are sent when you sign in again. Sign out anyway?"),
     }

@@ -20,7 +20,13 @@ from ..services.conflicts import ConflictOfInterest
 from ..services.errors import Conflict, Forbidden
 from ..services.login_tokens import TOKEN_HOURS, issue_tokens, trade_judges
 from ..services.rules import rule_for
-from ..services.scoresheets import entry_mark_verdicts, heat_discrepancies, heat_entries, heat_summary
+from ..services.scoresheets import (
+    entry_mark_verdicts,
+    heat_discrepancies,
+    heat_entries,
+    heat_result_flags,
+    heat_summary,
+)
 from ..timefmt import local_now
 from .auth import roles_required
 from .conflicts_view import conflict_context, remember_refused, substitutes_from
@@ -79,6 +85,7 @@ def chief_heat(heat_id: int):
         "judge/chief_heat.html", heat=heat, trade=trade, progress=summary["judges"],
         summary=summary, user_names=_names(summary["panel"].judges),
         discrepancies=heat_discrepancies(heat), entries=heat_entries(heat),
+        flags=heat_result_flags(heat),      # capped parts, ranks drawn by lot (issue 16)
         judges=own_judges, other_judges=other_judges,
         assigned=assigned, criteria=rule_for(trade).criteria, locked_by=locked_by,
         **conflict_context(heat),        # 回避: conflicts, substitutes, the form's state

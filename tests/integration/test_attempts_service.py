@@ -116,6 +116,9 @@ def test_per_attempt_adjustments_and_declared_values_reach_the_results(event, cl
     page = client.get(f"/judge/chief/heat/{event['heat'].id}/entry/"
                       f"{event['entries'][0].id}").get_data(as_text=True)
     assert "裁判长加减分" in page
+    # the add-a-mark form asks which attempt (the rule's attempts), units in the list
+    assert '<select name="attempt">' in page and '<option value="2">2</option>' in page
+    assert "合格件数 (件)" in page
     rows = workbook_rows(event, "评分明细")
     text = "\n".join(" ".join(str(c) for c in r if c is not None) for r in rows)
     assert "动作完成 (难度)" in text and "重新开始" in text and "裁判长加减分" in text
@@ -235,3 +238,37 @@ def test_score_sheets_have_a_box_per_attempt_for_declared_values_and_show_units(
     assert "件" in next(x for k, _, x in cols if k == "pieces")
     assert "分" in next(x for k, _, x in cols if k == "theory")
     assert "bonus" not in {k for k, _, _ in cols}          # the chief's, with a reason
+
+
+def test_the_spread_limit_names_who_must_re_mark_on_the_tablet_and_the_chiefs_page(
+        event, client, auth):
+    # aspect: 1, 3, 3 -> 2 apart, more than 1: judge 1 is outside (the median is 3)
+    for j, v in enumerate(("1", "3", "3")):
+        mark(event, j, 0, "aspect", v)
+    j1 = event["judges"][0]
+    first = sheet_of(client, auth, event, 0)["entries"][0]
+    assert first["remark"]["aspect#1"] == {"spread": "2", "limit": "1", "mine": True,
+                                           "outside": [j1.username]}
+    # not "missing" (the panel's one answer: every mark is in), a re-mark owed by judge 1
+    assert "aspect#1" not in first["missing"]
+    other = sheet_of(client, auth, event, 1)["entries"][0]
+    assert other["remark"]["aspect#1"]["mine"] is False
+    summary = heat_summary(event["heat"])
+    assert [(r["entry"].id, r["key"], r["outside"]) for r in summary["remarks"]] == [
+        (event["entries"][0].id, "aspect#1", (j1.id,))]
+    auth.login(event["chief"].username)
+    page = client.get(f"/judge/chief/heat/{event['heat'].id}").get_data(as_text=True)
+    assert "须重新评分" in page and j1.username in page
+    auth.logout()
+    # judge 1 re-marks 2: within one point, nothing to re-mark
+    mark(event, 0, 0, "aspect", "2")
+    first = sheet_of(client, auth, event, 0)["entries"][0]
+    assert first["remark"] == {}
+    assert heat_summary(event["heat"])["remarks"] == []
+
+
+def test_the_tablet_shows_another_judges_one_mark_value_as_taken(event, client, auth):
+    mark(event, 1, 0, "pieces", "12")
+    first = sheet_of(client, auth, event, 0)["entries"][0]
+    assert first["marks"]["pieces#1"] == "12"
+    assert first["taken"]["pieces#1"] == event["judges"][1].username

@@ -86,9 +86,37 @@
     }
     function missing(entryId) {
       var have = effective(entryId);
-      return required.filter(function (k) {
+      var e = entries[entryId];
+      var gaps = required.filter(function (k) {
         return !skipped(entryId, k) && (have[k] === undefined || have[k] === '');
       });
+      // the spread limit: this judge's mark is outside and unchanged since the server said so
+      Object.keys(e.remark || {}).forEach(function (k) {
+        if (e.remark[k].mine && same(have[k], e.marks[k]) && gaps.indexOf(k) < 0) { gaps.push(k); }
+      });
+      return gaps;
+    }
+    /* Another judge's value of a one-mark criterion: shown, read-only, with who entered it
+       (only they or the chief judge change it). A mark the spread limit asks to re-mark:
+       said beside it, with who must re-mark. */
+    function noteSlot(slot, e) {
+      var key = slot.getAttribute('data-key');
+      var who = e.taken && e.taken[key];
+      var r = !who && e.remark ? e.remark[key] : null;
+      var text = '';
+      if (who) {
+        text = t('taken_by').replace('{who}', who);
+      } else if (r) {
+        text = t(r.mine ? 'remark_mine' : 'remark_other').replace('{spread}', r.spread)
+          .replace('{limit}', r.limit).replace('{who}', r.outside.join(t('list_sep')));
+      }
+      var note = slot.querySelector('.slot-note');
+      if (note) { note.textContent = text; note.hidden = !text; }
+      slot.classList.toggle('is-taken', !!who);
+      slot.classList.toggle('needs-remark', !!r);
+      if (!locked) {
+        slot.querySelectorAll('input, button').forEach(function (el) { el.disabled = !!who; });
+      }
     }
 
     function valueInput(slot) { return slot.querySelector('.slot-value'); }
@@ -141,6 +169,7 @@
         setSlot(slot, values[key]);
         showError(slot, '');
         slot.classList.toggle('pending', pending[key] !== undefined);
+        noteSlot(slot, e);
       });
       form.querySelectorAll('[data-field]').forEach(function (el) {
         var f = el.getAttribute('data-field');
@@ -229,6 +258,7 @@
       slots.forEach(function (slot) {
         var key = slot.getAttribute('data-key');
         if (skipped(current, key)) { return; }
+        if (e.taken && e.taken[key]) { return; }    // another judge's: read-only here
         var input = slot.getAttribute('data-input');
         var raw = valueInput(slot).value;
         var parsed = parseValue(slot, raw);
@@ -382,14 +412,21 @@
         .then(function (fresh) {
           if (!fresh || Q.busy()) { return; }
           fresh.entries.forEach(function (e) {
-            if (entries[e.id]) { entries[e.id].marks = e.marks; }
+            if (entries[e.id]) {
+              entries[e.id].marks = e.marks;
+              entries[e.id].taken = e.taken || {};
+              entries[e.id].remark = e.remark || {};
+            }
           });
           var known = Object.keys(entries).sort().join(',');
           var now = fresh.entries.map(function (e) { return String(e.id); }).sort().join(',');
           if (known !== now) { entriesChanged(); }
           if (current !== null && !Object.keys(dirty).length) {
             var values = effective(current);
-            slots.forEach(function (slot) { setSlot(slot, values[slot.getAttribute('data-key')]); });
+            slots.forEach(function (slot) {
+              setSlot(slot, values[slot.getAttribute('data-key')]);
+              noteSlot(slot, entries[current]);
+            });
           }
           if (fresh.heat.locked && !locked) { lock(); }
           keepSheet(Math.max(served, rendered + 1));
@@ -409,6 +446,11 @@
       });
     }
     setInterval(refreshSheet, 60000);
+    var soon = null;     // after a mark is stored: who else entered, is a re-mark still needed
+    function refreshSoon() {
+      if (soon) { clearTimeout(soon); }
+      soon = setTimeout(function () { soon = null; refreshSheet(); }, 1500);
+    }
     window.addEventListener('online', function () { setTimeout(refreshSheet, 3000); });
 
     Q.on('changed', refreshProgress);
@@ -418,6 +460,7 @@
       var key = mark.criterion + '#' + mark.attempt;
       e.marks[key] = mark.value;
       keepSheet();
+      if (e.remark && e.remark[key]) { refreshSoon(); }
       if (mark.entry_id !== current) { return; }
       var slot = slotOf(mark);
       if (slot && queuedValues(current)[key] === undefined) {
