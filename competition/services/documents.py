@@ -214,12 +214,15 @@ def _judge_marks(stage_id: int, who: dict[int, tuple[str, str]], rule
          .join(Entry, Entry.id == Mark.entry_id).join(User, User.id == Mark.judge_id)
          .where(Entry.stage_id == stage_id)
          .order_by(Entry.lot_number, Mark.criterion, Mark.attempt, User.username))
+    from ..formatting.values import mark_text, slot_inputs
+    inputs = slot_inputs(rule)     # a time as 50:00, a checklist item as ✓/✗ (issue 18)
     for r in db.session.execute(q):
         if r.entry_id not in who:
             continue
         lot, name = who[r.entry_id]
         yield JudgeMark(lot, name, names.get(r.criterion, r.criterion),
-                        r.display_name or r.username, r.value, r.attempt)
+                        r.display_name or r.username,
+                        mark_text(r.value, inputs.get(r.criterion)), r.attempt)
 
 
 def results_data(comp: Competition, progress=None) -> ResultsData:

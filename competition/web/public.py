@@ -137,3 +137,18 @@ def repeats_name(name: str | None, employer: str | None) -> bool:
         return False
     core = name.removesuffix("代表队").removesuffix("队")
     return employer == name or employer in name or (len(core) >= 2 and core in employer)
+
+
+@bp.app_template_global("readable_mark")
+def readable_mark(value, criterion: str, trade) -> str:
+    """A stored mark as a person reads it (competition.formatting.values: a time as 50:00,
+    a checklist item as ✓/✗), by the input kind of its slot in the trade's rule; for the
+    chief judge's pages."""
+    from ..formatting.values import mark_text, slot_inputs
+    from ..rules import RuleError
+    from ..services.rules import rule_for
+    try:
+        inputs = slot_inputs(rule_for(trade))
+    except RuleError:
+        inputs = {}
+    return mark_text(value, inputs.get(criterion))
