@@ -8,6 +8,8 @@ bounded: when it grows past a few times the size of one computation it starts af
 """
 from __future__ import annotations
 
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, Iterable
 
 from .compiled import Plan, columns, judge_totals, resolve_columns
@@ -34,16 +36,20 @@ class Scored:
 
 
 def by_entry(marks: Iterable[Any]) -> dict[str, list]:
-    """entry -> its marks, in the order given."""
+    """entry -> its marks, in the order given. Runs of one entry's marks (the database
+    reads them ordered by entry) are taken whole, at C speed (itertools.groupby)."""
     out: dict[str, list] = {}
     get = out.get
-    for m in marks:
-        lst = get(m.entry)
+    for entry, run in groupby(marks, _ENTRY):
+        lst = get(entry)
         if lst is None:
-            out[m.entry] = [m]
+            out[entry] = list(run)
         else:
-            lst.append(m)
+            lst.extend(run)
     return out
+
+
+_ENTRY = attrgetter("entry")
 
 
 def score_entry(plan: Plan, cols: tuple) -> Scored:
@@ -78,23 +84,42 @@ def score_entry(plan: Plan, cols: tuple) -> Scored:
 
 
 def score_entries(plan: Plan, grouped: dict[str, list]) -> dict[str, Scored]:
-    """entry -> Scored, from the memo where the entry's marks are unchanged."""
+    """entry -> Scored, from the memo where the entry's marks are unchanged.
+
+    Two memos: by the very mark objects (their ids, with the marks kept alive in the memo
+    so that an id cannot name another object; marks are immutable, as MarkIn is), which
+    costs one pass over the marks, then by their values (columns(): four passes), which
+    finds an entry whose marks were read again as new objects."""
     memo = plan.memos.setdefault("entries", {})
-    out, keys = {}, []
+    same = plan.memos.setdefault("objects", {})
+    out, keys, held = {}, [], []
     for entry, marks in grouped.items():
+        ids = (entry, tuple(map(id, marks)))
+        found = same.get(ids)
+        if found is not None:
+            out[entry] = found[1]
+            keys.append(found[2])
+            held.append(ids)
+            continue
         cols = columns(marks)
         key = (entry, cols)
         hit = memo.get(key)
         if hit is None:
             hit = memo[key] = score_entry(plan, cols)
+        same[ids] = (tuple(marks), hit, key)
         out[entry] = hit
         keys.append(key)
+        held.append(ids)
     if len(memo) > _MEMO_SLACK * len(out) + 64:
         # Server threads may share this memo: never assume a key survived another
         # thread's pruning (a miss only costs a recomputation).
         current = {key: hit for key in keys if (hit := memo.get(key)) is not None}
         memo.clear()
         memo.update(current)
+    if len(same) > _MEMO_SLACK * len(out) + 64:
+        current = {ids: hit for ids in held if (hit := same.get(ids)) is not None}
+        same.clear()
+        same.update(current)
     return out
 
 

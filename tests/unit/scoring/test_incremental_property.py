@@ -226,3 +226,19 @@ def test_unchanged_rows_are_shared_and_changed_ones_are_new():
     assert after.row("e0") is before.row("e0") and after.row("e1") is before.row("e1")
     assert after.row("e2") is not before.row("e2")
     assert after.row("e2").total > before.row("e2").total
+
+
+def test_the_full_computation_reuses_entries_by_their_mark_objects_and_values():
+    # the memo by mark objects (ids, the objects kept alive) then by values: the same
+    # objects, new objects with the same values, and a changed value all score right
+    r = load("dense")
+    marks = [MarkIn("e0", "a", "6", j) for j in JUDGES] + [MarkIn("e1", "a", "4", "j0")]
+    first = compute_standings(r, marks).to_dict()
+    assert compute_standings(r, marks).to_dict() == first
+    again = [MarkIn(m.entry, m.criterion, m.value, m.judge) for m in marks]
+    assert compute_standings(r, again).to_dict() == first
+    changed = again[:-1] + [MarkIn("e1", "a", "9", "j0")]
+    got = compute_standings(r, changed)
+    assert got.row("e1").criteria["a"] == Decimal("9.00")
+    assert [row.entry for row in got.rows] == ["e1", "e0"]
+    assert got.to_dict() == IncrementalStandings(r, changed).standings().to_dict()
