@@ -160,9 +160,12 @@ def chief_unlock(heat_id: int):
 @bp.post("/chief/heat/<int:heat_id>/correct")
 @roles_required(Role.CHIEF_JUDGE, Role.ARBITRATION)
 def chief_correct(heat_id: int):
-    """A correction (chief judge) or an appeal re-scoring (arbitration), with a reason."""
+    """A correction (chief judge), with a reason. An appeal re-scoring is made on the
+    appeal's own page (web/appeals.py: a case, under review), never here."""
     form = request.form
     entry_id = _int(form.get("entry_id"))
+    if form.get("kind") == "appeal":
+        return _to_appeals(entry_id)
     try:
         mark_service.correct_mark(
             current_user, heat_id=heat_id, reason=form.get("reason"),
@@ -186,12 +189,22 @@ def chief_correct(heat_id: int):
 @bp.post("/chief/heat/<int:heat_id>/appeal")
 @roles_required(Role.ARBITRATION)
 def chief_appeal(heat_id: int):
-    entry_id = _int(request.form.get("entry_id"))
-    mark_service.record_appeal_decision(
-        current_user, heat_id=heat_id, entry_id=entry_id,
-        decision=request.form.get("decision", ""), reason=request.form.get("reason"))
-    flash(_("The appeal decision is recorded."))
-    return _back(heat_id, entry_id)
+    """The old appeal decision without a case: nothing is recorded here any more; appeals
+    are filed, reviewed and decided as cases (services.appeals)."""
+    return _to_appeals(_int(request.form.get("entry_id")))
+
+
+def _to_appeals(entry_id):
+    """Refuse an appeal action without a case: to the entry's appeal under review, else
+    to the appeals page, saying so."""
+    from ..models import Appeal
+    flash(_("Appeals are decided as cases: file the appeal, review it and re-score or decide "
+            "on the appeal's page. Nothing was recorded here."), "error")
+    appeal = db.session.scalar(select(Appeal).where(Appeal.entry_id == entry_id,
+                                                    Appeal.status == "under_review")) if entry_id else None
+    target = (url_for("appeals.page", appeal_id=appeal.id) if appeal is not None
+              else url_for("appeals.index"))
+    return redirect(target, code=303)
 
 
 AUDIT_COLUMNS = ("at", "user", "action", "lot", "criterion", "attempt", "judge", "old",

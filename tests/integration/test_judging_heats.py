@@ -257,7 +257,10 @@ def test_the_arbitration_panel_reads_its_own_words(event, client, auth):
     r = client.post(f"/judge/chief/heat/{event['heat'].id}/correct", follow_redirects=True,
                     data={"mark_id": stored.id, "entry_id": event["entries"][0].id,
                           "kind": "appeal", "value": "38", "reason": "申诉成立，重新评分"})
-    assert "申诉重评已记录" in r.get_data(as_text=True)
+    # re-scoring after an appeal is done on the appeal's page (a case), not here
+    assert "申诉按案件办理" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Mark, stored.id).value == "30"
 
 
 def test_signing_off_with_marks_missing_warns_first(event, client, auth):
