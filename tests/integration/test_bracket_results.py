@@ -226,3 +226,31 @@ def test_the_bracket_page_shows_the_final_ranking_once_decided(app, client, auth
     ranking = client.get(f"{url}.json").get_json()["ranking"]
     assert [(r["rank"], r["name"], r["award"]) for r in ranking[:2]] == [
         (1, "测试选手3", "一等奖"), (2, "测试选手1", "二等奖")]
+
+
+def test_the_live_screens_standings_of_a_decided_knockout_carry_the_places(app):
+    from competition.services.standings import live_trade_standings, public_rows
+    # S1 - S4: S1; S2 - S3: S3 (UPSETS (1, 1)); the final S1 - S3: S1; the third-place
+    # match S4 - S2 (round 2, slot 1): S2
+    ev = knockout(n=4, third_place=True)
+    play(ev)
+    rows = public_rows(live_trade_standings(ev["trade"]), names_visible=True)
+    assert [(r["rank"], r["name"], r["award"]) for r in rows] == [
+        (1, "测试选手1", "一等奖"), (2, "测试选手3", "二等奖"), (3, "测试选手2", "二等奖"),
+        (4, "测试选手4", "三等奖")]
+
+
+def test_a_round_robin_ranks_by_its_table_once_every_match_is_played(app):
+    ev = build_event(n_entries=3, code="rr", blind=False)
+    ev["stage"].format = "bracket"
+    db.session.commit()
+    bracket = bsvc.create_bracket(ev["stage"], "round_robin", ev["organiser"])
+    seed = {e.id: i for i, e in enumerate(ev["entries"], start=1)}
+    matches = sorted(bracket.matches, key=lambda m: (m.round, m.slot))
+    for n, m in enumerate(matches):       # the better seed wins every match 2:0
+        better = seed[m.entry_a_id] < seed[m.entry_b_id]
+        bsvc.record_result(m, 2 if better else 0, 0 if better else 2, ev["organiser"])
+        got = [(n_, r) for n_, r, _, _ in places(ev)]
+        if n < len(matches) - 1:
+            assert all(r is None for _, r in got)        # not every match is in yet
+    assert got == [("测试选手1", 1), ("测试选手2", 2), ("测试选手3", 3)]

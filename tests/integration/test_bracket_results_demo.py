@@ -130,6 +130,9 @@ def test_the_public_page_shows_the_final_ranking(demo, admin, client):
     html = client.get(f"/results/{quiz.code}").get_data(as_text=True)
     assert champion in html
     ranking = html[html.index("data-final-ranking"):]
-    ranking = ranking[:ranking.index("</ul>")]
+    ranking = ranking[:ranking.index("</div>")]
     assert "最终名次" in ranking and f"1 · {champion}" in ranking and "一等奖" in ranking
     assert ranking.count("<li>") == 40 and ranking.count("优秀奖") == 4
+    # the 8 awarded places in view, the other 32 folded away
+    shown, folded = ranking.split("<details>")
+    assert shown.count("<li>") == 8 and "其余名次（32）" in folded
