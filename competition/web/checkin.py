@@ -35,8 +35,11 @@ def heat(heat_id: int):
     trade = heat.stage.trade
     arrived = sum(1 for e in entries if e.checked_in_at)
     absent = sum(1 for e in entries if e.status == svc.ABSENT)
+    from ..models import utcnow
+    from ..timefmt import as_utc
+    started = heat.starts_at is not None and as_utc(heat.starts_at) <= utcnow()
     return render_template("checkin/heat.html", heat=heat, trade=trade, entries=entries, arrived=arrived,
-                           absent=absent, may_mark_absent=svc.may_mark_absent(current_user, heat),
+                           absent=absent, started=started, may_mark_absent=svc.may_mark_absent(current_user, heat),
                            may_undo=current_user.has_role(Role.ORGANISER),
                            number=lambda e: ticket_number(trade.competition, trade, e))
 

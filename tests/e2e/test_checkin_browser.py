@@ -3,9 +3,12 @@ types a lot number and a ticket number; without BarcodeDetector the page says to
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 import pytest
 
+from competition.extensions import db
+from competition.models import utcnow
 from competition.services.tickets import ticket_number
 from tests.e2e.pages import sign_in
 from tests.factories import build_event
@@ -45,6 +48,8 @@ def test_the_chief_starts_the_heat_and_the_no_shows_are_marked(app, live_server,
     public results say 缺考 (not 待评分)."""
     ev = build_event(n_entries=3, n_judges=1, blind=False)
     a, b, c = ev["entries"]
+    ev["heat"].starts_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
     page = new_page(*size)
     sign_in(page, live_server.url, ev["chief"].username)
     page.goto(f"{live_server.url}/checkin/heat/{ev['heat'].id}")
@@ -52,6 +57,7 @@ def test_the_chief_starts_the_heat_and_the_no_shows_are_marked(app, live_server,
     page.click("#checkin-form button[type=submit]")
     page.wait_for_load_state()
     assert page.locator("tr.arrived").count() == 1
+    assert "已过" in page.inner_text(".heat-start")
     page.click("#start-heat")
     page.wait_for_load_state()
     listed = page.inner_text("#absent-list")
