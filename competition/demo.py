@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import delete, insert, select
 
 from .demo_marks import marks_for_entry
+from .demo_people import PASSWORDS, fake_id_number, fake_name, hash_password, judges_needed, trade_user
 from .extensions import db
 from .models import (
     AuditLog,
@@ -43,11 +44,6 @@ DEMO_ORGANISER = "示例县总工会　示例县人力资源和社会保障局�
 BIG_TRADE = "lathe"          # the one trade with 300 contestants
 BIG_TRADE_SIZE = 300
 SMALL_TRADE_SIZE = 8
-PASSWORDS = {"organiser": "demo-admin", "chief": "demo-chief", "judge": "1234",
-             "screen": "demo-screen", "arbitration": "demo-arb"}
-
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰飞鹏辉建国红梅志文斌宇浩凯健俊帆晨阳雪琳晶欣怡佳瑞海波峰宁亮成林"  # noqa: E501
 EMPLOYERS = ["示例县第一机械厂", "示例县供电公司", "示例县自来水公司", "示例县职业技术学校",
              "示例县纺织有限公司", "示例县公共交通公司", "示例县人民医院后勤中心",
              "示例县乳业有限公司", "示例县化工园区管理公司", "示例县建筑工程有限公司",
@@ -65,19 +61,6 @@ class DemoSize:
     judges_min: int = 3
     seed: int = 13
     log: list[str] = field(default_factory=list)
-
-
-def fake_id_number(rng: random.Random, female: bool) -> str:
-    """An 18-digit ID number that passes the GB 11643 check but is fictional: region 99."""
-    birth = f"{rng.randint(1966, 2003)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
-    seq = rng.randint(0, 99) * 10 + rng.choice([0, 2, 4, 6, 8] if female else [1, 3, 5, 7, 9])
-    body = f"99{rng.randint(0, 9999):04d}{birth}{seq:03d}"
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
-
-
-def fake_name(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
 
 
 def read_rule_files(rules_dir: Path) -> list[tuple[Path, dict]]:
@@ -131,40 +114,11 @@ def _ensure_users() -> dict[str, User]:
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
             user = User(username=username, role=role.value, display_name=display)
-            user.password_hash = _hash(PASSWORDS[pw_key])
+            user.password_hash = hash_password(PASSWORDS[pw_key])
             db.session.add(user)
         users[username] = user
     db.session.flush()
     return users
-
-
-_HASHES: dict[str, str] = {}
-
-
-def _hash(password: str) -> str:
-    """Hash each demo password once (hashing is deliberately slow)."""
-    from werkzeug.security import generate_password_hash
-    if password not in _HASHES:
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        _HASHES[password] = generate_password_hash(password, method=method)
-    return _HASHES[password]
-
-
-def _trade_user(username: str, role: Role, pw_key: str, display: str,
-                trade: Trade | None = None) -> User:
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is None:
-        user = User(username=username, role=role.value, display_name=display,
-                    password_hash=_hash(PASSWORDS[pw_key]))
-        db.session.add(user)
-    if trade is not None:
-        user.trade = trade
-    return user
-
-
-def _judges_needed(data: dict, minimum: int) -> int:
-    counts = [int(c.get("judges", 1)) for c in data.get("criteria", []) if c.get("kind") == "judged"]
-    return max([minimum] + counts)
 
 
 def _build_trade(comp, path, data, size, rng, users) -> None:
@@ -176,10 +130,10 @@ def _build_trade(comp, path, data, size, rng, users) -> None:
     db.session.add(trade)
     db.session.flush()
     n = size.big if code == BIG_TRADE else size.small
-    n_judges = _judges_needed(data, size.judges_min)
-    chief = _trade_user(f"chief_{code}", Role.CHIEF_JUDGE, "chief",
+    n_judges = judges_needed(data, size.judges_min)
+    chief = trade_user(f"chief_{code}", Role.CHIEF_JUDGE, "chief",
                         f"{trade.name}裁判长（演示）", trade)
-    judges = [_trade_user(f"{code}_j{k}", Role.JUDGE, "judge",
+    judges = [trade_user(f"{code}_j{k}", Role.JUDGE, "judge",
                           f"{trade.name}裁判{k}（演示）") for k in range(1, n_judges + 1)]
     db.session.flush()
     stages = _stages(trade, n)

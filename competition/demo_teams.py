@@ -28,6 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
+from .demo_people import fake_id_number, fake_name, judges_needed, trade_user
 from .extensions import db
 from .models import Competition, Entry, JudgeAssignment, Mark, Match, Role, Stage, Team, Trade, User
 
@@ -76,7 +77,6 @@ def _trade(comp: Competition, code: str) -> tuple[Trade, list[User]]:
     """The trade bound to its demo rule (by rule_text), its chief judge and judges."""
     import tomllib
 
-    from .demo import _judges_needed, _trade_user
     from .rules import parse_rule
     path = RULES / f"{code}.toml"
     text = path.read_text(encoding="utf-8")
@@ -86,9 +86,9 @@ def _trade(comp: Competition, code: str) -> tuple[Trade, list[User]]:
                   rule_file=path.name, rule_text=text, blind=bool(info.get("blind")))
     db.session.add(trade)
     db.session.flush()
-    _trade_user(f"chief_{code}", Role.CHIEF_JUDGE, "chief", f"{trade.name}裁判长（演示）", trade)
-    n = _judges_needed(tomllib.loads(text), 3)
-    judges = [_trade_user(f"{code}_j{k}", Role.JUDGE, "judge", f"{trade.name}裁判{k}（演示）")
+    trade_user(f"chief_{code}", Role.CHIEF_JUDGE, "chief", f"{trade.name}裁判长（演示）", trade)
+    n = judges_needed(tomllib.loads(text), 3)
+    judges = [trade_user(f"{code}_j{k}", Role.JUDGE, "judge", f"{trade.name}裁判{k}（演示）")
               for k in range(1, n + 1)]
     db.session.flush()
     return trade, judges
@@ -97,7 +97,6 @@ def _trade(comp: Competition, code: str) -> tuple[Trade, list[User]]:
 def _register(comp: Competition, trades: list[Trade], rng: random.Random, admin: User) -> None:
     """160 fictional people in 40 teams, registered in both trades through the
     registration service (the same validation as an imported sign-up sheet)."""
-    from .demo import fake_id_number, fake_name
     from .registration import validate_rows
     from .services.registration import import_report, validation_context
     people = []

@@ -8,7 +8,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from ..demo import BIG_TRADE_SIZE, PASSWORDS, DemoSize, load_demo
+from ..demo import BIG_TRADE_SIZE, DemoSize, load_demo
+from ..demo_people import PASSWORDS
 from ..extensions import db
 from ..models import Contestant
 
