@@ -156,3 +156,17 @@ def test_a_row_whose_score_changes_in_place_is_highlighted(live_server, new_page
     first = page.locator("#rows .led-row").first
     assert "测试选手3" in first.inner_text() and "flash" in first.get_attribute("class")
     assert "flash" not in page.locator("#rows .led-row").nth(1).get_attribute("class")
+
+
+def test_the_public_page_does_not_say_live_while_frozen(live_server, new_page):
+    ev = _marked()
+    live_admin.freeze(live.load_trade(ev["trade"].id), ev["organiser"])
+    page = new_page(390, 844)
+    page.goto(f"{live_server.url}/results/mini")
+    page.wait_for_selector("[data-frozen]:visible")
+    page.wait_for_function("document.querySelector('[data-updated]').textContent !== ''")
+    assert "实时" not in page.inner_text("#stage-live .meta")
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/public-frozen-390.png", full_page=True)
+    live_admin.unfreeze(live.load_trade(ev["trade"].id), ev["organiser"])
+    page.wait_for_selector("#stage-live [data-status]:has-text('实时')")

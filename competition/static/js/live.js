@@ -190,14 +190,22 @@
     var body = root.querySelector("tbody"), status = root.querySelector("[data-status]");
     var updated = root.querySelector("[data-updated]");
     var frozen = root.querySelector("[data-frozen]");
+    var online = false;
+    // one state in one wording: 实时 only while live; the 成绩已冻结 badge says it otherwise
+    function say() {
+      status.textContent = !online ? t.offline : frozen.hidden ? t.live : "";
+      status.hidden = !status.textContent;
+    }
     new LiveStandings([tradeId], {
       status: function (ok) {
-        status.textContent = ok ? t.live : t.offline;
+        online = ok;
+        say();
         root.classList.toggle("offline", !ok);
       },
       update: function (id, snap, moved) {
         updated.textContent = fmt(t.updated, { time: clock(snap.updated_at) });
         frozen.hidden = !snap.frozen;
+        say();
         // tell the page (its team ranking follows the standings' version)
         var ev = document.createEvent("Event");
         ev.initEvent("live-standings", false, false);
