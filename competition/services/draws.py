@@ -97,9 +97,12 @@ def set_workstations(heat: Heat, workstations, user: User | None) -> Heat:
         n = 0
     if not 1 <= n <= 1000:
         raise ServiceError(_("Workstations: a number from 1 to 1000."), "workstations")
+    from .heat_lock import lock_heat_row
+    heat = lock_heat_row(heat.id)    # seating reads the free workstations under this lock
     used = db.session.scalar(select(func.max(Entry.workstation))
                              .where(Entry.heat_id == heat.id)) or 0
     if n < used:
+        db.session.rollback()
         raise Conflict(_("Workstation %(w)d of %(heat)s is in use; the heat needs at least "
                          "%(w)d workstations.", w=used, heat=heat.name), "workstations")
     if n != heat.workstations:
@@ -109,7 +112,7 @@ def set_workstations(heat: Heat, workstations, user: User | None) -> Heat:
               heat_id=heat.id, old={"workstations": heat.workstations},
               new={"workstations": n})
         heat.workstations = n
-        db.session.commit()
+    db.session.commit()          # (also releases the heat's lock when nothing changed)
     return heat
 
 
