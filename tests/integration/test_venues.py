@@ -11,10 +11,24 @@ from sqlalchemy import select
 from competition.extensions import db
 from competition.models import Heat, JudgeAssignment, LoginToken, utcnow
 from competition.services import venues as svc
+from competition.timefmt import to_local
 from tests.conftest import create_user
 from tests.factories import build_event
 
 VENUE = "示例县职业技术学校"
+
+
+def earlier(now, wanted: timedelta) -> timedelta:
+    """``wanted`` or less: a time before ``now`` on the same day in the competition's zone
+    (the page's "today"), whatever the hour the tests run at."""
+    local = to_local(now)
+    return min(wanted, (local - local.replace(hour=0, minute=0, second=0, microsecond=0)) / 2)
+
+
+def later(now, wanted: timedelta) -> timedelta:
+    local = to_local(now)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    return min(wanted, (midnight - local) / 2)
 
 
 def _two_trades():
@@ -23,8 +37,8 @@ def _two_trades():
     a = build_event(n_entries=2, n_judges=1, code="mini")
     b = build_event(n_entries=2, n_judges=1, code="other", competition=a["competition"])
     now = utcnow()
-    a["heat"].starts_at = now - timedelta(hours=1)
-    b["heat"].starts_at = now + timedelta(hours=2)
+    a["heat"].starts_at = now - earlier(now, timedelta(hours=1))
+    b["heat"].starts_at = now + later(now, timedelta(hours=2))
     far = Heat(stage_id=b["stage"].id, seq=2, name="第2场", venue="示例县第一机械厂实训车间", workstations=10,
                starts_at=now)
     db.session.add(far)
@@ -47,7 +61,7 @@ def test_a_venues_day_its_states_screens_and_judges(app):
     assert [h.state for h in vd.heats] == ["finished", "upcoming"]
     assert [t.code for t in vd.screen_trades] == ["mini", "other"]
     # the later heat starts: it alone is running
-    b["heat"].starts_at = utcnow() - timedelta(minutes=1)
+    b["heat"].starts_at = utcnow() - earlier(utcnow(), timedelta(minutes=1))
     db.session.commit()
     assert svc.screen_state(comp, VENUE)["trades"] == ["other"]
     listing = {v.name: v for v in svc.venues(comp)}
