@@ -68,3 +68,39 @@ def test_the_chief_is_warned_and_reassigns_the_criteria_for_those_contestants(li
     lots = sub_tablet.locator(".entry-tile").all_inner_texts()
     assert len(lots) == 2 and "001" in lots[0] and "004" in lots[1]
     sub_tablet.screenshot(path="/tmp/conflict-substitute-tablet.png", full_page=True)
+
+
+def test_a_criterion_reassigned_for_one_lot_is_hidden_there_and_marked_by_the_substitute(live_server, new_page):
+    """Only 作品质量 of lots 001 and 004 is given away: judge 1's tablet hides it on those
+    lots (and does not count it as missing), the substitute marks it and it is stored."""
+    from competition.models import Mark
+    from competition.services.heats import assign_judges
+    ev = build_event(n_entries=6, n_judges=3, blind=False, code="coip")
+    j1 = ev["judges"][0]
+    j1.employer = HOME
+    spare = create_user("spare_coip", Role.JUDGE, display_name="李裁判", employer="示例县第9机械厂")
+    db.session.commit()
+    assign_judges(ev["chief"], ev["heat"].id, {j.id: None for j in ev["judges"]},
+                  substitutes={(j1.id, "work"): spare.id}, conflict_reason="其余评分项不涉及主观评判")
+    home, away = ev["entries"][0], ev["entries"][1]
+    tablet = new_page(1024, 768)
+    sign_in(tablet, live_server.url, j1.username)
+    tablet.goto(f"{live_server.url}/judge/heat/{ev['heat'].id}")
+    tablet.click(f'.entry-tile[data-entry="{home.id}"]')
+    tablet.wait_for_selector("#score-form:not([hidden])")
+    assert tablet.is_hidden('fieldset[data-criterion="work"]')
+    assert tablet.is_visible('fieldset[data-criterion="exam"]')
+    tablet.screenshot(path="/tmp/conflict-partial-judge.png", full_page=True)
+    tablet.click(f'.entry-tile[data-entry="{away.id}"]')
+    assert tablet.is_visible('fieldset[data-criterion="work"]')
+    sub = new_page(1024, 768)
+    sign_in(sub, live_server.url, spare.username)
+    sub.goto(f"{live_server.url}/judge/heat/{ev['heat'].id}")
+    sub.click(f'.entry-tile[data-entry="{home.id}"]')
+    sub.wait_for_selector("#score-form:not([hidden])")
+    assert sub.is_visible('fieldset[data-criterion="work"]') and sub.locator("fieldset.crit").count() == 1
+    sub.fill('.slot[data-key="work#1"] .slot-value', "45")
+    sub.click("#save-marks")
+    sub.wait_for_function("() => document.getElementById('unsent-count').textContent === '0'", timeout=20000)
+    stored = db.session.scalar(select(Mark).where(Mark.entry_id == home.id, Mark.judge_id == spare.id))
+    assert stored is not None and stored.value == "45"
