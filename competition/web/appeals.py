@@ -22,7 +22,8 @@ FILERS = (Role.ORGANISER, Role.ARBITRATION)
 
 
 def _readable_trades(comp) -> list[Trade]:
-    return [t for t in comp.trades if svc.may_read(current_user, t)]
+    from ..trade_order import in_order  # the event's order, else pinyin (issue 18)
+    return [t for t in in_order(comp.trades, comp) if svc.may_read(current_user, t)]
 
 
 @bp.get("/")

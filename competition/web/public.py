@@ -152,3 +152,10 @@ def readable_mark(value, criterion: str, trade) -> str:
     except RuleError:
         inputs = {}
     return mark_text(value, inputs.get(criterion))
+
+
+@bp.app_template_filter("in_trade_order")
+def in_trade_order(trades) -> list:
+    """Trades in the event's order, else by pinyin (competition.trade_order)."""
+    from ..trade_order import in_order
+    return in_order(trades)

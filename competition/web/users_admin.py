@@ -8,6 +8,7 @@ from ..extensions import db
 from ..models import Role, User
 from ..services.queries import current_competition, trade_by_code
 from ..services.users import UserError, create_judges, create_user, reset_password, set_active, set_employer
+from ..trade_order import in_order
 from .auth import roles_required
 
 bp = Blueprint("users_admin", __name__, url_prefix="/admin/users")
@@ -20,7 +21,7 @@ def index():
     users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
     comp = current_competition()
     return render_template("admin/users.html", users=users, roles=[r.value for r in Role],
-                           trades=comp.trades if comp else [], created=None)
+                           trades=in_order(comp.trades) if comp else [], created=None)
 
 
 @bp.post("/")
@@ -41,7 +42,7 @@ def create():
         users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
         comp = current_competition()
         return render_template("admin/users.html", users=users, roles=[r.value for r in Role],
-                               trades=comp.trades if comp else [], created=None,
+                               trades=in_order(comp.trades) if comp else [], created=None,
                                form=request.form), 400
     return _show_created([(user, password)])
 
@@ -123,4 +124,4 @@ def _show_created(made):
     users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
     comp = current_competition()
     return render_template("admin/users.html", users=users, roles=[r.value for r in Role],
-                           trades=comp.trades if comp else [], created=made)
+                           trades=in_order(comp.trades) if comp else [], created=made)

@@ -23,7 +23,7 @@ def _before(page: str, first: str, second: str) -> bool:
 def test_pages_list_trades_by_pinyin(client, auth, ev):
     auth.login("org")
     for path in ("/", "/admin/", "/admin/live/", "/screen/", "/admin/registration/",
-                 "/admin/rules/"):
+                 "/admin/rules/", "/admin/users/", "/admin/schedule/", "/admin/appeals/"):
         page = client.get(path).get_data(as_text=True)
         assert _before(page, "安全知识竞赛", "车工"), path
     assert [t["code"] for t in client.get("/api/trades").get_json()] == ["quiz", "lathe"]
