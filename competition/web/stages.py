@@ -20,6 +20,7 @@ from ..services import seating
 from ..services.registration import ServiceError
 from ..timefmt import zone
 from .auth import roles_required
+from .flashing import flash_refusal
 from .lookup import trade_or_404 as _trade
 
 bp = Blueprint("stages", __name__, url_prefix="/admin")
@@ -62,11 +63,9 @@ def teams(code: str):
 @roles_required(Role.ORGANISER)
 def add_stage(code: str):
     trade = _trade(code)
-    try:
+    with flash_refusal():
         svc.create_stage(trade, request.form.get("name", ""), current_user,
                          format=request.form.get("format", "ranked"))
-    except ServiceError as err:
-        flash(err.message, "error")
     return redirect(url_for(".stages", code=code))
 
 
@@ -76,12 +75,9 @@ def delete_stage(stage_id: int):
     """Delete a stage without marks (e.g. a stage added twice), with its heats and draw."""
     stage = _stage(stage_id)
     code, name = stage.trade.code, stage.name
-    try:
+    with flash_refusal():
         svc.delete_stage(stage, current_user)
         flash(_("Stage %(name)s deleted.", name=name))
-    except ServiceError as err:
-        db.session.rollback()
-        flash(err.message, "error")
     return redirect(url_for(".stages", code=code))
 
 
@@ -109,12 +105,9 @@ def add_heat(stage_id: int):
 def heat_workstations(heat_id: int):
     """Change a heat's number of workstations (e.g. a spare bench for a late entrant)."""
     heat = db.session.get(Heat, heat_id) or abort(404)
-    try:
+    with flash_refusal():
         svc.set_workstations(heat, request.form.get("workstations", ""), current_user)
         flash(_("%(heat)s now has %(n)d workstations.", heat=heat.name, n=heat.workstations))
-    except ServiceError as err:
-        db.session.rollback()
-        flash(err.message, "error")
     return redirect(_next() or url_for(".stages", code=heat.stage.trade.code))
 
 
@@ -128,10 +121,8 @@ def _next() -> str | None:
 def delete_heat(heat_id: int):
     heat = db.session.get(Heat, heat_id) or abort(404)
     code = heat.stage.trade.code
-    try:
+    with flash_refusal():
         svc.delete_heat(heat, current_user)
-    except ServiceError as err:
-        flash(err.message, "error")
     return redirect(url_for(".stages", code=code))
 
 
@@ -169,14 +160,11 @@ def run_draw(stage_id: int):
     heats = {h.id for h in stage.heats}
     prefs = {int(k[5:]): int(v) for k, v in request.form.items()
              if k.startswith("pref_") and k[5:].isdigit() and v.isdigit() and int(v) in heats}
-    try:
+    with flash_refusal():
         svc.run_draw(stage, current_user, seed=request.form.get("seed"),
                      spread_employers=request.form.get("spread_employers") == "1",
                      fill=request.form.get("fill", "balanced"), preferences=prefs)
         flash(_("Drawn with seed %(seed)s.", seed=stage.draw_seed))
-    except ServiceError as err:
-        db.session.rollback()
-        flash(err.message, "error")
     return redirect(url_for(".draw_page", stage_id=stage.id))
 
 
@@ -225,11 +213,9 @@ def enter(stage_id: int):
     """Enter the registered contestants (or teams) into the first stage before drawing
     (e.g. to give some a preferred heat)."""
     stage = _stage(stage_id)
-    try:
+    with flash_refusal():
         n = svc.enter_registered(stage, current_user)
         flash(_("%(n)d entrants added to the stage.", n=n))
-    except ServiceError as err:
-        flash(err.message, "error")
     return redirect(url_for(".draw_page", stage_id=stage.id))
 
 
@@ -296,14 +282,11 @@ def advancement(stage_id: int):
 def confirm_advancement(stage_id: int):
     stage = _stage(stage_id)
     expected = [int(x) for x in request.form.getlist("entry") if x.isdigit()]
-    try:
+    with flash_refusal():
         created = svc.confirm_advancement(
             stage, _rule_from(request.form), current_user, expected=expected,
             accept_unfinal=request.form.get("accept_unfinal") == "1")
         flash(_("%(n)d entrants advance to the next stage.", n=len(created)))
-    except ServiceError as err:
-        db.session.rollback()
-        flash(err.message, "error")
     return redirect(url_for(".stages", code=stage.trade.code))
 
 
@@ -313,7 +296,7 @@ def seeds(stage_id: int):
     """Seed numbers for the bracket: typed in (seed_<entry id>), or from the ranking of
     the stage before (from_previous=1)."""
     stage = _stage(stage_id)
-    try:
+    with flash_refusal():
         if request.form.get("from_previous") == "1":
             n = bracket_svc.seeds_from_previous_stage(stage, current_user)
             flash(_("%(n)d entrants seeded by their ranking in the stage before.", n=n))
@@ -328,9 +311,6 @@ def seeds(stage_id: int):
                     values[int(key[5:])] = int(text) if text else None
             bracket_svc.set_seeds(stage, values, current_user)
             flash(_("Seeds saved."))
-    except ServiceError as err:
-        db.session.rollback()
-        flash(err.message, "error")
     return redirect(url_for(".draw_page", stage_id=stage.id))
 
 
