@@ -198,9 +198,13 @@ def save_substitutions(actor: User, heat: Heat, wanted_judges, subs: list[tuple]
     new = {k: v for k, v in old.items() if k[2] in wanted_judges and (k[2], k[1]) not in removed}
     new.update(wanted)
     if new != old:
+        from .rules import rule_for
         names = _names({*(k[2] for k in new), *new.values(), *(k[2] for k in old), *old.values()})
+        where = {"lots": {e.id: e.lot_number or "" for e in heat.entries},
+                 "criteria": {c.id: c.name for c in rule_for(heat.stage.trade).criteria}}
         audit(actor, "heat.reassign", heat, object_type="heat", object_id=heat.id,
-              old={"substitutions": _listed(old, names)}, new={"substitutions": _listed(new, names)})
+              old={"substitutions": _listed(old, names, where)},
+              new={"substitutions": _listed(new, names, where)})
 
 
 def _names(ids) -> dict[int, str]:
@@ -209,7 +213,23 @@ def _names(ids) -> dict[int, str]:
             for u in db.session.scalars(select(User).where(User.id.in_(ids or [0])))}
 
 
-def _listed(subs: dict, names: dict) -> list[dict]:
-    return [{"entry": e, "criterion": c, "judge": names.get(j, j), "judge_id": j,
+def _listed(subs: dict, names: dict, where: dict) -> list[dict]:
+    return [{"entry": e, "lot": where["lots"].get(e, ""), "criterion": c,
+             "criterion_name": where["criteria"].get(c, c), "judge": names.get(j, j), "judge_id": j,
              "substitute": names.get(s, s), "substitute_id": s}
             for (e, c, j), s in sorted(subs.items())]
+
+
+def audit_words(value: dict) -> str | None:
+    """A 回避 audit row's old/new in words (the chief's audit trail), None for other rows:
+    heat.assign_conflict lists who stood where and for whom; heat.reassign each lot's
+    criterion with its substitute."""
+    if "pairs" in value:
+        return "; ".join(f"{j['judge']} ({j['employer']}): {'、'.join(j['entries'])}"
+                         for j in value.get("judges") or [])
+    if "substitutions" in value:
+        return "; ".join(_("%(lot)s %(criterion)s: %(substitute)s (%(judge)s stands aside)",
+                           lot=s.get("lot", ""), criterion=s.get("criterion_name", s["criterion"]),
+                           substitute=s["substitute"], judge=s["judge"])
+                         for s in value["substitutions"]) or _("nobody")
+    return None

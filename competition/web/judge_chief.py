@@ -223,7 +223,9 @@ def _action_labels() -> dict[str, str]:
             "heat.lock": _("Signed off"), "heat.unlock": _("Unlocked"),
             "entry.seat": _("Contestant seated by the organiser"),
             "entry.move": _("Contestant moved by the organiser"),
-            "heat.workstations": _("Number of workstations changed")}
+            "heat.workstations": _("Number of workstations changed"),
+            "heat.assign_conflict": _("Conflict of interest confirmed with a reason (回避)"),
+            "heat.reassign": _("Criteria given to another judge for some contestants (回避)")}
 
 
 def _audit_rows(heat) -> list[dict]:
@@ -250,6 +252,10 @@ def _audit_rows(heat) -> list[dict]:
 def _brief(value, users: dict | None = None) -> str:
     if not value:
         return ""
+    from ..services.conflicts import audit_words
+    words = audit_words(value)      # 回避: a confirmation, or substitutes per lot
+    if words is not None:
+        return words
     if "value" in value:
         return "" if value["value"] is None else str(value["value"])
     if "judges" in value:   # heat.assign: {user id: criteria or None (all)}
