@@ -35,7 +35,7 @@ Not thread-safe: one caller at a time (services.standings holds a lock per objec
 from __future__ import annotations
 
 import gc
-from bisect import bisect_left, insort
+from bisect import bisect_left
 from dataclasses import replace
 from typing import Any, Iterable
 
@@ -78,13 +78,17 @@ class IncrementalStandings:
         self._scored: dict[str, Any] = {}        # entry -> entries.Scored
         self._finished: dict[str, dict] = {}     # entry -> {position: finished Part}
         self._keys: dict[str, tuple] = {}        # entry -> its finished points (row key)
-        self._extreme: dict[int, Any] = {}       # field criterion -> its best value
+        self._extreme: dict[int, Any] = {}       # field criterion -> (holder, best value)
+        self._field: dict[int, dict] = {}        # field criterion -> {entry: eligible raw}
         self._base: dict[str, Row] = {}          # entry -> row before ranking
         self._out: dict[str, Row] = {}           # entry -> row as last published
         self._place: dict[str, tuple] = {}       # entry -> (list, item) it sits in
         self._ranked: list[tuple] = []           # [(tie-break key, entry)] of "ok" rows
         self._rest: list[tuple] = []             # [(not disqualified, entry)] of the others
         self._limits: list[int] | None = None
+        self._rows: list[Row] = []               # the ranked rows last handed out, in order
+        self._result_seen = False
+        self._span = [0, 0]                      # changed ranked positions: first, tail kept
         self._rescore: set[str] = set()
         self._dirty: set[str] = set()
         self._result: Standings | None = None
@@ -184,9 +188,14 @@ class IncrementalStandings:
         if self.plan.needs_field and rescored:
             self._dirty |= self._finish(rescored)
         dirty, self._dirty = self._dirty, set()
+        n_before = len(self._ranked)
+        self._span = [n_before, n_before]
         for entry in dirty:
             self._rebuild(entry)
-        self._result = self._rank(dirty)
+        if self._local(n_before):
+            self._result = self._rank_local(dirty)
+        else:
+            self._result = self._rank(dirty)
         return self._result
 
     def _rebuild(self, entry: str) -> None:
@@ -194,7 +203,10 @@ class IncrementalStandings:
         old = self._place.pop(entry, None)
         if old is not None:
             where, item = old
-            del where[bisect_left(where, item)]
+            i = bisect_left(where, item)
+            if where is self._ranked:
+                self._note(i, len(where) - 1 - i)
+            del where[i]
         s = self._scored.get(entry)
         if s is None and entry not in self._listed:
             self._base.pop(entry, None)
@@ -221,8 +233,71 @@ class IncrementalStandings:
             item = (row.status != "disqualified", entry)
             where = self._rest
             self._out[entry] = row      # unranked: rank, award and titles stay empty
-        insort(where, item)
+        i = bisect_left(where, item)
+        if where is self._ranked:
+            self._note(i, len(where) - i)
+        where.insert(i, item)
         self._place[entry] = (where, item)
+
+    def _note(self, first: int, tail: int) -> None:
+        """A ranked position changed: positions before ``first`` and the last ``tail``
+        ones hold the same entries as before (in the list as it is at that moment)."""
+        span = self._span
+        span[0] = min(span[0], first)
+        span[1] = min(span[1], tail)
+
+    def _local(self, n_before: int) -> bool:
+        """Whether only the changed positions' ranks can change: standard ranking, no lots,
+        as many ranked entries as before (so the same award limits) and rows handed out."""
+        if self._dense or self._lot or not self._result_seen:
+            return False
+        n = len(self._ranked)
+        return n == n_before == len(self._rows) and self._award_limits() == self._limits
+
+    def _award_limits(self) -> list[int] | None:
+        """The award levels' cumulative last positions now (None: no awards)."""
+        if not self.awards:
+            return None
+        awards = self.rule.awards
+        ranked = len(self._ranked)
+        return level_limits(awards, award_base(awards, ranked, ranked + len(self._rest)))
+
+    def _rank_local(self, dirty: set[str]) -> Standings:
+        """_rank() for the common update: ranks recomputed from the first changed position
+        until the list is the same as before again (a new tie group starting where it
+        did); the rows before and after are the ones handed out last time."""
+        ranked, old, n = self._ranked, self._rows, len(self._ranked)
+        first, tail = self._span
+        hi = n - tail
+        if first >= hi:
+            rows = list(old)
+        else:
+            previous, rank = (ranked[first - 1][0], old[first - 1].rank) if first else (None, 0)
+            mid, pos = [], first
+            out, base_rows, limits = self._out, self._base, self._limits
+            awards = self.rule.awards
+            while pos < n:
+                key, entry = ranked[pos]
+                if key != previous:
+                    rank, previous = pos + 1, key
+                if pos >= hi and rank == pos + 1 and old[pos].rank == rank:
+                    break      # the same entries from here on, tie groups where they were
+                current = out.get(entry)
+                if (current is not None and entry not in dirty and current.rank == rank
+                        and not current.by_lot):
+                    mid.append(current)
+                else:
+                    row = _with(base_rows[entry], rank, False)
+                    if limits is not None:
+                        row.award = award_of(awards, limits, row)
+                        row.titles = titles_of(awards, row)
+                    if current is None or entry in dirty or not _same_place(current, row):
+                        out[entry] = row
+                    mid.append(out[entry])
+                pos += 1
+            rows = old[:first] + mid + old[pos:]
+        self._rows = rows
+        return Standings(self.rule.trade.code, rows + [self._out[e] for _, e in self._rest], [])
 
     def _rank(self, dirty: set[str]) -> Standings:
         """rank_rows and assign_awards over the sorted list; new Rows only where changed."""
@@ -240,11 +315,7 @@ class IncrementalStandings:
             ranks[entry] = rank
         if lots:
             lots = [replace(d, rank=ranks[d.entries[0]]) for d in lots]
-        limits = None
-        if self.awards:
-            awards = self.rule.awards
-            base = award_base(awards, len(order), len(order) + len(self._rest))
-            limits = level_limits(awards, base)
+        limits = self._award_limits()
         every = limits != self._limits
         self._limits = limits
         out, base_rows = self._out, self._base
@@ -264,6 +335,8 @@ class IncrementalStandings:
             if current is None or entry in dirty or not _same_place(current, row):
                 out[entry] = row
             rows.append(out[entry])
+        self._rows = list(rows)
+        self._result_seen = True
         rows.extend(out[e] for _, e in self._rest)
         return Standings(self.rule.trade.code, rows, lots)
 
@@ -296,7 +369,10 @@ class IncrementalStandings:
         for i in self.plan.relative:
             fast = _EXTREME.get(self.plan.criteria[i].finalize)
             if fast is not None:
-                self._extreme[i] = _best(self._scored, i, *fast)
+                eligible = fast[0]
+                self._field[i] = {e: s.parts[i].raw for e, s in self._scored.items()
+                                  if eligible(s.parts[i])}
+                self._extreme[i] = _best(self._field[i], fast[1], None)
         return self._store(finished)
 
     def _store(self, finished: dict) -> set[str]:
@@ -321,9 +397,16 @@ class IncrementalStandings:
         fast = {}
         for i in plan.relative:
             rule = _EXTREME.get(plan.criteria[i].finalize)
-            if rule is None:
+            if rule is None or i not in self._field:
                 return self._finish_all()
-            best = _best(self._scored, i, *rule)
+            values = self._field[i]
+            for entry in rescored:
+                s = self._scored.get(entry)
+                if s is not None and rule[0](s.parts[i]):
+                    values[entry] = s.parts[i].raw
+                else:
+                    values.pop(entry, None)
+            best = _best(values, rule[1], self._extreme.get(i, (None, None))[0])
             if best[1] != self._extreme.get(i, (None, None))[1]:
                 return self._finish_all()
             fast[i] = best
@@ -354,14 +437,14 @@ class IncrementalStandings:
         return changed
 
 
-def _best(scored: dict, i: int, eligible, pick) -> tuple:
-    """(an entry holding the best eligible raw value of criterion ``i``, that value), or
-    (None, None) when no entry is eligible."""
-    values = {e: s.parts[i].raw for e, s in scored.items() if eligible(s.parts[i])}
+def _best(values: dict, pick, holder) -> tuple:
+    """(an entry holding the best of ``values`` (entry -> eligible raw value): ``holder``
+    if it still does, that value), or (None, None) when no entry is eligible."""
     if not values:
         return None, None
     value = pick(values.values())
-    holder = next(e for e, v in values.items() if v == value)
+    if holder is None or values.get(holder) != value:
+        holder = next(e for e, v in values.items() if v == value)
     return holder, value
 
 
