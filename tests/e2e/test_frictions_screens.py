@@ -52,6 +52,7 @@ def test_freeze_and_the_reveal_ask_first_in_a_dialog(live_server, new_page, size
     page.wait_for_selector(f"#trade-{tid} button[data-action=reveal_next]")
     assert live.load_trade(tid).reveal_count == 0
     assert dialogs == []          # never the browser's own confirm()
+    assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/live-after-{size[0]}.png", full_page=True)
 
