@@ -225,3 +225,15 @@ def test_the_workbook_bulletin_and_certificates_of_a_no_show(app, client, auth):
     assert "缺考" in text.replace("不是缺考", "") and "待评分" in text
     winners = awarded(ev["trade"])
     assert winners and all(x.entry.id != c.id for x in winners)
+
+
+def test_the_heats_audit_log_says_it_in_words(app, client, auth):
+    ev = build_event(n_entries=2, n_judges=1)
+    a, b = ev["entries"]
+    svc.record_arrival(ev["chief"], a.id)
+    svc.mark_absent(ev["chief"], ev["heat"].id, [b.id])
+    svc.undo_absent(ev["organiser"], b.id, "经裁判长准许迟到入场")
+    auth.login(ev["chief"].username)
+    text = client.get(f"/judge/chief/heat/{ev['heat'].id}/audit").get_data(as_text=True)
+    assert "选手检录" in text and "标记缺考" in text and "撤销缺考（准许迟到）" in text
+    assert "经裁判长准许迟到入场" in text and "entry.absent" not in text
