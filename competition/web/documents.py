@@ -18,6 +18,7 @@ from ..services import document_jobs as jobs
 from ..services import documents as svc
 from ..timefmt import local_today
 from .auth import roles_required
+from .flashing import flash_refusal
 from .limits import body_limit
 from .lookup import competition_or_404 as _competition
 from .lookup import trade_or_404 as _trade
@@ -169,11 +170,8 @@ def certificate_pdf(serial: str):
 def void(serial: str):
     """Void a certificate, with a reason."""
     cert = _certificate(serial)
-    try:
+    with flash_refusal(svc.DocumentError):
         svc.void_certificate(cert, current_user, request.form.get("reason", ""))
-    except svc.DocumentError as err:
-        flash(err.message, "error")
-    else:
         flash(_("Certificate %(serial)s is void.", serial=serial))
     return redirect(url_for("documents.trade_page", code=cert_trade_code(cert)))
 
@@ -183,11 +181,8 @@ def void(serial: str):
 def reissue(serial: str):
     """Void a certificate and issue a new one from the current results."""
     cert = _certificate(serial)
-    try:
+    with flash_refusal(svc.DocumentError):
         new = svc.reissue_certificate(cert, current_user, request.form.get("reason", ""))
-    except svc.DocumentError as err:
-        flash(err.message, "error")
-    else:
         flash(_("Certificate %(old)s is void; %(new)s replaces it.", old=serial,
                 new=new.serial))
     return redirect(url_for("documents.trade_page", code=cert_trade_code(cert)))

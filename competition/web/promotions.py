@@ -12,6 +12,7 @@ from ..promotion import PolicyError, describe
 from ..rules import RuleError
 from ..services import promotions as svc
 from .auth import roles_required
+from .flashing import flash_refusal
 from .lookup import competition_or_404 as _competition
 from .lookup import trade_or_404 as _trade
 
@@ -22,10 +23,6 @@ STATUS_LABELS = {"proposed": "Proposed", "confirmed": "Confirmed", "excluded": "
                  "not_promoted": "Not promoted"}
 EXPORTS = {"xlsx": ("晋级名单.xlsx", False), "xlsx-masked": ("晋级名单-脱敏.xlsx", True),
            "pdf": ("晋级名单.pdf", False), "pdf-masked": ("晋级名单-公示.pdf", True)}
-
-
-def _flash_error(err: svc.PromotionError) -> None:
-    flash(err.message, "error")
 
 
 def _flash_policy(err: PolicyError) -> None:
@@ -149,7 +146,7 @@ def propose(code: str):
         svc.propose(trade, current_user, request.form.get("reason") or None)
         flash(_("The promotion list was proposed from the current results."))
     except svc.PromotionError as err:
-        _flash_error(err)
+        flash(err.message, "error")
     except PolicyError as err:
         _flash_policy(err)
     except RuleError as err:
@@ -168,12 +165,10 @@ def confirm(code: str):
                 "they are not published). To confirm the list all the same, tick the box "
                 "that says you know it."), "error")
         return redirect(url_for(".trade_page", code=code))
-    try:
+    with flash_refusal(svc.PromotionError):
         svc.confirm(trade, current_user,
                     results_not_final=None if results.final else results.problems())
         flash(_("The promotion list is confirmed."))
-    except svc.PromotionError as err:
-        _flash_error(err)
     return redirect(url_for(".trade_page", code=code))
 
 
@@ -182,11 +177,9 @@ def confirm(code: str):
 def keep(code: str):
     """Keep a flagged confirmed list as it is (with a reason)."""
     trade = _trade(code)
-    try:
+    with flash_refusal(svc.PromotionError):
         svc.keep_after_review(trade, current_user, request.form.get("reason", ""))
         flash(_("The confirmed list was kept after review."))
-    except svc.PromotionError as err:
-        _flash_error(err)
     return redirect(url_for(".trade_page", code=code))
 
 
@@ -194,10 +187,8 @@ def keep(code: str):
 @roles_required(Role.ORGANISER)
 def exclude(promotion_id: int):
     row = db.get_or_404(Promotion, promotion_id)
-    try:
+    with flash_refusal(svc.PromotionError):
         svc.exclude(row, current_user, request.form.get("reason", ""))
-    except svc.PromotionError as err:
-        _flash_error(err)
     return redirect(url_for(".trade_page", code=row.contestant.trade.code))
 
 
@@ -205,10 +196,8 @@ def exclude(promotion_id: int):
 @roles_required(Role.ORGANISER)
 def include(promotion_id: int):
     row = db.get_or_404(Promotion, promotion_id)
-    try:
+    with flash_refusal(svc.PromotionError):
         svc.include(row, current_user)
-    except svc.PromotionError as err:
-        _flash_error(err)
     return redirect(url_for(".trade_page", code=row.contestant.trade.code))
 
 
@@ -224,7 +213,7 @@ def export(kind: str):
     try:
         data = svc.export_data(comp, trade)
     except svc.PromotionError as err:
-        _flash_error(err)
+        flash(err.message, "error")
         return redirect(url_for(".trade_page", code=trade.code) if trade else url_for(".index"))
     from io import BytesIO
 

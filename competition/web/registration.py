@@ -18,6 +18,7 @@ from ..registration import SheetError, template_workbook
 from ..registration.grades import label as grade_label
 from ..services import registration as svc
 from .auth import roles_required
+from .flashing import flash_refusal
 from .limits import body_limit
 from .lookup import competition_or_404 as _competition
 
@@ -350,11 +351,9 @@ def _get(cid: int) -> Contestant:
 def withdraw(cid: int):
     """Withdraw a contestant (the record and its history stay)."""
     c = _get(cid)
-    try:
+    with flash_refusal():
         svc.withdraw_contestant(c, current_user, request.form.get("reason", ""))
         flash(_("%(name)s has withdrawn.", name=c.name))
-    except svc.ServiceError as err:
-        flash(err.message, "error")
     return redirect(_next() or url_for(".contestants"))
 
 
@@ -363,9 +362,7 @@ def withdraw(cid: int):
 def reinstate(cid: int):
     """Undo a withdrawal."""
     c = _get(cid)
-    try:
+    with flash_refusal():
         svc.reinstate_contestant(c, current_user, request.form.get("reason", ""))
         flash(_("%(name)s is registered again.", name=c.name))
-    except svc.ServiceError as err:
-        flash(err.message, "error")
     return redirect(_next() or url_for(".contestants"))
