@@ -177,6 +177,15 @@ class IncrementalStandings:
         """The standings after every change so far (the same object while nothing changed)."""
         if self._result is not None:
             return self._result
+        was_enabled = gc.isenabled()
+        gc.disable()      # acyclic allocations only (a new best time rebuilds every row)
+        try:
+            return self._standings()
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _standings(self) -> Standings:
         rescored = self._rescore
         self._rescore = set()
         for entry in rescored:
