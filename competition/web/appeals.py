@@ -14,6 +14,7 @@ from ..services import appeals as svc
 from ..services.errors import ServiceError
 from ..services.rules import rule_for
 from .auth import roles_required
+from .flashing import flash_refusal
 from .lookup import competition_or_404
 
 bp = Blueprint("appeals", __name__, url_prefix="/admin/appeals")
@@ -116,11 +117,7 @@ def rescore(appeal_id: int):
 
 def _act(appeal_id: int, action, done: str):
     _appeal_for(current_user, appeal_id)
-    try:
+    with flash_refusal():
         action()
-    except ServiceError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    else:
         flash(done)
     return redirect(url_for("appeals.page", appeal_id=appeal_id))

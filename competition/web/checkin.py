@@ -15,6 +15,7 @@ from ..services import checkin as svc
 from ..services.errors import ServiceError
 from ..services.tickets import entry_for_token, ticket_number
 from .auth import roles_required
+from .flashing import flash_refusal
 
 bp = Blueprint("checkin", __name__, url_prefix="/checkin")
 STAFF = (Role.ORGANISER, Role.CHIEF_JUDGE, Role.JUDGE)
@@ -89,14 +90,8 @@ def absent_undo(entry_id: int):
     if entry is None or entry.heat_id is None:
         abort(404)
     heat_id = entry.heat_id
-    try:
+    with flash_refusal(abort_on=(403, 404)):
         entry = svc.undo_absent(current_user, entry_id, request.form.get("reason"))
-    except ServiceError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            abort(err.status)
-        flash(err.message, "error")
-    else:
         flash(_("%(name)s is no longer absent and is checked in.", name=entry.display_name))
     return redirect(url_for("checkin.heat", heat_id=heat_id))
 
@@ -105,13 +100,9 @@ def absent_undo(entry_id: int):
 @roles_required(*STAFF)
 def heat_record(heat_id: int):
     heat, _entries = _heat_or_abort(heat_id)
-    try:
+    with flash_refusal():
         entry = svc.find_in_heat(heat, request.form.get("code", ""))
         entry, newly = svc.record_arrival(current_user, entry.id)
-    except ServiceError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    else:
         _flash_arrival(entry, newly)
     return redirect(url_for("checkin.heat", heat_id=heat_id))
 
@@ -122,12 +113,8 @@ def ticket(token: str):
     entry = entry_for_token(token[:200])
     if entry is None:
         abort(404)
-    try:
+    with flash_refusal():
         entry, newly = svc.record_arrival(current_user, entry.id)
-    except ServiceError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    else:
         _flash_arrival(entry, newly)
     return redirect(url_for("tickets.ticket", token=token))
 
