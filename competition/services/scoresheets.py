@@ -265,7 +265,10 @@ def _shared_rows(rule, panel, counts, lots, labels) -> list[dict]:
                    for e, ms in counts["missing"].items() for m in ms
                    if m.address in addresses for _ in range(m.count)]
         c = rule.criterion(cid)
-        rows.append({"criterion": _label(c.name, c.name_en), "judges": crit.markers,
+        # a declared value (once per entry and attempt) is named by its slot: 动作完成 (难度)
+        name = _label(c.name, c.name_en) if crit.first_come else (", " if _english() else "、").join(
+            _label(s.label, s.label_en) for s in rule.slots(cid) if s.address in addresses)
+        rows.append({"criterion": name, "judges": crit.markers,
                      "judge_names": _user_names(crit.markers), "expected": expected,
                      "entered": expected - len(missing), "missing": missing,
                      "labels": labels})

@@ -100,11 +100,17 @@ SCHEMAS = {
         "address": {"type": "string"}, "criterion": {"type": "string"},
         "label": {"type": "string"},
         "input": {"type": "string", "enum": ["mark", "measure", "check", "time", "count",
-                                             "violation", "adjustment", "difficulty"]},
+                                             "violation", "adjustment", "difficulty",
+                                             "declared", "value"],
+                  "description": "difficulty / declared: once per entry and attempt (any "
+                  "judge of the panel); value: a value as published"},
         "min": {"type": ["string", "null"]}, "max": {"type": ["string", "null"]},
         "step": {"type": ["string", "null"]}, "attempts": {"type": "integer"},
-        "once_per_entry": {"type": "boolean"}, "unit": {"type": "string"},
-        "required": {"type": "boolean"}}},
+        "once_per_entry": {"type": "boolean"},
+        "unit": {"type": "string", "description": "shown beside the input (m, 件, wpm)"},
+        "required": {"type": "boolean",
+                     "description": "false: never missing (violations, adjustments, a "
+                     "declared value with a default)"}}},
     "SheetEntry": {"type": "object", "description": "No name or employer in blind mode",
                    "properties": {
         "id": {"type": "integer"}, "lot_number": {"type": ["string", "null"]},
@@ -113,7 +119,17 @@ SCHEMAS = {
         "employer": {"type": "string", "description": "Only when not blind"},
         "marks": {"type": "object", "additionalProperties": {"type": "string"},
                   "description": "'address#attempt' -> the judge's stored value"},
-        "missing": {"type": "array", "items": {"type": "string"}}}},
+        "missing": {"type": "array", "items": {"type": "string"}},
+        "taken": {"type": "object", "additionalProperties": {"type": "string"},
+                  "description": "'address#attempt' -> who entered this one-mark "
+                  "criterion's counted value (read-only for this judge)"},
+        "remark": {"type": "object", "description": "'address#attempt' -> the spread limit "
+                   "(max_spread) broken: the panel must re-mark",
+                   "additionalProperties": {"type": "object", "properties": {
+                       "spread": {"type": "string"}, "limit": {"type": "string"},
+                       "outside": {"type": "array", "items": {"type": "string"},
+                                   "description": "the judges who must re-mark"},
+                       "mine": {"type": "boolean"}}}}}},
     "Sheet": {"type": "object", "properties": {
         "heat": {"type": "object"}, "trade": {"type": "object"}, "judge": {"type": "object"},
         "blind": {"type": "boolean"},

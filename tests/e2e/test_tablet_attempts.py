@@ -15,11 +15,6 @@ from tests.factories import build_event
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(params=["sqlite"])
-def backend(request):
-    return request.param
-
-
 def slot(key):
     return f'.slot[data-key="{key}"]'
 

@@ -97,6 +97,10 @@ def test_progress_counts_and_workbooks_agree_with_per_attempt_values(event, clie
     rows = workbook_rows(event, "汇总")
     header, line = rows[1], rows[2]
     assert (line[header.index("已录评分")], line[header.index("应录评分")]) == (17, 26)
+    auth.login(event["chief"].username)
+    page = client.get(f"/judge/chief/heat/{event['heat'].id}").get_data(as_text=True)
+    assert re.search(r"data-heat-total>([^<]*)<", page).group(1).strip() == "17 / 26"
+    assert "动作完成 (难度)" in page            # the declared value's own progress row
 
 
 def test_per_attempt_adjustments_and_declared_values_reach_the_results(event, client, auth):
