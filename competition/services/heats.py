@@ -185,9 +185,11 @@ def assign_judges(actor: User, heat_id: int, wanted: dict[int, list[str] | None]
         substitutes = substitutes or {}
         subs = checked_substitutes(conflicts, panel, substitutes)
         removed = {k for k, v in substitutes.items() if v is None}
-        kept = {(e, c, j) for e, c, j, _s in _substitutions([heat.id]).get(heat.id, ())
-                if (j, c) not in removed}
-        settled = kept | {(e, c, j) for e, c, j, _s in subs}
+        kept = [sub for sub in _substitutions([heat.id]).get(heat.id, ()) if (sub[2], sub[1]) not in removed]
+        # settled: what the new panel really applies (a stored substitute now on that
+        # criterion's panel would leave the judge marking their colleagues again)
+        settled = {(e, c, j) for e, c, j, s in [*kept, *subs]
+                   if c in panel.criteria and s not in panel.criteria[c].markers}
         covered = {c.judge_id for c in conflicts} - {c.judge_id for c in uncovered(conflicts, panel, settled)}
         confirmed = check_conflicts(heat, [j for j in wanted if j not in covered], conflict_reason)
         _save_assignments(actor, heat, wanted)

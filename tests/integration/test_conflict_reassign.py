@@ -161,3 +161,16 @@ def test_taking_a_substitute_back_needs_the_conflict_settled_again(app):
                       substitutes={(ev["judges"][0].id, "work"): None})
     db.session.rollback()
     assert len(db.session.scalars(select(PanelSubstitution)).all()) == 8
+
+
+def test_a_substitute_later_put_on_the_panel_no_longer_settles_the_conflict(app):
+    """Judge 4 substitutes for judge 1 on lots 001 and 004; assigning judge 4 to the heat for
+    every criterion would undo that (the panel ignores a substitute already on it), so the
+    save is refused and names judge 1 again."""
+    ev = home_event()
+    reassign_all(ev)
+    wanted = {j.id: None for j in [*ev["judges"], ev["spare"]]}
+    with pytest.raises(ConflictOfInterest) as err:
+        assign_judges(ev["chief"], ev["heat"].id, wanted)
+    assert "judge1_mini" in err.value.message
+    db.session.rollback()
