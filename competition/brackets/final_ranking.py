@@ -118,7 +118,7 @@ def place_awards(awards, ranks: Sequence[int], entries: int | None = None
     (rules.model.Awards): a level's count or percent of the places, ties at a boundary
     all taking the higher award (as a scored stage: scoring.ranking.level_limits).
     A bracket has no totals or marks, so a level's or title's minimum score
-    (min_total, min_scores) does not apply; every placed entrant is complete.
+    (min_total, min_scores) does not apply, nor complete_only (there are no marks).
     ``entries``: the base of percents when the rule says percent_of = "entries"."""
     from ..scoring.ranking import level_limits
     base = entries if awards.percent_of == "entries" and entries is not None else len(ranks)

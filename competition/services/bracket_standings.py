@@ -9,7 +9,8 @@ and its default_stage() counts a bracket with a result played as a stage with re
 A bracket not yet decided ranks and awards nobody (like a preliminary); decided, each
 entrant gets its place, and the rule's award levels and titles go by place (minimum
 scores do not apply: a bracket has no totals). A stage another stage follows awards
-nothing, as for scored stages. Row.total is 0 (there is no total); Row.notes carries how
+nothing, as for scored stages. Row.total is 0 and Row.complete False (there are no marks
+and no total: services.analysis leaves these rows out); Row.notes carries how
 the entrant's run ended ("bracket: champion", "bracket: quarter-final"...), which
 results_for() turns into the remark the workbook and the bulletin print.
 """
@@ -91,7 +92,9 @@ def bracket_standings(trade: Trade, stage: Stage, by_key: dict):
             unplaced.append(Row(str(p.key), status="disqualified", notes=(NOTE + p.how,)))
             continue
         note = NOTE + (f"{GROUP} {p.group_rank}" if p.how == GROUP and p.group_rank else p.how)
-        rows.append(Row(str(p.key), rank=p.rank, complete=True, notes=(note,)))
+        # complete=False: no marks, no total (0); the analyses, which put finishers'
+        # totals on one scale across trades, leave a bracket's entrants out
+        rows.append(Row(str(p.key), rank=p.rank, complete=False, notes=(note,)))
     for key, entry in by_key.items():
         if key in placed:
             continue

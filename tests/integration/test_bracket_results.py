@@ -254,3 +254,10 @@ def test_a_round_robin_ranks_by_its_table_once_every_match_is_played(app):
         if n < len(matches) - 1:
             assert all(r is None for _, r in got)        # not every match is in yet
     assert got == [("测试选手1", 1), ("测试选手2", 2), ("测试选手3", 3)]
+
+
+def test_the_analyses_leave_a_knockout_out_no_totals_to_scale(app):
+    from competition.services.analysis import trade_analysis
+    ev = knockout()
+    play(ev)
+    assert trade_analysis(ev["trade"]).finishers == {}
