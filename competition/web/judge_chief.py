@@ -225,7 +225,9 @@ def _action_labels() -> dict[str, str]:
             "entry.check_in": _("Contestant checked in (检录)"), "entry.absent": _("Marked absent (缺考)"),
             "entry.absent_undo": _("No-show undone: let in late"),
             "entry.move": _("Contestant moved by the organiser"),
-            "heat.workstations": _("Number of workstations changed")}
+            "heat.workstations": _("Number of workstations changed"),
+            "heat.assign_conflict": _("Conflict of interest confirmed with a reason (回避)"),
+            "heat.reassign": _("Criteria given to another judge for some contestants (回避)")}
 
 
 def _audit_rows(heat) -> list[dict]:
@@ -252,6 +254,10 @@ def _audit_rows(heat) -> list[dict]:
 def _brief(value, users: dict | None = None) -> str:
     if not value:
         return ""
+    from ..services.conflicts import audit_words
+    words = audit_words(value)      # 回避: a confirmation, or substitutes per lot
+    if words is not None:
+        return words
     if "value" in value:
         return "" if value["value"] is None else str(value["value"])
     if "judges" in value:   # heat.assign: {user id: criteria or None (all)}
