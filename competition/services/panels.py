@@ -155,7 +155,7 @@ def require_official_may_add(rule, heat: Heat, actor: User, judge_id: int, entry
             require_may_mark(rule, heat, judge, entry_id, slot, attempt)
         return
     panel = heat_panel_of(heat, rule)
-    crit = panel.criteria.get(slot.criterion)
+    crit = panel.criterion_for(entry_id, slot.criterion)    # 回避: the entry's own panel
     own = panel.slot(slot.address)
     if crit is None or crit.open or slot.optional or slot.once_per_entry \
             or own is None or not own.expected:
