@@ -4,7 +4,7 @@ statistics of competition.analysis.consistency (computed once, by
 services.analysis.consistency_rows) and the findings in words. Flagged judges' rows say
 需关注 in bold, with the evidence beside it.
 
-Pure: rows in, cells of a write-only sheet out; text stays text (exports.cells).
+Pure: rows in, cells of a write-only sheet out; text stays text (competition.formatting.cells).
 """
 from __future__ import annotations
 
@@ -14,10 +14,7 @@ from decimal import Decimal
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
-try:        # the shared cell helpers are moving from exports/ to competition/formatting/
-    from competition.formatting.cells import safe_value, text_cell
-except ImportError:     # pragma: no cover - before the move
-    from .cells import safe_value, text_cell
+from competition.formatting.cells import safe_value, text_cell
 
 HEADERS = ["工种", "裁判", "评分项", "评分数", "平均偏差", "占满分比例", "平均绝对偏差", "超出差异阈值",
            "高于中位数", "低于中位数", "符号检验p值", "名次相关系数", "发现"]
