@@ -261,3 +261,21 @@ def test_the_analyses_leave_a_knockout_out_no_totals_to_scale(app):
     ev = knockout()
     play(ev)
     assert trade_analysis(ev["trade"]).finishers == {}
+
+
+def test_a_corrected_final_moves_the_awards_and_flags_the_confirmed_promotions(app):
+    ev = knockout()
+    by_name = {e.contestant.name: e.contestant for e in ev["entries"]}
+    by_name["测试选手3"].grade = "L4"
+    db.session.commit()
+    play(ev)
+    promotions.propose(ev["trade"], ev["organiser"])
+    promotions.confirm(ev["trade"], ev["organiser"])
+    final = db.session.scalar(select(Match).where(Match.bracket_id == ev["bracket"].id,
+                                                  Match.round == 3))
+    # the arbitration panel upholds an appeal: the final's score was 3:1 for 选手1
+    bsvc.record_result(final, 3, 1, ev["organiser"], reason="申诉成立，更正决赛比分")
+    first = [a.entry.display_name for a in docs.awarded(ev["trade"]) if a.award == "一等奖"]
+    assert first == ["测试选手1"]
+    rows = promotions.trade_list(ev["trade"]).rows
+    assert rows and all(r.needs_review for r in rows if r.status == "confirmed")
