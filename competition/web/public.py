@@ -154,6 +154,21 @@ def readable_mark(value, criterion: str, trade) -> str:
     return mark_text(value, inputs.get(criterion))
 
 
+@bp.app_template_global("mark_input")
+def mark_input(value, criterion: str, trade) -> str:
+    """A stored mark as the chief judge's correction field shows it: a time as m:ss (the
+    rule reads 8:30 as well as 510), anything else as stored (a checklist item stays 1/0:
+    the field takes numbers)."""
+    from ..formatting.values import slot_inputs, time_text
+    from ..rules import RuleError
+    from ..services.rules import rule_for
+    try:
+        kind = slot_inputs(rule_for(trade)).get(criterion)
+    except RuleError:
+        kind = None
+    return time_text(value) if kind == "time" else ("" if value is None else str(value))
+
+
 @bp.app_template_filter("in_trade_order")
 def in_trade_order(trades) -> list:
     """Trades in the event's order, else by pinyin (competition.trade_order)."""

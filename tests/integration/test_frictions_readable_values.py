@@ -50,3 +50,19 @@ def test_the_marks_detail_sheet_reads_the_same(client, auth, ev):
     values = {v for _, v in detail}
     assert "8:20" in values and "✓" in values and "✗" in values and 88 in values
     assert 500 not in values
+
+
+def test_the_chief_corrects_a_time_as_read(client, auth, ev):
+    auth.login(ev["chief"].username)
+    url = f"/judge/chief/heat/{ev['heat'].id}/entry/{ev['entries'][0].id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="value" value="8:20"' in page and 'name="expected" value="500"' in page
+    mark = db.session.scalar(db.select(Mark).where(Mark.criterion == "course_time"))
+    resp = client.post(f"/judge/chief/heat/{ev['heat'].id}/correct",
+                       data={"mark_id": mark.id, "entry_id": ev["entries"][0].id,
+                             "kind": "correction", "expected": "500", "value": "8:30",
+                             "reason": "复核计时录像"})
+    assert resp.status_code in (302, 303)
+    db.session.expire_all()
+    assert db.session.get(Mark, mark.id).value == "510"
+    assert ">8:30" in client.get(url).get_data(as_text=True)
