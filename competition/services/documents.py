@@ -163,7 +163,7 @@ def _scored(rows) -> bool:
 
 
 def _overall_rows(results: list[StageResult]) -> list[OverallRow]:
-    from .bracket_standings import bracket_row   # a bracket stage has places, no totals
+    from .bracket_standings import bracket_row  # a bracket stage has places, no totals
     out = []
     last = len(results) - 1
     scored = [_scored(r.standings.standings.rows) for r in results]

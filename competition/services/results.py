@@ -28,7 +28,7 @@ def trade_stages(trade: Trade) -> list[Stage]:
 def result_stages(trade: Trade) -> list[Stage]:
     """The trade's ranked stages that have entrants (withdrawn ones aside), in order:
     the stages that have a results table. A bracket stage has matches, not a table."""
-    from .bracket_standings import played   # a bracket with a result played ranks too
+    from .bracket_standings import played  # a bracket with a result played ranks too
     stages = [s for s in trade_stages(trade) if s.format == "ranked" or played(s)]
     if not stages:
         return []
