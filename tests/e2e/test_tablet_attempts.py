@@ -114,3 +114,26 @@ def test_the_chief_sees_who_must_re_mark_held_parts_and_ranks_by_lot(live_server
     assert page.locator("#remarks").count() == 0
     assert page.inner_text("main").count("名次并列，抽签决定") == 2
     page.screenshot(path="/tmp/attempts-chief-lot.png", full_page=True)
+    # the chief adds a per-attempt adjustment from the entry's page: the attempt is chosen
+    page.goto(f"{live_server.url}/judge/chief/heat/{ev['heat'].id}/entry/{ev['entries'][0].id}")
+    form = page.locator("form:has(select[name=attempt])")
+    form.locator("select[name=criterion]").select_option("bonus")
+    form.locator("select[name=attempt]").select_option("2")
+    form.locator("input[name=value]").fill("1.5")
+    form.locator("input[name=reason]").fill("风力补偿，第2次")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "更正已记录" in page.inner_text("main") or "已记录" in page.inner_text("main")
+    stored = db.session.scalars(select(Mark).where(Mark.criterion == "bonus")).all()
+    assert [(m.attempt, m.value) for m in stored] == [(2, "1.5")]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024 + 1
+    page.screenshot(path="/tmp/attempts-chief-entry.png", full_page=True)
+    # and cannot add an aspect mark of its own: refused, naming the judges who mark it
+    form = page.locator("form:has(select[name=attempt])")
+    form.locator("select[name=criterion]").select_option("aspect")
+    form.locator("input[name=value]").fill("2")
+    form.locator("input[name=reason]").fill("补录评分")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    alert = page.inner_text("[role=alert]")
+    assert ev["judges"][0].username in alert and "超出评分组" in alert
