@@ -9,10 +9,11 @@ as not counted; they never reach the engine (services.standings filters them).
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
 from ..models import Entry, Heat, JudgeAssignment, Mark, Role, User
@@ -244,6 +245,15 @@ def stage_counts(stage, rule=None) -> tuple[int, int]:
 
 # --- the standings' filter (hot path: one mark's recompute) ---------------------------------
 
+@functools.cache
+def _stage_substitutions():
+    """The stage's per-entry substitutes (回避), one prepared statement (hot path)."""
+    from ..models import PanelSubstitution as S
+    return (select(S.heat_id, S.entry_id, S.criterion, S.judge_id, S.substitute_id)
+            .join(Heat, Heat.id == S.heat_id).where(Heat.stage_id == bindparam("stage_id"))
+            .order_by(S.id))
+
+
 COUNTS, SKIP, FIRST_COME = "counts", "skip", "first_come"
 _checks: dict[tuple, "StageCheck"] = {}   # (rule, assignments, officials) -> StageCheck
 
@@ -280,10 +290,8 @@ class StageCheck:
         chiefs = frozenset(db.session.scalars(select(User.id).where(
             User.role != Role.JUDGE.value)))
         assignments = [(h, u, tuple(c) if c else None) for h, u, c in rows]
-        from ..models import PanelSubstitution as S
-        subs = tuple(tuple(r) for r in db.session.execute(
-            select(S.heat_id, S.entry_id, S.criterion, S.judge_id, S.substitute_id)
-            .join(Heat, Heat.id == S.heat_id).where(Heat.stage_id == stage_id).order_by(S.id)))
+        subs = tuple(tuple(r) for r in db.session.connection().execute(
+            _stage_substitutions(), {"stage_id": stage_id}))
         key = (id(rule), tuple(assignments), chiefs, subs)
         check = _checks.get(key)
         if check is None:       # the same panels as last time: reuse their verdicts
