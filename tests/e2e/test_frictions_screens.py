@@ -75,7 +75,8 @@ def test_the_led_footer_says_frozen_when_the_badge_does(live_server, new_page):
     assert page.is_hidden("#frozen-tag")
 
 
-def test_a_knockout_trade_in_a_rotation_shows_its_bracket(live_server, new_page):
+@pytest.mark.parametrize("size", [(1920, 1080), (768, 384)])
+def test_a_knockout_trade_in_a_rotation_shows_its_bracket(live_server, new_page, size):
     from competition.models import JudgeAssignment, Team
     from competition.services import brackets as bsvc
     from competition.services import draws
@@ -91,16 +92,19 @@ def test_a_knockout_trade_in_a_rotation_shows_its_bracket(live_server, new_page)
     db.session.commit()
     draws.run_draw(stage, ev["organiser"], seed="rotation")
     bsvc.create_bracket(stage, "single_elimination", ev["organiser"])
-    page = new_page(1920, 1080)
+    page = new_page(*size)
     page.goto(f"{live_server.url}/screen/rotate?trades=lathe,quiz&seconds=5")
     page.wait_for_function("window.ledScreen.state.index === 1", timeout=9000)
     page.wait_for_selector("#bracket .led-match")
     text = page.inner_text("#bracket")
     assert "供电公司队" in text and "决赛" in text
     assert page.is_hidden("#rows") and "待评分" not in page.inner_text("body")
-    assert page.evaluate("document.documentElement.scrollHeight") <= 1080
+    assert page.evaluate("[document.documentElement.scrollWidth,"
+                         " document.documentElement.scrollHeight]") == list(size)
+    assert page.evaluate("(() => { const b = document.getElementById('bracket');"
+                         " return b.scrollHeight <= b.clientHeight + 1; })()")
     if SHOTS:
-        page.screenshot(path=f"{SHOTS}/rotation-bracket-1920.png")
+        page.screenshot(path=f"{SHOTS}/rotation-bracket-{size[0]}x{size[1]}.png")
     page.wait_for_function("window.ledScreen.state.index === 0", timeout=9000)
     assert page.is_visible("#rows") and page.is_hidden("#bracket")
 
