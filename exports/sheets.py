@@ -113,16 +113,21 @@ def render_bulletin(data: BulletinData, out: Out, *, font_path: str | None = Non
 
 
 def _bulletin_table(trade, comps, st, usable: float) -> Table:
-    head = ["名次", "抽签号", "姓名", "单位", *(c.name for c in comps), "总分", "奖项"]
+    # a bracket's places (no criteria, components or total): a 赛果 column (冠军, 八强...)
+    head_to_head = not trade.criteria and not trade.components
+    head = ["名次", "抽签号", "姓名", "单位", *(c.name for c in comps),
+            "赛果" if head_to_head else "总分", "奖项"]
     rows = [[Paragraph(_esc(h), st["cell"]) for h in head]]
     for r in trade.rows:
         rank = str(r.rank) if r.rank is not None else "—"
-        award = " ".join(x for x in (r.award, r.title, r.status) if x)
+        award = " ".join(x for x in (r.award, r.title, None if head_to_head else r.status) if x)
         rows.append([rank, r.lot, Paragraph(_esc(r.name), st["cell"]),
                      Paragraph(_esc(r.employer), st["cell_left"]),
-                     *(_num(r.components.get(c.id)) for c in comps), _num(r.total),
+                     *(_num(r.components.get(c.id)) for c in comps),
+                     Paragraph(_esc(r.status), st["cell"]) if head_to_head else _num(r.total),
                      Paragraph(_esc(award), st["cell"])])
-    fixed = [13 * mm, 16 * mm, 22 * mm] + [18 * mm] * len(comps) + [18 * mm, 28 * mm]
+    fixed = [13 * mm, 16 * mm, 22 * mm] + [18 * mm] * len(comps) + [
+        24 * mm if head_to_head else 18 * mm, 28 * mm]
     employer = max(usable - sum(fixed), 40 * mm)
     widths = fixed[:3] + [employer] + fixed[3:]
     table = Table(rows, colWidths=widths, repeatRows=1)

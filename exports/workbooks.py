@@ -161,14 +161,18 @@ def _award_names(trades: list[TradeResults]) -> list[str]:
 def _trade_sheet(wb: Workbook, data: ResultsData, trade: TradeResults, name: str) -> None:
     crit = [_heading(c.name, c.max) for c in trade.criteria]
     comp = [_heading(c.name, c.max) for c in trade.components]
-    headers = ["名次", "抽签号", "姓名", "单位", *crit, *comp, "总分", "奖项", "称号", "备注"]
+    # a bracket's places (no criteria, components or total): 赛果 (冠军, 八强...) for 总分
+    head_to_head = not trade.criteria and not trade.components
+    headers = ["名次", "抽签号", "姓名", "单位", *crit, *comp, "赛果" if head_to_head else "总分",
+               "奖项", "称号", "备注"]
     first_num = 4
-    numeric = set(range(first_num, first_num + len(crit) + len(comp) + 1))
+    numeric = set(range(first_num, first_num + len(crit) + len(comp) + (not head_to_head)))
     widths = [max(display_width(h), 4) for h in headers]
     award_col = len(headers) - 3
     for row in trade.rows:  # widths of the text columns from their content
         for col, value in ((2, row.name), (3, row.employer), (award_col, row.award),
-                           (award_col + 1, row.title), (award_col + 2, row.status)):
+                           (award_col + 1, row.title), (award_col + 2, row.status),
+                           (award_col - 1, row.status if head_to_head else None)):
             widths[col] = max(widths[col], display_width(value))
     for i in numeric:
         widths[i] = max(min(widths[i], 14), 7)
@@ -181,7 +185,8 @@ def _trade_sheet(wb: Workbook, data: ResultsData, trade: TradeResults, name: str
             row.rank, row.lot, row.name, row.employer,
             *(row.criteria.get(c.id) for c in trade.criteria),
             *(row.components.get(c.id) for c in trade.components),
-            row.total, row.award, row.title, row.status or None])
+            row.status if head_to_head else row.total, row.award, row.title,
+            None if head_to_head else row.status or None])
 
 
 def _overall_sheet(wb: Workbook, data: ResultsData, trade: TradeResults, name: str) -> None:

@@ -114,14 +114,14 @@ def test_the_results_workbook_lists_the_places_as_a_clerk_reads_them(app):
     sheet = next(ws for ws in wb.worksheets if ws.title not in ("汇总", "评分明细")
                  and ws["A2"].value == "名次")
     head = [c.value for c in sheet[2]]
-    assert head == ["名次", "抽签号", "姓名", "单位", "总分", "奖项", "称号", "备注"]
+    assert head == ["名次", "抽签号", "姓名", "单位", "赛果", "奖项", "称号", "备注"]
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
-    assert rows[0] == [1, "003", "测试选手3", "示例县第3机械厂", None,
-                       "一等奖", "县技术能手", "冠军"]
-    assert rows[1][:3] == [2, "001", "测试选手1"] and rows[1][7] == "亚军"
-    assert [(r[0], r[2], r[5], r[7]) for r in rows[2:4]] == [
+    assert rows[0] == [1, "003", "测试选手3", "示例县第3机械厂", "冠军",
+                       "一等奖", "县技术能手", None]
+    assert rows[1][:3] == [2, "001", "测试选手1"] and rows[1][4] == "亚军"
+    assert [(r[0], r[2], r[5], r[4]) for r in rows[2:4]] == [
         (3, "测试选手2", "二等奖", "并列第三名"), (3, "测试选手5", "二等奖", "并列第三名")]
-    assert {(r[0], r[5], r[7]) for r in rows[4:8]} == {(5, "三等奖", "八强")}
+    assert {(r[0], r[5], r[4]) for r in rows[4:8]} == {(5, "三等奖", "八强")}
     summary = wb.worksheets[0]
     line = [c.value for c in summary[3]]
     assert "测试工种" in line and 1 in line         # 一等奖 counted once
@@ -200,7 +200,7 @@ def test_a_knockout_final_seeded_from_a_scored_preliminary_awards_the_trade(app)
         (3, "测试选手1", 3, None, 1, "二等奖"), (3, "测试选手3", 3, None, 3, "二等奖")]
     assert overall[5][:2] == [5, "测试选手5"] and overall[5][9] == "初赛未晋级"
     ko = [[c.value for c in r] for r in sheets["测试工种-决赛"].iter_rows(min_row=3)]
-    assert [(r[0], r[2], r[5], r[7]) for r in ko] == [
+    assert [(r[0], r[2], r[5], r[4]) for r in ko] == [
         (1, "测试选手2", "一等奖", "冠军"), (2, "测试选手4", "二等奖", "亚军"),
         (3, "测试选手1", "二等奖", "并列第三名"), (3, "测试选手3", "二等奖", "并列第三名")]
     prelim_rows = [[c.value for c in r] for r in sheets["测试工种-初赛"].iter_rows(min_row=3)]

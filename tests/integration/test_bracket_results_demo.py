@@ -91,12 +91,12 @@ def test_the_demo_quiz_workbook_and_bulletin_list_the_places(demo, admin):
     sheet = next(ws for ws in wb.worksheets if ws["A2"].value == "名次")
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=3) if r[0].value or r[2].value]
     assert len(rows) == 40
-    assert rows[0][0] == 1 and rows[0][2] == champion and rows[0][5:8] == [
-        "一等奖", "知识竞赛冠军队", "冠军"]
-    assert [r[7] for r in rows[:4]] == ["冠军", "亚军", "季军", "第四名"]
-    assert {r[7] for r in rows[4:8]} == {"八强"} and {r[5] for r in rows[4:8]} == {"优秀奖"}
-    assert {r[7] for r in rows[8:16]} == {"十六强"} and {r[5] for r in rows[8:16]} == {None}
-    assert [r[7] for r in rows[16:]] == ["小组第3名"] * 8 + ["小组第4名"] * 8 + ["小组第5名"] * 8
+    assert rows[0][0] == 1 and rows[0][2] == champion and rows[0][4:7] == [
+        "冠军", "一等奖", "知识竞赛冠军队"]
+    assert [r[4] for r in rows[:4]] == ["冠军", "亚军", "季军", "第四名"]
+    assert {r[4] for r in rows[4:8]} == {"八强"} and {r[5] for r in rows[4:8]} == {"优秀奖"}
+    assert {r[4] for r in rows[8:16]} == {"十六强"} and {r[5] for r in rows[8:16]} == {None}
+    assert [r[4] for r in rows[16:]] == ["小组第3名"] * 8 + ["小组第4名"] * 8 + ["小组第5名"] * 8
     pdf = io.BytesIO()
     docs.write_bulletin(quiz, pdf)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.getvalue())).pages)
