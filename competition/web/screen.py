@@ -33,6 +33,7 @@ def _trades_from(codes: list[str]):
 
 def _screen_settings(trades, rotate_seconds: int | None) -> dict:
     page = request.args.get("page", type=int) or 8
+    leaders = request.args.get("layout") == "leaders"
     # a knockout or groups trade (no marks: every team would read 待评分) is shown as its
     # bracket inside a rotation, from the bracket's JSON view
     brackets = {t.id: _bracket_of(t) for t in trades} if rotate_seconds else {}
@@ -42,7 +43,8 @@ def _screen_settings(trades, rotate_seconds: int | None) -> dict:
                        for t in trades],
             "rotateSeconds": rotate_seconds, "pageSeconds": max(3, min(page, 120)),
             # ?layout=leaders: the leaders plus the latest finishers instead of pages
-            "layout": "leaders" if request.args.get("layout") == "leaders" else "pages",
+            "layout": "leaders" if leaders else "pages",
+            "latest": {t.id: _latest_marked(t) for t in trades} if leaders else {},
             "rows": request.args.get("rows", type=int)}
 
 
@@ -69,6 +71,26 @@ def trade(code: str):
         return redirect(url_for("brackets.screen", bracket_id=bracket_id))
     return render_template("screen/led.html", competition=comp,
                            settings=_screen_settings(trades, None))
+
+
+def _latest_marked(trade, limit: int = 50) -> list[str]:
+    """The keys (entry ids) of the trade's current stage whose marks changed last, most
+    recent first: where ?layout=leaders starts its 最新完成 list (a screen that has just
+    been opened, or restarted, knows nothing newer yet)."""
+    from sqlalchemy import func, select
+
+    from ..extensions import db
+    from ..models import Entry, Mark
+    from ..services.standings import default_stage
+    stage = default_stage(trade)
+    if stage is None:
+        return []
+    last = func.max(Mark.updated_at)
+    rows = db.session.execute(
+        select(Mark.entry_id, last).join(Entry, Entry.id == Mark.entry_id)
+        .where(Entry.stage_id == stage.id).group_by(Mark.entry_id)
+        .order_by(last.desc(), Mark.entry_id.desc()).limit(limit)).all()
+    return [str(r[0]) for r in rows]
 
 
 def _bracket_of(trade):

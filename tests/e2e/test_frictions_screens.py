@@ -123,6 +123,8 @@ def test_the_leaders_layout_shows_the_leaders_and_the_latest_finisher(live_serve
     assert page.locator("#rows .led-row").count() == n
     assert page.inner_text("#rows .led-row .rank") == "1"
     assert "页" not in page.inner_text("#where")
+    # a screen just opened starts its 最新完成 list from the marks' times (the last marked)
+    assert "测试选手50" in page.locator("#rows .led-section ~ .led-row").first.inner_text()
     record_mark(ev["judges"][0], entry_id=ev["entries"][55].id, address="exam", value="41")
     page.wait_for_selector("#rows .led-section")
     latest = page.locator("#rows .led-section ~ .led-row").first

@@ -13,7 +13,7 @@
 
   var state = { index: 0, page: 0, perPage: 8, shownSince: Date.now(), online: false,
                 nextPageAt: Date.now() + settings.pageSeconds * 1000,
-                flash: {}, revealedKey: null, snaps: {}, latest: {} };
+                flash: {}, revealedKey: null, snaps: {}, latest: settings.latest || {} };
   var LATEST_KEEP = 50;
 
   function fit() {
