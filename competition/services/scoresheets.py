@@ -146,6 +146,7 @@ def judge_sheet(user: User, heat: Heat) -> dict:
                           for r in remarks.get(e.id, ()) if r["address"] in addresses}}
         if skip:
             row["skip"] = skip
+            row["aside"] = _aside_notes(rule, panel, e.id, user.id, skip)
         if not hidden:
             row["name"] = e.display_name
             row["employer"] = e.employer
@@ -190,6 +191,16 @@ def spread_checks(rule, counts: dict) -> dict[int, list[dict]]:
                                "attempt": attempt, "spread": r.spread, "limit": r.limit,
                                "outside": tuple(r.outside), "marks": marks})
     return out
+
+
+def _aside_notes(rule, panel, entry_id: int, judge_id: int, skip: list[str]) -> list[str]:
+    """For the tablet: which of the judge's criteria another judge marks for this entry
+    (回避), as sentences in the judge's language."""
+    from .errors import _
+    subs = {c: panel.substitute_for(entry_id, c, judge_id) for c in skip}
+    names = _user_names({s for s in subs.values() if s is not None})
+    return [_("%(criterion)s of this contestant is marked by %(judge)s (you stand aside: same employer).",
+              criterion=rule.criterion(c).name, judge=names.get(s, s)) for c, s in subs.items() if s is not None]
 
 
 def _user_names(ids) -> dict[int, str]:

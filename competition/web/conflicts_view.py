@@ -35,7 +35,7 @@ def conflict_context(heat) -> dict:
         wanted = {a.user_id: a.criteria for a in heat.assignments}
     panel = heat_panel(rule, sorted(wanted.items()))
     stored = heat_substitutions(heat.id)
-    return {"state": panel_state(heat.id),
+    return {"state": panel_state(heat.id), "given_away": given_away(heat),
             "conflicts": substitution_choices(heat_conflicts(heat, wanted), panel, rule),
             "substitutes": {**stored, **chosen},
             "pending": ({j: SimpleNamespace(criteria=c) for j, c in wanted.items()}
@@ -53,4 +53,29 @@ def substitutes_from(form) -> dict[tuple[int, str], int | None]:
         value = form.get(key, "")
         if judge.isdigit() and crit:
             out[(int(judge), crit)] = int(value) if value.isdigit() else None
+    return out
+
+
+def given_away(heat) -> dict[str, list[dict]]:
+    """criterion id -> [{"lots", "judge", "substitute"}]: the stored substitutes of the heat
+    grouped for the "who marks what" table."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import Entry, PanelSubstitution, User
+    rows = db.session.execute(
+        select(PanelSubstitution.criterion, PanelSubstitution.judge_id, PanelSubstitution.substitute_id,
+               Entry.lot_number).join(Entry, Entry.id == PanelSubstitution.entry_id)
+        .where(PanelSubstitution.heat_id == heat.id).order_by(Entry.lot_number)).all()
+    if not rows:
+        return {}
+    ids = {r[1] for r in rows} | {r[2] for r in rows}
+    names = {u.id: u.display_name or u.username for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    groups: dict[tuple, list] = {}
+    for crit, judge, sub, lot in rows:
+        groups.setdefault((crit, judge, sub), []).append(lot or "")
+    out: dict[str, list[dict]] = {}
+    for (crit, judge, sub), lots in groups.items():
+        out.setdefault(crit, []).append({"lots": "、".join(lots), "judge": names.get(judge, judge),
+                                         "substitute": names.get(sub, sub)})
     return out

@@ -174,3 +174,11 @@ def test_a_substitute_later_put_on_the_panel_no_longer_settles_the_conflict(app)
         assign_judges(ev["chief"], ev["heat"].id, wanted)
     assert "judge1_mini" in err.value.message
     db.session.rollback()
+
+
+def test_the_chief_page_says_who_marks_instead_for_which_lots(app, client, auth):
+    ev = home_event()
+    reassign_all(ev, crits=["work"], conflict_reason="理论考试由系统阅卷，不受影响")
+    auth.login(ev["chief"].username)
+    html = client.get(f"/judge/chief/heat/{ev['heat'].id}").get_data(as_text=True)
+    assert "抽签号 001、004：由 裁判四 代替 judge1_mini 评分（回避）" in html

@@ -177,6 +177,7 @@
         if (f === 'workstation') { el.textContent = e.workstation || ''; }
         if (f === 'name') { el.textContent = e.name || ''; }
         if (f === 'employer') { el.textContent = e.employer || ''; }
+        if (f === 'aside') { el.textContent = (e.aside || []).join(' '); el.hidden = !(e.aside || []).length; }
       });
       tiles.forEach(function (tile) {
         tile.setAttribute('aria-pressed', String(Number(tile.getAttribute('data-entry')) === entryId));
