@@ -53,7 +53,7 @@ def default_stage(trade: Trade) -> Stage | None:
     by_id = {s.id: s for s in stages}
     has_marks = (select(Entry.id).join(Mark, Mark.entry_id == Entry.id)
                  .where(Entry.stage_id == Stage.id).exists())
-    from .bracket_standings import played_condition   # a bracket with a result played
+    from .bracket_standings import played_condition  # a bracket with a result played
     has_marks = has_marks | played_condition()
     has_entries = select(Entry.id).where(Entry.stage_id == Stage.id).exists()
     for condition in (has_marks, has_entries):
