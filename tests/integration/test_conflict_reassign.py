@@ -182,3 +182,18 @@ def test_the_chief_page_says_who_marks_instead_for_which_lots(app, client, auth)
     auth.login(ev["chief"].username)
     html = client.get(f"/judge/chief/heat/{ev['heat'].id}").get_data(as_text=True)
     assert "抽签号 001、004：由 裁判四 代替 judge1_mini 评分（回避）" in html
+
+
+def test_a_whole_sheet_with_the_given_away_criterion_is_refused_naming_the_substitute(app, client, auth):
+    ev = home_event()
+    reassign_all(ev, crits=["work"], conflict_reason="理论考试由系统阅卷，不受影响")
+    auth.login(ev["judges"][0].username)
+    home = ev["entries"][0]
+    r = client.post("/api/sheets", json={"client_id": "aside-sheet-0001", "entry_id": home.id, "seq": 1,
+                                         "marks": [{"criterion": "exam", "value": "80"},
+                                                   {"criterion": "work", "value": "50"}]})
+    assert r.status_code == 403 and r.get_json()["field"] == "criterion" and "裁判四" in r.get_json()["error"]
+    assert not db.session.scalars(select(Mark).where(Mark.entry_id == home.id)).all()    # all or nothing
+    r = client.post("/api/sheets", json={"client_id": "aside-sheet-0002", "entry_id": home.id, "seq": 2,
+                                         "marks": [{"criterion": "exam", "value": "80"}]})
+    assert r.status_code == 201
