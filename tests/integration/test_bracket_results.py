@@ -156,7 +156,7 @@ def test_promotions_follow_the_policy_from_a_decided_knockout(app):
     assert promoted == {"测试选手3", "测试选手1"}
 
 
-def test_a_knockout_final_seeded_from_a_scored_preliminary_awards_the_trade(app):
+def test_a_knockout_final_seeded_from_a_scored_preliminary_awards_the_trade(app, client):
     """初赛 scored (tests/integration/_stages_setup: 选手1 41, 选手2 38, 选手3 35, 选手4 32,
     选手5 29, 选手6 缺考); the top 4 go on to a knockout 决赛 seeded by the 初赛 ranking:
     选手1 - 选手4 and 选手2 - 选手3. 选手4 and 选手2 win; 选手2 wins the final."""
@@ -209,6 +209,13 @@ def test_a_knockout_final_seeded_from_a_scored_preliminary_awards_the_trade(app)
     # promotions: 选手2 (一等奖) one grade up by the county default
     decisions = {d.name: d for d in promotions.trade_decisions(ev["trade"])[0]}
     assert decisions["测试选手2"].rank == 1 and decisions["测试选手2"].award == "一等奖"
+    # the public page: the knockout with its final ranking, the 初赛 as an earlier stage
+    ev["trade"].published = True
+    db.session.commit()
+    html = client.get(f"/results/{ev['trade'].code}").get_data(as_text=True)
+    ranking = html[html.index("data-final-ranking"):]
+    assert "1 · 测试选手2" in ranking[:ranking.index("</ul>")]
+    assert 'data-tab="stage-' in html and "初赛" in html
 
 
 def test_the_bracket_page_shows_the_final_ranking_once_decided(app, client, auth):
