@@ -9,7 +9,7 @@ bounded: when it grows past a few times the size of one computation it starts af
 from __future__ import annotations
 
 from itertools import groupby
-from operator import attrgetter
+from operator import attrgetter, is_
 from typing import Any, Iterable
 
 from .compiled import Plan, columns, judge_totals, resolve_columns
@@ -86,30 +86,28 @@ def score_entry(plan: Plan, cols: tuple) -> Scored:
 def score_entries(plan: Plan, grouped: dict[str, list]) -> dict[str, Scored]:
     """entry -> Scored, from the memo where the entry's marks are unchanged.
 
-    Two memos: by the very mark objects (their ids, with the marks kept alive in the memo
-    so that an id cannot name another object; marks are immutable, as MarkIn is), which
-    costs one pass over the marks, then by their values (columns(): four passes), which
-    finds an entry whose marks were read again as new objects."""
+    Two memos: per entry, its last marks as the very objects (kept alive by the memo, and
+    compared by identity: one pass without allocating; marks are immutable, as MarkIn
+    is), then by the marks' values (columns(): four passes), which finds an entry whose
+    marks were read again as new objects."""
     memo = plan.memos.setdefault("entries", {})
     same = plan.memos.setdefault("objects", {})
-    out, keys, held = {}, [], []
+    out, keys = {}, []
     for entry, marks in grouped.items():
-        ids = (entry, tuple(map(id, marks)))
-        found = same.get(ids)
-        if found is not None:
+        found = same.get(entry)
+        if (found is not None and len(found[0]) == len(marks)
+                and all(map(is_, marks, found[0]))):
             out[entry] = found[1]
             keys.append(found[2])
-            held.append(ids)
             continue
         cols = columns(marks)
         key = (entry, cols)
         hit = memo.get(key)
         if hit is None:
             hit = memo[key] = score_entry(plan, cols)
-        same[ids] = (tuple(marks), hit, key)
+        same[entry] = (tuple(marks), hit, key)
         out[entry] = hit
         keys.append(key)
-        held.append(ids)
     if len(memo) > _MEMO_SLACK * len(out) + 64:
         # Server threads may share this memo: never assume a key survived another
         # thread's pruning (a miss only costs a recomputation).
@@ -117,7 +115,7 @@ def score_entries(plan: Plan, grouped: dict[str, list]) -> dict[str, Scored]:
         memo.clear()
         memo.update(current)
     if len(same) > _MEMO_SLACK * len(out) + 64:
-        current = {ids: hit for ids in held if (hit := same.get(ids)) is not None}
+        current = {e: hit for e in out if (hit := same.get(e)) is not None}
         same.clear()
         same.update(current)
     return out
@@ -151,6 +149,18 @@ def _finish_group(plan: Plan, group, scored: dict[str, Scored], finished: dict) 
                                   for a, p in by_member[i].items()})
     for entry, by_member in copies.items():
         finished[entry].update(choose(plan, group, by_member))
+
+
+def finished_key(finished: dict | None) -> tuple:
+    """What a row built from these finished parts depends on beyond the entry's own
+    marks (the key of Scored.rows): each part's points, raw value, completeness and, for
+    an attempt group, every attempt's finished points (a run not chosen still shows
+    them, and they move with the field's fastest time)."""
+    if not finished:
+        return ()
+    return tuple((p.points, p.raw, p.complete,
+                  tuple(sorted(p.tries.items())) if p.tries else None)
+                 for _, p in sorted(finished.items()))
 
 
 def merged_parts(plan: Plan, scored: Scored, finished: dict | None) -> tuple:

@@ -41,7 +41,7 @@ from typing import Any, Iterable
 
 from .aggregate import ZERO
 from .compiled import columns, compile_rule
-from .entries import by_entry, finalize_relative, merged_parts, score_entries, score_entry
+from .entries import by_entry, finalize_relative, finished_key, merged_parts, score_entries, score_entry
 from .field import relative_counts, relative_times
 from .lots import draw_lots
 from .ranking import award_base, award_of, level_limits, tie_break_getters, titles_of
@@ -387,7 +387,7 @@ class IncrementalStandings:
     def _store(self, finished: dict) -> set[str]:
         changed = set()
         for entry, done in finished.items():
-            key = tuple(p.points for _, p in sorted(done.items())) if done else ()
+            key = finished_key(done)
             if self._keys.get(entry) != key or entry not in self._finished:
                 changed.add(entry)
             self._keys[entry] = key
@@ -438,7 +438,7 @@ class IncrementalStandings:
                 part = copies[entry]
                 part.points = cp.round(part.points * cp.factor)
                 done[i] = part
-            key = tuple(p.points for _, p in sorted(done.items()))
+            key = finished_key(done)
             if self._keys.get(entry) != key or entry not in self._finished:
                 changed.add(entry)
             self._keys[entry] = key

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from .aggregate import ZERO
 from .compiled import compile_rule
-from .entries import by_entry, finalize_relative, merged_parts, score_entries
+from .entries import by_entry, finalize_relative, finished_key, merged_parts, score_entries
 from .kinds import VETO_ORDER, Part
 from .lots import LotDraw
 from .ranking import assign_awards, rank_rows
@@ -160,7 +160,7 @@ def _compute(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None,
             rows.append(Row(entry, status=status, notes=("no marks",)))
             continue
         done = finished.get(entry)
-        key = tuple(p.points for _, p in sorted(done.items())) if done else ()
+        key = finished_key(done)
         template = s.rows.get(key)
         if template is None:
             if len(s.rows) > 8:

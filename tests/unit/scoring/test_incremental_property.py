@@ -12,6 +12,7 @@ ties by lot, plus a small synthetic rule with dense ranking.
 """
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -242,3 +243,15 @@ def test_the_full_computation_reuses_entries_by_their_mark_objects_and_values():
     assert got.row("e1").criteria["a"] == Decimal("9.00")
     assert [row.entry for row in got.rows] == ["e1", "e0"]
     assert got.to_dict() == IncrementalStandings(r, changed).standings().to_dict()
+
+
+@pytest.mark.parametrize("name,stream", [("drone_pilot.toml", 177)])
+def test_streams_that_once_disagreed(name, stream):
+    # 177: drone_pilot's attempt group with a relative time: a run not chosen showed its
+    # points from an earlier fastest time (the full computation's row template was keyed
+    # by the chosen points only; now entries.finished_key)
+    rnd = random.Random(stream)
+    seed, awards = [None, "seed-1"][stream % 2], bool(stream // 2 % 2)
+    initial = [random_op(rnd, puts=12) for _ in range(rnd.randint(0, 150))]
+    ops = [random_op(rnd) for _ in range(rnd.randint(1, 40))]
+    run(name, initial, ops, seed, awards)
