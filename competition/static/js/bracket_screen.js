@@ -91,9 +91,22 @@
       c.appendChild(el('strong', null, view.champion.name));
       frag.appendChild(c);
     }
+    if (view.ranking) frag.appendChild(podium(view.ranking));
     root.innerHTML = '';
     root.appendChild(frag);
     return fit();
+  }
+  // A decided bracket's top places with their awards (the ceremony's podium): 1, 2, 3, 4
+  // or 1, 2, 3, 3 (both losing semi-finalists without a third-place match).
+  function podium(ranking) {
+    var p = el('p', 'podium');
+    ranking.filter(function (r) { return r.rank <= 4; }).slice(0, 4).forEach(function (r) {
+      var s = el('span', 'place', r.rank + ' ');
+      s.appendChild(el('strong', null, r.name));
+      if (r.award) s.appendChild(el('span', 'award', ' ' + r.award));
+      p.appendChild(s);
+    });
+    return p;
   }
   // Largest font (px) at which the content fits; binary search.
   function fit() {
