@@ -184,3 +184,15 @@ def test_a_changed_panel_or_rule_recomputes_everything(event):
     assert got == full(event)
     assert cache.stats()["full"] == before["full"] + 2
     assert [r["award"] for r in got["rows"][:2]] == ["一等奖", "一等奖"]
+
+
+def test_trade_standings_hands_out_rows_of_the_callers_own(event):
+    judge = event["judges"][0]
+    for e in event["entries"][:3]:
+        mark_service.record_mark(judge, entry_id=e.id, address="work", value="45")
+    trade = db.session.get(Trade, event["trade"].id)
+    mine = standings.trade_standings(trade).standings
+    for row in mine.rows:                   # a caller may change its rows (awards...)
+        row.award, row.rank = "x", 99
+    assert live(event) == full(event)
+    assert standings.trade_standings(trade).standings.to_dict() == full(event)
