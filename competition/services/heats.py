@@ -235,6 +235,7 @@ def lock_heat(actor: User, heat_id: int) -> Heat:
         require_chief(actor, heat_trade(heat))
         if heat.locked:
             raise Conflict(_("The heat is already signed off."), "heat_id")
+        _refuse_marks_too_far_apart(heat)
         heat.locked_at = utcnow()
         heat.locked_by_id = actor.id
         audit(actor, "heat.lock", heat, object_type="heat", object_id=heat.id,
@@ -246,6 +247,36 @@ def lock_heat(actor: User, heat_id: int) -> Heat:
         db.session.rollback()      # never keep the heat's lock after a refusal
         raise
     return heat
+
+
+def _refuse_marks_too_far_apart(heat: Heat) -> None:
+    """The rule's spread limit (a judged criterion's ``max_spread``, WorldSkills'
+    judgement marks within one point) is a rule of marking, not a warning: a heat whose
+    marks still lie too far apart is not signed off until the judges named re-mark (or
+    the chief corrects a mark). Raises Conflict naming lot, criterion, marks and judges."""
+    from .scoresheets import _user_names, spread_checks
+    rule = rule_for(heat_trade(heat))
+    if not any(getattr(c, "max_spread", None) is not None for c in rule.criteria):
+        return
+    from .panels import heat_counts
+    found = spread_checks(rule, heat_counts(heat, rule))
+    if not found:
+        return
+    lots = {e.id: e.lot_number or str(e.id) for e in heat.entries}
+    names = {c.id: c.name for c in rule.criteria}
+    who = _user_names({j for items in found.values() for i in items for j in i["outside"]})
+    parts = []
+    for entry_id, items in sorted(found.items(), key=lambda kv: lots.get(kv[0], "")):
+        for i in items:
+            parts.append(_("lot %(lot)s, %(criterion)s: marks %(marks)s lie %(spread)s apart "
+                           "(at most %(limit)s); to re-mark: %(judges)s",
+                           lot=lots.get(entry_id, entry_id),
+                           criterion=names.get(i["address"], i["address"]),
+                           marks=", ".join(str(v) for v in i["marks"].values()),
+                           spread=i["spread"], limit=i["limit"],
+                           judges=", ".join(who.get(j, str(j)) for j in i["outside"])))
+    raise Conflict(_("The heat cannot be signed off while marks lie further apart than "
+                     "the rule allows: %(list)s.", list="; ".join(parts)), "heat_id")
 
 
 def unlock_heat(actor: User, heat_id: int, reason: str | None) -> Heat:
