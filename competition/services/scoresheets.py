@@ -250,6 +250,16 @@ def heat_summary(heat: Heat) -> dict:
         judges.append({"judge": a.user, "criteria": a.criteria, "expected": expected,
                        "entered": expected - len(missing), "missing": missing,
                        "labels": labels})
+    for user_id in sorted(panel.substitutes() - set(panel.judges)):   # 回避: substitutes only
+        expected = sum(s.attempts for e in lots for s in own_slots
+                       if user_id in panel.criterion_for(e, s.criterion).markers)
+        missing = [(lots[e], mark_key(m.address, m.attempt))
+                   for e, ms in counts["missing"].items() for m in ms
+                   if not m.any_of and user_id in m.judges]
+        judges.append({"judge": db.session.get(User, user_id), "expected": expected,
+                       "criteria": sorted({c for (_e, c), subs in panel.substitutions.items()
+                                           if user_id in subs.values()}),
+                       "entered": expected - len(missing), "missing": missing, "labels": labels})
     shared = _shared_rows(rule, panel, counts, lots, labels)
     not_counted = [{"mark": m, "entry": m.entry, "reason": counts["verdicts"][m.id],
                     "label": labels.get(mark_key(m.criterion, m.attempt), m.criterion)}
