@@ -205,6 +205,7 @@ def test_the_chief_sees_what_the_substitute_still_owes(app):
     reassign_all(ev, crits=["work"], conflict_reason="理论考试由系统阅卷，不受影响")
     rows = {r["judge"].username: r for r in heat_summary(ev["heat"])["judges"]}
     # 作品质量 of lots 001 and 004: the substitute owes 2, judge 1 owes the other 4 lots
-    assert rows["judge4_mini"]["expected"] == 2 and {lot for lot, _k in rows["judge4_mini"]["missing"]} == {"001", "004"}
+    spare = rows["judge4_mini"]
+    assert spare["expected"] == 2 and {lot for lot, _k in spare["missing"]} == {"001", "004"}
     assert rows["judge4_mini"]["criteria"] == ["work"]
     assert rows["judge1_mini"]["expected"] == 4 and rows["judge2_mini"]["expected"] == 6
