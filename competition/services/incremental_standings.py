@@ -98,14 +98,15 @@ def _fingerprints(stage_id: int) -> dict:
     return {str(r[0]): (r[1], r[2], r[3], r[4]) for r in rows}
 
 
-def standings(trade, stage, rule, by_key: dict, later: bool, shared: bool):
+def standings(trade, stage, rule, by_key: dict, later: bool, shared: bool, read_marks):
     """The standings of ``stage`` for the entries ``by_key`` (entry key -> entry with a
     status), from the cache where the database says nothing changed, else after reading
     the changed entries' marks only; a full read when the cache cannot be sure.
-    ``shared``: the rows may be shared with other callers (read-only); else copies."""
+    ``shared``: the rows may be shared with other callers (read-only); else copies.
+    ``read_marks(entries=None, check=...)``: the counted marks (MarkIn) of the stage, or
+    of these entry ids (services.standings._panel_marks)."""
     from ..scoring.incremental import IncrementalStandings
     from .panels import StageCheck
-    from .standings import _panel_marks
     cache = _cache()
     key = (trade.id, stage.id)
     conn = db.session.connection()
@@ -119,22 +120,21 @@ def standings(trade, stage, rule, by_key: dict, later: bool, shared: bool):
         if (cached is None or version < cached.version or cached.rule is not rule
                 or cached.signature != check.signature or cached.later != later
                 or cached.seed != seed or time.monotonic() - cached.built > FULL_EVERY):
-            marks = [m for m in _panel_marks(rule, stage, check=check) if m.entry in by_key]
+            marks = [m for m in read_marks(check=check) if m.entry in by_key]
             inc = IncrementalStandings(rule, marks, list(by_key), disqualified=dq,
                                        lot_seed=seed, awards=not later)
             cached = cache.entries[key] = _Cached(version, rule, check.signature, later,
                                                   seed, inc, prints)
             cache.stats["full"] += 1
         else:
-            _update(cache, cached, stage, rule, check, by_key, dq, prints)
+            _update(cache, cached, read_marks, check, by_key, dq, prints)
             cached.version = version
         result = cached.inc.standings()
     return result if shared else _copied(result)
 
 
-def _update(cache: _Cache, cached: _Cached, stage, rule, check, by_key: dict, dq: set,
+def _update(cache: _Cache, cached: _Cached, read_marks, check, by_key: dict, dq: set,
             prints: dict) -> None:
-    from .standings import _panel_marks
     inc = cached.inc
     listed = inc.listed
     for gone in [e for e in listed if e not in by_key]:
@@ -148,7 +148,7 @@ def _update(cache: _Cache, cached: _Cached, stage, rule, check, by_key: dict, dq
         marks: dict[str, list] = {e: [] for e in reread}
         with_marks = [int(e) for e in reread if e in prints]
         if with_marks:
-            for m in _panel_marks(rule, stage, entries=with_marks, check=check):
+            for m in read_marks(entries=with_marks, check=check):
                 marks[m.entry].append(m)
         for e, ms in marks.items():
             inc.set_marks(e, ms)
@@ -173,16 +173,3 @@ def _copied(result):
         rows.append(row)
     return Standings(result.rule_code, rows, list(result.lots))
 
-
-def trade_standings_of(trade, stage, rule, by_key: dict):
-    """services.standings.TradeStandings from the cache, or None where the full path
-    stays (a stage where individuals and team rounds are ranked apart)."""
-    from .standings import EntryInfo, TradeStandings, has_later_stage
-    if any(e.team_id is not None and getattr(e, "contestant_id", None) is None
-           for e in by_key.values()) and any(
-            e.team_id is None or getattr(e, "contestant_id", None) is not None
-            for e in by_key.values()):
-        return None
-    shared = all(isinstance(e, EntryInfo) for e in by_key.values())
-    result = standings(trade, stage, rule, by_key, has_later_stage(stage), shared)
-    return TradeStandings(trade, stage, result, by_key, trade.standings_version)

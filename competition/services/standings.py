@@ -153,8 +153,7 @@ def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
         return bracket_standings(trade, stage, by_key)
     from ..scoring import compute_standings
     rule = rule_for(trade)
-    from .incremental_standings import trade_standings_of
-    kept = trade_standings_of(trade, stage, rule, by_key)   # issue 19: one entry rescored
+    kept = _incremental(trade, stage, rule, by_key)   # issue 19: one entry rescored
     if kept is not None:
         return kept
     counted = _panel_marks(rule, stage)
@@ -182,6 +181,19 @@ def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
             row.award, row.titles = None, ()
     return TradeStandings(trade, stage, result, by_key, trade.standings_version,
                           team_rounds=team_rounds, team_entries=teams)
+
+
+def _incremental(trade: Trade, stage: Stage, rule, by_key: dict) -> TradeStandings | None:
+    """The standings from this process's incremental cache (services.incremental_standings),
+    or None where the full path below stays (individuals and team rounds ranked apart)."""
+    from . import incremental_standings
+    if len({e.team_id is not None and getattr(e, "contestant_id", None) is None
+            for e in by_key.values()}) > 1:
+        return None
+    shared = all(isinstance(e, EntryInfo) for e in by_key.values())   # the live path's
+    result = incremental_standings.standings(trade, stage, rule, by_key, has_later_stage(stage),
+                                             shared, functools.partial(_panel_marks, rule, stage))
+    return TradeStandings(trade, stage, result, by_key, trade.standings_version)
 
 
 def _panel_marks(rule, stage: Stage, entries: list | None = None, check=None) -> list:
