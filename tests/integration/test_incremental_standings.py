@@ -196,3 +196,46 @@ def test_trade_standings_hands_out_rows_of_the_callers_own(event):
         row.award, row.rank = "x", 99
     assert live(event) == full(event)
     assert standings.trade_standings(trade).standings.to_dict() == full(event)
+
+
+def test_readers_and_writers_at_once_leave_the_cache_equal_to_a_full_recompute(app, event):
+    # two judges' tablets and two screens' recomputes in four threads (each its own app
+    # context and session), released together, several rounds; the cache is shared
+    import threading
+    trade_id = event["trade"].id
+    judges = [j.id for j in event["judges"][:2]]
+    entries = [e.id for e in event["entries"]]
+
+    def write(judge_id, entry_id, value):
+        from competition.models import User
+        mark_service.record_mark(db.session.get(User, judge_id), entry_id=entry_id,
+                                 address="work", value=value)
+
+    def read():
+        trade = db.session.get(Trade, trade_id, populate_existing=True)
+        return standings.live_trade_standings(trade).standings.to_dict()
+
+    for rnd in range(6):
+        calls = [lambda r=rnd: write(judges[0], entries[r % 8], str(20 + r * 5)),
+                 lambda r=rnd: write(judges[1], entries[(r + 3) % 8], str(55 - r * 5)),
+                 read, read]
+        barrier = threading.Barrier(len(calls))
+        errors: list = []
+
+        def worker(call, barrier=barrier, errors=errors):
+            with app.app_context():
+                try:
+                    barrier.wait(timeout=30)
+                    call()
+                except Exception as err:  # noqa: BLE001 - reported below
+                    errors.append(err)
+                finally:
+                    db.session.remove()
+        threads = [threading.Thread(target=worker, args=(c,)) for c in calls]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert not errors and not any(t.is_alive() for t in threads), errors
+        db.session.commit()
+        assert live(event) == full(event)
