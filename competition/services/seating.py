@@ -224,14 +224,14 @@ def seat_many(stage_id: int, entry_ids, heat_id, user: User | None, *,
                            "reason")
     ids: list[int] = []
     for raw in entry_ids or []:
-        if not str(raw).strip().isdigit():
+        if not str(raw).strip().isdecimal():   # isdigit() takes "²", which int() refuses
             raise ServiceError(_("No such entry."), "entry_ids")
         if int(raw) not in ids:
             ids.append(int(raw))
     if not ids:
         raise ServiceError(_("Tick the entrants to seat."), "entry_ids")
     text_id = str(heat_id or "").strip()
-    heat = db.session.get(Heat, int(text_id)) if text_id.isdigit() else None
+    heat = db.session.get(Heat, int(text_id)) if text_id.isdecimal() else None
     if heat is None or heat.stage_id != stage_id:
         raise ServiceError(_("Choose a heat of this stage."), "heat_id")
     try:

@@ -61,7 +61,7 @@ def absent_confirm(heat_id: int):
 @bp.post("/heat/<int:heat_id>/absent")
 @roles_required(*STAFF)
 def absent_mark(heat_id: int):
-    ids = [int(v) for v in request.form.getlist("entry") if v.isdigit() and len(v) < 10]
+    ids = [int(v) for v in request.form.getlist("entry") if v.isdecimal() and len(v) < 10]
     try:
         result = svc.mark_absent(current_user, heat_id, ids)
     except ServiceError as err:

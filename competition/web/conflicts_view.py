@@ -51,8 +51,8 @@ def substitutes_from(form) -> dict[tuple[int, str], int | None]:
             continue
         judge, _sep, crit = key[len("substitute_"):].partition("_")
         value = form.get(key, "")
-        if judge.isdigit() and crit:
-            out[(int(judge), crit)] = int(value) if value.isdigit() else None
+        if judge.isdecimal() and crit:     # not isdigit(): "²" is a digit that int() refuses
+            out[(int(judge), crit)] = int(value) if value.isdecimal() else None
     return out
 
 

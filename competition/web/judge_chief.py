@@ -125,7 +125,7 @@ def chief_entry(heat_id: int, entry_id: int):
 def chief_assign(heat_id: int):
     wanted = {}
     for raw in request.form.getlist("judge"):
-        if raw.isdigit():
+        if raw.isdecimal():    # not isdigit(): "²" is a digit that int() refuses
             crits = [c for c in request.form.getlist(f"criteria_{raw}") if c]
             wanted[int(raw)] = crits or None
     substitutes = substitutes_from(request.form)

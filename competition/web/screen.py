@@ -44,7 +44,9 @@ def _screen_settings(trades, rotate_seconds: int | None) -> dict:
             "rotateSeconds": rotate_seconds, "pageSeconds": max(3, min(page, 120)),
             # ?layout=leaders: the leaders plus the latest finishers instead of pages
             "layout": "leaders" if leaders else "pages",
-            "latest": {t.id: _latest_marked(t) for t in trades} if leaders else {},
+            # (none while frozen: the screens show the freeze's standings, and a list by the
+            # marks' times would name those marked since)
+            "latest": {t.id: [] if t.frozen else _latest_marked(t) for t in trades} if leaders else {},
             "rows": request.args.get("rows", type=int)}
 
 

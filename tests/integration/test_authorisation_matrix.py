@@ -68,6 +68,7 @@ ACCESS: list[tuple[str, set[str]]] = [
     ("stages.heat_workstations", {ORG}),
     ("stages.delete_stage", {ORG}),               # a stage without marks (audited)
     ("stages.*", {ORG}),
+    ("seating.*", {ORG}),                         # seating several late entrants at once
     ("live_admin.*", {ORG}),
     ("documents.layout_preview", {ORG}),          # certificate layout form: preview, reset
     ("documents.layout_reset", {ORG}),
