@@ -15,8 +15,9 @@ since the last round:
      from older results is flagged).
 
 A round starts at once when the worker is idle (a lone mark reaches the screens as fast as
-before) and at most every PUBLISH_INTERVAL seconds (0.1) under a burst: 50 judges' marks
-of one trade within that interval become one recompute, one version and one publish.
+before) and at most every PUBLISH_INTERVAL seconds (0.1) under a burst, nor sooner than
+twice the last round's duration after it: 50 judges' marks of one trade within that
+interval become one recompute, one version and one publish.
 A database that cannot be reached keeps the trade pending (retried every RETRY_S) instead
 of losing the change.
 
@@ -48,14 +49,19 @@ from .services.promotions import refresh_review_flags
 
 EXTENSION = "competition_publish"
 RETRY_S = 1.0
+BACKOFF = 2.0
 log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its publisher (after socketio.init_app and live.init_app)."""
-    app.extensions[EXTENSION] = Publisher(
-        app, sync=bool(app.config.get("PUBLISH_SYNC", app.config.get("TESTING", False))),
-        interval=float(app.config.get("PUBLISH_INTERVAL", 0.1)))
+    """Give the app its publisher (after socketio.init_app and live.init_app). Settings:
+    PUBLISH_SYNC (default: TESTING) and PUBLISH_INTERVAL (seconds, 0.1), from the app's
+    config or else the environment."""
+    sync = app.config.get("PUBLISH_SYNC", os.environ.get("PUBLISH_SYNC"))
+    sync = app.config.get("TESTING", False) if sync is None else \
+        str(sync).lower() in ("1", "true", "on", "yes")
+    interval = app.config.get("PUBLISH_INTERVAL", os.environ.get("PUBLISH_INTERVAL", "0.1"))
+    app.extensions[EXTENSION] = Publisher(app, sync=sync, interval=float(interval))
 
 
 def publisher(app: Flask | None = None) -> Publisher:
@@ -80,7 +86,12 @@ class Publisher:
         self._retry_at = 0.0
         self.rounds = 0                           # rounds run (for tests and benches)
         self.versions = 0                         # versions bumped
-        self.last_round = 0.0
+        self.last_round = self.last_end = self.last_cost = 0.0
+        # After a round that took t seconds the next waits at least backoff x t: heavy
+        # rounds (big trades, many screens) coalesce more, and publishing never takes more
+        # than about 1 / (1 + backoff) of the process (under gevent a round holds the loop
+        # while it computes and encodes).
+        self.backoff = BACKOFF
 
     # --- the services' side ---------------------------------------------------------
 
@@ -118,7 +129,8 @@ class Publisher:
         while True:
             self._wake.wait()
             self._wake.clear()
-            wait = max(self.last_round + self.interval, self._retry_at) - time.monotonic()
+            wait = max(self.last_round + self.interval, self._retry_at,
+                       self.last_end + self.backoff * self.last_cost) - time.monotonic()
             if wait > 0:
                 socketio.sleep(wait)        # a burst: gather it into this round
             try:
@@ -143,6 +155,8 @@ class Publisher:
                 return 0
             self.last_round = time.monotonic()
             retry = self._round(trades, raise_errors=False)
+            self.last_end = time.monotonic()
+            self.last_cost = self.last_end - self.last_round
         if retry:
             with self._guard:
                 for tid in retry:
