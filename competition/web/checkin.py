@@ -40,6 +40,7 @@ def heat(heat_id: int):
     from ..timefmt import as_utc
     started = heat.starts_at is not None and as_utc(heat.starts_at) <= utcnow()
     return render_template("checkin/heat.html", heat=heat, trade=trade, entries=entries, arrived=arrived,
+                           names=_names_shown(trade),
                            absent=absent, started=started, may_mark_absent=svc.may_mark_absent(current_user, heat),
                            may_undo=current_user.has_role(Role.ORGANISER),
                            number=lambda e: ticket_number(trade.competition, trade, e))
@@ -103,7 +104,7 @@ def heat_record(heat_id: int):
     with flash_refusal():
         entry = svc.find_in_heat(heat, request.form.get("code", ""))
         entry, newly = svc.record_arrival(current_user, entry.id)
-        _flash_arrival(entry, newly)
+        _flash_arrival(entry, newly, _names_shown(heat.stage.trade))
     return redirect(url_for("checkin.heat", heat_id=heat_id))
 
 
@@ -119,8 +120,27 @@ def ticket(token: str):
     return redirect(url_for("tickets.ticket", token=token))
 
 
-def _flash_arrival(entry, newly: bool) -> None:
+def _names_shown(trade) -> bool:
+    """A judge of a trade judged blind (any criterion) marks by lot number, as on the tablet:
+    their check-in list and messages give lots only, not the lot -> name table (nor
+    employers, ticket numbers). The organiser and the trade's chief judge see names."""
+    from ..services.heats import chief_of
+    from ..services.trades import names_hidden_publicly
+    if current_user.has_role(Role.ORGANISER) or chief_of(current_user, trade):
+        return True
+    return not names_hidden_publicly(trade)
+
+
+def _flash_arrival(entry, newly: bool, names: bool = True) -> None:
     from ..timefmt import format_local
+    if not names:
+        lot = entry.lot_number or "—"
+        if newly:
+            flash(_("Lot %(lot)s has arrived.", lot=lot))
+        else:
+            flash(_("Lot %(lot)s was already checked in at %(when)s.", lot=lot,
+                    when=format_local(entry.checked_in_at, "%H:%M")), "warning")
+        return
     if newly:
         flash(_("%(name)s (lot %(lot)s) has arrived.", name=entry.display_name, lot=entry.lot_number or "—"))
     else:

@@ -381,3 +381,33 @@ def test_a_venues_codes_go_to_its_judges_of_today_only(ev, client):
     assert client.post(f"/admin/venues/{quote(VENUE)}/signin-codes").status_code == 200
     holders = set(db.session.scalars(select(LoginToken.user_id)))
     assert holders == {j.id for j in ev["judges"]}
+
+
+# --- the check-in page of a blind trade, as a judge of the heat reads it ------------------
+
+def test_a_judge_checking_in_a_blind_heat_sees_lot_numbers_only(ev, client):
+    """A judge of the heat records arrivals (检录) but marks by lot number: the check-in list
+    must not give them the whole lot -> name (employer, ticket number) table, nor the
+    arrival message the name of the lot they typed. The organiser and the trade's chief
+    judge still see names; a trade not judged blind shows them to its judges too."""
+    from competition.services.tickets import ticket_number
+    sign_in(client, ev, "judge")
+    url = f"/checkin/heat/{ev['heat'].id}"
+    page = client.get(url).get_data(as_text=True)
+    assert no_names(page), "names on a blind heat's check-in list"
+    assert ev["entries"][0].lot_number in page
+    number = ticket_number(ev["competition"], ev["trade"], ev["entries"][0])
+    assert number not in page
+    resp = client.post(url, data={"code": ev["entries"][1].lot_number}, follow_redirects=True)
+    assert resp.status_code == 200 and "已到场" in resp.get_data(as_text=True)
+    assert no_names(resp.get_data(as_text=True))
+    resp = client.post(url, data={"code": ev["entries"][1].lot_number}, follow_redirects=True)
+    assert "已于" in resp.get_data(as_text=True) and no_names(resp.get_data(as_text=True))
+    client.post("/auth/logout")
+    for role in ("organiser", "chief"):
+        sign_in(client, ev, role)
+        assert "测试选手1" in client.get(url).get_data(as_text=True), role
+        client.post("/auth/logout")
+    other = ev["other"]                                   # not blind: its judge sees names
+    client.post("/auth/login", data={"username": other["judges"][0].username, "password": "pw-1234"})
+    assert "测试选手1" in client.get(f"/checkin/heat/{other['heat'].id}").get_data(as_text=True)
