@@ -233,3 +233,22 @@ def audit_words(value: dict) -> str | None:
                            substitute=s["substitute"], judge=s["judge"])
                          for s in value["substitutions"]) or _("nobody")
     return None
+
+
+def substitution_groups(heat: Heat) -> list[dict]:
+    """The heat's stored substitutes grouped by criterion, judge and substitute:
+    [{"criterion", "lots" (001、004), "judge", "substitute", "substitute_id"}] in lot order
+    (the chief's page and the paper score sheets)."""
+    rows = db.session.execute(
+        select(PanelSubstitution.criterion, PanelSubstitution.judge_id, PanelSubstitution.substitute_id,
+               Entry.lot_number).join(Entry, Entry.id == PanelSubstitution.entry_id)
+        .where(PanelSubstitution.heat_id == heat.id).order_by(Entry.lot_number, PanelSubstitution.id)).all()
+    if not rows:
+        return []
+    names = _names({r[1] for r in rows} | {r[2] for r in rows})
+    groups: dict[tuple, list] = {}
+    for crit, judge, sub, lot in rows:
+        groups.setdefault((crit, judge, sub), []).append(lot or "")
+    return [{"criterion": crit, "lots": "、".join(lots), "judge": names.get(judge, judge),
+             "substitute": names.get(sub, sub), "substitute_id": sub}
+            for (crit, judge, sub), lots in groups.items()]

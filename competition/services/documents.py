@@ -335,6 +335,16 @@ def score_sheet_data(heat: Heat) -> ScoreSheetData:
         judges.append(label)
         if a.criteria:
             judge_columns[label] = list(a.criteria)
+    from .conflicts import substitution_groups
+    aside = []            # 回避: who marks what instead, for which lots (and a sheet for them)
+    for g in substitution_groups(heat):
+        name = rule.criterion(g["criterion"]).name
+        aside.append(f"回避：抽签号 {g['lots']} 的“{name}”由 {g['substitute']} 评分（{g['judge']} 回避，不填）。")
+        if g["substitute"] not in judges:
+            judges.append(g["substitute"])
+            judge_columns[g["substitute"]] = []
+        if g["substitute"] in judge_columns and g["criterion"] not in judge_columns[g["substitute"]]:
+            judge_columns[g["substitute"]].append(g["criterion"])
     starts = _local(heat.starts_at).strftime("%Y-%m-%d %H:%M") if heat.starts_at else ""
     return ScoreSheetData(
         competition=trade.competition.name, trade=trade.name, stage=heat.stage.name,
@@ -342,7 +352,7 @@ def score_sheet_data(heat: Heat) -> ScoreSheetData:
         lots=[e.lot_number or f"工位{e.workstation}" for e in entries],
         columns=sheet_columns(rule.criteria), judge_columns=judge_columns,
         notes=["请用黑色签字笔填写；涂改处须裁判签字确认。本表为网络故障时的纸质备用评分表，"
-               "须交裁判长录入系统。"])
+               "须交裁判长录入系统。", *aside])
 
 
 def write_score_sheets(heat: Heat, out) -> int:

@@ -9,7 +9,13 @@ from types import SimpleNamespace
 from flask import session
 
 from ..scoring.panels import heat_panel
-from ..services.conflicts import heat_conflicts, heat_substitutions, panel_state, substitution_choices
+from ..services.conflicts import (
+    heat_conflicts,
+    heat_substitutions,
+    panel_state,
+    substitution_choices,
+    substitution_groups,
+)
 from ..services.rules import rule_for
 
 PENDING = "assign_pending"
@@ -56,26 +62,11 @@ def substitutes_from(form) -> dict[tuple[int, str], int | None]:
     return out
 
 
+
 def given_away(heat) -> dict[str, list[dict]]:
     """criterion id -> [{"lots", "judge", "substitute"}]: the stored substitutes of the heat
-    grouped for the "who marks what" table."""
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from ..models import Entry, PanelSubstitution, User
-    rows = db.session.execute(
-        select(PanelSubstitution.criterion, PanelSubstitution.judge_id, PanelSubstitution.substitute_id,
-               Entry.lot_number).join(Entry, Entry.id == PanelSubstitution.entry_id)
-        .where(PanelSubstitution.heat_id == heat.id).order_by(Entry.lot_number)).all()
-    if not rows:
-        return {}
-    ids = {r[1] for r in rows} | {r[2] for r in rows}
-    names = {u.id: u.display_name or u.username for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-    groups: dict[tuple, list] = {}
-    for crit, judge, sub, lot in rows:
-        groups.setdefault((crit, judge, sub), []).append(lot or "")
+    grouped for the "who marks what" table (services.conflicts.substitution_groups)."""
     out: dict[str, list[dict]] = {}
-    for (crit, judge, sub), lots in groups.items():
-        out.setdefault(crit, []).append({"lots": "、".join(lots), "judge": names.get(judge, judge),
-                                         "substitute": names.get(sub, sub)})
+    for g in substitution_groups(heat):
+        out.setdefault(g["criterion"], []).append(g)
     return out

@@ -209,3 +209,17 @@ def test_the_chief_sees_what_the_substitute_still_owes(app):
     assert spare["expected"] == 2 and {lot for lot, _k in spare["missing"]} == {"001", "004"}
     assert rows["judge4_mini"]["criteria"] == ["work"]
     assert rows["judge1_mini"]["expected"] == 4 and rows["judge2_mini"]["expected"] == 6
+
+
+def test_the_paper_score_sheets_say_who_marks_instead(app):
+    """The paper fallback (评分表): a note on every sheet, and a sheet for the substitute
+    with the criterion given to them."""
+    import io
+
+    from competition.services.documents import score_sheet_data, write_score_sheets
+    ev = home_event()
+    reassign_all(ev, crits=["work"], conflict_reason="理论考试由系统阅卷，不受影响")
+    data = score_sheet_data(ev["heat"])
+    assert "回避：抽签号 001、004 的“作品质量”由 裁判四 评分（judge1_mini 回避，不填）。" in data.notes
+    assert "裁判四" in data.judges and data.judge_columns["裁判四"] == ["work"]
+    assert write_score_sheets(ev["heat"], io.BytesIO()) >= 4
