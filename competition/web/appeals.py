@@ -109,7 +109,7 @@ def rescore(appeal_id: int):
     form = request.form
     mark_id = form.get("mark_id", "")
     return _act(appeal_id, lambda: svc.rescore(
-        current_user, appeal_id, mark_id=int(mark_id) if mark_id.isdigit() else None,
+        current_user, appeal_id, mark_id=int(mark_id) if mark_id.isdecimal() else None,
         value=form.get("value"), reason=form.get("reason"),
         expected=form.get("expected") or None),
         _("The re-score is recorded and linked to this appeal."))

@@ -159,7 +159,7 @@ def run_draw(stage_id: int):
     stage = _stage(stage_id)
     heats = {h.id for h in stage.heats}
     prefs = {int(k[5:]): int(v) for k, v in request.form.items()
-             if k.startswith("pref_") and k[5:].isdigit() and v.isdigit() and int(v) in heats}
+             if k.startswith("pref_") and k[5:].isdecimal() and v.isdecimal() and int(v) in heats}
     with flash_refusal():
         svc.run_draw(stage, current_user, seed=request.form.get("seed"),
                      spread_employers=request.form.get("spread_employers") == "1",
@@ -281,7 +281,7 @@ def advancement(stage_id: int):
 @roles_required(Role.ORGANISER)
 def confirm_advancement(stage_id: int):
     stage = _stage(stage_id)
-    expected = [int(x) for x in request.form.getlist("entry") if x.isdigit()]
+    expected = [int(x) for x in request.form.getlist("entry") if x.isdecimal()]
     with flash_refusal():
         created = svc.confirm_advancement(
             stage, _rule_from(request.form), current_user, expected=expected,
@@ -303,9 +303,9 @@ def seeds(stage_id: int):
         else:
             values = {}
             for key, text in request.form.items():
-                if key.startswith("seed_") and key[5:].isdigit():
+                if key.startswith("seed_") and key[5:].isdecimal():   # not isdigit(): "²"
                     text = text.strip()
-                    if text and not text.isdigit():
+                    if text and not text.isdecimal():
                         raise ServiceError(_("Seeds are different whole numbers from 1 up."),
                                            "seed")
                     values[int(key[5:])] = int(text) if text else None

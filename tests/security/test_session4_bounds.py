@@ -68,3 +68,29 @@ def test_odd_and_huge_numbers_in_the_new_forms_are_not_a_server_error(ev, client
     assert db.session.get(Entry, ev["late"].id).heat_id is None
     assert {e.status for e in db.session.scalars(select(Entry))} == {"active"}
     assert db.session.scalar(select(func.count(PanelSubstitution.id))) == 0
+
+
+def test_a_digit_int_refuses_in_the_older_staff_forms_is_not_a_server_error(ev, client):
+    """The same "²" in the organiser's draw (heat preferences), advancement and bracket
+    seeds, and in the arbitration panel's re-score (the mark's id)."""
+    from competition.services import appeals
+    sign_in(client, ev["organiser"])
+    stage = ev["stage"].id
+    e = str(ev["entries"][0].id)
+    for url, data in ((f"/admin/stages/{stage}/draw", {f"pref_{e}": "²"}),
+                      (f"/admin/stages/{stage}/draw", {"pref_²": str(ev["heat"].id)}),
+                      (f"/admin/stages/{stage}/advancement", {"entry": ["²"]}),
+                      (f"/admin/stages/{stage}/seeds", {f"seed_{e}": "²"}),
+                      (f"/admin/stages/{stage}/seeds", {"seed_²": "1"})):
+        resp = client.post(url, data=data)
+        assert resp.status_code < 500, (url, data, resp.status_code)
+        db.session.rollback()
+    appeal = appeals.file_appeal(ev["organiser"], entry_id=ev["entries"][0].id, grounds="实操评分有误，请求复核")
+    client.post("/auth/logout")
+    arb = create_user("arb_bounds", Role.ARBITRATION)
+    sign_in(client, arb)
+    for mark_id in ("²", HUGE[0]):
+        resp = client.post(f"/admin/appeals/{appeal.id}/rescore",
+                           data={"mark_id": mark_id, "value": "50", "reason": "复核"})
+        assert resp.status_code < 500, (mark_id, resp.status_code)
+        db.session.rollback()
