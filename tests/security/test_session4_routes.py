@@ -342,7 +342,7 @@ def test_a_hostile_venue_name_is_text_on_every_venue_page(ev, client):
     assert settings_of(idle.get_data(as_text=True))["venue"]["name"] == EVIL
 
 
-def test_a_hostile_reason_is_text_on_the_audit_pages(ev, client):
+def test_a_hostile_reason_or_appeal_ground_is_text_on_the_pages(ev, client):
     e = ev["entries"][0]
     e.status = "absent"
     db.session.commit()
@@ -350,11 +350,14 @@ def test_a_hostile_reason_is_text_on_the_audit_pages(ev, client):
     assert client.post(f"/checkin/entry/{e.id}/undo-absent", data={"reason": EVIL}).status_code == 302
     client.post(f"/admin/stages/{ev['stage'].id}/seat-late",
                 data={"entry_ids": [str(ev["late"].id)], "heat_id": str(ev["heat"].id), "reason": EVIL})
+    from competition.services.appeals import file_appeal
+    appeal = file_appeal(ev["organiser"], entry_id=ev["entries"][1].id, grounds=EVIL)
     for url in (f"/judge/chief/heat/{ev['heat'].id}/audit", f"/checkin/heat/{ev['heat'].id}",
-                f"/admin/stages/{ev['stage'].id}/draw"):
+                f"/admin/stages/{ev['stage'].id}/draw", "/admin/appeals/", f"/admin/appeals/{appeal.id}"):
         resp = client.get(url)
         assert resp.status_code == 200, url
         assert "<script>alert" not in resp.get_data(as_text=True), url
+    assert "&lt;script&gt;alert" in client.get(f"/admin/appeals/{appeal.id}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("name", ["没有这个场地", "x" * 5000, "场" * 3000, "../admin", "%00", " "])
@@ -411,3 +414,24 @@ def test_a_judge_checking_in_a_blind_heat_sees_lot_numbers_only(ev, client):
     other = ev["other"]                                   # not blind: its judge sees names
     client.post("/auth/login", data={"username": other["judges"][0].username, "password": "pw-1234"})
     assert "测试选手1" in client.get(f"/checkin/heat/{other['heat'].id}").get_data(as_text=True)
+
+
+def test_a_substitute_for_a_blind_criterion_gets_lot_numbers_only(app, client):
+    """回避: a judge who marks a criterion judged blind only as someone's substitute (not on
+    the heat's panel) reads that heat's sheet by lot number, as its own judges do."""
+    from competition.services.heats import assign_judges
+    from tests.security.test_blind_public import rule_text
+    ev = build_event(n_entries=6, n_judges=3, blind=False)
+    ev["trade"].rule_text = rule_text(trade_blind=False, work_blind=True)
+    ev["judges"][0].employer = HOME
+    spare = create_user("spare_blind", Role.JUDGE, employer="示例县第9机械厂")
+    db.session.commit()
+    assign_judges(ev["chief"], ev["heat"].id, {j.id: None for j in ev["judges"]},
+                  substitutes={(ev["judges"][0].id, "work"): spare.id},
+                  conflict_reason="理论考试由系统阅卷，不受影响")
+    client.post("/auth/login", data={"username": spare.username, "password": "pw-1234"})
+    sheet = client.get(f"/api/heats/{ev['heat'].id}/sheet").get_json()
+    assert sheet["blind"] is True
+    assert [e["lot_number"] for e in sheet["entries"]] == ["001", "004"]
+    assert no_names(json.dumps(sheet, ensure_ascii=False))
+    assert no_names(client.get(f"/judge/heat/{ev['heat'].id}").get_data(as_text=True))
