@@ -92,10 +92,10 @@ def _results_of(trade: Trade, res: StageResult | None, with_marks: bool) -> Trad
             continue
         ok = row.status == "ok"
         deciding = res.next_stage is None
-        # no marks yet in a heat of the last stage not signed off: not scored yet, not
-        # absent (缺考); a stage that another followed is over
+        # no marks yet in a heat not signed off: not scored yet, not absent (缺考), unless
+        # the stage is over because some went on to the next one
         pending = row.status == "absent" and entry.status != "absent" and (not scored or (
-            res.next_stage is None and entry.heat_id in open_heats))
+            (res.next_stage is None or not res.advanced) and entry.heat_id in open_heats))
         remark = NOT_SCORED if pending else STATUS_TEXT.get(row.status, "")
         if getattr(row, "by_lot", False):
             remark = "、".join(x for x in (remark, BY_LOT) if x)

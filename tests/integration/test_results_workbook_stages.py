@@ -25,7 +25,8 @@ def workbook_of(trade):
 def test_a_two_stage_trade_has_its_overall_ranking_and_a_sheet_per_stage(app):
     ev = build_two_stage()
     wb = workbook_of(ev["trade"])
-    assert wb.sheetnames == ["汇总", TRADE, f"{TRADE}-初赛", f"{TRADE}-决赛", "评分明细"]
+    assert wb.sheetnames == ["汇总", TRADE, f"{TRADE}-初赛", f"{TRADE}-决赛", "评委一致性",
+                            "评分明细"]
     overall = wb[TRADE]
     assert overall["A1"].value == "测试职工技能大赛 测试工种 最终排名"
     header = next(overall.iter_rows(min_row=2, max_row=2, values_only=True))
@@ -105,7 +106,8 @@ def test_the_competition_workbook_has_the_stage_sheets_too(app):
     svc.write_results_workbook(ev["competition"], buf)
     buf.seek(0)
     wb = load_workbook(buf)
-    assert wb.sheetnames == ["汇总", TRADE, f"{TRADE}-初赛", f"{TRADE}-决赛", "评分明细"]
+    assert wb.sheetnames == ["汇总", TRADE, f"{TRADE}-初赛", f"{TRADE}-决赛", "评委一致性",
+                            "评分明细"]
 
 
 def test_a_stage_bulletin_names_the_stage_and_who_went_on(app):
@@ -114,3 +116,12 @@ def test_a_stage_bulletin_names_the_stage_and_who_went_on(app):
     assert data.trade.stage == "初赛"
     assert [r.status for r in data.trade.rows[:3]] == ["晋级决赛"] * 3
     assert svc.bulletin_data(ev["trade"]).trade.stage == "决赛"
+
+
+def test_an_unscored_preliminary_entrant_in_an_open_heat_is_pending_not_absent(app):
+    """A preliminary under way (its heat not signed off, nobody gone on yet) says 待评分 for
+    a contestant without marks: 缺考 is only for a no-show or a stage that is over."""
+    ev = build_two_stage(confirm=False)
+    got = {r.name: r.status for r in svc.trade_results(ev["trade"]).rows}
+    assert got["测试选手6"] == "待评分"
+    assert rows(workbook_of(ev["trade"])[TRADE])[-1][-1] == "待评分"
