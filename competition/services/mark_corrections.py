@@ -134,7 +134,12 @@ def _credited_judge(actor: User, heat, judge_id) -> int:
     """The judge a new mark is entered for: the corrector, or a judge of this heat."""
     if judge_id is None or judge_id == actor.id:
         return actor.id
-    if judge_id not in {a.user_id for a in heat.assignments}:
+    from sqlalchemy import select
+
+    from ..models import PanelSubstitution  # 回避: a substitute marks some entries here
+    substitutes = set(db.session.scalars(select(PanelSubstitution.substitute_id).where(
+        PanelSubstitution.heat_id == heat.id)))
+    if judge_id not in {a.user_id for a in heat.assignments} | substitutes:
         raise JudgingError(_("A mark can only be entered for a judge of this heat."),
                            "judge_id")
     return judge_id

@@ -115,9 +115,18 @@ def chief_entry(heat_id: int, entry_id: int):
     return render_template("judge/chief_entry.html", heat=heat, entry=entry, marks=marks,
                            labels=labels, slots=rule.slots(),
                            verdicts=entry_mark_verdicts(heat, marks),
-                           judges=[a.user for a in heat.assignments],
+                           judges=[a.user for a in heat.assignments] + _substitutes_of(heat),
                            is_chief=heat_service.chief_of(current_user, heat.stage.trade),
                            is_arbitration=current_user.has_role(Role.ARBITRATION))
+
+
+def _substitutes_of(heat) -> list:
+    """Judges who mark some entries of the heat only as substitutes (回避)."""
+    from ..models import PanelSubstitution
+    assigned = {a.user_id for a in heat.assignments}
+    ids = set(db.session.scalars(select(PanelSubstitution.substitute_id)
+                                 .where(PanelSubstitution.heat_id == heat.id))) - assigned
+    return list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.username))) if ids else []
 
 
 @bp.post("/chief/heat/<int:heat_id>/assign")

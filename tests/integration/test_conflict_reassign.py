@@ -223,3 +223,23 @@ def test_the_paper_score_sheets_say_who_marks_instead(app):
     assert "回避：抽签号 001、004 的“作品质量”由 裁判四 评分（judge1_mini 回避，不填）。" in data.notes
     assert "裁判四" in data.judges and data.judge_columns["裁判四"] == ["work"]
     assert write_score_sheets(ev["heat"], io.BytesIO()) >= 4
+
+
+def test_the_chief_enters_the_substitutes_paper_marks_for_their_lots_only(app, client, auth):
+    """From the paper sheets: the chief's "add a mark" credited to the substitute is taken
+    for the lots given to them and refused for the others (the substitute's own check)."""
+    from competition.services.errors import Forbidden
+    from competition.services.marks import correct_mark
+    ev = home_event()
+    reassign_all(ev, crits=["work"], conflict_reason="理论考试由系统阅卷，不受影响")
+    home, away = ev["entries"][0], ev["entries"][1]
+    auth.login(ev["chief"].username)
+    assert "裁判四" in client.get(f"/judge/chief/heat/{ev['heat'].id}/entry/{home.id}").get_data(as_text=True)
+    correct_mark(ev["chief"], heat_id=ev["heat"].id, entry_id=home.id, address="work", value="44",
+                 reason="纸质评分表补录", judge_id=ev["spare"].id)
+    stored = select(Mark.value).where(Mark.entry_id == home.id, Mark.judge_id == ev["spare"].id)
+    assert db.session.scalar(stored) == "44"
+    with pytest.raises(Forbidden):
+        correct_mark(ev["chief"], heat_id=ev["heat"].id, entry_id=away.id, address="work", value="44",
+                     reason="纸质评分表补录", judge_id=ev["spare"].id)
+    db.session.rollback()
