@@ -15,9 +15,8 @@ since the last round:
      from older results is flagged).
 
 A round starts at once when the worker is idle (a lone mark reaches the screens as fast as
-before) and at most every PUBLISH_INTERVAL seconds (0.1) under a burst, nor sooner than
-twice the last round's duration after it: 50 judges' marks of one trade within that
-interval become one recompute, one version and one publish.
+before) and at most every PUBLISH_INTERVAL seconds (0.1) under a burst: 50 judges' marks
+of one trade within that interval become one recompute, one version and one publish.
 A database that cannot be reached keeps the trade pending (retried every RETRY_S) instead
 of losing the change.
 
@@ -49,7 +48,6 @@ from .services.promotions import refresh_review_flags
 
 EXTENSION = "competition_publish"
 RETRY_S = 1.0
-BACKOFF = 2.0
 log = logging.getLogger(__name__)
 
 
@@ -61,7 +59,9 @@ def init_app(app: Flask) -> None:
     sync = app.config.get("TESTING", False) if sync is None else \
         str(sync).lower() in ("1", "true", "on", "yes")
     interval = app.config.get("PUBLISH_INTERVAL", os.environ.get("PUBLISH_INTERVAL", "0.1"))
-    app.extensions[EXTENSION] = Publisher(app, sync=sync, interval=float(interval))
+    backoff = app.config.get("PUBLISH_BACKOFF", os.environ.get("PUBLISH_BACKOFF", "0"))
+    app.extensions[EXTENSION] = Publisher(app, sync=sync, interval=float(interval),
+                                          backoff=float(backoff))
 
 
 def publisher(app: Flask | None = None) -> Publisher:
@@ -76,7 +76,7 @@ def flush(app: Flask | None = None) -> int:
 class Publisher:
     """This process's queue of changed trades and the worker that publishes them."""
 
-    def __init__(self, app: Flask, *, sync: bool, interval: float):
+    def __init__(self, app: Flask, *, sync: bool, interval: float, backoff: float = 0.0):
         self.app, self.sync, self.interval = app, sync, interval
         self._pending: dict[int, float] = {}      # trade id -> when first noticed
         self._guard = threading.Lock()            # the pending dict and the worker
@@ -87,11 +87,11 @@ class Publisher:
         self.rounds = 0                           # rounds run (for tests and benches)
         self.versions = 0                         # versions bumped
         self.last_round = self.last_end = self.last_cost = 0.0
-        # After a round that took t seconds the next waits at least backoff x t: heavy
-        # rounds (big trades, many screens) coalesce more, and publishing never takes more
-        # than about 1 / (1 + backoff) of the process (under gevent a round holds the loop
-        # while it computes and encodes).
-        self.backoff = BACKOFF
+        # PUBLISH_BACKOFF b > 0: after a round that took t seconds (wall) the next waits at
+        # least b x t. Off by default: under a saturated CPU a round's wall time is mostly
+        # waiting, and b = 2 cut the versions per second from ~5 to 0.2-0.8 with no gain in
+        # intake (bench/README.md, issue 19).
+        self.backoff = backoff
 
     # --- the services' side ---------------------------------------------------------
 
