@@ -69,6 +69,18 @@ def test_the_chief_starts_the_heat_and_the_no_shows_are_marked(app, live_server,
     assert "已标记缺考" in page.inner_text("body")
     assert page.locator("tr.absent").count() == 2 and page.locator("tr.absent .badge").first.inner_text() == "缺考"
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    # the organiser sees an undo form beside each no-show: every name stays on one line
+    # (on a phone the form squeezed the name column to one character a line)
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, ev["organiser"].username)
+    page.goto(f"{live_server.url}/checkin/heat/{ev['heat'].id}")
+    assert page.locator("form.undo").count() == 2
+    lines = page.evaluate("""() => [...document.querySelectorAll('table.checkin-list td.name')].map(td => {
+        const r = document.createRange(); r.selectNodeContents(td);
+        return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; })""")
+    assert lines and set(lines) == {1}, lines
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    page.screenshot(path=f"{SHOTS}/checkin-noshow-undo-{size[0]}.png", full_page=True)
     page.screenshot(path=f"{SHOTS}/checkin-noshow-{size[0]}.png", full_page=True)
     page.context.clear_cookies()
 
