@@ -95,5 +95,11 @@ def test_contestants_entered_into_the_stage_appear_on_the_screens_at_once(app, c
     assert draws.enter_registered(ev["stage"], ev["organiser"]) == 1
     msg = latest(sio, ev["trade"].id)
     assert msg["version"] > first["version"]
-    assert "补报选手" in [r["name"] for r in msg["rows"]]
-    assert db.session.get(Trade, ev["trade"].id).standings_version == msg["version"]
+    # entered but not seated: no blank row on the screens (issue 18), until seated
+    assert "补报选手" not in [r["name"] for r in msg["rows"]]
+    entry = next(e for e in ev["stage"].entries if e.contestant_id == late.id)
+    seating.seat_entry(entry.id, ev["heat"].id, ev["organiser"], reason="补报，组委会同意")
+    seated = latest(sio, ev["trade"].id)
+    assert seated["version"] > msg["version"]
+    assert "补报选手" in [r["name"] for r in seated["rows"]]
+    assert db.session.get(Trade, ev["trade"].id).standings_version == seated["version"]
