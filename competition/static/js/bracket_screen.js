@@ -87,7 +87,7 @@
       frag.appendChild(tree);
     }
     if (view.champion) {
-      var c = el('p', 'champion', '🏆 ' + labels.champion + ': ');
+      var c = el('p', 'champion', '★ ' + labels.champion + ': ');
       c.appendChild(el('strong', null, view.champion.name));
       frag.appendChild(c);
     }

@@ -133,7 +133,7 @@
     if (!view) { box.appendChild(L.el("div", "led-empty", t.connecting)); return; }
     $("trade-name").textContent = tr.name + " · " + view.stage;
     if (view.champion) {
-      box.appendChild(L.el("div", "led-champion", "🏆 " + t.champion + " " + view.champion.name));
+      box.appendChild(L.el("div", "led-champion", "★ " + t.champion + " " + view.champion.name));
     }
     if (view.groups.length) {
       var groups = L.el("div", "led-groups");
