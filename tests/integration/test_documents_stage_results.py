@@ -26,7 +26,8 @@ def test_the_trade_workbook_downloads_with_a_sheet_per_stage(app, client, auth):
     resp = client.get("/admin/documents/mini/results.xlsx")
     assert resp.status_code == 200 and resp.mimetype == XLSX
     wb = load_workbook(io.BytesIO(resp.data))
-    assert wb.sheetnames == ["汇总", "测试工种", "测试工种-初赛", "测试工种-决赛", "评分明细"]
+    assert wb.sheetnames == ["汇总", "测试工种", "测试工种-初赛", "测试工种-决赛", "评委一致性",
+                             "评分明细"]
 
 
 def test_a_preliminary_bulletin_names_the_stage_and_who_went_on(app, client, auth):
@@ -60,7 +61,7 @@ def test_the_export_commands_write_a_trade_workbook_and_a_stage_bulletin(app, ru
     result = runner.invoke(args=["export", "results", "--trade", "mini", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert load_workbook(out).sheetnames == ["汇总", "测试工种", "测试工种-初赛", "测试工种-决赛",
-                                             "评分明细"]
+                                             "评委一致性", "评分明细"]
     pdf = tmp_path / "b.pdf"
     result = runner.invoke(args=["export", "bulletin", "--trade", "mini", "--stage", "初赛",
                                  "--out", str(pdf)])

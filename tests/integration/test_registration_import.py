@@ -129,7 +129,8 @@ def test_the_template_downloads_with_the_trades(client, auth, ev):
     assert resp.status_code == 200
     wb = load_workbook(BytesIO(resp.data))
     assert [c.value for c in wb["报名表"][1]][-1] == "队名"
-    assert [r[0].value for r in wb["选项"].iter_rows(max_col=1)][:2] == ["车工", "安全知识竞赛"]
+    # trades in the Chinese order (issue 18): by pinyin, an(quan) before che(gong)
+    assert [r[0].value for r in wb["选项"].iter_rows(max_col=1)][:2] == ["安全知识竞赛", "车工"]
 
 
 @pytest.mark.parametrize("who, status", [("judge", 403), ("chief", 403), (None, 302)])
