@@ -25,10 +25,12 @@ def trade(code):
 
 
 @pytest.fixture
-def demo(runner):
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    return result
+def demo(app):
+    """The demo as `flask demo` loads it, built once per worker (tests/demo_cache.py;
+    tests/integration/test_demo.py runs the command itself)."""
+    from competition.demo import DemoSize
+    from tests.demo_cache import load_demo_cached
+    return load_demo_cached(app, DemoSize())
 
 
 def test_forty_teams_of_four_from_fictional_employers_in_both_trades(demo):
