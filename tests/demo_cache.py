@@ -50,6 +50,7 @@ def load_demo_cached(app, size: DemoSize | None = None) -> Competition:
         with psycopg.connect(_admin_url(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     return db.session.scalar(select(Competition).where(Competition.code == DEMO_CODE))
 
 
