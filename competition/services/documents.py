@@ -204,11 +204,6 @@ def _judge_marks(stage_id: int, who: dict[int, tuple[str, str]], rule
             names[s.address] = s.label
         if s.unit and s.input in ("count", "value", "measure"):
             names[s.address] = f"{names.get(s.address, s.label)} ({s.unit})"
-    for s in rule.slots():   # declared values (动作完成 (难度)) and units (合格件数 (件))
-        if s.once_per_entry or s.input == "measure" and "." in s.address:
-            names[s.address] = s.label
-        if s.unit and s.input in ("count", "value", "measure"):
-            names[s.address] = f"{names.get(s.address, s.label)} ({s.unit})"
     q = (select(Mark.entry_id, Mark.criterion, Mark.value, Mark.attempt, User.display_name,
                 User.username)
          .join(Entry, Entry.id == Mark.entry_id).join(User, User.id == Mark.judge_id)

@@ -126,6 +126,7 @@ def test_per_attempt_adjustments_and_declared_values_reach_the_results(event, cl
     rows = workbook_rows(event, "评分明细")
     text = "\n".join(" ".join(str(c) for c in r if c is not None) for r in rows)
     assert "动作完成 (难度)" in text and "重新开始" in text and "裁判长加减分" in text
+    assert text.count("合格件数 (件)") >= 1 and "(件) (件)" not in text     # the unit once
 
 
 def test_the_chief_cannot_add_a_mark_beyond_the_panel(event, client, auth):
