@@ -10,11 +10,11 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import partial
 from operator import attrgetter
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from ..rules.bounds import component_max, is_capped
 from .aggregate import ATTEMPT_AGGREGATES, ZERO
-from .kinds import KINDS, VETO_ORDER, Part, finalizer_for, lower_is_better
+from .kinds import KINDS, PANEL_KINDS, VETO_ORDER, Part, finalizer_for, lower_is_better
 from .marks import split_address, to_decimal
 
 ROUNDINGS = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN}
@@ -127,6 +127,7 @@ def _compile(rule: Any) -> Plan:
     sc = rule.scoring
     crit_rounding = sc.criterion_rounding or sc.rounding
     crits = tuple(_crit_plan(c, sc.criterion_decimals, crit_rounding) for c in rule.criteria)
+    memos: dict = {"defaults": (sc.criterion_decimals, crit_rounding)}
     comps = []
     for comp in rule.components:
         cmax = component_max(rule, comp)
@@ -156,7 +157,7 @@ def _compile(rule: Any) -> Plan:
     in_judge_totals = frozenset(i for cp in comps for i, _ in cp.judged)
     return Plan(crits, tuple(comps),
                 quantizer(sc.component_decimals, sc.component_rounding or sc.rounding),
-                quantizer(sc.decimals, sc.total_rounding or sc.rounding), addresses, {}, {},
+                quantizer(sc.decimals, sc.total_rounding or sc.rounding), addresses, {}, memos,
                 relative, _groups(crits), component_groups, _zero_refs(rule),
                 round_contribution, in_judge_totals)
 
@@ -260,11 +261,61 @@ def _groups(crits: tuple[CritPlan, ...]) -> tuple[GroupPlan, ...]:
     return tuple(out)
 
 
-def _crit_plan(crit: Any, default_decimals: int, default_rounding: str) -> CritPlan:
+def expect_key(plan: Plan, expected: Mapping[str, int] | None) -> tuple:
+    """One entry's marks expected per criterion (criterion id -> count, from its heat's
+    judging panel) as the engine keys them: ((position in plan.criteria, count), ...) for
+    the judged and checklist criteria whose panel expects fewer marks than the rule's
+    ``judges`` (at least one); () when none does (the rule's counts: the default). A count
+    of 0 (nobody marks it) or not below ``judges`` changes nothing."""
+    if not expected:
+        return ()
+    positions = plan.memos.get("positions")
+    if positions is None:
+        positions = plan.memos["positions"] = {
+            cp.id: i for i, cp in enumerate(plan.criteria) if cp.crit.kind in PANEL_KINDS}
+    out = []
+    for crit_id, n in expected.items():
+        i = positions.get(crit_id)
+        if i is not None and 1 <= n < plan.criteria[i].crit.judges:
+            out.append((i, int(n)))
+    return tuple(sorted(out))
+
+
+def expect_keys(plan: Plan, expected: Mapping[str, Mapping[str, int]] | None
+                ) -> dict[str, tuple] | None:
+    """entry -> expect_key() for the entries of ``expected`` whose panel changes anything."""
+    if not expected:
+        return None
+    keys = {entry: expect_key(plan, exp) for entry, exp in expected.items()}
+    return {entry: key for entry, key in keys.items() if key} or None
+
+
+def panel_criteria(plan: Plan, key: tuple) -> tuple[CritPlan, ...]:
+    """plan.criteria with the criteria of expect_key() ``key`` scored against their panel's
+    count (kinds.judged / checklist ``panel``), compiled once per key."""
+    if not key:
+        return plan.criteria
+    variants = plan.memos.setdefault("panels", {})
+    found = variants.get(key)
+    if found is None:
+        decimals, rounding = plan.memos["defaults"]
+        crits = list(plan.criteria)
+        for i, n in key:
+            crits[i] = _crit_plan(crits[i].crit, decimals, rounding, panel=n)
+        if len(variants) > 256:
+            variants.clear()
+        found = variants[key] = tuple(crits)
+    return found
+
+
+def _crit_plan(crit: Any, default_decimals: int, default_rounding: str,
+               panel: int | None = None) -> CritPlan:
     rounding = crit.rounding or default_rounding
     kind = KINDS[crit.kind]
     if crit.kind == "judged" and crit.aggregate_decimals is not None:
         kind = partial(kind, round_mean=quantizer(crit.aggregate_decimals, rounding))
+    if panel is not None:    # the heat's panel expects fewer marks (expect_key)
+        kind = partial(kind, panel=panel)
     attempts = crit.attempts
     combine = ATTEMPT_AGGREGATES[crit.attempt_aggregate]
     lower = lower_is_better(crit)

@@ -12,7 +12,7 @@ from itertools import groupby
 from operator import attrgetter, is_
 from typing import Any, Iterable
 
-from .compiled import Plan, columns, judge_totals, resolve_columns
+from .compiled import Plan, columns, judge_totals, panel_criteria, resolve_columns
 from .groups import choose
 
 _MEMO_SLACK = 4
@@ -52,13 +52,15 @@ def by_entry(marks: Iterable[Any]) -> dict[str, list]:
 _ENTRY = attrgetter("entry")
 
 
-def score_entry(plan: Plan, cols: tuple) -> Scored:
-    """Score one entry from compiled.columns(its marks) (its memo key without the id)."""
+def score_entry(plan: Plan, cols: tuple, expect: tuple = ()) -> Scored:
+    """Score one entry from compiled.columns(its marks) (its memo key without the id).
+    ``expect``: compiled.expect_key() of the marks its heat's panel expects (() : the
+    rule's counts)."""
     first, more, stray = resolve_columns(plan, cols)
     parts: list = []
     attempts: dict[int, dict] = {}
     get = first.get
-    for i, cp in enumerate(plan.criteria):
+    for i, cp in enumerate(panel_criteria(plan, expect) if expect else plan.criteria):
         if cp.single is not None:   # one attempt, no attempt_group: the usual case
             part = cp.single(cp.crit, get(cp.id) or ())
             if cp.finalize is None:
@@ -83,8 +85,10 @@ def score_entry(plan: Plan, cols: tuple) -> Scored:
     return Scored(tuple(parts), stray, attempts, totals)
 
 
-def score_entries(plan: Plan, grouped: dict[str, list]) -> dict[str, Scored]:
-    """entry -> Scored, from the memo where the entry's marks are unchanged.
+def score_entries(plan: Plan, grouped: dict[str, list], expected: dict | None = None
+                  ) -> dict[str, Scored]:
+    """entry -> Scored, from the memo where the entry's marks (and its expect_key() in
+    ``expected``, entry -> key, if any) are unchanged.
 
     Two memos: per entry, its last marks as the very objects (kept alive by the memo, and
     compared by identity: one pass without allocating; marks are immutable, as MarkIn
@@ -95,16 +99,18 @@ def score_entries(plan: Plan, grouped: dict[str, list]) -> dict[str, Scored]:
     out, keys = {}, []
     for entry, marks in grouped.items():
         found = same.get(entry)
+        expect = expected.get(entry, ()) if expected else ()
         if (found is not None and len(found[0]) == len(marks)
-                and all(map(is_, marks, found[0]))):
+                and all(map(is_, marks, found[0])) and len(found[2]) == 2 + bool(expect)
+                and (not expect or found[2][2] == expect)):
             out[entry] = found[1]
             keys.append(found[2])
             continue
         cols = columns(marks)
-        key = (entry, cols)
+        key = (entry, cols, expect) if expect else (entry, cols)
         hit = memo.get(key)
         if hit is None:
-            hit = memo[key] = score_entry(plan, cols)
+            hit = memo[key] = score_entry(plan, cols, expect)
         same[entry] = (tuple(marks), hit, key)
         out[entry] = hit
         keys.append(key)

@@ -7,6 +7,7 @@ changes, rescoring only that entry and re-ranking.
     live.delete("e7", "taste", judge="j2")                 # a deleted mark
     live.set_marks("e7", marks_of_e7)                      # or all of one entry's marks
     live.set_entry("e9", disqualified=True)                # listed, disqualified
+    live.set_expected("e7", {"work": 2})                   # its heat's panel: 2 marks
     live.remove("e3")                                      # withdrawn: gone with its marks
     standings = live.standings()   # == compute_standings(rule, marks, entries, dq, seed)
 
@@ -37,10 +38,10 @@ from __future__ import annotations
 import gc
 from bisect import bisect_left
 from dataclasses import replace
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from .aggregate import ZERO
-from .compiled import columns, compile_rule
+from .compiled import columns, compile_rule, expect_key, expect_keys
 from .entries import by_entry, finalize_relative, finished_key, merged_parts, score_entries, score_entry
 from .field import relative_counts, relative_times
 from .lots import draw_lots
@@ -63,9 +64,12 @@ class IncrementalStandings:
 
     def __init__(self, rule: Any, marks: Iterable[Any] = (), entries: Iterable[str] | None = None,
                  disqualified: Iterable[str] = (), lot_seed: str | None = None,
-                 awards: bool = True):
+                 awards: bool = True, expected: Mapping[str, Mapping[str, int]] | None = None):
         self.rule = rule
         self.plan = compile_rule(rule)
+        # entry -> compiled.expect_key() of the marks its panel expects (compute_standings'
+        # ``expected``; only entries whose panel is short of the rule's judges)
+        self._expect: dict[str, tuple] = dict(expect_keys(self.plan, expected) or {})
         self.lot_seed = lot_seed
         self.awards = awards
         scoring = rule.scoring
@@ -96,7 +100,7 @@ class IncrementalStandings:
         gc.disable()      # as compute_standings: acyclic allocations only
         try:
             self._marks = by_entry(marks)
-            self._scored = dict(score_entries(self.plan, self._marks))
+            self._scored = dict(score_entries(self.plan, self._marks, self._expect))
             if self.plan.needs_field:
                 self._finish_all()
             self._dirty = set(self._listed) | set(self._marks)
@@ -115,6 +119,17 @@ class IncrementalStandings:
         else:
             self._marks.pop(entry, None)
         self._changed(entry, rescore=True)
+
+    def set_expected(self, entry: str, expected: Mapping[str, int] | None) -> None:
+        """The marks ``entry``'s panel expects per criterion (compute_standings' ``expected``
+        for one entry; None: the rule's judges), e.g. after it moved to another heat."""
+        key = expect_key(self.plan, expected)
+        if key != self._expect.get(entry, ()):
+            if key:
+                self._expect[entry] = key
+            else:
+                del self._expect[entry]
+            self._changed(entry, rescore=True)
 
     def put(self, mark: Any) -> None:
         """A new mark, or a changed one: the mark of the same entry, address, attempt and
@@ -191,7 +206,8 @@ class IncrementalStandings:
         for entry in rescored:
             marks = self._marks.get(entry)
             if marks:
-                self._scored[entry] = score_entry(self.plan, columns(marks))
+                self._scored[entry] = score_entry(self.plan, columns(marks),
+                                                  self._expect.get(entry, ()))
             else:
                 self._scored.pop(entry, None)
         if self.plan.needs_field and rescored:

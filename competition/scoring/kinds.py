@@ -50,7 +50,11 @@ def _plain(marks) -> list[Decimal]:
     return [v for sub, _, v in marks if sub is None and isinstance(v, Decimal)]
 
 
-def judged(crit: Any, marks: list, round_mean: Callable | None = None) -> Part:
+def judged(crit: Any, marks: list, round_mean: Callable | None = None,
+           panel: int | None = None) -> Part:
+    """``panel``: the marks the heat's panel expects, fewer than the rule's ``judges`` (two
+    judges on a three-judge criterion): complete with that many marks, and a note says so.
+    Only completeness changes; the marks present are aggregated as always."""
     if crit.difficulty is None and not crit.declared:   # every mark is a plain one
         values = [v for _, _, v in marks]
         judges = len({j for _, j, _ in marks})
@@ -80,9 +84,13 @@ def judged(crit: Any, marks: list, round_mean: Callable | None = None) -> Part:
         points = total * crit.max / (len(kept) * crit.scale)
     else:
         points = agg * crit.max / crit.scale
-    complete = judges >= crit.judges and extra_complete
-    if judges < crit.judges:
-        notes += (f"{crit.id}: {judges} of {crit.judges} marks",)
+    if panel is None:
+        complete = judges >= crit.judges and extra_complete
+        if judges < crit.judges:
+            notes += (f"{crit.id}: {judges} of {crit.judges} marks",)
+    else:
+        complete = judges >= panel and extra_complete
+        notes += (f"{crit.id}: {judges} of {panel} marks (panel of {panel})",)
     if crit.difficulty is not None:
         declared = [v for sub, _, v in marks if sub == DIFFICULTY]
         if declared:
@@ -151,7 +159,8 @@ def _bands(crit, value):
 _OUTSIDE = {"zero": _zero, "per_unit": _per_unit, "linear": _linear, "bands": _bands}
 
 
-def checklist(crit: Any, marks: list) -> Part:
+def checklist(crit: Any, marks: list, panel: int | None = None) -> Part:
+    """``panel``: as for judged(), the votes per item the heat's panel expects."""
     votes: dict[str, list[Decimal]] = {}
     get = votes.get
     for sub, _, v in marks:
@@ -162,9 +171,10 @@ def checklist(crit: Any, marks: list) -> Part:
             else:
                 got.append(v)
     points, done, complete = ZERO, 0, True
+    need = crit.judges if panel is None else panel
     for item in crit.items:
         got = votes.get(item.id, ())
-        if len(got) < crit.judges:
+        if len(got) < need:
             complete = False
         if not got:
             continue
@@ -176,6 +186,9 @@ def checklist(crit: Any, marks: list) -> Part:
             points += item.points
             done += 1
     notes = () if complete else (f"{crit.id}: items not all marked",)
+    if panel is not None:
+        notes = (notes[0] + f" (panel of {panel})" if notes
+                 else f"{crit.id}: {panel} of {panel} marks per item (panel of {panel})",)
     return Part(points, Decimal(done), complete=complete, notes=notes)
 
 
@@ -271,6 +284,10 @@ def deductions(crit: Any, marks: list) -> Part:
     points = crit.max - lost
     return Part(points, lost, deducted=lost, veto=veto, zeroes=zeroes)
 
+
+# Kinds whose completeness counts judges' marks against the rule's `judges`: a heat's panel
+# may expect fewer (scoring.panels), passed as their ``panel`` argument.
+PANEL_KINDS = frozenset({"judged", "checklist"})
 
 KINDS: dict[str, Callable[[Any, list], Part]] = {
     "judged": judged, "measured": measured, "checklist": checklist, "timed": timed,

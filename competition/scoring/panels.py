@@ -137,6 +137,18 @@ class HeatPanel:
         """The criteria ``judge`` marks for ``entry`` (substitutions applied)."""
         return [c for c in self.criteria if judge in self.criterion_for(entry, c).markers]
 
+    def short_expected(self, entry: Hashable = None) -> dict[str, int]:
+        """criterion id -> marks expected, for the criteria whose panel is smaller than the
+        rule wants (``short``) and still expects a mark: what the standings count a row's
+        completeness against (scoring.compute_standings ``expected``); for ``entry`` with
+        its substitutions (the same count). Empty: the rule's counts hold."""
+        out = {}
+        for crit_id in self.criteria:
+            panel = self.criterion_for(entry, crit_id)
+            if panel.short and panel.expected >= 1:
+                out[crit_id] = panel.expected
+        return out
+
     def expected_per_entry(self) -> int:
         """Marks one entry expects in this heat (every slot, every attempt)."""
         return sum(s.expected * s.attempts for s in self.slots)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from .aggregate import ZERO
-from .compiled import compile_rule
+from .compiled import compile_rule, expect_keys
 from .entries import by_entry, finalize_relative, finished_key, merged_parts, score_entries
 from .kinds import VETO_ORDER, Part
 from .lots import LotDraw
@@ -126,8 +126,8 @@ class Standings:
 
 
 def compute_standings(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None = None,
-                      disqualified: Iterable[str] = (), lot_seed: str | None = None
-                      ) -> Standings:
+                      disqualified: Iterable[str] = (), lot_seed: str | None = None,
+                      expected: Mapping[str, Mapping[str, int]] | None = None) -> Standings:
     """Standings of every entry that has marks or is listed in `entries`.
 
     Entries listed without any mark are "absent"; `disqualified` entries (and entries hit
@@ -135,21 +135,28 @@ def compute_standings(rule: Any, marks: Iterable[Any], entries: Iterable[str] | 
     criteria the rule does not know are ignored (noted on the row). The rows returned are
     new objects; the engine keeps no reference to them. `lot_seed`: the recorded seed for
     ties decided by lot (a rule whose tie_break ends with "lot"; see lots.py).
+    `expected`: entry -> {criterion id: marks expected}, from the entry's heat's judging
+    panel (scoring.panels: a panel of two judges on a ``judges = 3`` criterion expects 2).
+    For completeness only (Row.complete, complete_only awards): a judged or checklist
+    criterion is complete with that many judges' marks, never aggregated differently;
+    a count below the rule's ``judges`` (and at least 1) applies, with a note "2 of 2
+    marks (panel of 2)". None or an entry not in it: the rule's ``judges``.
     """
     was_enabled = gc.isenabled()
     gc.disable()   # it only allocates acyclic objects: a collection would find nothing
     try:
-        return _compute(rule, marks, entries, disqualified, lot_seed)
+        return _compute(rule, marks, entries, disqualified, lot_seed, expected)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _compute(rule: Any, marks: Iterable[Any], entries: Iterable[str] | None,
-             disqualified: Iterable[str], lot_seed: str | None = None) -> Standings:
+             disqualified: Iterable[str], lot_seed: str | None = None,
+             expected: Mapping[str, Mapping[str, int]] | None = None) -> Standings:
     plan = compile_rule(rule)
     grouped = by_entry(marks)
-    scored = score_entries(plan, grouped)
+    scored = score_entries(plan, grouped, expect_keys(plan, expected))
     finished = finalize_relative(plan, scored) if plan.needs_field else {}
     dq = set(disqualified)
     rows = []

@@ -10,7 +10,9 @@ coalesce a burst of marks into one version):
    replaced) -> full recompute;
 2. the rule object (a rebound rule is a new object), the stage's panels and officials
    (services.panels.StageCheck.signature) and whether a later stage follows (awards):
-   any change -> full recompute;
+   any change -> full recompute (the marks each entry's panel expects, for its row's
+   completeness, come from the same StageCheck: StageCheck.expected_marks, re-applied to
+   an entry that moved to another heat);
 3. per entry, a fingerprint of its mark rows taken in the database (count, sum of ids,
    latest updated_at, the entry's heat): one grouped query returning a row per entry,
    no mark values. An entry whose fingerprint changed (a mark added, corrected, deleted,
@@ -51,6 +53,7 @@ class _Cached:
     prints: dict                                 # entry key -> fingerprint
     built: float = field(default_factory=time.monotonic)
     updates: int = 0
+    heats: dict | None = None                    # entry key -> heat id, while a panel is short
 
 
 class _Cache:
@@ -106,7 +109,7 @@ def standings(trade, stage, rule, by_key: dict, later: bool, shared: bool, read_
     ``read_marks(entries=None, check=...)``: the counted marks (MarkIn) of the stage, or
     of these entry ids (services.standings._panel_marks)."""
     from ..scoring.incremental import IncrementalStandings
-    from .panels import StageCheck
+    from .panels import StageCheck, entry_heats
     cache = _cache()
     key = (trade.id, stage.id)
     conn = db.session.connection()
@@ -121,10 +124,12 @@ def standings(trade, stage, rule, by_key: dict, later: bool, shared: bool, read_
                 or cached.signature != check.signature or cached.later != later
                 or cached.seed != seed or time.monotonic() - cached.built > FULL_EVERY):
             marks = [m for m in read_marks(check=check) if m.entry in by_key]
+            heats = entry_heats(by_key) if check.short else None
             inc = IncrementalStandings(rule, marks, list(by_key), disqualified=dq,
-                                       lot_seed=seed, awards=not later)
+                                       lot_seed=seed, awards=not later,
+                                       expected=check.expected_marks(heats) if heats else None)
             cached = cache.entries[key] = _Cached(version, rule, check.signature, later,
-                                                  seed, inc, prints)
+                                                  seed, inc, prints, heats=heats)
             cache.stats["full"] += 1
         else:
             _update(cache, cached, read_marks, check, by_key, dq, prints)
@@ -144,6 +149,14 @@ def _update(cache: _Cache, cached: _Cached, read_marks, check, by_key: dict, dq:
     for e in by_key:
         if e not in reread and (e in dq) != (e in inc.disqualified):
             inc.set_entry(e, disqualified=e in dq)
+    if check.short:     # a short panel's expected marks (the same panels: same signature)
+        from .panels import entry_heats
+        heats, was = entry_heats(by_key), cached.heats or {}
+        moved = {e: h for e, h in heats.items() if was.get(e, -1) != h}
+        expected = check.expected_marks(moved) or {}
+        for e in moved:      # moved to another heat, or new: its heat's panel (or the rule)
+            inc.set_expected(e, expected.get(e))
+        cached.heats = heats
     if reread:
         marks: dict[str, list] = {e: [] for e in reread}
         with_marks = [int(e) for e in reread if e in prints]

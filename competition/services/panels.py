@@ -254,6 +254,12 @@ def _stage_substitutions():
             .order_by(S.id))
 
 
+def entry_heats(by_key: dict) -> dict:
+    """entry key -> heat id (None: not seated) of the entries read (ORM or EntryInfo):
+    what StageCheck.expected_marks() takes."""
+    return {k: getattr(e, "heat_id", None) for k, e in by_key.items()}
+
+
 COUNTS, SKIP, FIRST_COME = "counts", "skip", "first_come"
 _checks: dict[tuple, "StageCheck"] = {}   # (rule, assignments, officials) -> StageCheck
 
@@ -280,6 +286,27 @@ class StageCheck:
         # (entry, criterion) with a substitution (回避): their verdicts are per entry
         self._per_entry = {(s[0], s[1]) for ss in subs.values() for s in ss}
         self._cache: dict[tuple, tuple] = {}
+        # heat id -> {criterion: marks expected} where the panel is short of the rule's
+        # judges (two judges on a judges = 3 criterion): the standings' completeness
+        self.short = {h: got for h, p in self.panels.items() if (got := p.short_expected())}
+        self._subbed = {s[0] for ss in subs.values() for s in ss}
+
+    def expected_marks(self, heats: dict) -> dict | None:
+        """entry key -> {criterion: marks expected} (scoring.compute_standings
+        ``expected``) for the entries of ``heats`` (entry key -> heat id) whose heat's panel
+        is short; None when no heat's is (the rule's counts hold). From the same panels as
+        the verdicts, so the same ``signature``."""
+        short = self.short
+        if not short:
+            return None
+        out = {}
+        for key, heat_id in heats.items():
+            got = short.get(heat_id)
+            if got is not None:
+                if self._subbed and int(key) in self._subbed:    # 回避: the entry's panel
+                    got = self.panels[heat_id].short_expected(int(key))
+                out[key] = got
+        return out
 
     @classmethod
     def load(cls, rule, stage_id: int) -> "StageCheck":

@@ -156,7 +156,12 @@ def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
     kept = _incremental(trade, stage, rule, by_key)   # issue 19: one entry rescored
     if kept is not None:
         return kept
-    counted = _panel_marks(rule, stage)
+    from .panels import StageCheck, entry_heats
+    check = StageCheck.load(rule, stage.id)
+    counted = _panel_marks(rule, stage, check=check)
+    # a heat's panel smaller than the rule wants (2 judges, judges = 3) expects fewer
+    # marks: rows count complete against it, as the tablets and progress do
+    expected = check.expected_marks(entry_heats(by_key)) if check.short else None
     teams = {k: e for k, e in by_key.items()
              if e.team_id is not None and getattr(e, "contestant_id", None) is None}
     team_rounds = None
@@ -164,7 +169,8 @@ def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
         by_key = {k: e for k, e in by_key.items() if k not in teams}
         team_rounds = compute_standings(
             rule, [m for m in counted if m.entry in teams], list(teams),
-            disqualified=[k for k, e in teams.items() if e.status == "disqualified"])
+            disqualified=[k for k, e in teams.items() if e.status == "disqualified"],
+            expected=expected)
     else:
         teams = None
     marks = [m for m in counted if m.entry in by_key]
@@ -172,7 +178,7 @@ def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
     # ties by lot (tie_break ending in "lot") are drawn with the stage's recorded draw
     # seed, re-verifiable from it (scoring.lots); a stage never drawn leaves them pending
     result = compute_standings(rule, marks, list(by_key), disqualified=dq,
-                               lot_seed=stage.draw_seed or None)
+                               lot_seed=stage.draw_seed or None, expected=expected)
     if has_later_stage(stage):
         # Awards and titles go with the trade's final placing: a stage that another stage
         # follows (the preliminary) ranks and sends people on, it awards nothing, on the

@@ -24,6 +24,7 @@ from competition.services import incremental_standings as cache
 from competition.services import marks as mark_service
 from competition.services import standings
 from competition.services.errors import ServiceError
+from competition.services.panels import StageCheck, entry_heats
 from competition.services.rules import rule_for
 from tests.factories import build_event
 
@@ -34,7 +35,8 @@ def event(app):
 
 
 def full(event) -> dict:
-    """The reference: compute_standings over every counted mark of the stage."""
+    """The reference: compute_standings over every counted mark of the stage, rows complete
+    against each heat's panel (services.panels.StageCheck.expected_marks)."""
     trade = db.session.get(Trade, event["trade"].id, populate_existing=True)
     stage = event["stage"]
     rule = rule_for(trade)
@@ -42,8 +44,9 @@ def full(event) -> dict:
     keys = {str(e.id): e for e in entries if e.status != "withdrawn"}
     marks = [m for m in standings._panel_marks(rule, stage) if m.entry in keys]
     dq = [k for k, e in keys.items() if e.status == "disqualified"]
+    expected = StageCheck.load(rule, stage.id).expected_marks(entry_heats(keys))
     return compute_standings(rule, marks, list(keys), disqualified=dq,
-                             lot_seed=stage.draw_seed or None).to_dict()
+                             lot_seed=stage.draw_seed or None, expected=expected).to_dict()
 
 
 def live(event) -> dict:

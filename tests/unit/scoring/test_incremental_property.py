@@ -2,7 +2,8 @@
 
 A stream is new marks, corrections (the same entry, address, attempt and judge with
 another value), deletions, disqualifications and their reversal, entries listed without
-marks (absent) and withdrawn ones; after every step the incremental object's standings
+marks (absent) and withdrawn ones, an entry's panel expecting fewer marks (its heat's judges,
+compute_standings' ``expected``); after every step the incremental object's standings
 must be exactly compute_standings() of the same marks: every row field (rank, total,
 award, titles, notes, lot flags...) and the lots. Values are drawn from a few per slot,
 so ties (and ties decided by lot) are frequent. The rules are real ones chosen for what
@@ -76,10 +77,11 @@ def slots(name: str) -> list[tuple[str, int, bool, tuple]]:
     return out
 
 
-def random_op(rnd, puts: int = 4) -> tuple:
+def random_op(rnd, puts: int = 4, panels: bool = True) -> tuple:
     """One step of a stream: mostly marks (new or corrected), then deletions, status
     changes, withdrawals and an entry's marks handed over whole (as the service does)."""
-    kind = rnd.choice(["put"] * puts + ["delete", "delete", "dq", "list", "remove", "reload"])
+    kind = rnd.choice(["put"] * puts + ["delete", "delete", "dq", "list", "remove", "reload"]
+                      + (["panel"] if panels else []))
     entry = rnd.randrange(len(ENTRIES))
     if kind == "put":
         return (kind, entry, rnd.randrange(100), rnd.randrange(3), rnd.randint(1, 3),
@@ -88,6 +90,8 @@ def random_op(rnd, puts: int = 4) -> tuple:
         return (kind, entry, rnd.randrange(100), rnd.randrange(3), rnd.randint(1, 3))
     if kind == "dq":
         return (kind, entry, rnd.random() < 0.6)
+    if kind == "panel":
+        return (kind, entry, rnd.randrange(100))
     return (kind, entry)
 
 
@@ -102,6 +106,7 @@ class Model:
         self.marks: dict[str, list] = {}
         self.listed: dict[str, None] = {}
         self.dq: set[str] = set()
+        self.expected: dict[str, dict] = {}     # entry -> its heat's panel's expected marks
 
     def mark(self, op) -> MarkIn:
         address, attempts, once, values = self.slots[op[2] % len(self.slots)]
@@ -146,6 +151,16 @@ class Model:
                 inc.remove(entry)
         elif kind == "reload" and inc is not None:   # the service's way: all of its marks
             inc.set_marks(entry, list(self.marks.get(entry, [])))
+        elif kind == "panel":     # the entry's heat's panel (moved, or the panel changed)
+            crits = [c for c in self.rule.criteria if c.kind in ("judged", "checklist")]
+            exp = None if op[2] % 3 == 0 or not crits else {
+                c.id: 1 + (op[2] + i) % int(c.judges) for i, c in enumerate(crits)}
+            if exp is None:
+                self.expected.pop(entry, None)
+            else:
+                self.expected[entry] = exp
+            if inc is not None:
+                inc.set_expected(entry, exp)
 
     def _set(self, entry: str, marks: list) -> None:
         if marks:
@@ -158,7 +173,8 @@ class Model:
 
     def full(self, seed, awards=True):
         result = compute_standings(self.rule, self.all_marks(), list(self.listed),
-                                   disqualified=self.dq, lot_seed=seed)
+                                   disqualified=self.dq, lot_seed=seed,
+                                   expected=self.expected)
         if not awards:
             for row in result.rows:
                 row.award, row.titles = None, ()
@@ -177,7 +193,8 @@ def run(name: str, initial: list, ops: list, seed, awards: bool) -> None:
     for op in initial:
         model.apply(op, None)
     inc = IncrementalStandings(model.rule, model.all_marks(), list(model.listed),
-                               disqualified=model.dq, lot_seed=seed, awards=awards)
+                               disqualified=model.dq, lot_seed=seed, awards=awards,
+                               expected=model.expected)
     same(inc.standings(), model.full(seed, awards))
     for op in ops:
         before = inc.standings()
@@ -252,6 +269,6 @@ def test_streams_that_once_disagreed(name, stream):
     # by the chosen points only; now entries.finished_key)
     rnd = random.Random(stream)
     seed, awards = [None, "seed-1"][stream % 2], bool(stream // 2 % 2)
-    initial = [random_op(rnd, puts=12) for _ in range(rnd.randint(0, 150))]
-    ops = [random_op(rnd) for _ in range(rnd.randint(1, 40))]
+    initial = [random_op(rnd, puts=12, panels=False) for _ in range(rnd.randint(0, 150))]
+    ops = [random_op(rnd, panels=False) for _ in range(rnd.randint(1, 40))]
     run(name, initial, ops, seed, awards)
