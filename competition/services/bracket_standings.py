@@ -57,7 +57,7 @@ def stage_bracket(stage: Stage) -> Bracket | None:
 
 def final_places(bracket: Bracket) -> list[Place] | None:
     """The bracket's final ranking (keys: entry ids), best first; None while undecided."""
-    from .brackets import KO, group_tables
+    from .bracket_tables import KO, group_tables
     matches = list(db.session.scalars(select(Match).where(Match.bracket_id == bracket.id)))
     order = (bracket.settings or {}).get("seeds") or []
     ko_rows = [m for m in matches if m.group_name == KO]
@@ -76,11 +76,12 @@ def final_places(bracket: Bracket) -> list[Place] | None:
     return groups_knockout_ranking(ko, tables, order)
 
 
-def bracket_standings(trade: Trade, stage: Stage, by_key: dict):
-    """services.standings.TradeStandings of a bracket stage (``by_key``: its entries, keyed
-    by str(entry id), as Entry or EntryInfo)."""
+def bracket_ranking(trade: Trade, stage: Stage, by_key: dict, later: bool):
+    """The scoring.Standings of a bracket stage (``by_key``: its entries, keyed by
+    str(entry id), as Entry or EntryInfo; ``later``: another stage follows, so it awards
+    nothing). services.standings wraps it as its TradeStandings: this module does not
+    import services.standings (no import circle on the marks' path, issue 19)."""
     from ..scoring.standings import Row, Standings
-    from .standings import TradeStandings, has_later_stage
     rule = rule_for(trade)
     bracket = stage_bracket(stage)
     places = final_places(bracket) if bracket is not None else None
@@ -103,12 +104,11 @@ def bracket_standings(trade: Trade, stage: Stage, by_key: dict):
         status = "disqualified" if entry.status == "disqualified" else "absent"
         unplaced.append(Row(key, status=status,
                             notes=(NOTE + ("pending" if places is None else "absent"),)))
-    if rows and not has_later_stage(stage):
+    if rows and not later:
         awards = place_awards(rule.awards, [r.rank for r in rows], len(by_key))
         for row, (award, titles) in zip(rows, awards):
             row.award, row.titles = award, titles
-    standings = Standings(rule.trade.code, rows + unplaced)
-    return TradeStandings(trade, stage, standings, by_key, trade.standings_version)
+    return Standings(rule.trade.code, rows + unplaced)
 
 
 def how_text(row, third_shared: bool = False) -> str:

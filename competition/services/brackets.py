@@ -18,22 +18,20 @@ from ..brackets import (
     BracketError,
     Knockout,
     KnockoutMatch,
-    PointsSystem,
-    Result,
     RoundRobinError,
     knockout_seeding,
     round_name,
     schedule,
     split_into_groups,
-    table,
 )
 from ..extensions import db
 from ..models import Bracket, Entry, Heat, JudgeAssignment, Match, Role, Stage, User
+from .bracket_tables import KO, group_tables  # noqa: F401  (re-exported: pages use them)
+from .bracket_tables import points_system as _points
 from .draws import active_entries
 from .registration import Conflict, Forbidden, NotFound, ServiceError, _, audit
 
 FORMATS = ("single_elimination", "round_robin", "groups_knockout")
-KO = ""   # group_name of knockout matches
 
 
 def get_bracket(bracket_id: int) -> Bracket:
@@ -101,14 +99,6 @@ def seeds_from_previous_stage(stage: Stage, user: User | None) -> int:
     seeds.update({eid: i for i, (_pos, eid) in enumerate(ranked, start=1)})
     set_seeds(stage, seeds, user)
     return len(ranked)
-
-
-def _points(settings: dict) -> PointsSystem:
-    p = settings.get("points") or {}
-    kw = {k: Decimal(str(p[k])) for k in ("win", "draw", "loss") if k in p}
-    if settings.get("tiebreaks"):
-        kw["tiebreaks"] = tuple(settings["tiebreaks"])
-    return PointsSystem(**kw)
 
 
 def create_bracket(stage: Stage, format: str, user: User | None, *, third_place: bool = False,
@@ -303,23 +293,6 @@ def _record_group(bracket: Bracket, match: Match, sa, sb) -> None:
             row.bracket_id = bracket.id
             db.session.add(row)
             bracket.matches.append(row)
-
-
-def group_tables(bracket: Bracket) -> dict[str, list]:
-    """The points table of every group, best first."""
-    system = _points(bracket.settings)
-    seeds = bracket.settings.get("seeds") or []
-    lot = {k: i for i, k in enumerate(seeds)}      # seed order: seed numbers, then lots
-    out: dict[str, list] = {}
-    names = sorted({m.group_name for m in bracket.matches if m.group_name != KO})
-    for name in names:
-        ms = [m for m in bracket.matches if m.group_name == name]
-        keys = sorted({k for m in ms for k in (m.entry_a_id, m.entry_b_id) if k is not None},
-                      key=lot.get)
-        results = [Result(m.entry_a_id, m.entry_b_id, m.score_a, m.score_b)
-                   for m in ms if m.status == "done"]
-        out[name] = table(keys, results, system)
-    return out
 
 
 def _bump(bracket: Bracket) -> None:

@@ -149,8 +149,10 @@ def _bump():
 
 def _compute(trade: Trade, stage: Stage, by_key: dict) -> TradeStandings:
     if stage.format == "bracket":   # head to head: the bracket ranks (services.bracket_standings)
-        from .bracket_standings import bracket_standings
-        return bracket_standings(trade, stage, by_key)
+        from .bracket_standings import bracket_ranking
+        return TradeStandings(trade, stage,
+                              bracket_ranking(trade, stage, by_key, has_later_stage(stage)),
+                              by_key, trade.standings_version)
     from ..scoring import compute_standings
     rule = rule_for(trade)
     kept = _incremental(trade, stage, rule, by_key)   # issue 19: one entry rescored

@@ -109,14 +109,7 @@ def test_the_graph_sees_lazy_imports_inside_functions():
     assert "competition.live" in g["competition.publish"]
 
 
-@pytest.mark.parametrize("module", [
-    *PATH[:2],
-    pytest.param(PATH[2], marks=pytest.mark.xfail(strict=True, reason=(
-        "known, outside the publish path: the computation reads a bracket stage through "
-        "services.bracket_standings, which imports the bracket service (KO, group_tables), "
-        "which imports draws/registration, which call standings.trade_changed. Moving the "
-        "bracket reading into bracket_standings ends it; then drop this mark."))),
-])
+@pytest.mark.parametrize("module", PATH[:3])
 def test_no_module_on_a_marks_path_to_the_screens_is_in_an_import_circle(module):
     circles = [sorted(c) for c in cycles(graph()) if module in c]
     assert circles == [], f"{module} is in an import circle: {circles}"
