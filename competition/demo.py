@@ -18,6 +18,7 @@ from sqlalchemy import delete, insert, select
 
 from .demo_marks import marks_for_entry
 from .demo_people import PASSWORDS, fake_id_number, fake_name, hash_password, judges_needed, trade_user
+from .demo_schedule import VENUES, slot_start
 from .extensions import db
 from .models import (
     AuditLog,
@@ -50,7 +51,6 @@ EMPLOYERS = ["示例县第一机械厂", "示例县供电公司", "示例县自�
              "示例县邮政快递服务中心", "示例县大酒店", "示例县家政服务协会",
              "示例县农机服务站", "示例县矿山救护大队", "示例县环境卫生管理所"]
 GRADES = ["L5", "L4", "L4", "L3", "L3", "L2", None]
-VENUES = ["示例县职业技术学校实训楼", "示例县第一机械厂培训中心", "示例县工人文化宫"]
 
 
 @dataclass
@@ -88,8 +88,8 @@ def load_demo(size: DemoSize | None = None, reset: bool = False) -> tuple[Compet
     db.session.flush()
     rules = read_rule_files(Path(current_app.config["RULES_DIR"]))
     _check_rules(rules)
-    for path, data in rules:
-        _build_trade(comp, path, data, size, rng, users)
+    for index, (path, data) in enumerate(rules):
+        _build_trade(comp, path, data, size, rng, users, index)
     from .demo_teams import build_safety_contest  # the team trades and a bracket
     build_safety_contest(comp, users, marks=size.marks)
     db.session.commit()
@@ -121,7 +121,7 @@ def _ensure_users() -> dict[str, User]:
     return users
 
 
-def _build_trade(comp, path, data, size, rng, users) -> None:
+def _build_trade(comp, path, data, size, rng, users, index: int = 0) -> None:
     info = data.get("trade", {})
     code = info.get("code", path.stem)
     trade = Trade(competition=comp, code=code, name=info.get("name", code),
@@ -139,7 +139,7 @@ def _build_trade(comp, path, data, size, rng, users) -> None:
     stages = _stages(trade, n)
     _contestants(comp, trade, n, rng)
     first = stages[0]
-    heats = _heats(first, n)
+    heats = _heats(first, n, index)
     for h in heats:
         db.session.add_all(JudgeAssignment(heat=h, user=j) for j in judges)
     entries = _draw(first, users["admin"], code)
@@ -172,10 +172,14 @@ def _contestants(comp, trade, n, rng) -> list[Contestant]:
     return people
 
 
-def _heats(stage: Stage, n: int, per_heat: int = 20) -> list[Heat]:
+def _heats(stage: Stage, n: int, index: int = 0, per_heat: int = 20) -> list[Heat]:
+    """The trade's heats (the index-th trade in file order): one after another from a slot
+    of the first two days (demo_schedule), at a venue that changes with the trade, so the
+    schedule has no judge, chief or contestant in two places at once."""
     count = max(1, -(-n // per_heat))
-    heats = [Heat(stage=stage, seq=i + 1, name=f"第{i + 1}场", venue=VENUES[i % len(VENUES)],
-                  workstations=per_heat) for i in range(count)]
+    first = 0 if count > 1 else index % 8
+    heats = [Heat(stage=stage, seq=i + 1, name=f"第{i + 1}场", venue=VENUES[(index + i) % len(VENUES)],
+                  starts_at=slot_start(first + i), workstations=per_heat) for i in range(count)]
     db.session.add_all(heats)
     db.session.flush()
     return heats

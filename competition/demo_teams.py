@@ -29,6 +29,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from .demo_people import fake_id_number, fake_name, judges_needed, trade_user
+from .demo_schedule import slot_start
 from .extensions import db
 from .models import Competition, Entry, JudgeAssignment, Mark, Match, Role, Stage, Team, Trade, User
 
@@ -49,6 +50,7 @@ EMPLOYERS = [
 ]
 GRADES = ["五级", "四级/中级工", "四级/中级工", "高级工", "", "技师"]
 VENUE = "示例县工人文化宫"
+WRITTEN_HEATS = 10
 
 
 def team_name(employer: str) -> str:
@@ -117,11 +119,12 @@ def _register(comp: Competition, trades: list[Trade], rng: random.Random, admin:
 
 
 def _written_stage(trade: Trade, admin: User, judges: list[User]) -> Stage:
-    """One ranked stage: every member and every team round drawn into 10 heats of 20."""
+    """One ranked stage: every member and every team round drawn into 10 heats of 20, one
+    after another from today's first slot (they share the judges)."""
     from .services import draws
     stage = draws.create_stage(trade, "初赛", admin)
-    for i in range(10):
-        h = draws.create_heat(stage, f"第{i + 1}场", 20, admin, venue=VENUE)
+    for i in range(WRITTEN_HEATS):
+        h = draws.create_heat(stage, f"第{i + 1}场", 20, admin, venue=VENUE, starts_at=slot_start(i))
         db.session.add_all(JudgeAssignment(heat_id=h.id, user_id=j.id) for j in judges)
     # the team round: each team's own entry in the stage (no service adds one)
     teams = db.session.scalars(select(Team).where(Team.trade_id == trade.id)
@@ -160,7 +163,8 @@ def _quiz(trade: Trade, team_trade: Trade, written: Stage, admin: User, judges: 
     quarter-finals."""
     from .services import brackets, draws
     stage = draws.create_stage(trade, "小组赛与淘汰赛", admin, format="bracket")
-    heat = draws.create_heat(stage, "现场赛", 40, admin, venue=VENUE)
+    heat = draws.create_heat(stage, "现场赛", 40, admin, venue=VENUE,
+                             starts_at=slot_start(WRITTEN_HEATS))   # after the written stage
     db.session.add_all(JudgeAssignment(heat_id=heat.id, user_id=j.id) for j in judges)
     db.session.commit()
     draws.run_draw(stage, admin, seed=f"demo-{trade.code}")
