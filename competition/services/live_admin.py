@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 from ..extensions import db
 from ..models import AuditLog, Trade, User
-from .standings import live_trade_standings, public_rows
+from .standings import live_trade_standings, public_rows, trade_changed
 
 
 class LiveAdminError(ValueError):
@@ -55,8 +55,7 @@ def _apply(trade: Trade, user: User | None, action: str, reason: str | None,
         db.session.rollback()
         raise
     db.session.refresh(trade)
-    from .. import live
-    live.publish_trade(trade)
+    trade_changed(trade.id, bumped=True)   # the one publish step (competition/publish.py)
     return trade
 
 

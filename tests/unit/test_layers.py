@@ -40,11 +40,6 @@ CORE_LIBRARIES = {"openpyxl", "reportlab", "pydantic", "tomli_w"}
 # Function-local imports that point back up the module-level graph on purpose
 # (importer's top-level module, imported top-level module) -> why.
 DEFERRED = {
-    # issue 19: live.py imports services (standings) at module level, and
-    # services/live_admin.py asks live.publish_trade after a screen control. The one
-    # publish step after the commit (competition/publish.py, another part of issue 19)
-    # removes this; then delete this entry.
-    ("services", "live"): "issue 19: publishing is being made one step after the commit",
     # Inside the core: reading a marks file validates each mark with scoring's own
     # validator, and a workbook is checked by registration's zip guard first; scoring
     # imports rules' model at module level, so rules defers these two.
