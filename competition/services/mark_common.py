@@ -54,16 +54,24 @@ def applied_before(heat_id: int, mark_id: int, client_id: str) -> bool:
     return any((new or {}).get("client_id") == client_id for new in rows)
 
 
+def correction_rows(heat_id: int) -> list[AuditLog]:
+    """The heat's corrections and appeal decisions of marks, newest first."""
+    return list(db.session.scalars(
+        select(AuditLog).where(AuditLog.heat_id == heat_id, AuditLog.object_type == "mark",
+                               AuditLog.action.in_(("mark.correct", "mark.appeal")))
+        .order_by(AuditLog.id.desc())))
+
+
 def deleted_by_correction(heat_id: int, entry_id: int, address: str, attempt: int,
-                          judge_id: int | None, client_id: str, seq: int | None) -> bool:
+                          judge_id: int | None, client_id: str, seq: int | None,
+                          rows: list[AuditLog] | None = None) -> bool:
     """Whether a correction deleted this slot's mark after the submission was made: the
     deleted mark had this client id, or a submission number not older than ``seq``. A
     retry of that submission must not bring the mark back (``judge_id`` None: a mark
-    entered once per entry, whoever entered it)."""
-    rows = db.session.scalars(
-        select(AuditLog).where(AuditLog.heat_id == heat_id, AuditLog.object_type == "mark",
-                               AuditLog.action.in_(("mark.correct", "mark.appeal")))
-        .order_by(AuditLog.id.desc()))
+    entered once per entry, whoever entered it). ``rows``: correction_rows(heat_id),
+    read once by a caller checking many slots."""
+    if rows is None:
+        rows = correction_rows(heat_id)
     for row in rows:
         old = row.old or {}
         if (old.get("entry"), old.get("criterion"), old.get("attempt")) != \

@@ -53,14 +53,18 @@ _find = find_mark
 
 
 def validate_mark_for(judge: User, entry: Entry, heat: Heat, rule, assignment, *,
-                      address, text: str, attempt: int) -> tuple[str, object]:
+                      address, text: str, attempt: int, panel=None, holders=None
+                      ) -> tuple[str, object]:
     """Everything a judge's mark must pass, for POST /api/marks and a whole sheet alike:
     (stored text, slot). Raises JudgingError (value, criterion, attempt), Forbidden
-    (not on the criterion's panel), Conflict (withdrawn contestant, signed-off heat)."""
+    (not on the criterion's panel), Conflict (withdrawn contestant, signed-off heat).
+    A whole sheet passes the heat's ``panel`` and ``holders`` it read once
+    (panels.require_may_mark)."""
     if not isinstance(address, str) or not address:
         raise JudgingError(_("Name the criterion."), "criterion")
     stored, slot = checked_value(rule, address, text, attempt)
-    require_may_mark(rule, heat, judge, entry.id, slot, attempt)   # the heat's panel
+    require_may_mark(rule, heat, judge, entry.id, slot, attempt,   # the heat's panel
+                     panel=panel, holders=holders)
     if entry.status == "withdrawn":
         raise Conflict(_("This contestant has withdrawn."), "entry_id")
     if entry.status == "absent":
@@ -76,11 +80,16 @@ def absent_refusal(entry: Entry) -> str:
              "was let in late, the organiser undoes the no-show first.", lot=entry.lot_number or "—")
 
 
+_LOOK_UP = object()
+
+
 def stored_submission(judge: User, client_id: str, entry: Entry, address, attempt: int,
-                      text: str) -> MarkResult | None:
+                      text: str, stored=_LOOK_UP) -> MarkResult | None:
     """The stored mark of this client id ("duplicate"), or None if the id is new.
-    Conflict if the id belongs to another judge or named another value or slot."""
-    stored = _by_client_id(client_id)
+    Conflict if the id belongs to another judge or named another value or slot.
+    ``stored``: the mark of this client id (or None) when the caller read it already."""
+    if stored is _LOOK_UP:
+        stored = _by_client_id(client_id)
     if stored is None:
         return None
     if stored.judge_id != judge.id:
@@ -93,12 +102,22 @@ def stored_submission(judge: User, client_id: str, entry: Entry, address, attemp
 
 
 def store_mark(judge: User, entry: Entry, heat: Heat, *, address: str, slot, text: str,
-               attempt: int, client_id: str, note: str | None, seq: int | None
+               attempt: int, client_id: str, note: str | None, seq: int | None,
+               existing=_LOOK_UP, corrections=None, changes: list | None = None
                ) -> MarkResult:
     """Write one validated mark under the heat's lock (no commit). The caller has checked
-    that ``client_id`` is new (stored_submission)."""
+    that ``client_id`` is new (stored_submission).
+
+    A whole sheet (services.mark_sheets) passes what it read once for all its marks:
+    ``existing`` (the slot's mark, as find_mark() would return it, or None),
+    ``corrections`` (a function returning mark_common.correction_rows of the heat), and
+    ``changes``: a list to which the audit rows' (action, mark, old value) are appended
+    instead of flushing and auditing each mark; a new mark is then not added to the
+    session (the caller inserts the sheet's new marks and audit rows in one statement
+    each)."""
     shared = slot.once_per_entry
-    mark = _find(entry.id, address, attempt, None if shared else judge.id)
+    mark = _find(entry.id, address, attempt, None if shared else judge.id) \
+        if existing is _LOOK_UP else existing
     own = mark is not None and mark.judge_id == judge.id
     if own and seq is not None and mark.seq is not None and seq <= mark.seq:
         return MarkResult(mark, "superseded")          # an older submission, replayed
@@ -113,8 +132,14 @@ def store_mark(judge: User, entry: Entry, heat: Heat, *, address: str, slot, tex
                 mark.seq = seq
         return MarkResult(mark, "unchanged")
     if mark is None and deleted_by_correction(heat.id, entry.id, address, attempt,
-                                              None if shared else judge.id, client_id, seq):
+                                              None if shared else judge.id, client_id, seq,
+                                              corrections() if corrections else None):
         return MarkResult(None, "superseded")          # a retry must not undo a deletion
+    if mark is None and changes is not None:     # the caller inserts it (not in the session)
+        mark = Mark(entry_id=entry.id, judge_id=judge.id, criterion=address, attempt=attempt,
+                    value=text, client_id=client_id, note=note, seq=seq)
+        changes.append(("mark.create", mark, None))
+        return MarkResult(mark, "created")
     if mark is None:
         mark = Mark(entry=entry, judge_id=judge.id, criterion=address, attempt=attempt,
                     value=text, client_id=client_id, note=note, seq=seq)
@@ -128,6 +153,9 @@ def store_mark(judge: User, entry: Entry, heat: Heat, *, address: str, slot, tex
     mark.value, mark.client_id, mark.seq, mark.judge_id = text, client_id, seq, judge.id
     if note is not None:
         mark.note = note
+    if changes is not None:
+        changes.append(("mark.update", mark, old))
+        return MarkResult(mark, "updated")
     db.session.flush()
     audit(judge, "mark.update", heat, object_type="mark", object_id=mark.id,
           old=old, new=audit_value(mark))

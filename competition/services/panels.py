@@ -109,18 +109,21 @@ def _holders(entry_id: int, slot, attempt: int) -> list[int]:
         Mark.attempt == attempt).order_by(Mark.id)))
 
 
-def require_may_mark(rule, heat: Heat, judge: User, entry_id: int, slot, attempt: int
-                     ) -> None:
+def require_may_mark(rule, heat: Heat, judge: User, entry_id: int, slot, attempt: int,
+                     *, panel: HeatPanel | None = None, holders=None) -> None:
     """The mark write path's panel check: Forbidden (field "criterion") if ``judge`` does
     not mark the slot's criterion in this heat, naming who does; Conflict (field
     "criterion") if a one-mark (first-come) criterion was already entered by another
-    judge, naming them."""
-    panel = heat_panel_of(heat, rule)
+    judge, naming them. A whole sheet passes the heat's ``panel`` (heat_panel_of, read
+    once) and ``holders(entry_id, address, attempt)`` (from the marks it read once)."""
+    if panel is None:
+        panel = heat_panel_of(heat, rule)
     crit = panel.criterion_for(entry_id, slot.criterion)
     others: list[int] = []
     if crit is not None and crit.first_come and not slot.once_per_entry \
             and judge.id in crit.markers:
-        others = _holders(entry_id, slot, attempt)
+        others = holders(entry_id, slot.address, attempt) if holders is not None \
+            else _holders(entry_id, slot, attempt)
     refusal = may_mark(panel, judge.id, slot.address, others, entry=entry_id)
     if refusal is None:
         return
