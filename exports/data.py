@@ -124,6 +124,8 @@ class TradeResults:
     # ties decided by lot (名次并列，抽签决定): how to re-verify them, printed under the
     # bulletin's table ("" when no rank was drawn)
     lot_note: str = ""
+    # the rows are teams (a team bracket, the quiz): the name column is headed 队名
+    teams: bool = False
 
 
 @dataclass

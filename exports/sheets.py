@@ -115,7 +115,7 @@ def render_bulletin(data: BulletinData, out: Out, *, font_path: str | None = Non
 def _bulletin_table(trade, comps, st, usable: float) -> Table:
     # a bracket's places (no criteria, components or total): a 赛果 column (冠军, 八强...)
     head_to_head = not trade.criteria and not trade.components
-    head = ["名次", "抽签号", "姓名", "单位", *(c.name for c in comps),
+    head = ["名次", "抽签号", "队名" if trade.teams else "姓名", "单位", *(c.name for c in comps),
             "赛果" if head_to_head else "总分", "奖项"]
     rows = [[Paragraph(_esc(h), st["cell"]) for h in head]]
     for r in trade.rows:

@@ -163,8 +163,8 @@ def _trade_sheet(wb: Workbook, data: ResultsData, trade: TradeResults, name: str
     comp = [_heading(c.name, c.max) for c in trade.components]
     # a bracket's places (no criteria, components or total): 赛果 (冠军, 八强...) for 总分
     head_to_head = not trade.criteria and not trade.components
-    headers = ["名次", "抽签号", "姓名", "单位", *crit, *comp, "赛果" if head_to_head else "总分",
-               "奖项", "称号", "备注"]
+    headers = ["名次", "抽签号", "队名" if trade.teams else "姓名", "单位", *crit, *comp,
+               "赛果" if head_to_head else "总分", "奖项", "称号", "备注"]
     first_num = 4
     numeric = set(range(first_num, first_num + len(crit) + len(comp) + (not head_to_head)))
     widths = [max(display_width(h), 4) for h in headers]

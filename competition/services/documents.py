@@ -78,7 +78,10 @@ def trade_results(trade: Trade, stage: Stage | None = None, *,
 def _results_of(trade: Trade, res: StageResult | None, with_marks: bool) -> TradeResults:
     if res is not None and res.stage.format == "bracket":   # matches, not marks
         from .bracket_standings import results_for
-        return results_for(trade, res)
+        from .draws import team_event
+        out = results_for(trade, res)
+        out.teams = team_event(trade)       # a team bracket's rows are teams (队名)
+        return out
     rule = rule_for(trade)
     crits = [c for c in rule.criteria]
     rows = []
@@ -154,7 +157,8 @@ def trade_workbook_results(trade: Trade, *, with_marks: bool = False) -> TradeRe
     # the detail sheet reads each stage's marks once; the trade's own line must not repeat
     main = TradeResults(main.code, main.name, main.stage, main.criteria, main.components,
                         main.rows, (), main.published_at, per_stage,
-                        _overall_rows(results), main.marks_entered, main.marks_expected)
+                        _overall_rows(results), main.marks_entered, main.marks_expected,
+                        teams=main.teams)
     return main
 
 

@@ -48,9 +48,12 @@ def _bracket(bracket_id: int):
 @roles_required(*STAFF)
 def page(bracket_id: int):
     """The bracket with a result form on every match that is ready (for those allowed)."""
+    from ..services.draws import team_event
     b = _bracket(bracket_id)
+    stage = db.session.get(Stage, b.stage_id)
     return render_template("registration/bracket.html", bracket=b, view=svc.bracket_view(b),
-                           can_enter=svc.may_enter_results(current_user, b))
+                           can_enter=svc.may_enter_results(current_user, b),
+                           teams=stage is not None and team_event(stage.trade))
 
 
 @bp.post("/brackets/matches/<int:match_id>/result")
