@@ -52,7 +52,20 @@ def _measured(slot, crit, skill, rng):
     nominal = float(crit.nominal or 0)
     width = max(float(crit.upper - crit.lower), 0.01)
     value = nominal + float(crit.lower + crit.upper) / 2 + rng.gauss(0, width * (1.5 - skill))
-    return iter([(f"{value:.3f}", 0)])
+    return iter([(f"{_within_bounds(value, crit):.3f}", 0)])
+
+
+def _within_bounds(value: float, crit) -> float:
+    """A measurement the criterion's range allows: a one-sided tolerance (lower = 0: a
+    deviation, an offset, a gap) is never below its nominal, and a range of non-negative
+    values (0–50 cm) never gives a negative measurement; a miss lands on the other side,
+    as far out (a value above the upper limit still loses points)."""
+    low = float((crit.nominal or 0) + crit.lower)
+    if crit.lower == 0 or low >= 0:
+        floor = low if crit.lower == 0 else 0.0
+        if value < floor:
+            value = floor + (floor - value)
+    return value
 
 
 def _check(slot, crit, skill, rng):
