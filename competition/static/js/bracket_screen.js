@@ -87,8 +87,10 @@
       frag.appendChild(tree);
     }
     if (view.champion) {
-      var c = el('p', 'champion', '★ ' + labels.champion + ': ');
+      var line = (labels.champion_line || labels.champion + ': {name}').split('{name}');   // 冠军：
+      var c = el('p', 'champion', '★ ' + line[0]);
       c.appendChild(el('strong', null, view.champion.name));
+      if (line[1]) c.appendChild(document.createTextNode(line[1]));
       frag.appendChild(c);
     }
     if (view.ranking) frag.appendChild(podium(view.ranking));
