@@ -200,11 +200,14 @@ def _record_sheet(judge: User, entry_id, seq, items: list[SheetItem]) -> SheetRe
                                   existing=_slot_mark(own, item, None if slot.once_per_entry
                                                       else judge.id),
                                   corrections=heat_corrections, changes=changes))
+    now = utcnow()
     for result in results:
         # every changed mark updates the same columns: the flush sends ONE executemany
-        # (else one UPDATE per run of marks changing different columns)
+        # (else one UPDATE per run of marks changing different columns); the time is set
+        # here, so the answer gives the time stored
         if result.mark is not None and result.mark in db.session \
                 and db.session.is_modified(result.mark):
+            result.mark.updated_at = now
             for key in _UPDATED:
                 flag_modified(result.mark, key)
     db.session.flush()

@@ -87,3 +87,40 @@ def test_a_sheet_costs_the_same_statements_for_2_and_10_marks(lathe, monkeypatch
     # corrections, one INSERT of marks, one of audit rows, the version, the commit
     assert large["created"] <= 16 and large["updated"] <= 16 and large["duplicate"] <= 8, \
         large
+
+
+def test_the_answer_built_before_the_commit_is_what_a_reload_reads(lathe):
+    """The answer comes from the values written, not a reload: it must equal the stored
+    rows (ids, values, client ids, seq, times) and the audit rows name each mark."""
+    from sqlalchemy import select
+
+    from competition.models import AuditLog, Mark
+    from competition.services.mark_common import mark_dict
+    entry_id, judge_id, heat_id = lathe["entries"][2].id, lathe["judges"][0], lathe["heat"].id
+    rule = rule_for(db.session.get(Trade, lathe["trade_id"]))
+    sheet = full_sheet(rule, 3)
+    changed = [dict(m) for m in sheet]
+    changed[0]["value"] = next(v for seed in range(4, 200)
+                               if (v := full_sheet(rule, seed)[0]["value"]) != sheet[0]["value"])
+    changed[-1]["note"] = "重测"
+    for marks, cid, seq in [(sheet, "sheet-answer-a", 1), (changed, "sheet-answer-b", 2)]:
+        db.session.expunge_all()
+        result = record_sheet(db.session.get(User, judge_id), entry_id=entry_id,
+                              client_id=cid, seq=seq, marks=marks)
+        answer = result.mark_dicts()
+        db.session.expunge_all()
+        stored = {m.id: m for m in db.session.scalars(
+            select(Mark).where(Mark.entry_id == entry_id))}
+        assert [{k: v for k, v in a.items() if k != "status"} for a in answer] == \
+            [mark_dict(stored[a["id"]]) for a in answer]
+    audited = db.session.scalars(select(AuditLog).where(
+        AuditLog.object_type == "mark", AuditLog.heat_id == heat_id)
+        .order_by(AuditLog.id)).all()
+    creates = [a for a in audited if a.action == "mark.create"]
+    assert len(creates) == len(sheet)
+    assert {a.object_id for a in creates} == set(stored)
+    updates = [a for a in audited if a.action == "mark.update"]
+    assert updates and all(
+        (a.new["value"], a.new["client_id"], a.new["seq"], a.new["lot"]) ==
+        (stored[a.object_id].value, stored[a.object_id].client_id, 2, "003")
+        for a in updates)
