@@ -58,8 +58,23 @@ def index():
     # same rule as the QR codes: PUBLIC_BASE_URL, else the LAN address, same port)
     from ..services.certificates import base_url
     from ..trade_order import in_order
-    return render_template("screen/index.html", competition=comp,
-                           trades=in_order(comp.trades, comp) if comp else [], base=base_url())
+    trades = in_order(comp.trades, comp) if comp else []
+    return render_template("screen/index.html", competition=comp, trades=trades, base=base_url(),
+                           biggest=_biggest(trades))
+
+
+def _biggest(trades):
+    """The trade with the most contestants (the layout=leaders example: the trade it is for)."""
+    if not trades:
+        return None
+    from sqlalchemy import func, select
+
+    from ..extensions import db
+    from ..models import Contestant
+    counts = dict(db.session.execute(
+        select(Contestant.trade_id, func.count(Contestant.id))
+        .where(Contestant.trade_id.in_([t.id for t in trades])).group_by(Contestant.trade_id)).all())
+    return max(trades, key=lambda t: counts.get(t.id, 0))
 
 
 @bp.get("/trade/<code>")
