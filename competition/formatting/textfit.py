@@ -70,7 +70,26 @@ def _wrap_paragraph(text: str, font: str, size: float, width: float) -> list[str
         line += tok
         line_w += w
     lines.append(line.rstrip())
+    _no_orphan(lines, font, size, width)
     return lines
+
+
+def _no_orphan(lines: list[str], font: str, size: float, width: float) -> None:
+    """A paragraph's last line never holds one Chinese character alone (a certificate
+    read "...荣" / "获" on a line of its own): the previous line gives its last character
+    down, when that leaves it more than one and the two still fit."""
+    if len(lines) < 2 or len(lines[-1]) != 1 or not _cjk(lines[-1]):
+        return
+    prev = lines[-2]
+    if len(prev) < 3 or not _cjk(prev[-1]) or prev[-1] in NO_LINE_END:
+        return
+    moved = prev[-1] + lines[-1]
+    if stringWidth(moved, font, size) <= width:
+        lines[-2], lines[-1] = prev[:-1], moved
+
+
+def _cjk(ch: str) -> bool:
+    return "\u3400" <= ch[0] <= "\u9fff" or "\uf900" <= ch[0] <= "\ufaff"
 
 
 def fit(text: str, font: str, max_size: float, width: float, *,

@@ -63,3 +63,19 @@ def test_fitted_text_never_overflows_and_loses_nothing(text, width, max_lines):
                    for line in fitted.lines)
         assert len(fitted.lines) <= max_lines
     assert "".join(fitted.lines).replace(" ", "") == text.strip().replace(" ", "")
+
+
+def test_no_chinese_character_is_left_alone_on_the_last_line():
+    # 10 glyphs of 10 pt in a 95 pt line: 9 fit, the 10th (获) would sit alone
+    text = "在本届技能大赛中荣获"
+    width = stringWidth(text[:9], font(), 10) + 1
+    lines = wrap(text, font(), 10, width)
+    assert lines == ["在本届技能大赛中", "荣获"]
+    assert "".join(lines) == text
+
+
+def test_a_latin_word_or_a_single_line_is_left_as_it_is():
+    assert wrap("荣获", font(), 10, 500) == ["荣获"]
+    text = "在本届技能大赛中荣获A"
+    width = stringWidth(text[:10], font(), 10) + 1
+    assert wrap(text, font(), 10, width)[-1] == "A"
