@@ -1,7 +1,6 @@
 """Issue 18: late registrants are seated several at once with one reason (one audit row
 each), all or nothing; two organisers seating at the same moment (real threads, SQLite
 and PostgreSQL, many rounds) never give the same workstation or lot number twice."""
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +12,7 @@ from competition.services import registration as reg
 from competition.services.errors import ServiceError
 
 from ._registration_setup import person_row, setup_event, workbook
+from .test_marks_concurrency import run_together  # the shared real-threads harness
 
 FIELDS = ("name", "gender", "id_number", "employer", "phone", "trade", "grade")
 ROUNDS = 12
@@ -88,30 +88,6 @@ def test_a_selection_that_does_not_fit_changes_nothing(client, auth, ev):
     assert err.value.field == "heat_id"
     assert db.session.scalar(select(func.count()).select_from(Entry).where(
         Entry.stage_id == ev["stage_id"], Entry.heat_id.isnot(None))) == 5
-
-
-def run_together(app, calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i, call):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                results[i] = call()
-            except Exception as err:  # noqa: BLE001 - reported to the test
-                results[i] = err
-            finally:
-                db.session.remove()
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a seating hung"
-    db.session.commit()
-    db.session.expire_all()
-    return results
 
 
 def test_two_organisers_seating_at_once_never_double_seat(app, ev):
